@@ -1,0 +1,23 @@
+#include "domain/common/error.h"
+
+namespace agentd {
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_request: return "invalid_request";
+    case ErrorCode::invalid_json: return "invalid_json";
+    case ErrorCode::unauthenticated: return "unauthenticated";
+    case ErrorCode::forbidden: return "forbidden";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::method_not_allowed: return "method_not_allowed";
+    case ErrorCode::conflict: return "conflict";
+    case ErrorCode::payload_too_large: return "payload_too_large";
+    case ErrorCode::unsupported_media_type: return "unsupported_media_type";
+    case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::internal: return "internal_error";
+    case ErrorCode::unavailable: return "unavailable";
+  }
+  return "internal_error";
+}
+
+}  // namespace agentd

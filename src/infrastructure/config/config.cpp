@@ -1,0 +1,121 @@
+#include "infrastructure/config/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <thread>
+
+namespace agentd::config {
+namespace {
+
+Error bad(std::string_view name, std::string_view expected, std::string_view got) {
+  return Error::invalid(std::string(name) + ": expected " + std::string(expected) + ", got '" +
+                            std::string(got) + "'",
+                        std::string(name), "invalid_config");
+}
+
+template <typename Int>
+Result<Int> parse_int(std::string_view name, std::string_view text, Int min, Int max) {
+  Int value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+    return bad(name,
+               "an integer from " + std::to_string(min) + " to " + std::to_string(max), text);
+  }
+  return value;
+}
+
+Status parse_address(std::string_view text, Config& config) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return bad("AGENTD_ADDR", "host:port", text);
+  }
+  auto host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  auto port = parse_int<std::uint16_t>("AGENTD_ADDR", text.substr(colon + 1), 0, 65535);
+  if (!port) return bad("AGENTD_ADDR", "host:port with a port from 0 to 65535", text);
+  config.host = std::string(host);
+  config.port = *port;
+  return ok_status();
+}
+
+Status parse_duration(const EnvLookup& env, std::string_view name,
+                      std::chrono::milliseconds& out) {
+  auto text = env(name);
+  if (!text) return ok_status();
+  auto ms = parse_int<long>(name, *text, 1, 24L * 3600 * 1000);
+  if (!ms) return std::move(ms).take_error();
+  out = std::chrono::milliseconds(*ms);
+  return ok_status();
+}
+
+}  // namespace
+
+std::string Config::sqlite_path() const {
+  constexpr std::string_view kScheme = "sqlite://";
+  if (database_url.rfind(kScheme, 0) != 0) return {};
+  return database_url.substr(kScheme.size());
+}
+
+EnvLookup process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Result<Config> load_config(const EnvLookup& env) {
+  Config config;
+  if (auto addr = env("AGENTD_ADDR")) {
+    if (auto status = parse_address(*addr, config); !status) return std::move(status).take_error();
+  }
+  if (auto dir = env("AGENTD_DATA_DIR")) config.data_dir = *dir;
+  config.database_url = env("AGENTD_DATABASE_URL").value_or("sqlite://" + config.data_dir +
+                                                            "/agentd.db");
+  if (config.database_url.rfind("sqlite://", 0) != 0) {
+    return bad("AGENTD_DATABASE_URL", "sqlite://<path> (postgres:// is not supported yet)",
+               config.database_url);
+  }
+  if (config.sqlite_path().empty()) {
+    return bad("AGENTD_DATABASE_URL", "sqlite://<path>", config.database_url);
+  }
+  if (auto level = env("AGENTD_LOG_LEVEL")) {
+    if (*level != "trace" && *level != "debug" && *level != "info" && *level != "warn" &&
+        *level != "error" && *level != "off") {
+      return bad("AGENTD_LOG_LEVEL", "one of trace, debug, info, warn, error, off", *level);
+    }
+    config.log_level = *level;
+  }
+  if (auto format = env("AGENTD_LOG_FORMAT")) {
+    if (*format == "json") {
+      config.log_format = LogFormat::json;
+    } else if (*format != "text") {
+      return bad("AGENTD_LOG_FORMAT", "text or json", *format);
+    }
+  }
+  if (auto threads = env("AGENTD_THREADS")) {
+    auto value = parse_int<unsigned>("AGENTD_THREADS", *threads, 1, 1024);
+    if (!value) return std::move(value).take_error();
+    config.threads = *value;
+  }
+  if (config.threads == 0) config.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (auto limit = env("AGENTD_MAX_BODY_BYTES")) {
+    auto value =
+        parse_int<std::size_t>("AGENTD_MAX_BODY_BYTES", *limit, 1, std::size_t{1} << 30);
+    if (!value) return std::move(value).take_error();
+    config.max_body_bytes = *value;
+  }
+  if (auto file = env("AGENTD_CONFIG")) config.config_file = *file;
+  for (auto [name, field] : {std::pair{"AGENTD_HEADER_TIMEOUT_MS", &config.header_timeout},
+                             std::pair{"AGENTD_IDLE_TIMEOUT_MS", &config.idle_timeout},
+                             std::pair{"AGENTD_SHUTDOWN_TIMEOUT_MS", &config.shutdown_timeout}}) {
+    if (auto status = parse_duration(env, name, *field); !status) {
+      return std::move(status).take_error();
+    }
+  }
+  return config;
+}
+
+}  // namespace agentd::config

@@ -1,0 +1,44 @@
+// The server's configuration: read from the environment once at start, validated, then
+// handed out piece by piece to whoever needs it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/common/result.h"
+
+namespace agentd::config {
+
+enum class LogFormat { text, json };
+
+struct Config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string data_dir = "./data";
+  std::string database_url;  // defaults to sqlite://<data_dir>/agentd.db
+  std::string log_level = "info";
+  LogFormat log_format = LogFormat::text;
+  unsigned threads = 0;  // 0: one per core
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::string config_file;  // optional YAML file (models, tools, MCP servers)
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds shutdown_timeout{10'000};
+
+  // The SQLite file path when database_url is sqlite://…; empty otherwise.
+  std::string sqlite_path() const;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// Reads the process environment.
+EnvLookup process_environment();
+
+// Every problem names the variable and says what was expected.
+Result<Config> load_config(const EnvLookup& env);
+
+}  // namespace agentd::config

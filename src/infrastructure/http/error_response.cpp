@@ -1,0 +1,52 @@
+#include "infrastructure/http/error_response.h"
+
+#include <boost/json.hpp>
+
+namespace agentd::http {
+
+int status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_request:
+    case ErrorCode::invalid_json: return 400;
+    case ErrorCode::unauthenticated: return 401;
+    case ErrorCode::forbidden: return 403;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::method_not_allowed: return 405;
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::payload_too_large: return 413;
+    case ErrorCode::unsupported_media_type: return 415;
+    case ErrorCode::rate_limited: return 429;
+    case ErrorCode::internal: return 500;
+    case ErrorCode::unavailable: return 503;
+  }
+  return 500;
+}
+
+std::string_view error_type_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::unauthenticated: return "authentication_error";
+    case ErrorCode::forbidden: return "permission_error";
+    case ErrorCode::rate_limited: return "rate_limit_error";
+    case ErrorCode::internal:
+    case ErrorCode::unavailable: return "api_error";
+    default: return "invalid_request_error";
+  }
+}
+
+Response error_response(const Error& error) {
+  boost::json::object detail;
+  detail["message"] = error.message;
+  detail["type"] = error_type_for(error.kind);
+  detail["param"] = error.param.empty() ? boost::json::value(nullptr)
+                                        : boost::json::value(error.param);
+  detail["code"] = error.code.empty() ? to_string(error.kind) : std::string_view(error.code);
+  boost::json::object body;
+  body["error"] = std::move(detail);
+  auto response = Response::json(status_for(error.kind), boost::json::serialize(body));
+  if (error.kind == ErrorCode::unauthenticated) {
+    response.set_header("WWW-Authenticate", "Bearer");
+  }
+  return response;
+}
+
+}  // namespace agentd::http

@@ -1,0 +1,23 @@
+// GET /health (the process answers) and GET /ready (every dependency answers).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "domain/common/result.h"
+#include "infrastructure/http/router.h"
+
+namespace agentd::http {
+
+// A named dependency check, e.g. {"database", …}; an error makes /ready answer 503.
+struct ReadinessCheck {
+  std::string name;
+  std::function<boost::asio::awaitable<Status>()> check;
+};
+
+void add_health_routes(Router& router, std::vector<ReadinessCheck> checks);
+
+}  // namespace agentd::http

@@ -1,0 +1,39 @@
+// Routes requests by method and path pattern ("/v1/conversations/{id}") to handlers.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "infrastructure/http/http_message.h"
+
+namespace agentd::http {
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+class Router {
+ public:
+  void add(std::string method, std::string_view pattern, Handler handler);
+
+  struct Match {
+    enum class Kind { found, not_found, method_not_allowed } kind = Kind::not_found;
+    const Handler* handler = nullptr;
+    std::string allow;  // for method_not_allowed: "GET, POST"
+  };
+
+  // On Kind::found, fills request.path_params.
+  Match match(Request& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{name}" marks a parameter
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace agentd::http

@@ -1,0 +1,303 @@
+#include "infrastructure/http/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <cctype>
+#include <random>
+
+#include "infrastructure/http/error_response.h"
+#include "infrastructure/logging/log.h"
+
+namespace agentd::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+
+struct Server::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  // True while waiting for the first byte of the next request: such a connection can be
+  // closed at shutdown without losing work. Only touched on the connection's strand.
+  bool is_idle = true;
+};
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kMaxRequestIdLength = 128;
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  auto high = engine();
+  auto low = engine();
+  for (int i = 0; i < 16; ++i) {
+    id[i] = kHex[(high >> (i * 4)) & 0xf];
+    id[16 + i] = kHex[(low >> (i * 4)) & 0xf];
+  }
+  return id;
+}
+
+// A client-supplied request id is kept only when it is short and printable, so it cannot
+// inject anything into logs or headers.
+bool is_acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  for (unsigned char c : id) {
+    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  }
+  return true;
+}
+
+Request to_request(bhttp::request<bhttp::string_body>&& message, std::string remote_address) {
+  Request request;
+  request.method = std::string(message.method_string());
+  std::string_view target = message.target();
+  auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  request.headers.reserve(8);
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  request.remote_address = std::move(remote_address);
+  auto id = request.header("x-request-id");
+  request.request_id = id && is_acceptable_request_id(*id) ? std::string(*id) : new_request_id();
+  return request;
+}
+
+bhttp::response<bhttp::string_body> to_message(Response&& response, unsigned version,
+                                               bool keep_alive) {
+  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
+                                              version};
+  for (auto& [name, value] : response.headers) message.set(name, value);
+  message.body() = std::move(response.body);
+  message.keep_alive(keep_alive);
+  message.prepare_payload();
+  return message;
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, ServerOptions options, const Router& router)
+    : io_(io), options_(std::move(options)), router_(router), acceptor_(io) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::listen() {
+  tcp::endpoint endpoint{asio::ip::make_address(options_.host), options_.port};
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  return acceptor_.local_endpoint().port();
+}
+
+void Server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+
+asio::awaitable<void> Server::accept_loop() {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(
+        asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (stopping_ || ec == asio::error::operation_aborted) break;
+      log::warn("accept_failed", {{"error", ec.message()}});
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(connections_mutex_);
+      connections_.insert(connection);
+    }
+    auto executor = connection->stream.get_executor();
+    asio::co_spawn(executor, serve(connection), [this, connection](std::exception_ptr failure) {
+      if (failure) {
+        try {
+          std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+          log::error("connection_failed", {{"error", e.what()}});
+        }
+      }
+      std::lock_guard lock(connections_mutex_);
+      connections_.erase(connection);
+    });
+  }
+}
+
+asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
+  auto& stream = connection->stream;
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  auto remote = stream.socket().remote_endpoint(ec);
+  const std::string remote_address = ec ? std::string{} : remote.address().to_string();
+  const auto token = asio::as_tuple(asio::use_awaitable);
+
+  bool drain_before_close = false;
+  while (!stopping_) {
+    connection->is_idle = true;
+    if (buffer.size() == 0) {
+      // Idle phase: a kept-alive connection may wait this long for its next request.
+      stream.expires_after(options_.idle_timeout);
+      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(kHeaderLimit), token);
+      if (read_ec) break;
+      buffer.commit(n);
+    }
+    connection->is_idle = false;
+
+    // Request phase: headers and body must arrive within the header timeout (no slowloris).
+    stream.expires_after(options_.header_timeout);
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(options_.max_body_bytes);
+    auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, token);
+    Error rejection;
+    bool rejected = false;
+    if (!header_ec) {
+      auto length = parser.content_length();
+      if (length && *length > options_.max_body_bytes) {
+        rejected = true;
+      } else {
+        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, token);
+        header_ec = body_ec;
+      }
+    }
+    if (rejected || header_ec == bhttp::error::body_limit) {
+      rejection = {ErrorCode::payload_too_large,
+                   "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes",
+                   {}, "request_too_large"};
+    } else if (header_ec == bhttp::error::header_limit) {
+      rejection = {ErrorCode::invalid_request, "request headers are too large", {}, "headers_too_large"};
+    } else if (header_ec == beast::error::timeout || header_ec == asio::error::eof ||
+               header_ec == asio::error::connection_reset ||
+               header_ec == asio::error::operation_aborted || header_ec == bhttp::error::end_of_stream) {
+      break;
+    } else if (header_ec) {
+      rejection = Error::invalid("malformed HTTP request: " + header_ec.message(), {}, "bad_request");
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    Response response;
+    Request request;
+    bool keep_alive = false;
+    unsigned version = 11;
+    if (!rejection.message.empty()) {
+      drain_before_close = true;
+      response = error_response(rejection);
+      auto& partial = parser.get();
+      if (auto id = partial.find("x-request-id");
+          id != partial.end() && is_acceptable_request_id(id->value())) {
+        request.request_id = std::string(id->value());
+      } else {
+        request.request_id = new_request_id();
+      }
+      request.method = std::string(partial.method_string());
+      request.path = std::string(partial.target().substr(0, partial.target().find('?')));
+    } else {
+      auto message = parser.release();
+      keep_alive = message.keep_alive();
+      version = message.version();
+      request = to_request(std::move(message), remote_address);
+      stream.expires_never();
+      response = co_await dispatch(request);
+    }
+    response.set_header("X-Request-Id", request.request_id);
+    const int status = response.status;
+    const auto bytes = static_cast<std::int64_t>(response.body.size());
+    keep_alive = keep_alive && !stopping_;
+    auto message = to_message(std::move(response), version, keep_alive);
+    stream.expires_after(options_.header_timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, message, token);
+    const auto elapsed = std::chrono::duration<double, std::milli>(
+        std::chrono::steady_clock::now() - started);
+    log::info("request", {{"method", request.method},
+                          {"path", request.path},
+                          {"status", std::int64_t{status}},
+                          {"ms", elapsed.count()},
+                          {"bytes", bytes},
+                          {"request_id", request.request_id},
+                          {"remote", remote_address}});
+    if (write_ec || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (drain_before_close) {
+    // The client may still be sending the rejected body; closing now would reset the
+    // connection and could destroy the error response before the client reads it.
+    stream.expires_after(std::chrono::milliseconds(500));
+    for (std::size_t drained = 0; drained < 4 * options_.max_body_bytes;) {
+      auto [drain_ec, n] = co_await stream.async_read_some(buffer.prepare(64 * 1024), token);
+      if (drain_ec) break;
+      drained += n;
+    }
+  }
+  stream.socket().close(ec);
+}
+
+asio::awaitable<Response> Server::dispatch(Request& request) {
+  auto match = router_.match(request);
+  switch (match.kind) {
+    case Router::Match::Kind::not_found:
+      co_return error_response(
+          Error::not_found("no route for " + request.method + " " + request.path, "route_not_found"));
+    case Router::Match::Kind::method_not_allowed: {
+      auto response = error_response({ErrorCode::method_not_allowed,
+                                      request.method + " is not allowed on " + request.path +
+                                          "; allowed: " + match.allow,
+                                      {}, "method_not_allowed"});
+      response.set_header("Allow", match.allow);
+      co_return response;
+    }
+    case Router::Match::Kind::found:
+      break;
+  }
+  try {
+    co_return co_await (*match.handler)(request);
+  } catch (const std::exception& e) {
+    // A bug, not an expected failure: log it, answer 500 without internals.
+    log::error("handler_failed", {{"path", request.path},
+                                  {"request_id", request.request_id},
+                                  {"error", e.what()}});
+  }
+  co_return error_response(Error::internal("internal server error"));
+}
+
+asio::awaitable<void> Server::shutdown(std::chrono::milliseconds deadline) {
+  stopping_ = true;
+  beast::error_code ec;
+  acceptor_.close(ec);
+  {
+    std::lock_guard lock(connections_mutex_);
+    for (const auto& connection : connections_) {
+      // Runs on the connection's strand, so is_idle cannot change underneath it.
+      asio::post(connection->stream.get_executor(), [connection] {
+        if (connection->is_idle) connection->stream.cancel();
+      });
+    }
+  }
+  const auto give_up = std::chrono::steady_clock::now() + deadline;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (std::chrono::steady_clock::now() < give_up) {
+    {
+      std::lock_guard lock(connections_mutex_);
+      if (connections_.empty()) co_return;
+    }
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  log::warn("shutdown_deadline_passed", {{"open_connections", static_cast<std::int64_t>(connections_.size())}});
+}
+
+}  // namespace agentd::http

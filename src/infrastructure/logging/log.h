@@ -1,0 +1,25 @@
+// Structured log events: an event name plus fields, written as one line of text or JSON.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "infrastructure/config/config.h"
+
+namespace agentd::log {
+
+using Value = std::variant<std::string_view, std::int64_t, double, bool>;
+using Field = std::pair<std::string_view, Value>;
+using Fields = std::initializer_list<Field>;
+
+void setup(config::LogFormat format, std::string_view level);
+
+void debug(std::string_view event, Fields fields = {});
+void info(std::string_view event, Fields fields = {});
+void warn(std::string_view event, Fields fields = {});
+void error(std::string_view event, Fields fields = {});
+
+}  // namespace agentd::log

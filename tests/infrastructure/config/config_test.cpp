@@ -1,0 +1,76 @@
+#include "infrastructure/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace agentd::config {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    auto it = values.find(std::string(name));
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(LoadConfig, DefaultsToEmbeddedSqliteOnLoopback) {
+  auto config = load_config(env_of({}));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->host, "127.0.0.1");
+  EXPECT_EQ(config->port, 8080);
+  EXPECT_EQ(config->sqlite_path(), "./data/agentd.db");
+  EXPECT_EQ(config->max_body_bytes, 1024u * 1024u);
+  EXPECT_GE(config->threads, 1u);
+  EXPECT_EQ(config->shutdown_timeout, std::chrono::seconds(10));
+}
+
+TEST(LoadConfig, DatabaseFollowsDataDir) {
+  auto config = load_config(env_of({{"AGENTD_DATA_DIR", "/var/lib/agentd"}}));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->sqlite_path(), "/var/lib/agentd/agentd.db");
+}
+
+TEST(LoadConfig, ParsesAddressThreadsAndBodyLimit) {
+  auto config = load_config(env_of({{"AGENTD_ADDR", "0.0.0.0:9000"},
+                                    {"AGENTD_THREADS", "3"},
+                                    {"AGENTD_MAX_BODY_BYTES", "2048"},
+                                    {"AGENTD_LOG_FORMAT", "json"}}));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->host, "0.0.0.0");
+  EXPECT_EQ(config->port, 9000);
+  EXPECT_EQ(config->threads, 3u);
+  EXPECT_EQ(config->max_body_bytes, 2048u);
+  EXPECT_EQ(config->log_format, LogFormat::json);
+}
+
+TEST(LoadConfig, AcceptsBracketedIpv6Address) {
+  auto config = load_config(env_of({{"AGENTD_ADDR", "[::1]:8081"}}));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->host, "::1");
+  EXPECT_EQ(config->port, 8081);
+}
+
+TEST(LoadConfig, RejectsBadValuesNamingTheVariable) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"AGENTD_ADDR", "localhost"},
+      {"AGENTD_ADDR", "127.0.0.1:99999"},
+      {"AGENTD_THREADS", "zero"},
+      {"AGENTD_THREADS", "0"},
+      {"AGENTD_MAX_BODY_BYTES", "-5"},
+      {"AGENTD_LOG_LEVEL", "loud"},
+      {"AGENTD_LOG_FORMAT", "xml"},
+      {"AGENTD_DATABASE_URL", "mysql://x"},
+      {"AGENTD_SHUTDOWN_TIMEOUT_MS", "soon"},
+  };
+  for (const auto& [name, value] : cases) {
+    auto config = load_config(env_of({{name, value}}));
+    ASSERT_FALSE(config) << name << "=" << value;
+    EXPECT_EQ(config.error().param, name);
+    EXPECT_NE(config.error().message.find(name), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace agentd::config
