@@ -1,0 +1,128 @@
+"""Starts the real agentd binary on a free loopback port with a fresh data directory."""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+AGENTD_BIN = os.environ.get("AGENTD_BIN", "../../build/debug/agentd")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+
+class Agentd:
+    """One agentd process; use as a context manager."""
+
+    def __init__(self, env=None, data_dir=None):
+        self.port = free_port()
+        self._own_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="agentd-e2e-")
+        self.env = dict(os.environ)
+        self.env.update({
+            "AGENTD_ADDR": f"127.0.0.1:{self.port}",
+            "AGENTD_DATA_DIR": self.data_dir,
+            "AGENTD_THREADS": "2",
+        })
+        self.env.update(env or {})
+        self.log_path = os.path.join(self.data_dir, "agentd.log")
+        self.process = None
+
+    def start(self, wait_ready=True):
+        self._log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([AGENTD_BIN, "serve"], env=self.env,
+                                        stdout=self._log, stderr=subprocess.STDOUT)
+        if wait_ready:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"agentd exited with {self.process.returncode}:\n{self.logs()}")
+            try:
+                if self.request("GET", "/ready").status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError(f"agentd not ready in {timeout}s:\n{self.logs()}")
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self._log.close()
+        return self.process.returncode if self.process else None
+
+    def logs(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def connection(self, timeout=30):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, token=None, raw=None, timeout=30):
+        """Sends one request; `body` is JSON-encoded unless `raw` bytes are given."""
+        headers = dict(headers or {})
+        payload = raw
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn = self.connection(timeout)
+        try:
+            conn.request(method, path, body=payload, headers=headers)
+            r = conn.getresponse()
+            data = r.read()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        finally:
+            conn.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        if self._own_dir:
+            subprocess.run(["rm", "-rf", self.data_dir])
+
+
+def assert_error(test, response, status, code=None, type_=None):
+    """Checks the OpenAI error shape: {"error":{"message","type","param","code"}}."""
+    test.assertEqual(response.status, status, response.body)
+    error = response.json()["error"]
+    test.assertEqual(set(error), {"message", "type", "param", "code"})
+    test.assertTrue(error["message"])
+    if code is not None:
+        test.assertEqual(error["code"], code)
+    if type_ is not None:
+        test.assertEqual(error["type"], type_)
+    return error

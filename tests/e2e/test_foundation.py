@@ -1,0 +1,189 @@
+"""The server skeleton as a client sees it: health, routing errors, limits, timeouts,
+request ids, logs and graceful shutdown."""
+
+import json
+import signal
+import socket
+import subprocess
+import time
+import unittest
+
+from harness import AGENTD_BIN, Agentd, assert_error
+
+
+class Foundation(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Agentd({"AGENTD_MAX_BODY_BYTES": "4096"}).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__()
+
+    def test_health_answers_ok(self):
+        r = self.server.request("GET", "/health")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json(), {"status": "ok"})
+        self.assertEqual(r.header("content-type"), "application/json")
+
+    def test_ready_reports_database(self):
+        r = self.server.request("GET", "/ready")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json()["checks"]["database"], "ok")
+
+    def test_unknown_route_is_404_in_error_shape(self):
+        r = self.server.request("GET", "/v1/nothing-here")
+        assert_error(self, r, 404, "route_not_found", "invalid_request_error")
+
+    def test_wrong_method_is_405_with_allow(self):
+        r = self.server.request("DELETE", "/health")
+        assert_error(self, r, 405, "method_not_allowed")
+        self.assertEqual(r.header("allow"), "GET")
+
+    def test_oversized_body_is_413(self):
+        r = self.server.request("POST", "/health", raw=b"x" * 5000,
+                                headers={"Content-Type": "application/json"})
+        assert_error(self, r, 413, "request_too_large")
+
+    def test_oversized_chunked_body_is_413(self):
+        with socket.create_connection(("127.0.0.1", self.server.port)) as s:
+            chunk = b"x" * 3000
+            s.sendall(b"POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for _ in range(2):
+                s.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+            s.sendall(b"0\r\n\r\n")
+            reply = s.recv(65536)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 413"), reply[:80])
+
+    def test_request_id_is_echoed_or_generated(self):
+        r = self.server.request("GET", "/health", headers={"X-Request-Id": "trace-42"})
+        self.assertEqual(r.header("x-request-id"), "trace-42")
+        generated = self.server.request("GET", "/health").header("x-request-id")
+        self.assertRegex(generated, r"^[0-9a-f]{32}$")
+        error = self.server.request("GET", "/missing", headers={"X-Request-Id": "trace-43"})
+        self.assertEqual(error.header("x-request-id"), "trace-43")
+
+    def test_unsafe_request_id_is_replaced(self):
+        r = self.server.request("GET", "/health", headers={"X-Request-Id": "a b<script>"})
+        self.assertRegex(r.header("x-request-id"), r"^[0-9a-f]{32}$")
+
+    def test_keep_alive_serves_several_requests_on_one_connection(self):
+        conn = self.server.connection()
+        for _ in range(3):
+            conn.request("GET", "/health")
+            r = conn.getresponse()
+            self.assertEqual(r.status, 200)
+            r.read()
+        conn.close()
+
+    def test_malformed_http_is_400(self):
+        with socket.create_connection(("127.0.0.1", self.server.port)) as s:
+            s.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            reply = s.recv(65536)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400"), reply[:80])
+        self.assertIn(b'"type":"invalid_request_error"', reply)
+
+    def test_access_log_has_one_line_per_request(self):
+        self.server.request("GET", "/health", headers={"X-Request-Id": "log-line-check"})
+        time.sleep(1.2)  # the log is flushed at least once a second
+        lines = [l for l in self.server.logs().splitlines() if "log-line-check" in l]
+        self.assertEqual(len(lines), 1)
+        self.assertIn("status=200", lines[0])
+        self.assertIn("path=/health", lines[0])
+
+
+class Timeouts(unittest.TestCase):
+    def test_silent_client_is_disconnected(self):
+        with Agentd({"AGENTD_IDLE_TIMEOUT_MS": "300"}) as server:
+            with socket.create_connection(("127.0.0.1", server.port)) as s:
+                s.settimeout(5)
+                start = time.time()
+                self.assertEqual(s.recv(1), b"")
+                self.assertLess(time.time() - start, 3)
+
+    def test_slow_header_is_cut_off(self):
+        with Agentd({"AGENTD_HEADER_TIMEOUT_MS": "300"}) as server:
+            with socket.create_connection(("127.0.0.1", server.port)) as s:
+                s.settimeout(5)
+                s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # never finishes
+                start = time.time()
+                self.assertEqual(s.recv(1), b"")
+                self.assertLess(time.time() - start, 3)
+
+
+class Lifecycle(unittest.TestCase):
+    def test_bad_configuration_exits_2_with_message(self):
+        result = subprocess.run([AGENTD_BIN, "serve"], capture_output=True, text=True,
+                                env={"AGENTD_MAX_BODY_BYTES": "lots"}, timeout=10)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("AGENTD_MAX_BODY_BYTES", result.stderr)
+
+    def test_help_and_version(self):
+        help_ = subprocess.run([AGENTD_BIN, "--help"], capture_output=True, text=True, timeout=10)
+        self.assertEqual(help_.returncode, 0)
+        self.assertIn("serve", help_.stdout)
+        version = subprocess.run([AGENTD_BIN, "version"], capture_output=True, text=True,
+                                 timeout=10)
+        self.assertEqual(version.returncode, 0)
+        self.assertRegex(version.stdout, r"^agentd \d+\.\d+\.\d+")
+
+    def test_migrate_command_prepares_database(self):
+        server = Agentd()
+        result = subprocess.run([AGENTD_BIN, "migrate"], env=server.env, capture_output=True,
+                                text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("migrated", result.stdout)
+        subprocess.run(["rm", "-rf", server.data_dir])
+
+    def test_json_log_format(self):
+        with Agentd({"AGENTD_LOG_FORMAT": "json"}) as server:
+            server.request("GET", "/health")
+            time.sleep(1.2)
+            events = [json.loads(line) for line in server.logs().splitlines() if line]
+        requests = [e for e in events if e["event"] == "request"]
+        self.assertTrue(requests)
+        self.assertEqual(requests[-1]["status"], 200)
+        self.assertIn("request_id", requests[-1])
+
+    def test_sigterm_lets_in_flight_request_finish(self):
+        server = Agentd().start()
+        try:
+            with socket.create_connection(("127.0.0.1", server.port)) as busy, \
+                    socket.create_connection(("127.0.0.1", server.port)) as idle:
+                busy.settimeout(10)
+                idle.settimeout(10)
+                # A request whose body is still arriving when the signal comes.
+                busy.sendall(b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345")
+                time.sleep(0.3)
+                server.process.send_signal(signal.SIGTERM)
+                time.sleep(0.3)
+                self.assertIsNone(server.process.poll(), "exited before the request finished")
+                self.assertEqual(idle.recv(1), b"", "idle connection should be closed")
+                busy.sendall(b"67890")
+                reply = busy.recv(65536)
+                self.assertTrue(reply.startswith(b"HTTP/1.1 405"), reply[:80])
+                self.assertIn(b"Connection: close", reply)
+            self.assertEqual(server.process.wait(10), 0)
+            # No new connections after shutdown began.
+            with self.assertRaises(OSError):
+                socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+        finally:
+            server.__exit__()
+
+    def test_shutdown_deadline_bounds_a_stuck_request(self):
+        server = Agentd({"AGENTD_SHUTDOWN_TIMEOUT_MS": "500",
+                         "AGENTD_HEADER_TIMEOUT_MS": "60000"}).start()
+        try:
+            with socket.create_connection(("127.0.0.1", server.port)) as stuck:
+                stuck.sendall(b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n1")
+                time.sleep(0.2)
+                start = time.time()
+                server.process.send_signal(signal.SIGTERM)
+                self.assertEqual(server.process.wait(10), 0)
+                self.assertLess(time.time() - start, 5)
+        finally:
+            server.__exit__()
+
+
+if __name__ == "__main__":
+    unittest.main()
