@@ -8,18 +8,25 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstdio>
+#include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
-#include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/config/config.h"
+#include "infrastructure/config/file_config.h"
+#include "infrastructure/http/handlers/api_key_handlers.h"
+#include "infrastructure/http/handlers/auth_handlers.h"
 #include "infrastructure/http/handlers/health_handlers.h"
+#include "infrastructure/http/handlers/tool_handlers.h"
+#include "infrastructure/http/middleware/auth_guard.h"
 #include "infrastructure/http/router.h"
 #include "infrastructure/http/server.h"
 #include "infrastructure/logging/log.h"
 #include "infrastructure/persistence/sqlite/migrations.h"
-#include "infrastructure/persistence/sqlite/sqlite_database.h"
+#include "infrastructure/security/jwt_secret_file.h"
+#include "main/services.h"
 
 namespace {
 
@@ -29,47 +36,81 @@ using namespace agentd;
 constexpr int kExitConfigError = 2;
 constexpr int kExitFailure = 1;
 
-std::unique_ptr<sqlite::Database> open_database(const config::Config& config) {
-  return std::make_unique<sqlite::Database>(config.sqlite_path());
+// The embedded default keeps a generated signing secret in the data dir; with a shared
+// database every replica must be given the same secret.
+Result<std::string> jwt_secret_for(const config::Config& config) {
+  if (!config.jwt_secret.empty()) return config.jwt_secret;
+  auto secret = load_or_create_jwt_secret(config.data_dir);
+  if (!secret) return std::move(secret).take_error();
+  if (secret->created) {
+    log::warn("jwt_secret_generated",
+              {{"path", config.data_dir + "/jwt_secret"},
+               {"hint", "set AGENTD_JWT_SECRET to share sessions between replicas"}});
+  }
+  return std::move(secret->secret);
+}
+
+// Builds the services over a migrated database; nullptr (after logging why) on failure.
+std::unique_ptr<Services> start_services(const config::Config& config,
+                                         const config::FileConfig& file) {
+  auto secret = jwt_secret_for(config);
+  if (!secret) {
+    log::error("jwt_secret_unavailable", {{"error", secret.error().message}});
+    return nullptr;
+  }
+  auto services = std::make_unique<Services>(config, file, std::move(*secret));
+  // The embedded default migrates itself at start.
+  if (auto applied = sqlite::migrate(*services->db); !applied) {
+    log::error("migration_failed", {{"error", applied.error().message}});
+    return nullptr;
+  }
+  return services;
+}
+
+http::ReadinessCheck database_check(Services& services) {
+  const int schema_version = sqlite::schema_migrations().back().version;
+  return {"database", [&services, schema_version]() -> asio::awaitable<Status> {
+            co_return co_await services.blocking.run([&services, schema_version]() -> Status {
+              try {
+                if (sqlite::current_version(*services.db) < schema_version) {
+                  return Error::unavailable("schema is not migrated");
+                }
+                return ok_status();
+              } catch (const std::exception& e) {
+                return Error::unavailable(std::string("unreachable: ") + e.what());
+              }
+            });
+          }};
 }
 
 int run_migrate(const config::Config& config) {
-  auto db = open_database(config);
-  auto applied = sqlite::migrate(*db);
+  sqlite::Database db(config.sqlite_path());
+  auto applied = sqlite::migrate(db);
   if (!applied) {
     log::error("migration_failed", {{"error", applied.error().message}});
     return kExitFailure;
   }
   log::info("migrated", {{"applied", std::int64_t{*applied}},
-                         {"version", std::int64_t{sqlite::current_version(*db)}}});
+                         {"version", std::int64_t{sqlite::current_version(db)}}});
   return 0;
 }
 
-int run_serve(const config::Config& config) {
-  // Storage: the embedded default migrates itself at start.
-  auto db = open_database(config);
-  if (auto applied = sqlite::migrate(*db); !applied) {
-    log::error("migration_failed", {{"error", applied.error().message}});
-    return kExitFailure;
-  }
-  BlockingPool blocking(4);
-  const int schema_version = static_cast<int>(sqlite::schema_migrations().size());
+int run_serve(const config::Config& config, const config::FileConfig& file) {
+  auto services = start_services(config, file);
+  if (!services) return kExitFailure;
 
-  // HTTP routes.
+  // Routes.
   http::Router router;
-  http::add_health_routes(
-      router, {{"database", [&db, &blocking, schema_version]() -> asio::awaitable<Status> {
-                  co_return co_await blocking.run([&db, schema_version]() -> Status {
-                    try {
-                      if (sqlite::current_version(*db) < schema_version) {
-                        return Error::unavailable("schema is not migrated");
-                      }
-                      return ok_status();
-                    } catch (const std::exception& e) {
-                      return Error::unavailable(std::string("unreachable: ") + e.what());
-                    }
-                  });
-                }}});
+  http::add_health_routes(router, {database_check(*services)});
+  http::AuthGuard guard(services->authenticate, services->limiter, config.rate_limit_per_minute);
+  http::add_auth_routes(router, guard,
+                        {services->register_user, services->login, services->refresh,
+                         services->logout, services->current_user},
+                        services->limiter,
+                        {config.login_rate_limit_per_minute, config.register_rate_limit_per_minute,
+                         config.trusted_proxies});
+  http::add_api_key_routes(router, guard, services->manage_keys);
+  http::add_tool_routes(router, guard, services->tools, services->execute_tool);
 
   // Server and its threads.
   asio::io_context io(static_cast<int>(config.threads));
@@ -103,12 +144,45 @@ int run_serve(const config::Config& config) {
   log::info("listening", {{"address", config.host},
                           {"port", std::int64_t{port}},
                           {"threads", std::int64_t{config.threads}},
-                          {"database", "sqlite"}});
+                          {"database", "sqlite"},
+                          {"tools", static_cast<std::int64_t>(services->tools.list().size())}});
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& thread : threads) thread.join();
   log::info("shutdown_complete");
+  return 0;
+}
+
+// `agentd user create --email … [--name …] [--admin]`, password read from standard input so
+// it never shows in the process list or shell history.
+int run_create_user(const config::Config& config, const config::FileConfig& file,
+                    const std::string& email, const std::string& name, bool admin) {
+  std::string password;
+  if (!std::getline(std::cin, password) || password.empty()) {
+    std::fprintf(stderr, "agentd: write the password on standard input\n");
+    return kExitConfigError;
+  }
+  auto services = start_services(config, file);
+  if (!services) return kExitFailure;
+  asio::io_context io;
+  Result<User> created;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        // Named, not braced into the call: see docs/coroutines.md.
+        Registration registration{email, std::move(password), name,
+                                  admin ? Role::admin : Role::user};
+        created = co_await services->register_user(std::move(registration));
+      },
+      asio::detached);
+  io.run();
+  if (!created) {
+    std::fprintf(stderr, "agentd: %s\n", created.error().message.c_str());
+    return kExitFailure;
+  }
+  std::printf("created %s %s (%s)\n", std::string(to_string(created->role)).c_str(),
+              created->email.c_str(), created->id.c_str());
   return 0;
 }
 
@@ -120,6 +194,16 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "start the HTTP server");
   auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
   auto* version = app.add_subcommand("version", "print the version and exit");
+  auto* user = app.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_create = user->add_subcommand(
+      "create", "create a user; the password is read from standard input");
+  std::string email;
+  std::string name;
+  bool admin = false;
+  user_create->add_option("--email", email, "the user's email")->required();
+  user_create->add_option("--name", name, "display name");
+  user_create->add_flag("--admin", admin, "give the user the admin role");
   app.footer(
       "Environment: AGENTD_ADDR, AGENTD_DATA_DIR, AGENTD_DATABASE_URL, AGENTD_LOG_LEVEL,\n"
       "AGENTD_LOG_FORMAT, AGENTD_THREADS, AGENTD_MAX_BODY_BYTES, AGENTD_CONFIG (see README.md).");
@@ -130,16 +214,28 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto config = config::load_config(config::process_environment());
+  const auto env = config::process_environment();
+  auto config = config::load_config(env);
   if (!config) {
     std::fprintf(stderr, "agentd: invalid configuration: %s\n", config.error().message.c_str());
     return kExitConfigError;
   }
+  config::FileConfig file;
+  if (!config->config_file.empty()) {
+    auto loaded = config::load_file_config(config->config_file, env);
+    if (!loaded) {
+      std::fprintf(stderr, "agentd: invalid configuration: %s\n", loaded.error().message.c_str());
+      return kExitConfigError;
+    }
+    file = std::move(*loaded);
+  }
   log::setup(config->log_format, config->log_level);
+  for (const auto& warning : file.warnings) log::warn("config_warning", {{"message", warning}});
 
   try {
     if (migrate->parsed()) return run_migrate(*config);
-    if (serve->parsed()) return run_serve(*config);
+    if (serve->parsed()) return run_serve(*config, file);
+    if (user_create->parsed()) return run_create_user(*config, file, email, name, admin);
   } catch (const std::exception& e) {
     log::error("fatal", {{"error", e.what()}});
     return kExitFailure;

@@ -8,8 +8,16 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 
 AGENTD_BIN = os.environ.get("AGENTD_BIN", "../../build/debug/agentd")
+
+# A password that satisfies the policy; tests that need another one say so.
+PASSWORD = "correct-horse-battery"
+
+
+def unique_email(label="user"):
+    return f"{label}-{uuid.uuid4().hex[:12]}@example.com"
 
 
 def free_port():
@@ -35,6 +43,7 @@ class Agentd:
     """One agentd process; use as a context manager."""
 
     def __init__(self, env=None, data_dir=None):
+        """`env` overrides the inherited environment; a value of None unsets the variable."""
         self.port = free_port()
         self._own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="agentd-e2e-")
@@ -44,7 +53,11 @@ class Agentd:
             "AGENTD_DATA_DIR": self.data_dir,
             "AGENTD_THREADS": "2",
         })
-        self.env.update(env or {})
+        for name, value in (env or {}).items():
+            if value is None:
+                self.env.pop(name, None)
+            else:
+                self.env[name] = value
         self.log_path = os.path.join(self.data_dir, "agentd.log")
         self.process = None
 
@@ -105,6 +118,37 @@ class Agentd:
             return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
         finally:
             conn.close()
+
+    # Identity helpers: plain calls, no assertions, except sign_up which needs both to work.
+    def register(self, email, password=PASSWORD, name=None, headers=None):
+        body = {"email": email, "password": password}
+        if name is not None:
+            body["name"] = name
+        return self.request("POST", "/v1/auth/register", body, headers=headers)
+
+    def login(self, email, password=PASSWORD, headers=None):
+        return self.request("POST", "/v1/auth/login", {"email": email, "password": password},
+                            headers=headers)
+
+    def refresh(self, refresh_token):
+        return self.request("POST", "/v1/auth/refresh", {"refresh_token": refresh_token})
+
+    def logout(self, refresh_token):
+        return self.request("POST", "/v1/auth/logout", {"refresh_token": refresh_token})
+
+    def me(self, token):
+        return self.request("GET", "/v1/users/me", token=token)
+
+    def sign_up(self, email=None, password=PASSWORD, name=None, headers=None):
+        """Registers a new user and signs in; returns the login body plus its "email"."""
+        email = email or unique_email()
+        registered = self.register(email, password, name, headers)
+        if registered.status != 201:
+            raise RuntimeError(f"register {email}: {registered.status} {registered.body!r}")
+        signed_in = self.login(email, password, headers)
+        if signed_in.status != 200:
+            raise RuntimeError(f"login {email}: {signed_in.status} {signed_in.body!r}")
+        return {**signed_in.json(), "email": email}
 
     def __enter__(self):
         return self.start()

@@ -13,9 +13,12 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::payload_too_large: return "payload_too_large";
     case ErrorCode::unsupported_media_type: return "unsupported_media_type";
+    case ErrorCode::unprocessable: return "unprocessable";
     case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::internal: return "internal_error";
+    case ErrorCode::bad_gateway: return "bad_gateway";
     case ErrorCode::unavailable: return "unavailable";
+    case ErrorCode::gateway_timeout: return "gateway_timeout";
   }
   return "internal_error";
 }

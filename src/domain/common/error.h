@@ -1,6 +1,8 @@
 // The one error vocabulary: every expected failure in agentd is one of these codes.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,9 +18,12 @@ enum class ErrorCode {
   conflict,                // 409
   payload_too_large,       // 413
   unsupported_media_type,  // 415
+  unprocessable,           // 422: the request was valid but the operation failed (a tool error)
   rate_limited,            // 429
   internal,                // 500
+  bad_gateway,             // 502: an upstream failed or could not be reached
   unavailable,             // 503
+  gateway_timeout,         // 504: an upstream or a tool took too long
 };
 
 // `code` is the machine-readable string clients see in error.code ("invalid_email");
@@ -28,6 +33,8 @@ struct Error {
   std::string message;
   std::string param;
   std::string code;
+  // When the failure is temporary and its source said how long to wait (Retry-After).
+  std::optional<std::chrono::milliseconds> retry_after = std::nullopt;
 
   static Error invalid(std::string message, std::string param = {}, std::string code = {}) {
     return {ErrorCode::invalid_request, std::move(message), std::move(param), std::move(code)};

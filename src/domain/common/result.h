@@ -12,6 +12,8 @@ namespace agentd {
 template <typename T>
 class [[nodiscard]] Result {
  public:
+  // An empty result is an internal error; it exists because asio's co_spawn needs a default.
+  Result() : state_(std::in_place_index<1>, Error::internal("no result")) {}
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 

@@ -3,13 +3,13 @@
 #pragma once
 
 #include <exception>
-#include <optional>
 #include <type_traits>
 #include <utility>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -24,19 +24,25 @@ class BlockingPool {
   BlockingPool& operator=(const BlockingPool&) = delete;
 
   // co_await pool.run([&] { return blocking_call(); }); an exception thrown by the work is
-  // rethrown in the awaiting coroutine.
+  // rethrown in the awaiting coroutine. Deliberately not a coroutine itself: GCC 12 copies
+  // a closure argument into a coroutine frame bitwise, which corrupts captured strings.
   template <typename F>
   auto run(F work) -> boost::asio::awaitable<std::invoke_result_t<F>> {
     using R = std::invoke_result_t<F>;
-    static_assert(!std::is_void_v<R>, "return a value (e.g. Status) from blocking work");
-    auto value = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
-                                                      void(std::exception_ptr, std::optional<R>)>(
+    static_assert(std::is_default_constructible_v<R>, "the result of blocking work needs a default");
+    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
+                                       void(std::exception_ptr, R)>(
         [this](auto handler, F work) {
-          boost::asio::post(pool_, [handler = std::move(handler), work = std::move(work)]() mutable {
+          // Outstanding work on the caller's executor until the result is handed over, as
+          // every Asio operation does: its run() cannot return, nor its io_context be
+          // destroyed, while a worker is still posting to it.
+          auto caller_work = boost::asio::make_work_guard(handler);
+          boost::asio::post(pool_, [handler = std::move(handler), work = std::move(work),
+                                    caller_work = std::move(caller_work)]() mutable {
             std::exception_ptr failure;
-            std::optional<R> value;
+            R value{};
             try {
-              value.emplace(work());
+              value = work();
             } catch (...) {
               failure = std::current_exception();
             }
@@ -45,10 +51,10 @@ class BlockingPool {
                                              value = std::move(value)]() mutable {
               std::move(handler)(failure, std::move(value));
             });
+            caller_work.reset();
           });
         },
         boost::asio::use_awaitable, std::move(work));
-    co_return std::move(*value);
   }
 
  private:

@@ -50,6 +50,50 @@ Status parse_duration(const EnvLookup& env, std::string_view name,
   return ok_status();
 }
 
+// "900", "900s", "15m", "2h", "30d".
+Status parse_seconds(const EnvLookup& env, std::string_view name, std::chrono::seconds& out) {
+  auto text = env(name);
+  if (!text) return ok_status();
+  std::string_view digits = *text;
+  long unit = 1;
+  switch (digits.empty() ? '\0' : digits.back()) {
+    case 's': unit = 1; digits.remove_suffix(1); break;
+    case 'm': unit = 60; digits.remove_suffix(1); break;
+    case 'h': unit = 3600; digits.remove_suffix(1); break;
+    case 'd': unit = 86400; digits.remove_suffix(1); break;
+    default: break;
+  }
+  auto value = parse_int<long>(name, digits, 1, 10L * 365 * 86400);
+  if (!value || *value * unit > 10L * 365 * 86400) {
+    return bad(name, "a duration such as 900, 15m, 2h or 30d", *text);
+  }
+  out = std::chrono::seconds(*value * unit);
+  return ok_status();
+}
+
+Status parse_rate(const EnvLookup& env, std::string_view name, int& out) {
+  auto text = env(name);
+  if (!text) return ok_status();
+  auto value = parse_int<int>(name, *text, 1, 1'000'000);
+  if (!value) return std::move(value).take_error();
+  out = *value;
+  return ok_status();
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> items;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    auto item = text.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) items.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return items;
+}
+
 }  // namespace
 
 std::string Config::sqlite_path() const {
@@ -115,6 +159,26 @@ Result<Config> load_config(const EnvLookup& env) {
       return std::move(status).take_error();
     }
   }
+  for (auto [name, field] : {std::pair{"AGENTD_ACCESS_TTL", &config.access_ttl},
+                             std::pair{"AGENTD_REFRESH_TTL", &config.refresh_ttl}}) {
+    if (auto status = parse_seconds(env, name, *field); !status) {
+      return std::move(status).take_error();
+    }
+  }
+  for (auto [name, field] :
+       {std::pair{"AGENTD_RATE_LIMIT_PER_MINUTE", &config.rate_limit_per_minute},
+        std::pair{"AGENTD_LOGIN_RATE_LIMIT_PER_MINUTE", &config.login_rate_limit_per_minute},
+        std::pair{"AGENTD_REGISTER_RATE_LIMIT_PER_MINUTE", &config.register_rate_limit_per_minute},
+        std::pair{"AGENTD_TOOL_CONCURRENCY", &config.tool_concurrency}}) {
+    if (auto status = parse_rate(env, name, *field); !status) return std::move(status).take_error();
+  }
+  if (auto secret = env("AGENTD_JWT_SECRET")) {
+    if (secret->size() < 32) {
+      return bad("AGENTD_JWT_SECRET", "at least 32 characters", "(hidden)");
+    }
+    config.jwt_secret = *secret;
+  }
+  if (auto proxies = env("AGENTD_TRUSTED_PROXIES")) config.trusted_proxies = split_list(*proxies);
   return config;
 }
 

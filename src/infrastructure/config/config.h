@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/common/result.h"
 
@@ -28,6 +29,18 @@ struct Config {
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds shutdown_timeout{10'000};
+
+  // Identity and access.
+  std::string jwt_secret;  // empty: generated once and kept in the data dir (embedded only)
+  std::chrono::seconds access_ttl{15 * 60};
+  std::chrono::seconds refresh_ttl{30 * 24 * 3600};
+  int rate_limit_per_minute = 120;
+  int login_rate_limit_per_minute = 10;
+  int register_rate_limit_per_minute = 20;
+  std::vector<std::string> trusted_proxies;
+
+  // Tools.
+  int tool_concurrency = 8;  // calls of one batch (or one agent step) running at once
 
   // The SQLite file path when database_url is sqlite://…; empty otherwise.
   std::string sqlite_path() const;

@@ -15,9 +15,12 @@ int status_for(ErrorCode code) {
     case ErrorCode::conflict: return 409;
     case ErrorCode::payload_too_large: return 413;
     case ErrorCode::unsupported_media_type: return 415;
+    case ErrorCode::unprocessable: return 422;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::internal: return 500;
+    case ErrorCode::bad_gateway: return 502;
     case ErrorCode::unavailable: return 503;
+    case ErrorCode::gateway_timeout: return 504;
   }
   return 500;
 }
@@ -29,6 +32,8 @@ std::string_view error_type_for(ErrorCode code) {
     case ErrorCode::rate_limited: return "rate_limit_error";
     case ErrorCode::internal:
     case ErrorCode::unavailable: return "api_error";
+    case ErrorCode::bad_gateway:
+    case ErrorCode::gateway_timeout: return "upstream_error";
     default: return "invalid_request_error";
   }
 }

@@ -49,4 +49,13 @@ Response Response::no_content() {
   return response;
 }
 
+Response Response::event_stream(BodyProducer producer) {
+  Response response;
+  response.headers.emplace_back("Content-Type", "text/event-stream");
+  response.headers.emplace_back("Cache-Control", "no-cache");
+  response.headers.emplace_back("X-Accel-Buffering", "no");  // proxies must not buffer events
+  response.stream = std::move(producer);
+  return response;
+}
+
 }  // namespace agentd::http

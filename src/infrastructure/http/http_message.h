@@ -1,6 +1,10 @@
 // Transport-neutral request and response: handlers see these, never Beast types.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,14 +29,30 @@ struct Request {
   std::optional<std::string> query_param(std::string_view name) const;
 };
 
+// Where a streaming response writes its body, piece by piece, as the pieces are ready.
+class BodyWriter {
+ public:
+  virtual ~BodyWriter() = default;
+  // Queues one piece for the client; waits while the client is slow to read (back-pressure).
+  virtual boost::asio::awaitable<void> write(std::string piece) = 0;
+};
+
+using BodyProducer = std::function<boost::asio::awaitable<void>(BodyWriter&)>;
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is produced while it is sent (Server-Sent Events): sent chunked, each
+  // piece flushed at once, a heartbeat comment after `heartbeat` of silence, and the
+  // producer cancelled as soon as the client disconnects.
+  BodyProducer stream;
+  std::chrono::milliseconds heartbeat{15'000};
 
   void set_header(std::string name, std::string value);
   static Response json(int status, std::string body);
   static Response no_content();
+  static Response event_stream(BodyProducer producer);
 };
 
 }  // namespace agentd::http

@@ -14,6 +14,7 @@
 #include <random>
 
 #include "infrastructure/http/error_response.h"
+#include "infrastructure/http/streaming_response.h"
 #include "infrastructure/logging/log.h"
 
 namespace agentd::http {
@@ -216,11 +217,16 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     }
     response.set_header("X-Request-Id", request.request_id);
     const int status = response.status;
-    const auto bytes = static_cast<std::int64_t>(response.body.size());
-    keep_alive = keep_alive && !stopping_;
-    auto message = to_message(std::move(response), version, keep_alive);
-    stream.expires_after(options_.header_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(stream, message, token);
+    auto bytes = static_cast<std::int64_t>(response.body.size());
+    keep_alive = keep_alive && !stopping_ && !response.stream;
+    beast::error_code write_ec;
+    if (response.stream) {
+      bytes = co_await send_streaming(stream, std::move(response), version, options_.header_timeout);
+    } else {
+      auto message = to_message(std::move(response), version, keep_alive);
+      stream.expires_after(options_.header_timeout);
+      std::tie(write_ec, std::ignore) = co_await bhttp::async_write(stream, message, token);
+    }
     const auto elapsed = std::chrono::duration<double, std::milli>(
         std::chrono::steady_clock::now() - started);
     log::info("request", {{"method", request.method},

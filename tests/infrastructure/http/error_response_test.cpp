@@ -36,7 +36,10 @@ TEST(ErrorResponse, MapsEveryKindToStatusAndType) {
       {ErrorCode::conflict, 409, "invalid_request_error"},
       {ErrorCode::payload_too_large, 413, "invalid_request_error"},
       {ErrorCode::unsupported_media_type, 415, "invalid_request_error"},
+      {ErrorCode::unprocessable, 422, "invalid_request_error"},
       {ErrorCode::rate_limited, 429, "rate_limit_error"},
+      {ErrorCode::bad_gateway, 502, "upstream_error"},
+      {ErrorCode::gateway_timeout, 504, "upstream_error"},
       {ErrorCode::internal, 500, "api_error"},
       {ErrorCode::unavailable, 503, "api_error"},
   };

@@ -29,6 +29,10 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::bind(int index, const std::string& text) {
+  return bind(index, std::string_view(text));
+}
+
 Statement& Statement::bind(int index, std::int64_t number) {
   int rc = sqlite3_bind_int64(statement_, index, number);
   if (rc != SQLITE_OK) fail(db_, rc);
@@ -71,6 +75,8 @@ std::int64_t Statement::integer(int column) const {
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
+
+int Statement::changed_rows() const { return sqlite3_changes(db_); }
 
 Database::Database(const std::string& path) {
   auto parent = std::filesystem::path(path).parent_path();

@@ -24,6 +24,7 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const std::string& text);  // a std::string would be ambiguous
   Statement& bind(int index, std::int64_t number);
   Statement& bind(int index, std::nullptr_t);
   Statement& bind(int index, const std::optional<std::string>& text);
@@ -34,6 +35,9 @@ class Statement {
   std::optional<std::string> optional_text(int column) const;
   std::int64_t integer(int column) const;
   bool is_null(int column) const;
+  // Rows the last INSERT, UPDATE or DELETE stepped on this connection changed (for UPDATE:
+  // matched); meaningful because the caller holds the connection while it runs.
+  int changed_rows() const;
 
  private:
   sqlite3* db_;

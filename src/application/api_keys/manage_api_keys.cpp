@@ -1,0 +1,64 @@
+#include "application/api_keys/manage_api_keys.h"
+
+namespace agentd {
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 200;
+constexpr int kMaxRateLimitPerMinute = 1'000'000;
+
+Status require_session(const Principal& caller) {
+  if (caller.is_api_key()) {
+    return Error{ErrorCode::forbidden, "API keys cannot manage API keys; sign in as a user", {},
+                 "api_key_cannot_manage_keys"};
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create(const Principal& caller,
+                                                                    NewApiKey request) {
+  if (auto allowed = require_session(caller); !allowed) co_return allowed.error();
+  if (request.name.empty() || request.name.size() > kMaxNameBytes) {
+    co_return Error::invalid("name is required (at most 200 bytes)", "name", "invalid_name");
+  }
+  if (request.rate_limit_per_minute &&
+      (*request.rate_limit_per_minute < 1 || *request.rate_limit_per_minute > kMaxRateLimitPerMinute)) {
+    co_return Error::invalid("rate_limit_per_minute must be from 1 to 1000000",
+                             "rate_limit_per_minute", "invalid_rate_limit");
+  }
+  const auto now = clock_.now();
+  if (request.expires_at && *request.expires_at <= now) {
+    co_return Error::invalid("expires_at must be in the future", "expires_at", "invalid_expiry");
+  }
+
+  CreatedApiKey created;
+  created.secret = std::string(kApiKeyPrefix) + secrets_.random_token(kSecretBytes);
+  auto& key = created.key;
+  key.id = ids_.new_id();
+  key.user_id = caller.user_id;
+  key.name = std::move(request.name);
+  key.prefix = created.secret.substr(0, kApiKeyPrefix.size() + kDisplayPrefixChars);
+  key.secret_hash = secrets_.digest(created.secret);
+  key.allowed_tools = std::move(request.allowed_tools);
+  key.allowed_models = std::move(request.allowed_models);
+  key.approval_required_tools = std::move(request.approval_required_tools);
+  key.expires_at = request.expires_at;
+  key.rate_limit_per_minute = request.rate_limit_per_minute;
+  key.created_at = now;
+  if (auto stored = co_await keys_.create(key); !stored) co_return stored.error();
+  co_return created;
+}
+
+boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list(
+    const Principal& caller, int limit, std::optional<std::string> after) {
+  if (auto allowed = require_session(caller); !allowed) co_return allowed.error();
+  co_return co_await keys_.list(caller.user_id, limit, std::move(after));
+}
+
+boost::asio::awaitable<Status> ManageApiKeys::revoke(const Principal& caller, std::string key_id) {
+  if (auto allowed = require_session(caller); !allowed) co_return allowed.error();
+  co_return co_await keys_.revoke(caller.user_id, std::move(key_id), clock_.now());
+}
+
+}  // namespace agentd

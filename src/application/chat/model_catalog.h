@@ -1,0 +1,42 @@
+// The models this server offers: public name → provider, upstream model, retries, fallbacks.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "application/ports/llm_provider.h"
+#include "domain/identity/principal.h"
+
+namespace agentd {
+
+struct ModelRoute {
+  std::string name;            // what clients send
+  std::string owned_by;        // shown in /v1/models ("openai", "anthropic")
+  std::string upstream_model;  // what the provider is asked for
+  std::shared_ptr<LlmProvider> provider;
+  int max_retries = 2;
+  std::vector<std::string> fallbacks;  // tried in order when this route keeps failing
+};
+
+class ModelCatalog {
+ public:
+  // Fails on a duplicate name.
+  Status add(ModelRoute route);
+  // The default is the configured one, else the first model added.
+  void set_default(std::string name) { default_model_ = std::move(name); }
+  const std::string& default_model() const { return default_model_; }
+
+  const ModelRoute* find(std::string_view name) const;
+  // Sorted by name, only what `caller` may use.
+  std::vector<const ModelRoute*> list_for(const Principal& caller) const;
+  bool empty() const { return routes_.empty(); }
+
+ private:
+  std::map<std::string, ModelRoute, std::less<>> routes_;
+  std::string default_model_;
+};
+
+}  // namespace agentd

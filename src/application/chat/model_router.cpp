@@ -1,0 +1,133 @@
+#include "application/chat/model_router.h"
+
+#include <algorithm>
+
+namespace agentd {
+namespace {
+
+// Yields the delta that proved the stream alive, then the rest of the stream.
+class PrimedStream : public ChatStream {
+ public:
+  PrimedStream(std::unique_ptr<ChatStream> inner, std::optional<ChatDelta> first)
+      : inner_(std::move(inner)), first_(std::move(first)), ended_(!first_.has_value()) {}
+
+  boost::asio::awaitable<Result<std::optional<ChatDelta>>> next() override {
+    if (first_) {
+      std::optional<ChatDelta> first = std::move(first_);
+      first_.reset();
+      co_return first;
+    }
+    if (ended_) co_return std::optional<ChatDelta>{};
+    co_return co_await inner_->next();
+  }
+
+ private:
+  std::unique_ptr<ChatStream> inner_;
+  std::optional<ChatDelta> first_;
+  bool ended_;  // the stream ended before its first delta
+};
+
+}  // namespace
+
+bool is_retryable(const Error& error) {
+  return error.kind == ErrorCode::bad_gateway || error.kind == ErrorCode::rate_limited ||
+         error.kind == ErrorCode::unavailable;
+}
+
+ModelRouter::ModelRouter(const ModelCatalog& catalog, Delay& delay, RetryPolicy policy,
+                         std::function<double()> jitter)
+    : catalog_(catalog), delay_(delay), policy_(policy), jitter_(std::move(jitter)) {}
+
+Result<const ModelRoute*> ModelRouter::resolve(const Principal& caller,
+                                               std::string_view model) const {
+  if (catalog_.empty()) {
+    return Error::unavailable("no model provider configured", "no_model_provider");
+  }
+  const std::string_view name = model.empty() ? std::string_view(catalog_.default_model()) : model;
+  const auto* route = catalog_.find(name);
+  if (route == nullptr) {
+    return Error{ErrorCode::not_found, "the model '" + std::string(name) + "' does not exist",
+                 "model", "model_not_found"};
+  }
+  if (!caller.may_use_model(name)) {
+    return Error{ErrorCode::forbidden,
+                 "this credential may not use the model '" + std::string(name) + "'", "model",
+                 "model_not_allowed"};
+  }
+  return route;
+}
+
+std::vector<const ModelRoute*> ModelRouter::candidates(const Principal& caller,
+                                                       const ModelRoute& primary) const {
+  std::vector<const ModelRoute*> routes{&primary};
+  for (const auto& name : primary.fallbacks) {
+    const auto* fallback = catalog_.find(name);
+    if (fallback != nullptr && caller.may_use_model(name) &&
+        std::find(routes.begin(), routes.end(), fallback) == routes.end()) {
+      routes.push_back(fallback);
+    }
+  }
+  return routes;
+}
+
+std::chrono::milliseconds ModelRouter::backoff(int attempt, const Error& error) const {
+  if (error.retry_after) return std::min(*error.retry_after, policy_.max_delay);
+  // Exponential with full jitter: spreads retries of many clients over the window.
+  const auto ceiling = std::min(policy_.max_delay, policy_.base_delay * (1 << std::min(attempt, 10)));
+  return std::chrono::milliseconds(static_cast<long>(ceiling.count() * jitter_()));
+}
+
+boost::asio::awaitable<Result<ChatCompletion>> ModelRouter::complete(const Principal& caller,
+                                                                     ChatRequest request) {
+  auto primary = resolve(caller, request.model);
+  if (!primary) co_return primary.error();
+  Error last = Error::internal("no model route was tried");
+  for (const auto* route : candidates(caller, **primary)) {
+    for (int attempt = 0; attempt <= route->max_retries; ++attempt) {
+      if (attempt > 0) co_await delay_.wait(backoff(attempt - 1, last));
+      ChatRequest upstream = request;
+      upstream.model = route->upstream_model;
+      auto completion = co_await route->provider->complete(std::move(upstream));
+      if (completion) {
+        completion->model = route->name;
+        co_return completion;
+      }
+      last = std::move(completion).take_error();
+      if (!is_retryable(last)) co_return last;
+    }
+  }
+  co_return last;
+}
+
+boost::asio::awaitable<Result<RoutedStream>> ModelRouter::stream(const Principal& caller,
+                                                                 ChatRequest request) {
+  auto primary = resolve(caller, request.model);
+  if (!primary) co_return primary.error();
+  Error last = Error::internal("no model route was tried");
+  for (const auto* route : candidates(caller, **primary)) {
+    for (int attempt = 0; attempt <= route->max_retries; ++attempt) {
+      if (attempt > 0) co_await delay_.wait(backoff(attempt - 1, last));
+      ChatRequest upstream = request;
+      upstream.model = route->upstream_model;
+      auto opened = co_await route->provider->stream(std::move(upstream));
+      if (!opened) {
+        last = std::move(opened).take_error();
+        if (!is_retryable(last)) co_return last;
+        continue;
+      }
+      // Nothing has reached the client yet: a failure before the first delta is retried.
+      auto first = co_await (*opened)->next();
+      if (!first) {
+        last = std::move(first).take_error();
+        if (!is_retryable(last)) co_return last;
+        continue;
+      }
+      auto primed = std::make_unique<PrimedStream>(std::move(*opened), std::move(*first));
+      RoutedStream routed{route->name, std::move(primed)};
+      co_return routed;
+    }
+  }
+  co_return last;
+}
+
+}  // namespace agentd

@@ -1,0 +1,57 @@
+// Sends a chat request to the model a caller asked for: checks the caller may use it,
+// retries temporary failures with backoff and jitter, then tries the fallbacks in order.
+// Streams are retried only until their first delta, i.e. before anything reached a client.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "application/chat/model_catalog.h"
+#include "application/ports/delay.h"
+
+namespace agentd {
+
+struct RetryPolicy {
+  std::chrono::milliseconds base_delay{250};
+  std::chrono::milliseconds max_delay{8'000};
+};
+
+// A routed stream names the model that actually answered (a fallback, perhaps).
+struct RoutedStream {
+  std::string model;
+  std::unique_ptr<ChatStream> stream;
+};
+
+class ModelRouter {
+ public:
+  // `jitter` returns a factor in [0, 1) that scales each backoff delay.
+  ModelRouter(const ModelCatalog& catalog, Delay& delay, RetryPolicy policy,
+              std::function<double()> jitter);
+
+  // The route for `model` (empty: the default model), or 404/403/503.
+  Result<const ModelRoute*> resolve(const Principal& caller, std::string_view model) const;
+
+  // `request.model` is the public name; the answer's `model` is the route that served it.
+  boost::asio::awaitable<Result<ChatCompletion>> complete(const Principal& caller,
+                                                          ChatRequest request);
+  boost::asio::awaitable<Result<RoutedStream>> stream(const Principal& caller, ChatRequest request);
+
+ private:
+  // The primary route followed by its fallbacks that exist and the caller may use.
+  std::vector<const ModelRoute*> candidates(const Principal& caller, const ModelRoute& primary) const;
+  std::chrono::milliseconds backoff(int attempt, const Error& error) const;
+
+  const ModelCatalog& catalog_;
+  Delay& delay_;
+  RetryPolicy policy_;
+  std::function<double()> jitter_;
+};
+
+// Connect errors, 429 and 5xx are worth another try; a 4xx answer is not.
+bool is_retryable(const Error& error);
+
+}  // namespace agentd

@@ -1,0 +1,36 @@
+// Storage of API keys (by hash only).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "domain/common/result.h"
+#include "domain/identity/api_key.h"
+
+namespace agentd {
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  bool has_more = false;
+};
+
+class ApiKeyRepository {
+ public:
+  virtual ~ApiKeyRepository() = default;
+  virtual boost::asio::awaitable<Status> create(ApiKey key) = 0;
+  // Looks a key up by the hash of its secret (indexed); revoked keys are returned too.
+  virtual boost::asio::awaitable<Result<ApiKey>> find_by_hash(std::string secret_hash) = 0;
+  // The user's keys, newest first, after the cursor `after` (a key id) when given.
+  virtual boost::asio::awaitable<Result<Page<ApiKey>>> list(std::string user_id, int limit,
+                                                            std::optional<std::string> after) = 0;
+  // not_found unless the key exists and belongs to `user_id`.
+  virtual boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,
+                                                Timestamp now) = 0;
+  virtual boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) = 0;
+};
+
+}  // namespace agentd

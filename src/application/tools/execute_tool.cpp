@@ -1,0 +1,162 @@
+#include "application/tools/execute_tool.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <memory>
+
+namespace agentd {
+namespace {
+
+namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
+
+constexpr std::size_t kMaxAuditedArgumentBytes = 8 * 1024;
+
+Error invalid_arguments(std::string message) {
+  return Error::invalid(std::move(message), "arguments", "invalid_arguments");
+}
+
+Result<boost::json::object> parse_arguments(const boost::json::value& arguments) {
+  if (arguments.is_object()) return arguments.get_object();
+  if (arguments.is_null()) return boost::json::object{};
+  if (!arguments.is_string()) return invalid_arguments("arguments must be a JSON object or a string holding one");
+  const auto& text = arguments.get_string();
+  if (text.empty()) return boost::json::object{};
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(text, ec);
+  if (ec) return invalid_arguments("arguments is not valid JSON: " + ec.message());
+  if (!parsed.is_object()) return invalid_arguments("arguments must be a JSON object");
+  return std::move(parsed.get_object());
+}
+
+std::string capped_json(const boost::json::value& value) {
+  auto text = boost::json::serialize(value);
+  if (text.size() > kMaxAuditedArgumentBytes) {
+    text.resize(kMaxAuditedArgumentBytes);
+    text += "…";
+  }
+  return text;
+}
+
+}  // namespace
+
+asio::awaitable<ToolResult> ExecuteTool::run(const Principal& caller, ToolCall call,
+                                             std::optional<std::string> conversation_id) {
+  if (call.id.empty()) call.id = "call_" + ids_.new_id();
+  auto result = co_await attempt(caller, call);
+  co_await record(caller, call, result, conversation_id);
+  co_return result;
+}
+
+asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCall& call) {
+  const auto started = std::chrono::steady_clock::now();
+  ToolResult result{call.id, call.name, std::nullopt, std::nullopt, 0};
+  auto finish = [&](Result<boost::json::value> outcome) {
+    result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - started)
+                             .count();
+    if (outcome) {
+      result.result = std::move(*outcome);
+    } else {
+      result.error = std::move(outcome).take_error();
+    }
+    return std::move(result);
+  };
+
+  if (!caller.may_use_tool(call.name)) {
+    co_return finish(Error{ErrorCode::forbidden, "this credential may not use tool " + call.name,
+                           "name", "tool_not_allowed"});
+  }
+  auto entry = registry_.find(call.name);
+  if (!entry) {
+    co_return finish(Error::not_found("no tool named " + call.name, "tool_not_found"));
+  }
+  auto arguments = parse_arguments(call.arguments);
+  if (!arguments) co_return finish(arguments.error());
+  if (auto valid = entry->schema->validate(*arguments); !valid) co_return finish(valid.error());
+
+  const auto& spec = entry->tool->spec();
+  asio::steady_timer deadline(co_await asio::this_coro::executor, spec.timeout);
+  ToolContext context{caller.user_id, caller.api_key_id};
+  try {
+    // Whichever finishes first wins; the loser is cancelled through its cancellation slot.
+    auto outcome = co_await (entry->tool->execute(std::move(*arguments), context) ||
+                             deadline.async_wait(asio::use_awaitable));
+    if (outcome.index() == 1) {
+      co_return finish(Error{ErrorCode::gateway_timeout,
+                             "tool " + call.name + " timed out after " +
+                                 std::to_string(spec.timeout.count()) + " ms",
+                             {}, "tool_timeout"});
+    }
+    co_return finish(std::move(std::get<0>(outcome)));
+  } catch (const std::exception& e) {
+    co_return finish(tool_error("tool " + call.name + " failed unexpectedly"));
+  }
+}
+
+asio::awaitable<void> ExecuteTool::record(const Principal& caller, const ToolCall& call,
+                                          const ToolResult& result,
+                                          const std::optional<std::string>& conversation_id) {
+  ToolExecution execution;
+  execution.id = ids_.new_id();
+  execution.user_id = caller.user_id;
+  execution.api_key_id = caller.api_key_id;
+  execution.conversation_id = conversation_id;
+  execution.tool = call.name;
+  execution.arguments = capped_json(call.arguments);
+  execution.status = result.ok() ? "ok" : "error";
+  if (result.error) {
+    execution.error_code = result.error->code.empty() ? std::string(to_string(result.error->kind))
+                                                      : result.error->code;
+    execution.error_message = result.error->message;
+  }
+  execution.duration_ms = result.duration_ms;
+  execution.created_at = clock_.now();
+  // The audit trail must not turn a finished call into a failure; a lost record is logged by
+  // the adapter.
+  (void)co_await audit_.record(std::move(execution));
+}
+
+asio::awaitable<std::vector<ToolResult>> ExecuteTool::run_batch(const Principal& caller,
+                                                                std::vector<ToolCall> calls) {
+  // Shared with the workers, so it outlives this frame if the caller goes away first.
+  struct Batch {
+    Principal caller;
+    std::vector<ToolCall> calls;
+    std::vector<ToolResult> results;
+    std::size_t next = 0;
+  };
+  auto batch = std::make_shared<Batch>(Batch{caller, std::move(calls), {}, 0});
+  batch->results.resize(batch->calls.size());
+  if (batch->calls.empty()) co_return std::vector<ToolResult>{};
+
+  auto executor = co_await asio::this_coro::executor;
+  const std::size_t workers = std::min(batch_concurrency_, batch->calls.size());
+  using Done = asio::experimental::channel<void(boost::system::error_code)>;
+  auto done = std::make_shared<Done>(executor, workers);  // buffered: sending never blocks
+  for (std::size_t w = 0; w < workers; ++w) {
+    asio::co_spawn(
+        executor,
+        [this, batch, done]() -> asio::awaitable<void> {
+          // Workers share one executor (the request's strand), so `next` needs no lock.
+          while (batch->next < batch->calls.size()) {
+            const std::size_t index = batch->next++;
+            batch->results[index] = co_await run(batch->caller, batch->calls[index]);
+          }
+          co_await done->async_send(boost::system::error_code{}, asio::use_awaitable);
+        },
+        asio::detached);
+  }
+  for (std::size_t w = 0; w < workers; ++w) co_await done->async_receive(asio::use_awaitable);
+  co_return std::move(batch->results);
+}
+
+}  // namespace agentd

@@ -1,0 +1,60 @@
+#include "infrastructure/http/dto/identity_dto.h"
+
+#include <boost/json.hpp>
+
+#include "infrastructure/http/dto/time_format.h"
+
+namespace agentd::http {
+namespace {
+
+boost::json::value to_json(const NameAllowList& list) {
+  if (!list) return nullptr;
+  boost::json::array names;
+  for (const auto& name : *list) names.emplace_back(name);
+  return names;
+}
+
+boost::json::value to_json(const std::optional<Timestamp>& time) {
+  if (!time) return nullptr;
+  return boost::json::value(format_time(*time));
+}
+
+}  // namespace
+
+boost::json::object to_json(const User& user) {
+  return {{"id", user.id},
+          {"email", user.email},
+          {"name", user.name},
+          {"role", to_string(user.role)},
+          {"created_at", format_time(user.created_at)}};
+}
+
+boost::json::object to_json(const ApiKey& key) {
+  boost::json::array approval;
+  for (const auto& name : key.approval_required_tools) approval.emplace_back(name);
+  boost::json::object json{{"id", key.id},
+                           {"object", "api_key"},
+                           {"name", key.name},
+                           {"prefix", key.prefix},
+                           {"allowed_tools", to_json(key.allowed_tools)},
+                           {"allowed_models", to_json(key.allowed_models)},
+                           {"approval_required_tools", std::move(approval)},
+                           {"expires_at", to_json(key.expires_at)},
+                           {"created_at", format_time(key.created_at)},
+                           {"last_used_at", to_json(key.last_used_at)}};
+  json["rate_limit_per_minute"] = key.rate_limit_per_minute
+                                      ? boost::json::value(*key.rate_limit_per_minute)
+                                      : boost::json::value(nullptr);
+  json["revoked_at"] = to_json(key.revoked_at);
+  return json;
+}
+
+boost::json::object to_json(const TokenPair& tokens) {
+  return {{"access_token", tokens.access_token},
+          {"refresh_token", tokens.refresh_token},
+          {"token_type", "Bearer"},
+          {"expires_in", tokens.expires_in},
+          {"user", to_json(tokens.user)}};
+}
+
+}  // namespace agentd::http

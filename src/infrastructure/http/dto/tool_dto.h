@@ -1,0 +1,17 @@
+// Wire shapes of tools and tool results, and the OpenAI tool-call objects clients send.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "application/tools/execute_tool.h"
+
+namespace agentd::http {
+
+// {"type":"function","function":{"name","description","parameters"},"requires_approval"}
+boost::json::object to_json(const ToolSpec& spec);
+// {"tool_call_id","name","status","result"|"error","duration_ms"}
+boost::json::object to_json(const ToolResult& result);
+// {"id"?,"type":"function","function":{"name","arguments"}}; `param` prefixes error fields.
+Result<ToolCall> parse_tool_call(const boost::json::value& value, const std::string& param);
+
+}  // namespace agentd::http

@@ -1,0 +1,98 @@
+#include "infrastructure/http/handlers/api_key_handlers.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <limits>
+
+#include "infrastructure/http/dto/identity_dto.h"
+#include "infrastructure/http/dto/time_format.h"
+#include "infrastructure/http/error_response.h"
+#include "infrastructure/http/json_body.h"
+#include "infrastructure/http/json_fields.h"
+#include "infrastructure/http/pagination.h"
+
+namespace agentd::http {
+namespace {
+
+using boost::asio::awaitable;
+
+Result<NewApiKey> parse_new_key(const Request& request) {
+  auto body = parse_json_body(request);
+  if (!body) return std::move(body).take_error();
+  auto object = require_object(*body);
+  if (!object) return std::move(object).take_error();
+  const auto& fields = **object;
+
+  NewApiKey key;
+  auto name = required_string(fields, "name");
+  if (!name) return std::move(name).take_error();
+  key.name = std::move(*name);
+  auto tools = optional_string_list(fields, "allowed_tools");
+  if (!tools) return std::move(tools).take_error();
+  key.allowed_tools = std::move(*tools);
+  auto models = optional_string_list(fields, "allowed_models");
+  if (!models) return std::move(models).take_error();
+  key.allowed_models = std::move(*models);
+  auto approval = optional_string_list(fields, "approval_required_tools");
+  if (!approval) return std::move(approval).take_error();
+  key.approval_required_tools = approval->value_or(std::vector<std::string>{});
+  auto expires = optional_string(fields, "expires_at");
+  if (!expires) return std::move(expires).take_error();
+  if (*expires) {
+    key.expires_at = parse_time(**expires);
+    if (!key.expires_at) {
+      return Error::invalid("expires_at must be an RFC 3339 time", "expires_at", "invalid_time");
+    }
+  }
+  auto limit = optional_integer(fields, "rate_limit_per_minute");
+  if (!limit) return std::move(limit).take_error();
+  if (*limit) {
+    // Out-of-range values stay out of range after clamping; the use case rejects them.
+    key.rate_limit_per_minute = static_cast<int>(
+        std::clamp<std::int64_t>(**limit, 0, std::numeric_limits<int>::max()));
+  }
+  return key;
+}
+
+awaitable<Response> create_key(ManageApiKeys& keys, Request& request, const Principal& caller) {
+  auto new_key = parse_new_key(request);
+  if (!new_key) co_return error_response(new_key.error());
+  auto created = co_await keys.create(caller, std::move(*new_key));
+  if (!created) co_return error_response(created.error());
+  auto json = to_json(created->key);
+  json["key"] = created->secret;
+  co_return json_response(201, json);
+}
+
+awaitable<Response> list_keys(ManageApiKeys& keys, Request& request, const Principal& caller) {
+  auto page_request = parse_page_request(request);
+  if (!page_request) co_return error_response(page_request.error());
+  auto page = co_await keys.list(caller, page_request->limit, page_request->after);
+  if (!page) co_return error_response(page.error());
+  boost::json::array data;
+  for (const auto& key : page->items) data.emplace_back(to_json(key));
+  co_return list_response(std::move(data), page->has_more);
+}
+
+awaitable<Response> revoke_key(ManageApiKeys& keys, Request& request, const Principal& caller) {
+  auto status = co_await keys.revoke(caller, std::string(request.path_param("id")));
+  if (!status) co_return error_response(status.error());
+  co_return Response::no_content();
+}
+
+}  // namespace
+
+void add_api_key_routes(Router& router, const AuthGuard& guard, ManageApiKeys& keys) {
+  router.add("POST", "/v1/auth/tokens", guard.protect([&keys](Request& r, const Principal& p) {
+    return create_key(keys, r, p);
+  }));
+  router.add("GET", "/v1/auth/tokens", guard.protect([&keys](Request& r, const Principal& p) {
+    return list_keys(keys, r, p);
+  }));
+  router.add("DELETE", "/v1/auth/tokens/{id}", guard.protect([&keys](Request& r, const Principal& p) {
+    return revoke_key(keys, r, p);
+  }));
+}
+
+}  // namespace agentd::http

@@ -1,0 +1,76 @@
+#include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
+
+#include <stdexcept>
+
+#include "infrastructure/concurrency/blocking_pool.h"
+#include "infrastructure/persistence/sqlite/find_one.h"
+#include "infrastructure/persistence/sqlite/sqlite_database.h"
+#include "infrastructure/persistence/sqlite/time_columns.h"
+
+namespace agentd::sqlite {
+namespace {
+
+constexpr std::string_view kInsert =
+    "INSERT INTO users(id, email, name, role, password_hash, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kFindById =
+    "SELECT id, email, name, role, password_hash, created_at FROM users WHERE id = ?";
+constexpr std::string_view kFindByEmail =
+    "SELECT id, email, name, role, password_hash, created_at FROM users WHERE email = ?";
+
+User read_user(const Statement& row) {
+  User user;
+  user.id = row.text(0);
+  user.email = row.text(1);
+  user.name = row.text(2);
+  const auto role = parse_role(row.text(3));
+  if (!role) throw std::runtime_error("stored role is unknown: " + row.text(3));
+  user.role = *role;
+  user.password_hash = row.text(4);
+  user.created_at = time_column(row, 5);
+  return user;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<User>> SqliteUserRepository::create(User user) {
+  co_return co_await pool_.run([&]() -> Result<User> {
+    try {
+      db_.with([&](sqlite3* connection) {
+        Statement insert(connection, kInsert);
+        insert.bind(1, user.id)
+            .bind(2, user.email)
+            .bind(3, user.name)
+            .bind(4, to_string(user.role))
+            .bind(5, user.password_hash);
+        bind_time(insert, 6, user.created_at).step();
+      });
+    } catch (const SqliteError& e) {
+      if (!e.is_constraint_violation()) throw;
+      // Ids are fresh UUIDv7s and every other column is well-formed, so the constraint a
+      // user can break is the unique email; asking it (not a prior SELECT) is race-free.
+      return Error{ErrorCode::conflict, "email is already registered", "email", "email_taken"};
+    }
+    return std::move(user);
+  });
+}
+
+boost::asio::awaitable<Result<User>> SqliteUserRepository::find_by_email(std::string email) {
+  co_return co_await find(kFindByEmail, std::move(email));
+}
+
+boost::asio::awaitable<Result<User>> SqliteUserRepository::find_by_id(std::string id) {
+  co_return co_await find(kFindById, std::move(id));
+}
+
+boost::asio::awaitable<Result<User>> SqliteUserRepository::find(std::string_view sql,
+                                                                std::string key) {
+  co_return co_await pool_.run([&]() -> Result<User> {
+    auto user =
+        db_.with([&](sqlite3* connection) { return find_one(connection, sql, key, read_user); });
+    if (!user) return Error::not_found("user not found", "user_not_found");
+    return std::move(*user);
+  });
+}
+
+}  // namespace agentd::sqlite

@@ -1,0 +1,30 @@
+#include "infrastructure/persistence/sqlite/time_columns.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "infrastructure/persistence/time_codec.h"
+
+namespace agentd::sqlite {
+
+Statement& bind_time(Statement& statement, int index, TimePoint time) {
+  return statement.bind(index, persistence::encode_time(time));
+}
+
+Statement& bind_time(Statement& statement, int index, const std::optional<TimePoint>& time) {
+  return time ? bind_time(statement, index, *time) : statement.bind(index, nullptr);
+}
+
+TimePoint time_column(const Statement& statement, int column) {
+  const auto text = statement.text(column);
+  const auto time = persistence::decode_time(text);
+  if (!time) throw std::runtime_error("stored time is malformed: '" + text + "'");
+  return *time;
+}
+
+std::optional<TimePoint> optional_time_column(const Statement& statement, int column) {
+  if (statement.is_null(column)) return std::nullopt;
+  return time_column(statement, column);
+}
+
+}  // namespace agentd::sqlite

@@ -1,0 +1,63 @@
+#include "main/services.h"
+
+#include "infrastructure/logging/log.h"
+#include "infrastructure/tools/builtin/calculator_tool.h"
+#include "infrastructure/tools/builtin/current_time_tool.h"
+
+namespace agentd {
+namespace {
+
+constexpr unsigned kBlockingThreads = 4;
+
+ToolSpec with_settings(ToolSpec spec, const config::ToolSettings& settings) {
+  spec.requires_approval = settings.requires_approval;
+  if (settings.timeout) spec.timeout = *settings.timeout;
+  return spec;
+}
+
+// Builtin tools that are enabled in the configuration file.
+void register_builtin_tools(ToolRegistry& tools, const config::FileConfig& file,
+                            const Clock& clock) {
+  auto add = [&tools](std::shared_ptr<Tool> tool) {
+    if (auto added = tools.add(std::move(tool)); !added) {
+      throw std::runtime_error(added.error().message);
+    }
+  };
+  if (file.calculator.enabled) {
+    add(std::make_shared<CalculatorTool>(
+        with_settings(CalculatorTool::default_spec(), file.calculator)));
+  }
+  if (file.current_time.enabled) {
+    add(std::make_shared<CurrentTimeTool>(
+        with_settings(CurrentTimeTool::default_spec(), file.current_time), clock));
+  }
+}
+
+}  // namespace
+
+Services::Services(const config::Config& config, const config::FileConfig& file,
+                   std::string jwt_secret)
+    : db(std::make_unique<sqlite::Database>(config.sqlite_path())),
+      blocking(kBlockingThreads),
+      hasher(blocking),
+      signer(std::move(jwt_secret), "agentd", "agentd"),
+      users(*db, blocking),
+      sessions(*db, blocking),
+      keys(*db, blocking),
+      tool_executions(*db, blocking),
+      limiter(clock),
+      tools(schemas),
+      tokens(signer, secrets, {config.access_ttl, config.refresh_ttl}),
+      register_user(users, hasher, ids, clock),
+      login(users, sessions, hasher, tokens, ids, clock),
+      refresh(users, sessions, tokens, clock),
+      logout(sessions, tokens, clock),
+      current_user(users),
+      authenticate(users, sessions, keys, signer, secrets, clock),
+      manage_keys(keys, secrets, ids, clock),
+      execute_tool(tools, tool_executions, ids, clock,
+                   static_cast<std::size_t>(config.tool_concurrency)) {
+  register_builtin_tools(tools, file, clock);
+}
+
+}  // namespace agentd

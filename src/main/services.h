@@ -1,0 +1,66 @@
+// Everything a running agentd owns, built by hand in dependency order: adapters, then use
+// cases. Members are declared in construction order, so destruction runs in reverse.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "application/api_keys/manage_api_keys.h"
+#include "application/auth/authenticate.h"
+#include "application/auth/current_user.h"
+#include "application/auth/login.h"
+#include "application/auth/logout.h"
+#include "application/auth/refresh_session.h"
+#include "application/auth/register_user.h"
+#include "application/auth/session_tokens.h"
+#include "application/tools/execute_tool.h"
+#include "application/tools/tool_registry.h"
+#include "infrastructure/concurrency/blocking_pool.h"
+#include "infrastructure/config/config.h"
+#include "infrastructure/config/file_config.h"
+#include "infrastructure/persistence/sqlite/sqlite_api_key_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_database.h"
+#include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_tool_execution_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
+#include "infrastructure/ratelimit/in_process_rate_limiter.h"
+#include "infrastructure/security/jwt_token_signer.h"
+#include "infrastructure/security/sodium_password_hasher.h"
+#include "infrastructure/security/sodium_secret_generator.h"
+#include "infrastructure/security/uuid_v7_generator.h"
+#include "infrastructure/time/system_clock.h"
+#include "infrastructure/tools/valijson_schema_compiler.h"
+
+namespace agentd {
+
+struct Services {
+  Services(const config::Config& config, const config::FileConfig& file, std::string jwt_secret);
+
+  // Adapters of the ports.
+  std::unique_ptr<sqlite::Database> db;
+  BlockingPool blocking;
+  SystemClock clock;
+  UuidV7Generator ids;
+  SodiumSecretGenerator secrets;
+  SodiumPasswordHasher hasher;
+  JwtTokenSigner signer;
+  sqlite::SqliteUserRepository users;
+  sqlite::SqliteSessionRepository sessions;
+  sqlite::SqliteApiKeyRepository keys;
+  sqlite::SqliteToolExecutionRepository tool_executions;
+  InProcessRateLimiter limiter;
+  ValijsonSchemaCompiler schemas;
+  ToolRegistry tools;
+  // Use cases.
+  SessionTokens tokens;
+  RegisterUser register_user;
+  Login login;
+  RefreshSession refresh;
+  Logout logout;
+  CurrentUser current_user;
+  Authenticate authenticate;
+  ManageApiKeys manage_keys;
+  ExecuteTool execute_tool;
+};
+
+}  // namespace agentd

@@ -1,0 +1,136 @@
+// RefreshSession: a refresh token is good for exactly one rotation; a second use ends the
+// session it belongs to.
+#include <gtest/gtest.h>
+
+#include "application/identity_env.h"
+
+namespace agentd {
+namespace {
+
+using namespace std::chrono_literals;
+
+void expect_invalid_refresh_token(const Result<TokenPair>& refreshed) {
+  ASSERT_FALSE(refreshed);
+  EXPECT_EQ(refreshed.error().kind, ErrorCode::unauthenticated);
+  EXPECT_EQ(refreshed.error().code, "invalid_refresh_token");
+}
+
+TEST(RefreshSession, RotatesRefreshToken) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+
+  auto refreshed = run_sync(env.refresh(login.refresh_token));
+
+  ASSERT_TRUE(refreshed);
+  EXPECT_NE(refreshed->refresh_token, login.refresh_token);
+  EXPECT_TRUE(env.session_store.has_token(env.secrets.digest(refreshed->refresh_token)));
+  EXPECT_TRUE(run_sync(env.refresh(refreshed->refresh_token)));
+}
+
+TEST(RefreshSession, KeepsTheSessionAndTheUser) {
+  IdentityEnv env;
+  const User user = env.given_user();
+  const TokenPair login = env.given_login(user);
+
+  auto refreshed = run_sync(env.refresh(login.refresh_token));
+
+  ASSERT_TRUE(refreshed);
+  EXPECT_EQ(refreshed->user.id, user.id);
+  EXPECT_EQ(env.claims_of(*refreshed).session_id, env.claims_of(login).session_id);
+  EXPECT_EQ(refreshed->expires_in, 7 * 60);
+}
+
+TEST(RefreshSession, NewAccessTokenAuthenticates) {
+  IdentityEnv env;
+  const User user = env.given_user();
+  const TokenPair login = env.given_login(user);
+
+  auto refreshed = run_sync(env.refresh(login.refresh_token));
+  ASSERT_TRUE(refreshed);
+  auto principal = run_sync(env.authenticate(refreshed->access_token));
+
+  ASSERT_TRUE(principal);
+  EXPECT_EQ(principal->user_id, user.id);
+}
+
+TEST(RefreshSession, ExtendsTheSessionFromNow) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+  const std::string session_id = env.claims_of(login).session_id;
+  env.clock.advance(48h);
+
+  ASSERT_TRUE(run_sync(env.refresh(login.refresh_token)));
+
+  auto session = run_sync(env.session_store.find(session_id));
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->expires_at, env.clock.now() + test_auth_settings().refresh_ttl);
+}
+
+TEST(RefreshSession, UsedTokenIsRejected) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+  ASSERT_TRUE(run_sync(env.refresh(login.refresh_token)));
+
+  expect_invalid_refresh_token(run_sync(env.refresh(login.refresh_token)));
+}
+
+TEST(RefreshSession, ReusedTokenRevokesWholeSession) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+  auto refreshed = run_sync(env.refresh(login.refresh_token));
+  ASSERT_TRUE(refreshed);
+
+  expect_invalid_refresh_token(run_sync(env.refresh(login.refresh_token)));
+
+  expect_invalid_refresh_token(run_sync(env.refresh(refreshed->refresh_token)));
+  auto principal = run_sync(env.authenticate(refreshed->access_token));
+  ASSERT_FALSE(principal);
+  EXPECT_EQ(principal.error().code, "session_revoked");
+  auto session = run_sync(env.session_store.find(env.claims_of(login).session_id));
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->revoked_at, env.clock.now());
+}
+
+TEST(RefreshSession, ReuseLeavesOtherSessionsOfTheUserAlone) {
+  IdentityEnv env;
+  const User user = env.given_user();
+  const TokenPair stolen = env.given_login(user);
+  const TokenPair other = env.given_login(user);
+  ASSERT_TRUE(run_sync(env.refresh(stolen.refresh_token)));
+
+  expect_invalid_refresh_token(run_sync(env.refresh(stolen.refresh_token)));
+
+  EXPECT_TRUE(run_sync(env.authenticate(other.access_token)));
+  EXPECT_TRUE(run_sync(env.refresh(other.refresh_token)));
+}
+
+TEST(RefreshSession, UnknownTokenIsRejected) {
+  IdentityEnv env;
+  env.given_login(env.given_user());
+
+  expect_invalid_refresh_token(run_sync(env.refresh("never-issued")));
+}
+
+TEST(RefreshSession, EmptyTokenIsRejected) {
+  IdentityEnv env;
+
+  expect_invalid_refresh_token(run_sync(env.refresh("")));
+}
+
+TEST(RefreshSession, ExpiredSessionCannotBeRefreshed) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+  env.clock.advance(test_auth_settings().refresh_ttl);
+
+  expect_invalid_refresh_token(run_sync(env.refresh(login.refresh_token)));
+}
+
+TEST(RefreshSession, AccessTokenIsNotARefreshToken) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+
+  expect_invalid_refresh_token(run_sync(env.refresh(login.access_token)));
+}
+
+}  // namespace
+}  // namespace agentd

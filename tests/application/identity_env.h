@@ -1,0 +1,88 @@
+// The identity use cases wired to fakes of every port they need, with helpers that put a
+// test's starting state in place through the use cases themselves.
+#pragma once
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "application/api_keys/manage_api_keys.h"
+#include "application/auth/authenticate.h"
+#include "application/auth/current_user.h"
+#include "application/auth/login.h"
+#include "application/auth/logout.h"
+#include "application/auth/refresh_session.h"
+#include "application/auth/register_user.h"
+#include "application/auth/session_tokens.h"
+#include "fakes/fake_api_key_repository.h"
+#include "fakes/fake_clock.h"
+#include "fakes/fake_id_generator.h"
+#include "fakes/fake_password_hasher.h"
+#include "fakes/fake_secret_generator.h"
+#include "fakes/fake_session_repository.h"
+#include "fakes/fake_token_signer.h"
+#include "fakes/fake_user_repository.h"
+#include "fakes/run_sync.h"
+
+namespace agentd {
+
+inline constexpr std::string_view kPassword = "correct horse battery";
+
+// Lifetimes unlike the defaults, so a test sees which ones were used.
+inline AuthSettings test_auth_settings() {
+  return {.access_ttl = std::chrono::minutes(7), .refresh_ttl = std::chrono::hours(24 * 3)};
+}
+
+// The value of a Result that a set-up step needs; a failure ends the test with its message.
+template <typename T>
+T must(Result<T> result) {
+  if (!result) throw std::runtime_error("set-up step failed: " + result.error().message);
+  return std::move(result).value();
+}
+
+// A key request with only its name set; tests set the fields they are about.
+inline NewApiKey key_request(std::string name) {
+  NewApiKey request;
+  request.name = std::move(name);
+  return request;
+}
+
+struct IdentityEnv {
+  explicit IdentityEnv(AuthSettings settings = test_auth_settings())
+      : tokens(signer, secrets, settings) {}
+
+  User given_user(std::string email = "ada@example.com") {
+    return must(run_sync(register_user({std::move(email), std::string(kPassword), "Ada"})));
+  }
+  TokenPair given_login(const User& user) {
+    return must(run_sync(login(user.email, std::string(kPassword))));
+  }
+  // The claims the signer put into an access token.
+  AccessClaims claims_of(const TokenPair& pair) {
+    return must(signer.verify(pair.access_token, clock.now()));
+  }
+  CreatedApiKey given_api_key(const User& user, NewApiKey request = key_request("ci")) {
+    return must(run_sync(
+        api_keys.create(Principal::for_session(user, "session-of-owner"), std::move(request))));
+  }
+
+  FakeClock clock;
+  FakeIdGenerator ids;
+  FakePasswordHasher hasher;
+  FakeSecretGenerator secrets;
+  FakeTokenSigner signer;
+  FakeUserRepository user_store;
+  FakeSessionRepository session_store;
+  FakeApiKeyRepository key_store;
+
+  SessionTokens tokens;
+  RegisterUser register_user{user_store, hasher, ids, clock};
+  Login login{user_store, session_store, hasher, tokens, ids, clock};
+  RefreshSession refresh{user_store, session_store, tokens, clock};
+  Logout logout{session_store, tokens, clock};
+  Authenticate authenticate{user_store, session_store, key_store, signer, secrets, clock};
+  CurrentUser current_user{user_store};
+  ManageApiKeys api_keys{key_store, secrets, ids, clock};
+};
+
+}  // namespace agentd

@@ -1,0 +1,89 @@
+// An in-memory SessionRepository with the refresh-token rotation rules of the port: a
+// current token rotates, a used one revokes its session, anything else is unknown.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "application/ports/session_repository.h"
+
+namespace agentd {
+
+class FakeSessionRepository : public SessionRepository {
+ public:
+  boost::asio::awaitable<Status> create(Session session, std::string refresh_hash) override {
+    std::lock_guard lock(mutex_);
+    tokens_[refresh_hash] = {session.id, false};
+    sessions_[session.id] = std::move(session);
+    co_return ok_status();
+  }
+
+  boost::asio::awaitable<Result<Session>> find(std::string session_id) override {
+    std::lock_guard lock(mutex_);
+    auto found = sessions_.find(session_id);
+    if (found == sessions_.end()) co_return session_not_found();
+    co_return found->second;
+  }
+
+  boost::asio::awaitable<Result<RefreshRotation>> rotate_refresh_token(
+      std::string old_hash, std::string new_hash, Timestamp now, Timestamp new_expiry) override {
+    std::lock_guard lock(mutex_);
+    auto token = tokens_.find(old_hash);
+    if (token == tokens_.end()) co_return RefreshRotation{};
+    Session& session = sessions_.at(token->second.session_id);
+    if (!session.is_active(now)) co_return RefreshRotation{};
+    if (token->second.is_used) {
+      session.revoked_at = now;
+      co_return RefreshRotation{RefreshOutcome::reused, session};
+    }
+    token->second.is_used = true;
+    tokens_[new_hash] = {session.id, false};
+    session.expires_at = new_expiry;
+    co_return RefreshRotation{RefreshOutcome::rotated, session};
+  }
+
+  boost::asio::awaitable<Result<Session>> find_by_refresh_token(std::string hash) override {
+    std::lock_guard lock(mutex_);
+    auto token = tokens_.find(hash);
+    if (token == tokens_.end()) {
+      co_return Error::not_found("refresh token not found", "refresh_token_not_found");
+    }
+    co_return sessions_.at(token->second.session_id);
+  }
+
+  boost::asio::awaitable<Status> revoke(std::string session_id, Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    auto found = sessions_.find(session_id);
+    if (found == sessions_.end()) co_return session_not_found();
+    if (!found->second.revoked_at) found->second.revoked_at = now;
+    co_return ok_status();
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+  }
+
+  // Whether a refresh token with this hash is stored, used or not.
+  bool has_token(const std::string& hash) const {
+    std::lock_guard lock(mutex_);
+    return tokens_.contains(hash);
+  }
+
+ private:
+  struct RefreshToken {
+    std::string session_id;
+    bool is_used = false;
+  };
+
+  static Error session_not_found() {
+    return Error::not_found("session not found", "session_not_found");
+  }
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Session> sessions_;
+  std::map<std::string, RefreshToken> tokens_;  // by hash
+};
+
+}  // namespace agentd

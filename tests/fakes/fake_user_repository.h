@@ -1,0 +1,53 @@
+// An in-memory UserRepository that refuses a second account for an email, as the real
+// unique constraint does.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "application/ports/user_repository.h"
+
+namespace agentd {
+
+class FakeUserRepository : public UserRepository {
+ public:
+  boost::asio::awaitable<Result<User>> create(User user) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, stored] : users_) {
+      if (stored.email == user.email) {
+        co_return Error{ErrorCode::conflict, "email is already registered", "email", "email_taken"};
+      }
+    }
+    users_[user.id] = user;
+    co_return user;
+  }
+
+  boost::asio::awaitable<Result<User>> find_by_email(std::string email) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, stored] : users_) {
+      if (stored.email == email) co_return stored;
+    }
+    co_return not_found();
+  }
+
+  boost::asio::awaitable<Result<User>> find_by_id(std::string id) override {
+    std::lock_guard lock(mutex_);
+    auto found = users_.find(id);
+    if (found == users_.end()) co_return not_found();
+    co_return found->second;
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return users_.size();
+  }
+
+ private:
+  static Error not_found() { return Error::not_found("user not found", "user_not_found"); }
+
+  mutable std::mutex mutex_;
+  std::map<std::string, User> users_;
+};
+
+}  // namespace agentd

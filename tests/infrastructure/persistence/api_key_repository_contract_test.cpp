@@ -1,0 +1,169 @@
+// What every ApiKeyRepository adapter must do.
+#include "fakes/run_sync.h"
+#include "infrastructure/persistence/identity_repository_contract.h"
+
+namespace agentd::contract {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::vector<std::string> ids_of(const Page<ApiKey>& page) {
+  std::vector<std::string> ids;
+  for (const auto& key : page.items) ids.push_back(key.id);
+  return ids;
+}
+
+TEST_P(ApiKeyRepositoryContract, CreatedKeyIsFoundByTheHashOfItsSecret) {
+  given_user("user-01");
+  const ApiKey key = given_key(sample_key("key-01", "user-01"));
+
+  auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
+  ASSERT_TRUE(found);
+  expect_same(*found, key);
+}
+
+TEST_P(ApiKeyRepositoryContract, KeyWithOnlyRequiredFieldsRoundTrips) {
+  given_user("user-01");
+  ApiKey key = sample_key("key-01", "user-01");
+  key.allowed_tools.reset();
+  key.allowed_models.reset();
+  key.approval_required_tools.clear();
+  key.expires_at.reset();
+  key.rate_limit_per_minute.reset();
+  given_key(key);
+
+  auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
+  ASSERT_TRUE(found);
+  expect_same(*found, key);
+}
+
+TEST_P(ApiKeyRepositoryContract, UnknownHashIsNotFound) {
+  auto found = run_sync(api_keys().find_by_hash("hash-of-nothing"));
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().kind, ErrorCode::not_found);
+  EXPECT_EQ(found.error().code, "api_key_not_found");
+}
+
+// Absent means every tool, [] means none, ["*"] means every tool by name: three meanings
+// storage must not blur.
+TEST_P(ApiKeyRepositoryContract, AllowListsKeepAbsentEmptyAndWildcardApart) {
+  given_user("user-01");
+  const std::vector<NameAllowList> lists = {std::nullopt, std::vector<std::string>{},
+                                            std::vector<std::string>{"*"}};
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    ApiKey key = sample_key(numbered("key", static_cast<int>(i)), "user-01");
+    key.allowed_tools = lists[i];
+    key.allowed_models = lists[(i + 1) % lists.size()];
+    given_key(key);
+
+    auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->allowed_tools, key.allowed_tools) << "list " << i;
+    EXPECT_EQ(found->allowed_models, key.allowed_models) << "list " << i;
+  }
+}
+
+TEST_P(ApiKeyRepositoryContract, ListPagesNewestFirstWithACursor) {
+  given_user("user-01");
+  for (int i = 1; i <= 5; ++i) given_key(sample_key(numbered("key", i), "user-01"));
+
+  auto first = run_sync(api_keys().list("user-01", 2, std::nullopt));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(ids_of(*first), (std::vector<std::string>{"key-05", "key-04"}));
+  EXPECT_TRUE(first->has_more);
+
+  auto second = run_sync(api_keys().list("user-01", 2, first->items.back().id));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(ids_of(*second), (std::vector<std::string>{"key-03", "key-02"}));
+  EXPECT_TRUE(second->has_more);
+
+  auto last = run_sync(api_keys().list("user-01", 2, second->items.back().id));
+  ASSERT_TRUE(last);
+  EXPECT_EQ(ids_of(*last), (std::vector<std::string>{"key-01"}));
+  EXPECT_FALSE(last->has_more);
+}
+
+TEST_P(ApiKeyRepositoryContract, PageThatEndsExactlyOnTheLastKeyHasNoMore) {
+  given_user("user-01");
+  for (int i = 1; i <= 3; ++i) given_key(sample_key(numbered("key", i), "user-01"));
+
+  auto page = run_sync(api_keys().list("user-01", 3, std::nullopt));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->items.size(), 3u);
+  EXPECT_FALSE(page->has_more);
+}
+
+TEST_P(ApiKeyRepositoryContract, ListShowsOnlyTheOwnersKeysWithEveryField) {
+  given_user("user-01");
+  given_user("user-02");
+  const ApiKey mine = given_key(sample_key("key-01", "user-01"));
+  given_key(sample_key("key-02", "user-02"));
+
+  auto page = run_sync(api_keys().list("user-01", 10, std::nullopt));
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  expect_same(page->items.front(), mine);
+  EXPECT_FALSE(page->has_more);
+}
+
+TEST_P(ApiKeyRepositoryContract, ListRejectsALimitBelowOne) {
+  auto page = run_sync(api_keys().list("user-01", 0, std::nullopt));
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().kind, ErrorCode::invalid_request);
+}
+
+TEST_P(ApiKeyRepositoryContract, OwnerRevokesTheirKeyOnceForAll) {
+  given_user("user-01");
+  const ApiKey key = given_key(sample_key("key-01", "user-01"));
+
+  ASSERT_TRUE(run_sync(api_keys().revoke("user-01", "key-01", kT0 + 1h)));
+  ASSERT_TRUE(run_sync(api_keys().revoke("user-01", "key-01", kT0 + 2h)));
+
+  // Revoked keys are still found, so authentication can tell why a key fails.
+  auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->revoked_at, kT0 + 1h);
+}
+
+TEST_P(ApiKeyRepositoryContract, AnotherUserCannotRevokeTheKey) {
+  given_user("user-01");
+  given_user("user-02");
+  const ApiKey key = given_key(sample_key("key-01", "user-01"));
+
+  auto revoked = run_sync(api_keys().revoke("user-02", "key-01", kT0 + 1h));
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(revoked.error().kind, ErrorCode::not_found);
+  EXPECT_EQ(revoked.error().code, "api_key_not_found");
+  auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->revoked_at);
+}
+
+TEST_P(ApiKeyRepositoryContract, RevokingAnUnknownKeyIsNotFound) {
+  given_user("user-01");
+  auto revoked = run_sync(api_keys().revoke("user-01", "key-99", kT0));
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(revoked.error().code, "api_key_not_found");
+}
+
+TEST_P(ApiKeyRepositoryContract, RecordUseKeepsTheLatestUse) {
+  given_user("user-01");
+  const ApiKey key = given_key(sample_key("key-01", "user-01"));
+
+  ASSERT_TRUE(run_sync(api_keys().record_use("key-01", kT0 + 2h)));
+  // A request that started earlier may finish later; it must not move the time back.
+  ASSERT_TRUE(run_sync(api_keys().record_use("key-01", kT0 + 1h)));
+
+  auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->last_used_at, kT0 + 2h);
+}
+
+TEST_P(ApiKeyRepositoryContract, RecordingUseOfAnUnknownKeyIsNotFound) {
+  auto recorded = run_sync(api_keys().record_use("key-99", kT0));
+  ASSERT_FALSE(recorded);
+  EXPECT_EQ(recorded.error().code, "api_key_not_found");
+}
+
+}  // namespace
+}  // namespace agentd::contract

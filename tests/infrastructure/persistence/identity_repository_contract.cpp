@@ -1,0 +1,102 @@
+// Sample data and comparisons shared by the identity repository contract tests.
+#include "infrastructure/persistence/identity_repository_contract.h"
+
+#include "fakes/run_sync.h"
+
+namespace agentd::contract {
+
+using namespace std::chrono_literals;
+
+User IdentityRepositoryTest::sample_user(std::string id, std::string email) {
+  User user;
+  user.id = std::move(id);
+  user.email = std::move(email);
+  user.name = "Ada Lovelace";
+  user.role = Role::admin;
+  user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  user.created_at = kT0;
+  return user;
+}
+
+Session IdentityRepositoryTest::sample_session(std::string id, std::string user_id) {
+  Session session;
+  session.id = std::move(id);
+  session.user_id = std::move(user_id);
+  session.created_at = kT0;
+  session.expires_at = kT0 + kRefreshTtl;
+  return session;
+}
+
+ApiKey IdentityRepositoryTest::sample_key(std::string id, std::string user_id) {
+  ApiKey key;
+  key.secret_hash = "hash-of-" + id;
+  key.id = std::move(id);
+  key.user_id = std::move(user_id);
+  key.name = "deploy bot";
+  key.prefix = "sk-agentd-AbCdEf";
+  key.allowed_tools = std::vector<std::string>{"calculator", "web_search"};
+  key.allowed_models = std::vector<std::string>{"gpt-4o-mini"};
+  key.approval_required_tools = {"http_get"};
+  key.expires_at = kT0 + 24h * 90;
+  key.rate_limit_per_minute = 60;
+  key.created_at = kT0;
+  return key;
+}
+
+User IdentityRepositoryTest::given_user(std::string id) {
+  auto email = id + "@example.org";
+  return must(run_sync(users().create(sample_user(std::move(id), std::move(email)))));
+}
+
+Session IdentityRepositoryTest::given_session(std::string id, std::string user_id,
+                                              std::string refresh_hash) {
+  auto session = sample_session(std::move(id), std::move(user_id));
+  must(run_sync(sessions().create(session, std::move(refresh_hash))));
+  return session;
+}
+
+ApiKey IdentityRepositoryTest::given_key(ApiKey key) {
+  must(run_sync(api_keys().create(key)));
+  return key;
+}
+
+Result<RefreshRotation> IdentityRepositoryTest::rotate(std::string old_hash, std::string new_hash,
+                                                       Timestamp now) {
+  return run_sync(sessions().rotate_refresh_token(std::move(old_hash), std::move(new_hash), now,
+                                                  now + kRefreshTtl));
+}
+
+void IdentityRepositoryTest::expect_same(const User& actual, const User& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.email, expected.email);
+  EXPECT_EQ(actual.name, expected.name);
+  EXPECT_EQ(actual.role, expected.role);
+  EXPECT_EQ(actual.password_hash, expected.password_hash);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+}
+
+void IdentityRepositoryTest::expect_same(const Session& actual, const Session& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.user_id, expected.user_id);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+  EXPECT_EQ(actual.expires_at, expected.expires_at);
+  EXPECT_EQ(actual.revoked_at, expected.revoked_at);
+}
+
+void IdentityRepositoryTest::expect_same(const ApiKey& actual, const ApiKey& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.user_id, expected.user_id);
+  EXPECT_EQ(actual.name, expected.name);
+  EXPECT_EQ(actual.prefix, expected.prefix);
+  EXPECT_EQ(actual.secret_hash, expected.secret_hash);
+  EXPECT_EQ(actual.allowed_tools, expected.allowed_tools);
+  EXPECT_EQ(actual.allowed_models, expected.allowed_models);
+  EXPECT_EQ(actual.approval_required_tools, expected.approval_required_tools);
+  EXPECT_EQ(actual.expires_at, expected.expires_at);
+  EXPECT_EQ(actual.rate_limit_per_minute, expected.rate_limit_per_minute);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+  EXPECT_EQ(actual.last_used_at, expected.last_used_at);
+  EXPECT_EQ(actual.revoked_at, expected.revoked_at);
+}
+
+}  // namespace agentd::contract

@@ -1,0 +1,163 @@
+// What every SessionRepository adapter must do, refresh-token rotation above all.
+#include <algorithm>
+
+#include "fakes/run_concurrently.h"
+#include "fakes/run_sync.h"
+#include "infrastructure/persistence/identity_repository_contract.h"
+
+namespace agentd::contract {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_P(SessionRepositoryContract, CreatedSessionIsFoundByIdAndByItsRefreshToken) {
+  given_user("user-01");
+  const Session session = given_session("session-01", "user-01", "hash-1");
+
+  auto by_id = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(by_id);
+  expect_same(*by_id, session);
+  auto by_token = run_sync(sessions().find_by_refresh_token("hash-1"));
+  ASSERT_TRUE(by_token);
+  expect_same(*by_token, session);
+}
+
+TEST_P(SessionRepositoryContract, UnknownSessionAndTokenAreNotFound) {
+  auto by_id = run_sync(sessions().find("session-99"));
+  ASSERT_FALSE(by_id);
+  EXPECT_EQ(by_id.error().kind, ErrorCode::not_found);
+  EXPECT_EQ(by_id.error().code, "session_not_found");
+
+  auto by_token = run_sync(sessions().find_by_refresh_token("hash-99"));
+  ASSERT_FALSE(by_token);
+  EXPECT_EQ(by_token.error().kind, ErrorCode::not_found);
+  EXPECT_EQ(by_token.error().code, "refresh_token_not_found");
+}
+
+TEST_P(SessionRepositoryContract, UsedRefreshTokenStillNamesItsSession) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  ASSERT_EQ(must(rotate("hash-1", "hash-2", kT0 + 1h)).outcome, RefreshOutcome::rotated);
+
+  auto by_used_token = run_sync(sessions().find_by_refresh_token("hash-1"));
+  ASSERT_TRUE(by_used_token);
+  EXPECT_EQ(by_used_token->id, "session-01");
+}
+
+TEST_P(SessionRepositoryContract, RevokeKeepsTheFirstRevocationTime) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+
+  ASSERT_TRUE(run_sync(sessions().revoke("session-01", kT0 + 1h)));
+  ASSERT_TRUE(run_sync(sessions().revoke("session-01", kT0 + 2h)));
+
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->revoked_at, kT0 + 1h);
+}
+
+TEST_P(SessionRepositoryContract, RevokingAnUnknownSessionIsNotFound) {
+  auto revoked = run_sync(sessions().revoke("session-99", kT0));
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(revoked.error().code, "session_not_found");
+}
+
+TEST_P(SessionRepositoryContract, RotationReplacesTheTokenAndExtendsTheSession) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  const Timestamp now = kT0 + 1h;
+
+  auto rotation = rotate("hash-1", "hash-2", now);
+  ASSERT_TRUE(rotation);
+  EXPECT_EQ(rotation->outcome, RefreshOutcome::rotated);
+  EXPECT_EQ(rotation->session.id, "session-01");
+  EXPECT_EQ(rotation->session.expires_at, now + kRefreshTtl);
+  EXPECT_FALSE(rotation->session.revoked_at);
+
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->expires_at, now + kRefreshTtl);
+  auto successor = rotate("hash-2", "hash-3", now + 1h);
+  ASSERT_TRUE(successor);
+  EXPECT_EQ(successor->outcome, RefreshOutcome::rotated);
+}
+
+TEST_P(SessionRepositoryContract, ReusedTokenRevokesTheSessionAndKillsItsSuccessor) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  ASSERT_EQ(must(rotate("hash-1", "hash-2", kT0 + 1h)).outcome, RefreshOutcome::rotated);
+
+  auto reuse = rotate("hash-1", "hash-3", kT0 + 2h);
+  ASSERT_TRUE(reuse);
+  EXPECT_EQ(reuse->outcome, RefreshOutcome::reused);
+  EXPECT_EQ(reuse->session.id, "session-01");
+  EXPECT_EQ(reuse->session.revoked_at, kT0 + 2h);
+
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->revoked_at, kT0 + 2h);
+  auto successor = rotate("hash-2", "hash-4", kT0 + 3h);
+  ASSERT_TRUE(successor);
+  EXPECT_EQ(successor->outcome, RefreshOutcome::unknown);
+  EXPECT_FALSE(run_sync(sessions().find_by_refresh_token("hash-3")));
+  EXPECT_FALSE(run_sync(sessions().find_by_refresh_token("hash-4")));
+}
+
+TEST_P(SessionRepositoryContract, UnknownTokenIsUnknownAndStoresNothing) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+
+  auto rotation = rotate("hash-99", "hash-2", kT0 + 1h);
+  ASSERT_TRUE(rotation);
+  EXPECT_EQ(rotation->outcome, RefreshOutcome::unknown);
+  EXPECT_FALSE(run_sync(sessions().find_by_refresh_token("hash-2")));
+}
+
+TEST_P(SessionRepositoryContract, TokenOfAnExpiredSessionIsUnknown) {
+  given_user("user-01");
+  const Session session = given_session("session-01", "user-01", "hash-1");
+
+  auto rotation = rotate("hash-1", "hash-2", session.expires_at);
+  ASSERT_TRUE(rotation);
+  EXPECT_EQ(rotation->outcome, RefreshOutcome::unknown);
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  expect_same(*stored, session);
+}
+
+TEST_P(SessionRepositoryContract, TokenOfARevokedSessionIsUnknown) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  ASSERT_TRUE(run_sync(sessions().revoke("session-01", kT0 + 1h)));
+
+  auto rotation = rotate("hash-1", "hash-2", kT0 + 2h);
+  ASSERT_TRUE(rotation);
+  EXPECT_EQ(rotation->outcome, RefreshOutcome::unknown);
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->revoked_at, kT0 + 1h);
+}
+
+TEST_P(SessionRepositoryContract, ConcurrentRotationsOfOneTokenRotateOnce) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+
+  std::vector<boost::asio::awaitable<Result<RefreshRotation>>> rotations;
+  for (int i = 1; i <= 2; ++i) {
+    rotations.push_back(sessions().rotate_refresh_token("hash-1", numbered("successor", i),
+                                                        kT0 + 1h, kT0 + 1h + kRefreshTtl));
+  }
+  auto results = run_concurrently(std::move(rotations));
+
+  std::vector<RefreshOutcome> outcomes;
+  for (const auto& result : results) outcomes.push_back(must(result).outcome);
+  std::sort(outcomes.begin(), outcomes.end());
+  EXPECT_EQ(outcomes, (std::vector{RefreshOutcome::rotated, RefreshOutcome::reused}));
+  // The loser presented a token that was already used, so the session ends.
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  EXPECT_TRUE(stored->revoked_at);
+}
+
+}  // namespace
+}  // namespace agentd::contract
