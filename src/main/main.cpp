@@ -18,6 +18,7 @@
 #include "infrastructure/config/file_config.h"
 #include "infrastructure/http/handlers/api_key_handlers.h"
 #include "infrastructure/http/handlers/auth_handlers.h"
+#include "infrastructure/http/handlers/chat_handlers.h"
 #include "infrastructure/http/handlers/health_handlers.h"
 #include "infrastructure/http/handlers/tool_handlers.h"
 #include "infrastructure/http/middleware/auth_guard.h"
@@ -26,6 +27,7 @@
 #include "infrastructure/logging/log.h"
 #include "infrastructure/persistence/sqlite/migrations.h"
 #include "infrastructure/security/jwt_secret_file.h"
+#include "main/mcp_sources.h"
 #include "main/services.h"
 
 namespace {
@@ -52,13 +54,17 @@ Result<std::string> jwt_secret_for(const config::Config& config) {
 
 // Builds the services over a migrated database; nullptr (after logging why) on failure.
 std::unique_ptr<Services> start_services(const config::Config& config,
-                                         const config::FileConfig& file) {
+                                         const config::FileConfig& file,
+                                         const config::EnvLookup& env) {
   auto secret = jwt_secret_for(config);
   if (!secret) {
     log::error("jwt_secret_unavailable", {{"error", secret.error().message}});
     return nullptr;
   }
-  auto services = std::make_unique<Services>(config, file, std::move(*secret));
+  auto services = std::make_unique<Services>(config, file, env, std::move(*secret));
+  for (const auto& warning : services->model_warnings) {
+    log::warn("model_config_warning", {{"message", warning}});
+  }
   // The embedded default migrates itself at start.
   if (auto applied = sqlite::migrate(*services->db); !applied) {
     log::error("migration_failed", {{"error", applied.error().message}});
@@ -95,13 +101,25 @@ int run_migrate(const config::Config& config) {
   return 0;
 }
 
-int run_serve(const config::Config& config, const config::FileConfig& file) {
-  auto services = start_services(config, file);
+// Informational: a server without models still serves auth and tools.
+http::ReadinessCheck models_check(const Services& services) {
+  return {"models", [&services]() -> asio::awaitable<Status> {
+            if (services.models.empty()) co_return Error::unavailable("no model provider configured");
+            co_return ok_status();
+          },
+          false};
+}
+
+int run_serve(const config::Config& config, const config::FileConfig& file,
+              const config::EnvLookup& env) {
+  // Declared first so it is destroyed last: pooled upstream connections belong to it.
+  asio::io_context io(static_cast<int>(config.threads));
+  auto services = start_services(config, file, env);
   if (!services) return kExitFailure;
 
   // Routes.
   http::Router router;
-  http::add_health_routes(router, {database_check(*services)});
+  http::add_health_routes(router, {database_check(*services), models_check(*services)});
   http::AuthGuard guard(services->authenticate, services->limiter, config.rate_limit_per_minute);
   http::add_auth_routes(router, guard,
                         {services->register_user, services->login, services->refresh,
@@ -111,9 +129,11 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
                          config.trusted_proxies});
   http::add_api_key_routes(router, guard, services->manage_keys);
   http::add_tool_routes(router, guard, services->tools, services->execute_tool);
+  http::add_chat_routes(router, guard, services->models, services->model_router, services->ids,
+                        services->clock);
 
-  // Server and its threads.
-  asio::io_context io(static_cast<int>(config.threads));
+  // Server and its threads; MCP tools are registered before the first request.
+  auto mcp_sources = start_mcp_sources(io, file.mcp_servers, services->http_client, services->tools);
   http::Server server(io,
                       {config.host, config.port, config.max_body_bytes, config.header_timeout,
                        config.idle_timeout},
@@ -136,6 +156,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
         io,
         [&]() -> asio::awaitable<void> {
           co_await server.shutdown(config.shutdown_timeout);
+          for (auto& source : mcp_sources) source->stop();
           io.stop();
         },
         asio::detached);
@@ -157,13 +178,14 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
 // `agentd user create --email … [--name …] [--admin]`, password read from standard input so
 // it never shows in the process list or shell history.
 int run_create_user(const config::Config& config, const config::FileConfig& file,
-                    const std::string& email, const std::string& name, bool admin) {
+                    const config::EnvLookup& env, const std::string& email,
+                    const std::string& name, bool admin) {
   std::string password;
   if (!std::getline(std::cin, password) || password.empty()) {
     std::fprintf(stderr, "agentd: write the password on standard input\n");
     return kExitConfigError;
   }
-  auto services = start_services(config, file);
+  auto services = start_services(config, file, env);
   if (!services) return kExitFailure;
   asio::io_context io;
   Result<User> created;
@@ -234,8 +256,8 @@ int main(int argc, char** argv) {
 
   try {
     if (migrate->parsed()) return run_migrate(*config);
-    if (serve->parsed()) return run_serve(*config, file);
-    if (user_create->parsed()) return run_create_user(*config, file, email, name, admin);
+    if (serve->parsed()) return run_serve(*config, file, env);
+    if (user_create->parsed()) return run_create_user(*config, file, env, email, name, admin);
   } catch (const std::exception& e) {
     log::error("fatal", {{"error", e.what()}});
     return kExitFailure;

@@ -1,6 +1,9 @@
 #include "main/services.h"
 
+#include <random>
+
 #include "infrastructure/logging/log.h"
+#include "main/models.h"
 #include "infrastructure/tools/builtin/calculator_tool.h"
 #include "infrastructure/tools/builtin/current_time_tool.h"
 
@@ -36,7 +39,7 @@ void register_builtin_tools(ToolRegistry& tools, const config::FileConfig& file,
 }  // namespace
 
 Services::Services(const config::Config& config, const config::FileConfig& file,
-                   std::string jwt_secret)
+                   const config::EnvLookup& env, std::string jwt_secret)
     : db(std::make_unique<sqlite::Database>(config.sqlite_path())),
       blocking(kBlockingThreads),
       hasher(blocking),
@@ -47,6 +50,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       tool_executions(*db, blocking),
       limiter(clock),
       tools(schemas),
+      model_warnings(add_configured_models(models, file, env, http_client)),
       tokens(signer, secrets, {config.access_ttl, config.refresh_ttl}),
       register_user(users, hasher, ids, clock),
       login(users, sessions, hasher, tokens, ids, clock),
@@ -56,7 +60,11 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       authenticate(users, sessions, keys, signer, secrets, clock),
       manage_keys(keys, secrets, ids, clock),
       execute_tool(tools, tool_executions, ids, clock,
-                   static_cast<std::size_t>(config.tool_concurrency)) {
+                   static_cast<std::size_t>(config.tool_concurrency)),
+      model_router(models, delay, RetryPolicy{}, [] {
+        thread_local std::minstd_rand engine{std::random_device{}()};
+        return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+      }) {
   register_builtin_tools(tools, file, clock);
 }
 

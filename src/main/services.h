@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "application/api_keys/manage_api_keys.h"
 #include "application/auth/authenticate.h"
@@ -13,6 +14,8 @@
 #include "application/auth/refresh_session.h"
 #include "application/auth/register_user.h"
 #include "application/auth/session_tokens.h"
+#include "application/chat/model_catalog.h"
+#include "application/chat/model_router.h"
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
 #include "infrastructure/concurrency/blocking_pool.h"
@@ -28,13 +31,16 @@
 #include "infrastructure/security/sodium_password_hasher.h"
 #include "infrastructure/security/sodium_secret_generator.h"
 #include "infrastructure/security/uuid_v7_generator.h"
+#include "infrastructure/net/http_client.h"
+#include "infrastructure/time/asio_delay.h"
 #include "infrastructure/time/system_clock.h"
 #include "infrastructure/tools/valijson_schema_compiler.h"
 
 namespace agentd {
 
 struct Services {
-  Services(const config::Config& config, const config::FileConfig& file, std::string jwt_secret);
+  Services(const config::Config& config, const config::FileConfig& file,
+           const config::EnvLookup& env, std::string jwt_secret);
 
   // Adapters of the ports.
   std::unique_ptr<sqlite::Database> db;
@@ -51,6 +57,10 @@ struct Services {
   InProcessRateLimiter limiter;
   ValijsonSchemaCompiler schemas;
   ToolRegistry tools;
+  net::HttpClient http_client;
+  AsioDelay delay;
+  ModelCatalog models;
+  std::vector<std::string> model_warnings;
   // Use cases.
   SessionTokens tokens;
   RegisterUser register_user;
@@ -61,6 +71,7 @@ struct Services {
   Authenticate authenticate;
   ManageApiKeys manage_keys;
   ExecuteTool execute_tool;
+  ModelRouter model_router;
 };
 
 }  // namespace agentd

@@ -40,10 +40,25 @@ Result<boost::json::object> parse_arguments(const boost::json::value& arguments)
 std::string capped_json(const boost::json::value& value) {
   auto text = boost::json::serialize(value);
   if (text.size() > kMaxAuditedArgumentBytes) {
-    text.resize(kMaxAuditedArgumentBytes);
+    // Cut before a character, never inside one: the audit must stay valid UTF-8.
+    std::size_t cut = kMaxAuditedArgumentBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text.resize(cut);
     text += "…";
   }
   return text;
+}
+
+// operator|| waits for the first operand that succeeds, so a tool that throws would leave the
+// call waiting for its deadline; here the exception becomes the tool's failure at once.
+asio::awaitable<Result<boost::json::value>> execute_catching(Tool& tool,
+                                                             boost::json::object arguments,
+                                                             const ToolContext& context) {
+  try {
+    co_return co_await tool.execute(std::move(arguments), context);
+  } catch (const std::exception&) {
+    co_return tool_error("tool " + tool.spec().name + " failed unexpectedly");
+  }
 }
 
 }  // namespace
@@ -82,24 +97,22 @@ asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCa
   auto arguments = parse_arguments(call.arguments);
   if (!arguments) co_return finish(arguments.error());
   if (auto valid = entry->schema->validate(*arguments); !valid) co_return finish(valid.error());
+  // The audit records the arguments the tool ran with, not the string that carried them.
+  if (!call.arguments.is_object()) call.arguments = *arguments;
 
   const auto& spec = entry->tool->spec();
   asio::steady_timer deadline(co_await asio::this_coro::executor, spec.timeout);
   ToolContext context{caller.user_id, caller.api_key_id};
-  try {
-    // Whichever finishes first wins; the loser is cancelled through its cancellation slot.
-    auto outcome = co_await (entry->tool->execute(std::move(*arguments), context) ||
-                             deadline.async_wait(asio::use_awaitable));
-    if (outcome.index() == 1) {
-      co_return finish(Error{ErrorCode::gateway_timeout,
-                             "tool " + call.name + " timed out after " +
-                                 std::to_string(spec.timeout.count()) + " ms",
-                             {}, "tool_timeout"});
-    }
-    co_return finish(std::move(std::get<0>(outcome)));
-  } catch (const std::exception& e) {
-    co_return finish(tool_error("tool " + call.name + " failed unexpectedly"));
+  // Whichever finishes first wins; the loser is cancelled through its cancellation slot.
+  auto outcome = co_await (execute_catching(*entry->tool, std::move(*arguments), context) ||
+                           deadline.async_wait(asio::use_awaitable));
+  if (outcome.index() == 1) {
+    co_return finish(Error{ErrorCode::gateway_timeout,
+                           "tool " + call.name + " timed out after " +
+                               std::to_string(spec.timeout.count()) + " ms",
+                           {}, "tool_timeout"});
   }
+  co_return finish(std::move(std::get<0>(outcome)));
 }
 
 asio::awaitable<void> ExecuteTool::record(const Principal& caller, const ToolCall& call,

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <thread>
+#include <tuple>
 
 namespace agentd::config {
 namespace {
@@ -71,10 +72,10 @@ Status parse_seconds(const EnvLookup& env, std::string_view name, std::chrono::s
   return ok_status();
 }
 
-Status parse_rate(const EnvLookup& env, std::string_view name, int& out) {
+Status parse_count(const EnvLookup& env, std::string_view name, int& out, int max) {
   auto text = env(name);
   if (!text) return ok_status();
-  auto value = parse_int<int>(name, *text, 1, 1'000'000);
+  auto value = parse_int<int>(name, *text, 1, max);
   if (!value) return std::move(value).take_error();
   out = *value;
   return ok_status();
@@ -165,12 +166,17 @@ Result<Config> load_config(const EnvLookup& env) {
       return std::move(status).take_error();
     }
   }
-  for (auto [name, field] :
-       {std::pair{"AGENTD_RATE_LIMIT_PER_MINUTE", &config.rate_limit_per_minute},
-        std::pair{"AGENTD_LOGIN_RATE_LIMIT_PER_MINUTE", &config.login_rate_limit_per_minute},
-        std::pair{"AGENTD_REGISTER_RATE_LIMIT_PER_MINUTE", &config.register_rate_limit_per_minute},
-        std::pair{"AGENTD_TOOL_CONCURRENCY", &config.tool_concurrency}}) {
-    if (auto status = parse_rate(env, name, *field); !status) return std::move(status).take_error();
+  constexpr int kMaxRate = 1'000'000'000;
+  constexpr int kMaxToolConcurrency = 256;
+  for (auto [name, field, max] :
+       {std::tuple{"AGENTD_RATE_LIMIT_PER_MINUTE", &config.rate_limit_per_minute, kMaxRate},
+        std::tuple{"AGENTD_LOGIN_RATE_LIMIT_PER_MINUTE", &config.login_rate_limit_per_minute, kMaxRate},
+        std::tuple{"AGENTD_REGISTER_RATE_LIMIT_PER_MINUTE", &config.register_rate_limit_per_minute,
+                   kMaxRate},
+        std::tuple{"AGENTD_TOOL_CONCURRENCY", &config.tool_concurrency, kMaxToolConcurrency}}) {
+    if (auto status = parse_count(env, name, *field, max); !status) {
+      return std::move(status).take_error();
+    }
   }
   if (auto secret = env("AGENTD_JWT_SECRET")) {
     if (secret->size() < 32) {

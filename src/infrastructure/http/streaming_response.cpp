@@ -61,7 +61,9 @@ asio::awaitable<std::int64_t> send_streaming(boost::beast::tcp_stream& stream, R
     } catch (const std::exception& e) {
       log::error("stream_producer_failed", {{"error", e.what()}});
     }
-    pieces.close();
+    // An end marker rather than close(): closing would drop the pieces still queued.
+    auto [ec] = co_await pieces.async_send(asio::error::eof, std::string{}, token);
+    (void)ec;
   };
 
   auto write_chunk = [&](std::string_view piece) -> asio::awaitable<bool> {
@@ -83,7 +85,7 @@ asio::awaitable<std::int64_t> send_streaming(boost::beast::tcp_stream& stream, R
         continue;
       }
       auto [ec, piece] = std::get<0>(std::move(next));
-      if (ec) break;  // the producer finished and closed the queue
+      if (ec) break;  // the producer's end marker
       if (!co_await write_chunk(piece)) co_return;
     }
     stream.expires_after(write_timeout);

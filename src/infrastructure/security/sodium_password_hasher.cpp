@@ -22,10 +22,9 @@ SodiumPasswordHasher::SodiumPasswordHasher(BlockingPool& pool, Argon2idCost cost
   ensure_sodium();
 }
 
-// The work lambdas capture plain pointers into this coroutine's frame: GCC 12 mishandles a
-// lambda that captures a coroutine parameter (it may copy the string bitwise, then free it
-// twice). The frame outlives the work because the coroutine waits for it.
-
+// The work lambdas capture plain pointers into this coroutine's frame, which outlives the
+// work because the coroutine waits for it. Capturing the parameters by reference instead
+// miscompiles with GCC 12: the password's buffer ends up freed twice.
 boost::asio::awaitable<std::string> SodiumPasswordHasher::hash(std::string password) const {
   std::string* secret = &password;
   co_return co_await pool_.run([secret, cost = cost_] {

@@ -124,5 +124,11 @@ TEST(CeilSeconds, RoundsUpToWholeSeconds) {
   EXPECT_EQ(ceil_seconds(seconds(1) + microseconds(1)), 2);
 }
 
+TEST(Gcra, LimitAboveOnePerMicrosecondStillCounts) {
+  Bucket bucket(1'000'000'000);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(bucket.hit(kStart).allowed);
+  EXPECT_GT(bucket.hit(kStart).remaining, 0);
+}
+
 }  // namespace
 }  // namespace agentd

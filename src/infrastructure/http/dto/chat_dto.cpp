@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "infrastructure/llm/openai_wire.h"
+
 namespace agentd::http {
 namespace {
 
@@ -261,29 +263,6 @@ Result<ChatCompletionsRequest> parse_chat_completions_request(const boost::json:
   return parsed;
 }
 
-boost::json::object to_json(const ChatMessage& message) {
-  boost::json::object json{{"role", message.role}};
-  if (message.content_parts) {
-    json["content"] = *message.content_parts;
-  } else if (message.content.empty() && !message.tool_calls.empty()) {
-    json["content"] = nullptr;
-  } else {
-    json["content"] = message.content;
-  }
-  if (!message.tool_calls.empty()) {
-    boost::json::array calls;
-    for (const auto& call : message.tool_calls) {
-      calls.push_back({{"id", call.id},
-                       {"type", "function"},
-                       {"function", {{"name", call.name}, {"arguments", call.arguments}}}});
-    }
-    json["tool_calls"] = std::move(calls);
-  }
-  if (!message.tool_call_id.empty()) json["tool_call_id"] = message.tool_call_id;
-  if (!message.name.empty()) json["name"] = message.name;
-  return json;
-}
-
 boost::json::object to_json(const Usage& usage) {
   return {{"prompt_tokens", usage.prompt_tokens},
           {"completion_tokens", usage.completion_tokens},
@@ -293,7 +272,7 @@ boost::json::object to_json(const Usage& usage) {
 boost::json::object completion_json(const std::string& id, std::int64_t created,
                                     const ChatCompletion& completion) {
   boost::json::object choice{{"index", 0},
-                             {"message", to_json(completion.message)},
+                             {"message", llm::to_openai_json(completion.message)},
                              {"finish_reason", completion.finish_reason.empty()
                                                    ? boost::json::value("stop")
                                                    : boost::json::value(completion.finish_reason)},

@@ -32,7 +32,6 @@ Result<ChatCompletionsRequest> parse_chat_completions_request(const boost::json:
 // Parses one message of a messages array; `param` names it in errors ("messages[2]").
 Result<ChatMessage> parse_chat_message(const boost::json::value& value, const std::string& param);
 
-boost::json::object to_json(const ChatMessage& message);
 boost::json::object to_json(const Usage& usage);
 // A chat.completion object.
 boost::json::object completion_json(const std::string& id, std::int64_t created,

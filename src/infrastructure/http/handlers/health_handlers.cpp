@@ -18,15 +18,16 @@ void add_health_routes(Router& router, std::vector<ReadinessCheck> checks) {
   router.add("GET", "/ready", [shared_checks](Request&) -> boost::asio::awaitable<Response> {
     boost::json::object results;
     std::string failures;
-    for (const auto& [name, check] : *shared_checks) {
-      auto status = co_await check();
+    for (const auto& readiness : *shared_checks) {
+      auto status = co_await readiness.check();
       if (status) {
-        results[name] = "ok";
-      } else {
-        results[name] = status.error().message;
-        if (!failures.empty()) failures += "; ";
-        failures += name + ": " + status.error().message;
+        results[readiness.name] = "ok";
+        continue;
       }
+      results[readiness.name] = status.error().message;
+      if (!readiness.required) continue;
+      if (!failures.empty()) failures += "; ";
+      failures += readiness.name + ": " + status.error().message;
     }
     if (!failures.empty()) {
       co_return error_response(Error::unavailable("not ready: " + failures, "not_ready"));

@@ -12,10 +12,12 @@
 
 namespace agentd::http {
 
-// A named dependency check, e.g. {"database", …}; an error makes /ready answer 503.
+// A named dependency check, e.g. {"database", …}. A failing required check makes /ready
+// answer 503; an optional one is only reported.
 struct ReadinessCheck {
   std::string name;
   std::function<boost::asio::awaitable<Status>()> check;
+  bool required = true;
 };
 
 void add_health_routes(Router& router, std::vector<ReadinessCheck> checks);

@@ -65,11 +65,18 @@ Result<double> evaluate_expression(std::string_view expression) {
   try {
     parser.SetExpr(std::string(expression));
     value = parser.Eval();
+    // muParser reads "1,000+5" as two expressions and answers the last, 5: refuse instead.
+    if (parser.GetNumResults() > 1) {
+      return tool_error(
+          "invalid expression: a comma may only separate function arguments; write 1000, "
+          "not 1,000");
+    }
   } catch (const DivisionByZero&) {
     return tool_error("division by zero");
   } catch (const mu::Parser::exception_type& e) {
     std::string message = "invalid expression: " + e.GetMsg();
-    if (e.GetPos() >= 0 && message.find("position") == std::string::npos) {
+    // Most muParser messages say "position N"; the others ("(position: N)") get it added.
+    if (e.GetPos() >= 0 && message.find("position ") == std::string::npos) {
       message += " at position " + std::to_string(e.GetPos());
     }
     return tool_error(message);

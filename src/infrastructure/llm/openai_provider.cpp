@@ -1,0 +1,57 @@
+#include "infrastructure/llm/openai_provider.h"
+
+#include <boost/json.hpp>
+
+#include "infrastructure/llm/openai_wire.h"
+#include "infrastructure/llm/provider_error.h"
+#include "infrastructure/llm/sse_chat_stream.h"
+
+namespace agentd::llm {
+net::HttpRequest OpenAiProvider::http_request(const ChatRequest& request, bool stream) const {
+  net::HttpHeaders headers{{"Content-Type", "application/json"},
+                           {"Authorization", "Bearer " + endpoint_.api_key}};
+  if (stream) headers.emplace_back("Accept", "text/event-stream");
+  return net::HttpRequest("POST", join_url(endpoint_.base_url, "chat/completions"),
+                          std::move(headers),
+                          boost::json::serialize(to_openai_json(request, stream, stream)));
+}
+
+boost::asio::awaitable<Result<ChatCompletion>> OpenAiProvider::complete(ChatRequest request) {
+  auto http = http_request(request, false);
+  auto response = co_await client_.request(std::move(http), request_options(endpoint_));
+  if (!response) co_return std::move(response).take_error();
+  if (response->status != 200) {
+    auto error = upstream_http_error(response->status, response->body);
+    error.retry_after = retry_after(*response);
+    co_return error;
+  }
+  boost::system::error_code ec;
+  auto body = boost::json::parse(response->body, ec);
+  if (ec) co_return invalid_upstream_response("the upstream answer is not JSON");
+  co_return completion_from_openai(body);
+}
+
+boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> OpenAiProvider::stream(
+    ChatRequest request) {
+  auto http = http_request(request, true);
+  auto opened = co_await client_.stream(std::move(http), request_options(endpoint_));
+  if (!opened) co_return std::move(opened).take_error();
+  if (opened->status() != 200) co_return co_await error_from(*opened);
+  EventTranslator translate = [](const SseEvent& event, bool& done) -> Result<std::optional<ChatDelta>> {
+    if (is_done(event.data)) {
+      done = true;
+      return std::optional<ChatDelta>{};
+    }
+    boost::system::error_code ec;
+    auto chunk = boost::json::parse(event.data, ec);
+    if (ec) return invalid_upstream_response("the upstream sent an event that is not JSON");
+    auto delta = delta_from_openai_chunk(chunk);
+    if (!delta) return std::move(delta).take_error();
+    return std::optional<ChatDelta>{std::move(*delta)};
+  };
+  std::unique_ptr<ChatStream> stream =
+      std::make_unique<SseChatStream>(std::move(*opened), std::move(translate));
+  co_return stream;
+}
+
+}  // namespace agentd::llm

@@ -1,0 +1,28 @@
+// agentd's chat port translated to and from OpenAI's chat-completions wire format.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <string_view>
+
+#include "application/ports/llm_provider.h"
+
+namespace agentd::llm {
+
+// The request body. Optional fields appear only when set; `extra` fields are passed through
+// but never replace a field agentd sets or controls (`stream` above all). `include_usage`
+// asks for the final usage chunk and only matters when streaming.
+boost::json::object to_openai_json(const ChatRequest& request, bool stream, bool include_usage);
+
+// One message as OpenAI writes it (also how agentd answers its own clients).
+boost::json::object to_openai_json(const ChatMessage& message);
+
+// A `chat.completion` body: choices[0].message, finish_reason, usage, id and model.
+Result<ChatCompletion> completion_from_openai(const boost::json::value& body);
+
+// One `chat.completion.chunk`: choices[0].delta's content and tool-call fragments, the
+// finish_reason, and usage (on the last chunk, whose choices are empty or null).
+Result<ChatDelta> delta_from_openai_chunk(const boost::json::value& chunk);
+
+
+}  // namespace agentd::llm

@@ -1,0 +1,41 @@
+#include "infrastructure/llm/sse_chat_stream.h"
+
+#include "infrastructure/llm/provider_error.h"
+
+namespace agentd::llm {
+
+Status SseChatStream::consume(const std::vector<SseEvent>& events) {
+  for (const auto& event : events) {
+    if (done_) break;
+    auto delta = translate_(event, done_);
+    if (!delta) return std::move(delta).take_error();
+    if (*delta) pending_.push_back(std::move(**delta));
+  }
+  return ok_status();
+}
+
+boost::asio::awaitable<Result<std::optional<ChatDelta>>> SseChatStream::next() {
+  while (pending_.empty() && !done_) {
+    auto piece = co_await http_.read();
+    if (!piece) co_return std::move(piece).take_error();
+    if (piece->empty()) {
+      auto last = parser_.finish();
+      if (!last) co_return std::move(last).take_error();
+      if (auto consumed = consume(*last); !consumed) co_return std::move(consumed).take_error();
+      if (!done_) {
+        // The body ended without the provider's end marker: the answer is cut short.
+        co_return invalid_upstream_response("the upstream stream ended early");
+      }
+      break;
+    }
+    auto events = parser_.feed(*piece);
+    if (!events) co_return std::move(events).take_error();
+    if (auto consumed = consume(*events); !consumed) co_return std::move(consumed).take_error();
+  }
+  if (pending_.empty()) co_return std::optional<ChatDelta>{};
+  std::optional<ChatDelta> delta = std::move(pending_.front());
+  pending_.pop_front();
+  co_return delta;
+}
+
+}  // namespace agentd::llm

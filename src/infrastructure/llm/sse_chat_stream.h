@@ -1,0 +1,35 @@
+// A ChatStream over an upstream's Server-Sent Events: reads body pieces, parses events, and
+// hands each event to a provider-specific translator.
+#pragma once
+
+#include <deque>
+#include <functional>
+
+#include "application/ports/llm_provider.h"
+#include "infrastructure/llm/sse_parser.h"
+#include "infrastructure/net/http_stream.h"
+
+namespace agentd::llm {
+
+// Returns the delta an event carries (nullopt: none), or an error; sets `done` at the end.
+using EventTranslator =
+    std::function<Result<std::optional<ChatDelta>>(const SseEvent& event, bool& done)>;
+
+class SseChatStream : public ChatStream {
+ public:
+  SseChatStream(net::HttpStream http, EventTranslator translate)
+      : http_(std::move(http)), translate_(std::move(translate)) {}
+
+  boost::asio::awaitable<Result<std::optional<ChatDelta>>> next() override;
+
+ private:
+  Status consume(const std::vector<SseEvent>& events);
+
+  net::HttpStream http_;
+  EventTranslator translate_;
+  SseParser parser_;
+  std::deque<ChatDelta> pending_;
+  bool done_ = false;
+};
+
+}  // namespace agentd::llm

@@ -1,0 +1,153 @@
+#include "infrastructure/net/http_exchange.h"
+
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <cctype>
+
+#include "infrastructure/net/deadline.h"
+#include "infrastructure/net/upstream_error.h"
+
+namespace agentd::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using boost::system::error_code;
+
+// Beast's 8 KiB default refuses real responses with many cookies or long CSP headers.
+constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+
+bool is_closed_by_peer(const error_code& ec) {
+  return ec == asio::error::eof || ec == http::error::end_of_stream ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::ssl::error::stream_truncated;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string host_and_port(const HttpUrl& url) { return url.host + ":" + std::to_string(url.port); }
+
+}  // namespace
+
+HttpExchange::HttpExchange(std::unique_ptr<HttpConnection> connection, bool is_reused,
+                           ConnectionPool& pool, const HttpUrl& url,
+                           std::chrono::milliseconds idle_timeout)
+    : connection_(std::move(connection)),
+      is_reused_(is_reused),
+      pool_(pool),
+      url_(url),
+      where_(host_and_port(url)),
+      idle_timeout_(idle_timeout) {
+  parser_.header_limit(kHeaderLimit);
+  // Streams (Server-Sent Events) have no natural size; buffered callers set their own cap.
+  parser_.body_limit(boost::none);
+  head_.is_reused_connection = is_reused;
+}
+
+asio::awaitable<Status> HttpExchange::send(const HttpRequest& request, std::string_view user_agent,
+                                           std::chrono::milliseconds first_byte_timeout) {
+  http::request<http::string_body> message;
+  message.version(11);
+  message.method_string(request.method);
+  message.target(url_.target);
+  message.set(http::field::host, url_.host_header());
+  message.set(http::field::user_agent, user_agent);
+  for (const auto& [name, value] : request.headers) message.set(name, value);
+  message.body() = request.body;
+  message.prepare_payload();
+  is_keep_alive_requested_ = message.keep_alive();
+  // A HEAD response announces a body length but carries no body.
+  if (request.method == "HEAD") parser_.skip(true);
+
+  const auto deadline = std::chrono::steady_clock::now() + first_byte_timeout;
+  auto [write_ec, written] = co_await before(deadline, connection_->with_stream([&](auto& stream) {
+    return http::async_write(stream, message, kAsTuple);
+  }));
+  if (write_ec) {
+    is_stale_connection_ = is_reused_ && is_closed_by_peer(write_ec);
+    co_return failure(write_ec, "sending the request", first_byte_timeout);
+  }
+  auto [read_ec, read] = co_await before(deadline, connection_->with_stream([&](auto& stream) {
+    return http::async_read_header(stream, buffer_, parser_, kAsTuple);
+  }));
+  if (read_ec) {
+    is_stale_connection_ = is_reused_ && !parser_.got_some() && is_closed_by_peer(read_ec);
+    co_return failure(read_ec, "waiting for the response", first_byte_timeout);
+  }
+  const auto& response = parser_.get();
+  head_.status = static_cast<int>(response.result_int());
+  for (const auto& field : response) {
+    head_.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  }
+  if (parser_.is_done()) finish();
+  co_return ok_status();
+}
+
+asio::awaitable<Result<std::string>> HttpExchange::read_some() {
+  try {
+    co_return co_await read_piece();
+  } catch (const boost::system::system_error& e) {
+    // A coroutine cancelled between two reads throws at its next co_await.
+    if (e.code() != asio::error::operation_aborted) throw;
+    connection_.reset();
+    failed_ = request_cancelled();
+    co_return *failed_;
+  }
+}
+
+asio::awaitable<Result<std::string>> HttpExchange::read_piece() {
+  if (failed_) co_return *failed_;
+  while (!parser_.is_done()) {
+    auto& body = parser_.get().body();
+    body.data = piece_buffer_.data();
+    body.size = piece_buffer_.size();
+    const auto deadline = std::chrono::steady_clock::now() + idle_timeout_;
+    auto [ec, n] = co_await before(deadline, connection_->with_stream([&](auto& stream) {
+      return http::async_read_some(stream, buffer_, parser_, kAsTuple);
+    }));
+    // need_buffer only says the piece is full: a normal end of one read.
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      failed_ = failure(ec, "reading the response body", idle_timeout_);
+      connection_.reset();
+      co_return *failed_;
+    }
+    const std::size_t filled = piece_buffer_.size() - parser_.get().body().size;
+    parser_.get().body().data = nullptr;
+    if (parser_.is_done()) finish();
+    // A read may consume only framing (a chunk header); keep reading until body bytes come.
+    if (filled > 0) co_return std::string(piece_buffer_.data(), filled);
+  }
+  co_return std::string{};
+}
+
+Error HttpExchange::failure(const error_code& ec, std::string_view while_doing,
+                            std::chrono::milliseconds timeout) {
+  if (ec == asio::error::timed_out) {
+    return upstream_timeout(where_ + " did not answer for " + std::to_string(timeout.count()) +
+                            " ms while " + std::string(while_doing));
+  }
+  if (ec == asio::error::operation_aborted) return request_cancelled();
+  if (is_closed_by_peer(ec)) {
+    return upstream_failed(where_ + " closed the connection while " + std::string(while_doing));
+  }
+  return upstream_failed("exchange with " + where_ + " failed while " + std::string(while_doing) +
+                         ": " + ec.message());
+}
+
+void HttpExchange::finish() {
+  auto connection = std::move(connection_);
+  // Leftover bytes after a complete response mean the server does not speak HTTP/1.1 as
+  // agreed; such a connection cannot be trusted with another request.
+  if (connection && is_keep_alive_requested_ && parser_.keep_alive() && buffer_.size() == 0) {
+    pool_.give_back(url_.origin(), std::move(connection));
+  }
+}
+
+}  // namespace agentd::net

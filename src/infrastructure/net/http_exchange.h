@@ -1,0 +1,68 @@
+// One request and its response on one connection: the request written, the head read, then
+// the body piece by piece; an exchange that ends cleanly gives its connection back to the pool.
+#pragma once
+
+#include <array>
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/common/result.h"
+#include "infrastructure/net/connection_pool.h"
+#include "infrastructure/net/http_connection.h"
+#include "infrastructure/net/http_types.h"
+#include "infrastructure/net/url.h"
+
+namespace agentd::net {
+
+class HttpExchange {
+ public:
+  HttpExchange(std::unique_ptr<HttpConnection> connection, bool is_reused, ConnectionPool& pool,
+               const HttpUrl& url, std::chrono::milliseconds idle_timeout);
+  HttpExchange(const HttpExchange&) = delete;
+  HttpExchange& operator=(const HttpExchange&) = delete;
+
+  // Writes the request and reads the response head, both within `first_byte_timeout`.
+  boost::asio::awaitable<Status> send(const HttpRequest& request, std::string_view user_agent,
+                                      std::chrono::milliseconds first_byte_timeout);
+
+  // After a failed send: the server had closed this reused connection before answering, so
+  // the request never reached it and may be sent again on a new connection.
+  bool is_stale_connection() const { return is_stale_connection_; }
+
+  const HttpResponseHead& head() const { return head_; }
+
+  // The next piece of the body as soon as any bytes of it arrive, waiting at most the idle
+  // timeout; "" once the body is complete.
+  boost::asio::awaitable<Result<std::string>> read_some();
+
+ private:
+  boost::asio::awaitable<Result<std::string>> read_piece();
+  Error failure(const boost::system::error_code& ec, std::string_view while_doing,
+                std::chrono::milliseconds timeout);
+  void finish();
+
+  std::unique_ptr<HttpConnection> connection_;
+  const bool is_reused_;
+  ConnectionPool& pool_;
+  const HttpUrl url_;
+  const std::string where_;  // host:port, for messages
+  const std::chrono::milliseconds idle_timeout_;
+  boost::beast::flat_buffer buffer_;
+  // Body bytes land here, then are copied into a piece of their exact size. 16 KiB holds an
+  // SSE event or two; larger bodies simply take more reads.
+  std::array<char, 16 * 1024> piece_buffer_;
+  boost::beast::http::response_parser<boost::beast::http::buffer_body> parser_;
+  HttpResponseHead head_;
+  bool is_keep_alive_requested_ = true;
+  bool is_stale_connection_ = false;
+  std::optional<Error> failed_;  // once the connection broke, every later read says so
+};
+
+}  // namespace agentd::net

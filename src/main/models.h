@@ -1,0 +1,22 @@
+// The model catalog from configuration: the file's `models:` table, plus zero-config
+// defaults when OPENAI_API_KEY or ANTHROPIC_API_KEY is set.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "application/chat/model_catalog.h"
+#include "infrastructure/config/config.h"
+#include "infrastructure/config/file_config.h"
+#include "infrastructure/net/http_client.h"
+
+namespace agentd {
+
+// Returns problems worth a warning (a model whose key variable is unset, say); throws on a
+// configuration that cannot work (a duplicate name, an unknown default).
+std::vector<std::string> add_configured_models(ModelCatalog& catalog,
+                                               const config::FileConfig& file,
+                                               const config::EnvLookup& env,
+                                               net::HttpClient& client);
+
+}  // namespace agentd
