@@ -110,6 +110,17 @@ http::ReadinessCheck models_check(const Services& services) {
           false};
 }
 
+// Informational: web_search is offered only with a provider configured.
+http::ReadinessCheck web_search_check(const Services& services) {
+  return {"web_search", [&services]() -> asio::awaitable<Status> {
+            if (!services.tools.find("web_search")) {
+              co_return Error::unavailable("not configured (tools.web_search.provider)");
+            }
+            co_return ok_status();
+          },
+          false};
+}
+
 int run_serve(const config::Config& config, const config::FileConfig& file,
               const config::EnvLookup& env) {
   // Declared first so it is destroyed last: pooled upstream connections belong to it.
@@ -119,7 +130,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
 
   // Routes.
   http::Router router;
-  http::add_health_routes(router, {database_check(*services), models_check(*services)});
+  http::add_health_routes(router, {database_check(*services), models_check(*services), web_search_check(*services)});
   http::AuthGuard guard(services->authenticate, services->limiter, config.rate_limit_per_minute);
   http::add_auth_routes(router, guard,
                         {services->register_user, services->login, services->refresh,

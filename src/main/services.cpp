@@ -6,6 +6,8 @@
 #include "main/models.h"
 #include "infrastructure/tools/builtin/calculator_tool.h"
 #include "infrastructure/tools/builtin/current_time_tool.h"
+#include "infrastructure/tools/builtin/http_get_tool.h"
+#include "infrastructure/tools/builtin/web_search_tool.h"
 
 namespace agentd {
 namespace {
@@ -18,9 +20,11 @@ ToolSpec with_settings(ToolSpec spec, const config::ToolSettings& settings) {
   return spec;
 }
 
-// Builtin tools that are enabled in the configuration file.
+// Builtin tools that are enabled in the configuration file; web_search and http_get only
+// when configured (a provider, an allow-list).
 void register_builtin_tools(ToolRegistry& tools, const config::FileConfig& file,
-                            const Clock& clock) {
+                            const Clock& clock, const config::EnvLookup& env,
+                            net::HttpClient& http) {
   auto add = [&tools](std::shared_ptr<Tool> tool) {
     if (auto added = tools.add(std::move(tool)); !added) {
       throw std::runtime_error(added.error().message);
@@ -33,6 +37,18 @@ void register_builtin_tools(ToolRegistry& tools, const config::FileConfig& file,
   if (file.current_time.enabled) {
     add(std::make_shared<CurrentTimeTool>(
         with_settings(CurrentTimeTool::default_spec(), file.current_time), clock));
+  }
+  if (file.web_search.tool.enabled) {
+    auto search = make_web_search_tool(
+        with_settings(WebSearchTool::default_spec(), file.web_search.tool), file.web_search, env,
+        http);
+    if (!search) throw std::runtime_error(search.error().message);
+    if (*search) add(std::shared_ptr<Tool>(std::move(*search)));
+  }
+  if (file.http_get.tool.enabled && !file.http_get.allow_hosts.empty()) {
+    add(std::make_shared<HttpGetTool>(
+        with_settings(HttpGetTool::default_spec(file.http_get.allow_hosts), file.http_get.tool),
+        http, HttpGetRules{file.http_get.allow_hosts}));
   }
 }
 
@@ -65,7 +81,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
         thread_local std::minstd_rand engine{std::random_device{}()};
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
       }) {
-  register_builtin_tools(tools, file, clock);
+  register_builtin_tools(tools, file, clock, env, http_client);
 }
 
 }  // namespace agentd

@@ -62,6 +62,9 @@ class AuthRoutes {
     if (!password) co_return error_response(password.error());
     auto name = optional_string(**object, "name");
     if (!name) co_return error_response(name.error());
+    auto by_email = co_await limit("register-email:" + lower_trimmed(*email),
+                                   limits_.register_per_minute, "registrations of this email");
+    if (by_email) co_return std::move(*by_email);
 
     // A named argument: GCC 12 copies a braced temporary into a coroutine frame bitwise,
     // which breaks short strings.

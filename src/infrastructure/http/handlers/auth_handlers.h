@@ -17,7 +17,7 @@ namespace agentd::http {
 // Brute force and account spam limits for the unauthenticated routes.
 struct SignInLimits {
   int login_per_minute = 10;     // per client address and per email
-  int register_per_minute = 20;  // per client address
+  int register_per_minute = 20;  // per client address and per email
   std::vector<std::string> trusted_proxies;
 };
 
