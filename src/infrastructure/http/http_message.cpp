@@ -1,5 +1,6 @@
 #include "infrastructure/http/http_message.h"
 
+#include <boost/url/decode_view.hpp>
 #include <boost/url/parse_query.hpp>
 
 namespace agentd::http {
@@ -20,7 +21,10 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
   auto params = boost::urls::parse_query(query);
   if (!params) return std::nullopt;
   for (const auto& param : *params) {
-    if (param.key == name) return std::string(param.value);
+    if (*param.key == name) {
+      const auto value = *param.value;  // percent-decoded
+      return std::string(value.begin(), value.end());
+    }
   }
   return std::nullopt;
 }

@@ -4,10 +4,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <cctype>
 
 #include "infrastructure/net/deadline.h"
 #include "infrastructure/net/upstream_error.h"
+#include "infrastructure/text/ascii.h"
 
 namespace agentd::net {
 namespace {
@@ -23,12 +23,6 @@ bool is_closed_by_peer(const error_code& ec) {
   return ec == asio::error::eof || ec == http::error::end_of_stream ||
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
          ec == asio::ssl::error::stream_truncated;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string host_and_port(const HttpUrl& url) { return url.host + ":" + std::to_string(url.port); }
@@ -83,7 +77,7 @@ asio::awaitable<Status> HttpExchange::send(const HttpRequest& request, std::stri
   const auto& response = parser_.get();
   head_.status = static_cast<int>(response.result_int());
   for (const auto& field : response) {
-    head_.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    head_.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
   }
   if (parser_.is_done()) finish();
   co_return ok_status();

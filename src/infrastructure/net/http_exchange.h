@@ -57,7 +57,7 @@ class HttpExchange {
   boost::beast::flat_buffer buffer_;
   // Body bytes land here, then are copied into a piece of their exact size. 16 KiB holds an
   // SSE event or two; larger bodies simply take more reads.
-  std::array<char, 16 * 1024> piece_buffer_;
+  std::array<char, std::size_t{16} * 1024> piece_buffer_;
   boost::beast::http::response_parser<boost::beast::http::buffer_body> parser_;
   HttpResponseHead head_;
   bool is_keep_alive_requested_ = true;

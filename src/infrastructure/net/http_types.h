@@ -54,11 +54,11 @@ using AddressPolicy = std::function<Status(const boost::asio::ip::address&)>;
 struct RequestOptions {
   RequestOptions() = default;  // see HttpRequest
 
-  std::chrono::milliseconds connect_timeout{10'000};     // DNS, TCP and TLS together
-  std::chrono::milliseconds first_byte_timeout{60'000};  // request sent to response head read
-  std::chrono::milliseconds idle_timeout{60'000};        // silence between two body pieces
-  std::size_t max_body_bytes = 8 * 1024 * 1024;          // buffered requests only
-  AddressPolicy address_policy;                          // empty: every address
+  std::chrono::milliseconds connect_timeout{10'000};          // DNS, TCP and TLS together
+  std::chrono::milliseconds first_byte_timeout{60'000};       // request sent to response head read
+  std::chrono::milliseconds idle_timeout{60'000};             // silence between two body pieces
+  std::size_t max_body_bytes = std::size_t{8} * 1024 * 1024;  // buffered requests only
+  AddressPolicy address_policy;                               // empty: every address
 };
 
 }  // namespace agentd::net

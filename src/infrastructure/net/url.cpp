@@ -4,8 +4,9 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
-#include <cctype>
 #include <charconv>
+
+#include "infrastructure/text/ascii.h"
 
 namespace agentd::net {
 namespace {
@@ -14,11 +15,6 @@ namespace urls = boost::urls;
 
 Error invalid_url(std::string message) {
   return Error::invalid(std::move(message), "url", "invalid_url");
-}
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 }  // namespace
@@ -51,7 +47,7 @@ Result<HttpUrl> parse_http_url(std::string_view text) {
       url.encoded_host().empty()) {
     return invalid_url("the URL has no usable host");
   }
-  result.host = lower(url.host_address());
+  result.host = ascii_lower(url.host_address());
   if (url.has_port() && !url.port().empty()) {
     // port_number() wraps values above 65535 silently, so the digits are read here.
     const auto digits = url.port();

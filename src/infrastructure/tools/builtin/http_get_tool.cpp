@@ -2,20 +2,14 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cctype>
 
 #include "infrastructure/net/address_rules.h"
 #include "infrastructure/net/url.h"
+#include "infrastructure/text/ascii.h"
 #include "infrastructure/text/utf8.h"
 
 namespace agentd {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -23,7 +17,7 @@ bool is_redirect(int status) {
 
 // Text a model can read; binary formats would only waste its context.
 bool is_text_media_type(std::string_view content_type) {
-  auto media_type = lower(content_type.substr(0, content_type.find(';')));
+  auto media_type = ascii_lower(content_type.substr(0, content_type.find(';')));
   while (!media_type.empty() && media_type.back() == ' ') media_type.pop_back();
   auto ends_with = [&](std::string_view suffix) {
     return media_type.size() >= suffix.size() &&
@@ -51,7 +45,7 @@ net::AddressPolicy public_addresses_only(bool allows_loopback) {
 
 HttpGetTool::HttpGetTool(ToolSpec spec, net::HttpClient& client, HttpGetRules rules)
     : spec_(std::move(spec)), client_(client), rules_(std::move(rules)) {
-  for (auto& host : rules_.allow_hosts) host = lower(host);
+  for (auto& host : rules_.allow_hosts) host = ascii_lower(host);
   request_options_.connect_timeout = std::chrono::seconds(5);
   request_options_.first_byte_timeout = std::chrono::seconds(10);
   request_options_.idle_timeout = std::chrono::seconds(10);

@@ -12,7 +12,7 @@ namespace agentd {
 
 struct HttpGetRules {
   std::vector<std::string> allow_hosts;  // exact host names (config tools.http_get.allow_hosts)
-  std::size_t max_bytes = 512 * 1024;    // longer bodies are cut and flagged "truncated"
+  std::size_t max_bytes = std::size_t{512} * 1024;  // longer bodies are cut and flagged "truncated"
   // For tests only: lets the tool reach a fake server on 127.0.0.1.
   bool allows_loopback = false;
 };

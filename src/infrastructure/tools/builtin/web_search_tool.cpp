@@ -30,7 +30,7 @@ WebSearchTool::WebSearchTool(ToolSpec spec, net::HttpClient& client,
   request_options_.connect_timeout = std::chrono::seconds(5);
   request_options_.first_byte_timeout = std::chrono::seconds(15);
   request_options_.idle_timeout = std::chrono::seconds(10);
-  request_options_.max_body_bytes = 2 * 1024 * 1024;
+  request_options_.max_body_bytes = std::size_t{2} * 1024 * 1024;
 }
 
 ToolSpec WebSearchTool::default_spec() {
