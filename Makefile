@@ -32,5 +32,9 @@ test: asan
 bench: build
 	bench/run
 
+# Fuzzes for a minute in build/fuzz, a clang build with libFuzzer and the sanitizers.
+fuzz: setup
+	scripts/fuzz-smoke --seconds 60 --require
+
 clean:
 	rm -rf build

@@ -18,7 +18,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace boost::asio::experimental::awaitable_operators;
 
-constexpr std::size_t kMaxAuditedArgumentBytes = 8 * 1024;
+constexpr std::size_t kMaxAuditedArgumentBytes = std::size_t{8} * 1024;
 
 Error invalid_arguments(std::string message) {
   return Error::invalid(std::move(message), "arguments", "invalid_arguments");
@@ -107,10 +107,11 @@ asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCa
   auto outcome = co_await (execute_catching(*entry->tool, std::move(*arguments), context) ||
                            deadline.async_wait(asio::use_awaitable));
   if (outcome.index() == 1) {
-    co_return finish(Error{ErrorCode::gateway_timeout,
-                           "tool " + call.name + " timed out after " +
-                               std::to_string(spec.timeout.count()) + " ms",
-                           {}, "tool_timeout"});
+    co_return finish(Error{
+        ErrorCode::gateway_timeout,
+        "tool " + call.name + " timed out after " + std::to_string(spec.timeout.count()) + " ms",
+        {},
+        "tool_timeout"});
   }
   co_return finish(std::move(std::get<0>(outcome)));
 }
