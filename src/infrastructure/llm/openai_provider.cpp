@@ -18,25 +18,16 @@ net::HttpRequest OpenAiProvider::http_request(const ChatRequest& request, bool s
 
 boost::asio::awaitable<Result<ChatCompletion>> OpenAiProvider::complete(ChatRequest request) {
   auto http = http_request(request, false);
-  auto response = co_await client_.request(std::move(http), request_options(endpoint_));
-  if (!response) co_return std::move(response).take_error();
-  if (response->status != 200) {
-    auto error = upstream_http_error(response->status, response->body);
-    error.retry_after = retry_after(*response);
-    co_return error;
-  }
-  boost::system::error_code ec;
-  auto body = boost::json::parse(response->body, ec);
-  if (ec) co_return invalid_upstream_response("the upstream answer is not JSON");
-  co_return completion_from_openai(body);
+  auto body = co_await post_for_json(client_, std::move(http), endpoint_);
+  if (!body) co_return std::move(body).take_error();
+  co_return completion_from_openai(*body);
 }
 
 boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> OpenAiProvider::stream(
     ChatRequest request) {
   auto http = http_request(request, true);
-  auto opened = co_await client_.stream(std::move(http), request_options(endpoint_));
+  auto opened = co_await post_for_stream(client_, std::move(http), endpoint_);
   if (!opened) co_return std::move(opened).take_error();
-  if (opened->status() != 200) co_return co_await error_from(*opened);
   EventTranslator translate = [](const SseEvent& event, bool& done) -> Result<std::optional<ChatDelta>> {
     if (is_done(event.data)) {
       done = true;

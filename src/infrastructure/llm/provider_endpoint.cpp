@@ -1,5 +1,7 @@
 #include "infrastructure/llm/provider_endpoint.h"
 
+#include <boost/json/parse.hpp>
+
 #include <charconv>
 
 #include "infrastructure/llm/provider_error.h"
@@ -29,6 +31,8 @@ std::optional<std::chrono::milliseconds> retry_after(const net::HttpResponseHead
   return std::chrono::seconds(seconds);
 }
 
+namespace {
+
 boost::asio::awaitable<Error> error_from(net::HttpStream& http) {
   constexpr std::size_t kMaxErrorBody = 64 * 1024;
   std::string body;
@@ -40,6 +44,33 @@ boost::asio::awaitable<Error> error_from(net::HttpStream& http) {
   auto error = upstream_http_error(http.status(), body);
   error.retry_after = retry_after(http.head());
   co_return error;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<boost::json::value>> post_for_json(net::HttpClient& client,
+                                                                 net::HttpRequest request,
+                                                                 const ProviderEndpoint& endpoint) {
+  auto response = co_await client.request(std::move(request), request_options(endpoint));
+  if (!response) co_return std::move(response).take_error();
+  if (response->status != 200) {
+    auto error = upstream_http_error(response->status, response->body);
+    error.retry_after = retry_after(*response);
+    co_return error;
+  }
+  boost::system::error_code ec;
+  auto body = boost::json::parse(response->body, ec);
+  if (ec) co_return invalid_upstream_response("the upstream answer is not JSON");
+  co_return body;
+}
+
+boost::asio::awaitable<Result<net::HttpStream>> post_for_stream(net::HttpClient& client,
+                                                                net::HttpRequest request,
+                                                                const ProviderEndpoint& endpoint) {
+  auto opened = co_await client.stream(std::move(request), request_options(endpoint));
+  if (!opened) co_return std::move(opened).take_error();
+  if (opened->status() != 200) co_return co_await error_from(*opened);
+  co_return std::move(*opened);
 }
 
 }  // namespace agentd::llm

@@ -7,6 +7,9 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <boost/json/value.hpp>
+
+#include "infrastructure/net/http_client.h"
 #include "infrastructure/net/http_stream.h"
 #include "infrastructure/net/http_types.h"
 
@@ -27,8 +30,16 @@ net::RequestOptions request_options(const ProviderEndpoint& endpoint);
 // The upstream's Retry-After (seconds), if it sent one.
 std::optional<std::chrono::milliseconds> retry_after(const net::HttpResponseHead& head);
 
-// The error a non-200 streaming answer stands for; its (small) body is read to keep the
-// upstream's message.
-boost::asio::awaitable<Error> error_from(net::HttpStream& http);
+// POSTs a request and returns the answer's JSON body; a non-200 answer becomes the error it
+// stands for (with Retry-After), as does a body that is not JSON.
+boost::asio::awaitable<Result<boost::json::value>> post_for_json(net::HttpClient& client,
+                                                                 net::HttpRequest request,
+                                                                 const ProviderEndpoint& endpoint);
+
+// POSTs a request whose answer is an event stream; a non-200 answer becomes its error, read
+// from its (small) body to keep the upstream's message.
+boost::asio::awaitable<Result<net::HttpStream>> post_for_stream(net::HttpClient& client,
+                                                                net::HttpRequest request,
+                                                                const ProviderEndpoint& endpoint);
 
 }  // namespace agentd::llm
