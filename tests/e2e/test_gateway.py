@@ -150,7 +150,11 @@ class Gateway(unittest.TestCase):
                       b"Content-Type: application/json\r\nContent-Length: " +
                       str(len(body)).encode() + b"\r\n\r\n" + body)
             s.settimeout(10)
-            self.assertIn(b"data: ", s.recv(65536))
+            received = b""
+            while b"data: " not in received:  # headers and the first event may come apart
+                piece = s.recv(65536)
+                self.assertTrue(piece, "the stream ended before its first event")
+                received += piece
         deadline = time.time() + 3
         while time.time() < deadline and self.upstream.stats()["cancelled_streams"] == 0:
             time.sleep(0.05)

@@ -77,57 +77,52 @@ std::chrono::milliseconds ModelRouter::backoff(int attempt, const Error& error) 
   return std::chrono::milliseconds(static_cast<long>(ceiling.count() * jitter_()));
 }
 
-boost::asio::awaitable<Result<ChatCompletion>> ModelRouter::complete(const Principal& caller,
-                                                                     ChatRequest request) {
+template <typename T>
+boost::asio::awaitable<Result<T>> ModelRouter::with_retries(const Principal& caller,
+                                                            const ChatRequest& request,
+                                                            const Attempt<T>& attempt) {
   auto primary = resolve(caller, request.model);
   if (!primary) co_return primary.error();
   Error last = Error::internal("no model route was tried");
   for (const auto* route : candidates(caller, **primary)) {
-    for (int attempt = 0; attempt <= route->max_retries; ++attempt) {
-      if (attempt > 0) co_await delay_.wait(backoff(attempt - 1, last));
+    for (int tries = 0; tries <= route->max_retries; ++tries) {
+      if (tries > 0) co_await delay_.wait(backoff(tries - 1, last));
       ChatRequest upstream = request;
       upstream.model = route->upstream_model;
-      auto completion = co_await route->provider->complete(std::move(upstream));
-      if (completion) {
-        completion->model = route->name;
-        co_return completion;
-      }
-      last = std::move(completion).take_error();
+      auto outcome = co_await attempt(*route, std::move(upstream));
+      if (outcome) co_return outcome;
+      last = std::move(outcome).take_error();
       if (!is_retryable(last)) co_return last;
     }
   }
   co_return last;
 }
 
+boost::asio::awaitable<Result<ChatCompletion>> ModelRouter::complete(const Principal& caller,
+                                                                     ChatRequest request) {
+  const Attempt<ChatCompletion> attempt =
+      [](const ModelRoute& route, ChatRequest upstream) -> boost::asio::awaitable<Result<ChatCompletion>> {
+    auto completion = co_await route.provider->complete(std::move(upstream));
+    if (completion) completion->model = route.name;
+    co_return completion;
+  };
+  co_return co_await with_retries(caller, request, attempt);
+}
+
 boost::asio::awaitable<Result<RoutedStream>> ModelRouter::stream(const Principal& caller,
                                                                  ChatRequest request) {
-  auto primary = resolve(caller, request.model);
-  if (!primary) co_return primary.error();
-  Error last = Error::internal("no model route was tried");
-  for (const auto* route : candidates(caller, **primary)) {
-    for (int attempt = 0; attempt <= route->max_retries; ++attempt) {
-      if (attempt > 0) co_await delay_.wait(backoff(attempt - 1, last));
-      ChatRequest upstream = request;
-      upstream.model = route->upstream_model;
-      auto opened = co_await route->provider->stream(std::move(upstream));
-      if (!opened) {
-        last = std::move(opened).take_error();
-        if (!is_retryable(last)) co_return last;
-        continue;
-      }
-      // Nothing has reached the client yet: a failure before the first delta is retried.
-      auto first = co_await (*opened)->next();
-      if (!first) {
-        last = std::move(first).take_error();
-        if (!is_retryable(last)) co_return last;
-        continue;
-      }
-      auto primed = std::make_unique<PrimedStream>(std::move(*opened), std::move(*first));
-      RoutedStream routed{route->name, std::move(primed)};
-      co_return routed;
-    }
-  }
-  co_return last;
+  const Attempt<RoutedStream> attempt =
+      [](const ModelRoute& route, ChatRequest upstream) -> boost::asio::awaitable<Result<RoutedStream>> {
+    auto opened = co_await route.provider->stream(std::move(upstream));
+    if (!opened) co_return std::move(opened).take_error();
+    // Nothing has reached the client yet: a failure before the first delta is retried.
+    auto first = co_await (*opened)->next();
+    if (!first) co_return std::move(first).take_error();
+    RoutedStream routed{route.name,
+                        std::make_unique<PrimedStream>(std::move(*opened), std::move(*first))};
+    co_return routed;
+  };
+  co_return co_await with_retries(caller, request, attempt);
 }
 
 }  // namespace agentd

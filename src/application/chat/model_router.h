@@ -45,6 +45,15 @@ class ModelRouter {
   std::vector<const ModelRoute*> candidates(const Principal& caller, const ModelRoute& primary) const;
   std::chrono::milliseconds backoff(int attempt, const Error& error) const;
 
+  // One try on one route; with_retries decides whether and where to try again. Taken by
+  // reference: a closure passed by value to a coroutine is miscompiled (docs/coroutines.md).
+  template <typename T>
+  using Attempt =
+      std::function<boost::asio::awaitable<Result<T>>(const ModelRoute& route, ChatRequest upstream)>;
+  template <typename T>
+  boost::asio::awaitable<Result<T>> with_retries(const Principal& caller, const ChatRequest& request,
+                                                 const Attempt<T>& attempt);
+
   const ModelCatalog& catalog_;
   Delay& delay_;
   RetryPolicy policy_;
