@@ -19,7 +19,9 @@ def sse_events(body):
     return [line[len("data: "):] for line in body.decode().split("\n") if line.startswith("data: ")]
 
 
-class Gateway(unittest.TestCase):
+class GatewayServer(unittest.TestCase):
+    """agentd routing the fake models to a fresh fake upstream, and a signed-in user."""
+
     @classmethod
     def setUpClass(cls):
         cls.upstream = FakeUpstream()
@@ -35,6 +37,9 @@ class Gateway(unittest.TestCase):
         cls.server.__exit__()
         cls.upstream.stop()
         os.unlink(cls.config.name)
+
+
+class Gateway(GatewayServer):
 
     def chat(self, body, token=None):
         return self.server.request("POST", "/v1/chat/completions", body, token=token or self.token)
@@ -168,23 +173,8 @@ class Gateway(unittest.TestCase):
         self.assertIn("error", json.loads(events[-2]))
 
 
-class OpenAiSdk(unittest.TestCase):
+class OpenAiSdk(GatewayServer):
     """The official npm `openai` client, unmodified, against agentd."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.upstream = FakeUpstream()
-        cls.config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
-        cls.config.write(cls.upstream.config_yaml())
-        cls.config.close()
-        cls.server = Agentd({"AGENTD_CONFIG": cls.config.name, "FAKE_UPSTREAM_KEY": "k"}).start()
-        cls.token = cls.server.sign_up()["access_token"]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__()
-        cls.upstream.stop()
-        os.unlink(cls.config.name)
 
     def run_sdk(self, scenario):
         env = dict(os.environ, AGENTD_BASE_URL=f"http://127.0.0.1:{self.server.port}/v1",
