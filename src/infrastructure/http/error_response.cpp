@@ -38,7 +38,7 @@ std::string_view error_type_for(ErrorCode code) {
   }
 }
 
-Response error_response(const Error& error) {
+boost::json::object error_json(const Error& error) {
   boost::json::object detail;
   detail["message"] = error.message;
   detail["type"] = error_type_for(error.kind);
@@ -47,7 +47,11 @@ Response error_response(const Error& error) {
   detail["code"] = error.code.empty() ? to_string(error.kind) : std::string_view(error.code);
   boost::json::object body;
   body["error"] = std::move(detail);
-  auto response = Response::json(status_for(error.kind), boost::json::serialize(body));
+  return body;
+}
+
+Response error_response(const Error& error) {
+  auto response = Response::json(status_for(error.kind), boost::json::serialize(error_json(error)));
   if (error.kind == ErrorCode::unauthenticated) {
     response.set_header("WWW-Authenticate", "Bearer");
   }

@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 #include "domain/common/error.h"
 #include "infrastructure/http/http_message.h"
 
@@ -11,7 +13,10 @@ namespace agentd::http {
 int status_for(ErrorCode code);
 std::string_view error_type_for(ErrorCode code);
 
-// {"error":{"message","type","param","code"}} with the status that belongs to the error.
+// {"error":{"message","type","param","code"}}, e.g. for a final event of a stream.
+boost::json::object error_json(const Error& error);
+
+// That body with the status that belongs to the error.
 Response error_response(const Error& error);
 
 }  // namespace agentd::http

@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 
 #include <cctype>
+#include <optional>
 #include <random>
 
 #include "infrastructure/http/error_response.h"
@@ -60,6 +61,12 @@ bool is_acceptable_request_id(std::string_view id) {
   return true;
 }
 
+// The client's X-Request-Id when acceptable, a fresh one otherwise.
+std::string request_id_from(std::optional<std::string_view> supplied) {
+  return supplied && is_acceptable_request_id(*supplied) ? std::string(*supplied)
+                                                         : new_request_id();
+}
+
 Request to_request(bhttp::request<bhttp::string_body>&& message, std::string remote_address) {
   Request request;
   request.method = std::string(message.method_string());
@@ -76,7 +83,7 @@ Request to_request(bhttp::request<bhttp::string_body>&& message, std::string rem
   request.body = std::move(message.body());
   request.remote_address = std::move(remote_address);
   auto id = request.header("x-request-id");
-  request.request_id = id && is_acceptable_request_id(*id) ? std::string(*id) : new_request_id();
+  request.request_id = request_id_from(id);
   return request;
 }
 
@@ -199,12 +206,9 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       drain_before_close = true;
       response = error_response(rejection);
       auto& partial = parser.get();
-      if (auto id = partial.find("x-request-id");
-          id != partial.end() && is_acceptable_request_id(id->value())) {
-        request.request_id = std::string(id->value());
-      } else {
-        request.request_id = new_request_id();
-      }
+      auto id = partial.find("x-request-id");
+      request.request_id = request_id_from(
+          id == partial.end() ? std::nullopt : std::optional<std::string_view>(id->value()));
       request.method = std::string(partial.method_string());
       request.path = std::string(partial.target().substr(0, partial.target().find('?')));
     } else {

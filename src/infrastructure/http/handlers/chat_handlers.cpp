@@ -16,10 +16,6 @@ std::string sse_data(const boost::json::value& value) {
   return "data: " + boost::json::serialize(value) + "\n\n";
 }
 
-boost::json::object error_body(const Error& error) {
-  return boost::json::parse(error_response(error).body).as_object();
-}
-
 class ChatRoutes {
  public:
   ChatRoutes(const ModelCatalog& catalog, ModelRouter& models, IdGenerator& ids, const Clock& clock)
@@ -56,7 +52,7 @@ class ChatRoutes {
             auto delta = co_await stream->stream->next();
             if (!delta) {
               // The stream already started: the error travels as a last event.
-              co_await out.write(sse_data(error_body(delta.error())));
+              co_await out.write(sse_data(error_json(delta.error())));
               break;
             }
             if (!*delta) break;
