@@ -7,16 +7,11 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "application/ports/page.h"
 #include "domain/common/result.h"
 #include "domain/identity/api_key.h"
 
 namespace agentd {
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  bool has_more = false;
-};
 
 class ApiKeyRepository {
  public:

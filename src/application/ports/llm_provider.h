@@ -12,14 +12,10 @@
 #include <boost/json/value.hpp>
 
 #include "domain/common/result.h"
+#include "domain/conversation/model_tool_call.h"
+#include "domain/conversation/usage.h"
 
 namespace agentd {
-
-struct ModelToolCall {
-  std::string id;
-  std::string name;
-  std::string arguments;  // JSON text, as the model wrote it
-};
 
 struct ChatMessage {
   std::string role;  // system | user | assistant | tool
@@ -53,19 +49,6 @@ struct ChatRequest {
   std::optional<std::string> user;
   // Fields agentd does not interpret, passed through to OpenAI-compatible upstreams.
   boost::json::object extra;
-};
-
-struct Usage {
-  std::int64_t prompt_tokens = 0;
-  std::int64_t completion_tokens = 0;
-  std::int64_t total_tokens = 0;
-
-  Usage& operator+=(const Usage& other) {
-    prompt_tokens += other.prompt_tokens;
-    completion_tokens += other.completion_tokens;
-    total_tokens += other.total_tokens;
-    return *this;
-  }
 };
 
 struct ChatCompletion {

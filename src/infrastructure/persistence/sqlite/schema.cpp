@@ -72,9 +72,80 @@ CREATE TABLE tool_executions (
 CREATE INDEX tool_executions_by_user ON tool_executions(user_id, created_at);
 )sql";
 
+// Conversations with their messages, runs and the runs' graph checkpoints; deleting a
+// conversation (or its user) deletes all of them.
+constexpr std::string_view kConversations = R"sql(
+CREATE TABLE conversations (
+  id            TEXT PRIMARY KEY,
+  user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  title         TEXT NOT NULL,
+  model         TEXT NOT NULL,
+  system_prompt TEXT NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('idle', 'running', 'awaiting_approval')),
+  message_count INTEGER NOT NULL CHECK (message_count >= 0),
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+-- A user's conversations are listed newest first by id (UUIDv7 ids are time-ordered).
+CREATE INDEX conversations_by_user ON conversations(user_id, id);
+
+-- user_id repeats the conversation's owner; the conversation's foreign key already removes
+-- the run with its user.
+CREATE TABLE runs (
+  id                TEXT PRIMARY KEY,
+  conversation_id   TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  user_id           TEXT NOT NULL,
+  status            TEXT NOT NULL
+                    CHECK (status IN ('running', 'awaiting_approval', 'completed', 'failed',
+                                      'cancelled')),
+  steps             INTEGER NOT NULL,
+  prompt_tokens     INTEGER NOT NULL,
+  completion_tokens INTEGER NOT NULL,
+  total_tokens      INTEGER NOT NULL,
+  error             TEXT,
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL
+);
+CREATE INDEX runs_by_conversation ON runs(conversation_id);
+-- At start-up the runs a dead process left running are looked for; they are few.
+CREATE INDEX running_runs ON runs(id) WHERE status = 'running';
+
+-- tool_calls is a JSON array of {"id","name","arguments"}. The usage columns are all NULL
+-- (no usage recorded) or all set. run_id has no foreign key, so a use case may store a
+-- run's first message before the run itself; both go with their conversation.
+CREATE TABLE messages (
+  id                TEXT PRIMARY KEY,
+  conversation_id   TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  run_id            TEXT,
+  position          INTEGER NOT NULL CHECK (position >= 1),
+  role              TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant', 'tool')),
+  content           TEXT NOT NULL,
+  tool_calls        TEXT NOT NULL DEFAULT '[]' CHECK (json_type(tool_calls) = 'array'),
+  tool_call_id      TEXT NOT NULL,
+  name              TEXT NOT NULL,
+  prompt_tokens     INTEGER,
+  completion_tokens INTEGER,
+  total_tokens      INTEGER,
+  created_at        TEXT NOT NULL,
+  CHECK ((prompt_tokens IS NULL) = (completion_tokens IS NULL) AND
+         (prompt_tokens IS NULL) = (total_tokens IS NULL))
+);
+CREATE UNIQUE INDEX messages_by_conversation ON messages(conversation_id, position);
+
+-- One row per run: each save replaces the previous one.
+CREATE TABLE checkpoints (
+  run_id    TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  next_node TEXT NOT NULL,
+  steps     INTEGER NOT NULL,
+  state     TEXT NOT NULL,
+  saved_at  TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},
     {2, "tool_executions", kToolExecutions},
+    {3, "conversations", kConversations},
 };
 
 }  // namespace

@@ -1,0 +1,58 @@
+// Storage of conversations, their messages and their runs. Every read and write that a
+// caller reaches is scoped to the owner: another user's conversation is not_found.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "application/ports/page.h"
+#include "domain/common/result.h"
+#include "domain/conversation/conversation.h"
+#include "domain/conversation/message.h"
+#include "domain/conversation/run.h"
+
+namespace agentd {
+
+class ConversationRepository {
+ public:
+  virtual ~ConversationRepository() = default;
+
+  virtual boost::asio::awaitable<Status> create(Conversation conversation) = 0;
+  // not_found unless it exists and belongs to `user_id`.
+  virtual boost::asio::awaitable<Result<Conversation>> find(std::string user_id,
+                                                            std::string conversation_id) = 0;
+  // The user's conversations, newest first (ids are time-ordered), after the cursor `after`.
+  virtual boost::asio::awaitable<Result<Page<Conversation>>> list(
+      std::string user_id, int limit, std::optional<std::string> after) = 0;
+  // Deletes it with its messages and runs. not_found unless it belongs to `user_id`;
+  // conflict "run_in_progress" while a run is running.
+  virtual boost::asio::awaitable<Status> remove(std::string user_id,
+                                                std::string conversation_id) = 0;
+
+  // In order. The caller has already checked ownership.
+  virtual boost::asio::awaitable<Result<std::vector<Message>>> messages(
+      std::string conversation_id) = 0;
+  // Stores it as the conversation's next message: sets `position`, increments the
+  // conversation's message_count and its updated_at (= message.created_at). Returns it.
+  virtual boost::asio::awaitable<Result<Message>> append_message(Message message) = 0;
+  // Sets the title when the conversation has none yet (titles come from first messages).
+  virtual boost::asio::awaitable<Status> set_title_if_empty(std::string conversation_id,
+                                                            std::string title) = 0;
+
+  // Atomically: the conversation (owned by run.user_id) goes from idle to running and the
+  // run is stored. not_found for a missing or foreign conversation; conflict
+  // "run_in_progress" when it is not idle — of two concurrent calls, exactly one succeeds.
+  virtual boost::asio::awaitable<Status> start_run(Run run) = 0;
+  // Stores the run's status, steps, usage, error and updated_at, and sets the conversation's
+  // status to match: awaiting_approval for a paused run, idle for a finished one.
+  virtual boost::asio::awaitable<Status> update_run(Run run) = 0;
+  virtual boost::asio::awaitable<Result<Run>> find_run(std::string run_id) = 0;
+  // Runs left `running` by a process that died are marked failed ("interrupted") and
+  // their conversations freed. Only safe while no other process runs agents on this store.
+  virtual boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) = 0;
+};
+
+}  // namespace agentd

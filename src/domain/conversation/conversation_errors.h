@@ -1,0 +1,19 @@
+// The errors every conversation store answers with, whatever its backend.
+#pragma once
+
+#include "domain/common/error.h"
+
+namespace agentd {
+
+inline Error conversation_not_found() {
+  return Error::not_found("conversation not found", "conversation_not_found");
+}
+
+inline Error run_not_found() { return Error::not_found("run not found", "run_not_found"); }
+
+inline Error run_in_progress() {
+  return {ErrorCode::conflict, "this conversation already has a run in progress", {},
+          "run_in_progress"};
+}
+
+}  // namespace agentd

@@ -1,0 +1,39 @@
+// One agent run: a user's message taken through the model and tools to an answer.
+//
+//   running ──> completed | failed | cancelled
+//      └──────> awaiting_approval ──> running (resumed)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/conversation/conversation.h"
+#include "domain/conversation/usage.h"
+#include "domain/identity/user.h"
+
+namespace agentd {
+
+enum class RunStatus { running, awaiting_approval, completed, failed, cancelled };
+
+std::string_view to_string(RunStatus status);
+std::optional<RunStatus> parse_run_status(std::string_view text);
+// completed, failed and cancelled never change again.
+bool is_final(RunStatus status);
+// A run keeps its conversation busy while it runs or waits for approval; a finished one
+// frees it.
+ConversationStatus conversation_status_for(RunStatus status);
+
+struct Run {
+  std::string id;
+  std::string conversation_id;
+  std::string user_id;
+  RunStatus status = RunStatus::running;
+  int steps = 0;  // model calls made
+  Usage usage;    // summed over every model call
+  std::optional<std::string> error;  // why it failed
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+}  // namespace agentd

@@ -1,0 +1,22 @@
+// Tokens a model call (or a whole run) consumed.
+#pragma once
+
+#include <cstdint>
+
+namespace agentd {
+
+struct Usage {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t total_tokens = 0;
+
+  Usage& operator+=(const Usage& other) {
+    prompt_tokens += other.prompt_tokens;
+    completion_tokens += other.completion_tokens;
+    total_tokens += other.total_tokens;
+    return *this;
+  }
+  bool operator==(const Usage&) const = default;
+};
+
+}  // namespace agentd

@@ -1,0 +1,148 @@
+#include "infrastructure/persistence/sqlite/conversation_rows.h"
+
+#include <stdexcept>
+
+#include "infrastructure/persistence/sqlite/time_columns.h"
+#include "infrastructure/persistence/tool_call_codec.h"
+
+namespace agentd::sqlite {
+namespace {
+
+constexpr std::string_view kConversationColumns =
+    "id, user_id, title, model, system_prompt, status, message_count, created_at, updated_at";
+constexpr std::string_view kMessageColumns =
+    "id, conversation_id, run_id, position, role, content, tool_calls, tool_call_id, name, "
+    "prompt_tokens, completion_tokens, total_tokens, created_at";
+constexpr std::string_view kRunColumns =
+    "id, conversation_id, user_id, status, steps, prompt_tokens, completion_tokens, "
+    "total_tokens, error, created_at, updated_at";
+
+std::string select(std::string_view columns, std::string_view table, std::string_view condition) {
+  return "SELECT " + std::string(columns) + " FROM " + std::string(table) + " " +
+         std::string(condition);
+}
+
+std::string insert(std::string_view table, std::string_view columns, int count) {
+  std::string sql = "INSERT INTO " + std::string(table) + "(" + std::string(columns) + ") VALUES (";
+  for (int i = 0; i < count; ++i) sql += i == 0 ? "?" : ", ?";
+  return sql + ")";
+}
+
+// Usage takes three consecutive columns, from `first` on.
+Statement& bind_usage(Statement& statement, int first, const Usage& usage) {
+  return statement.bind(first, usage.prompt_tokens)
+      .bind(first + 1, usage.completion_tokens)
+      .bind(first + 2, usage.total_tokens);
+}
+
+Usage usage_columns(const Statement& row, int first) {
+  return {row.integer(first), row.integer(first + 1), row.integer(first + 2)};
+}
+
+}  // namespace
+
+std::string select_conversations(std::string_view condition) {
+  return select(kConversationColumns, "conversations", condition);
+}
+
+std::string select_messages(std::string_view condition) {
+  return select(kMessageColumns, "messages", condition);
+}
+
+std::string select_runs(std::string_view condition) {
+  return select(kRunColumns, "runs", condition);
+}
+
+Conversation read_conversation(const Statement& row) {
+  Conversation conversation;
+  conversation.id = row.text(0);
+  conversation.user_id = row.text(1);
+  conversation.title = row.text(2);
+  conversation.model = row.text(3);
+  conversation.system_prompt = row.text(4);
+  const auto status = parse_conversation_status(row.text(5));
+  if (!status) throw std::runtime_error("stored conversation status is unknown: " + row.text(5));
+  conversation.status = *status;
+  conversation.message_count = row.integer(6);
+  conversation.created_at = time_column(row, 7);
+  conversation.updated_at = time_column(row, 8);
+  return conversation;
+}
+
+Message read_message(const Statement& row) {
+  Message message;
+  message.id = row.text(0);
+  message.conversation_id = row.text(1);
+  message.run_id = row.optional_text(2);
+  message.position = row.integer(3);
+  message.role = row.text(4);
+  message.content = row.text(5);
+  message.tool_calls = persistence::decode_tool_calls(row.text(6));
+  message.tool_call_id = row.text(7);
+  message.name = row.text(8);
+  if (!row.is_null(9)) message.usage = usage_columns(row, 9);
+  message.created_at = time_column(row, 12);
+  return message;
+}
+
+Run read_run(const Statement& row) {
+  Run run;
+  run.id = row.text(0);
+  run.conversation_id = row.text(1);
+  run.user_id = row.text(2);
+  const auto status = parse_run_status(row.text(3));
+  if (!status) throw std::runtime_error("stored run status is unknown: " + row.text(3));
+  run.status = *status;
+  run.steps = static_cast<int>(row.integer(4));
+  run.usage = usage_columns(row, 5);
+  run.error = row.optional_text(8);
+  run.created_at = time_column(row, 9);
+  run.updated_at = time_column(row, 10);
+  return run;
+}
+
+void insert_conversation(sqlite3* connection, const Conversation& conversation) {
+  Statement statement(connection, insert("conversations", kConversationColumns, 9));
+  statement.bind(1, conversation.id)
+      .bind(2, conversation.user_id)
+      .bind(3, conversation.title)
+      .bind(4, conversation.model)
+      .bind(5, conversation.system_prompt)
+      .bind(6, to_string(conversation.status))
+      .bind(7, conversation.message_count);
+  bind_time(statement, 8, conversation.created_at);
+  bind_time(statement, 9, conversation.updated_at).step();
+}
+
+void insert_message(sqlite3* connection, const Message& message) {
+  Statement statement(connection, insert("messages", kMessageColumns, 13));
+  statement.bind(1, message.id)
+      .bind(2, message.conversation_id)
+      .bind(3, message.run_id)
+      .bind(4, message.position)
+      .bind(5, message.role)
+      .bind(6, message.content)
+      .bind(7, persistence::encode_tool_calls(message.tool_calls))
+      .bind(8, message.tool_call_id)
+      .bind(9, message.name);
+  if (message.usage) {
+    bind_usage(statement, 10, *message.usage);
+  } else {
+    statement.bind(10, nullptr).bind(11, nullptr).bind(12, nullptr);
+  }
+  bind_time(statement, 13, message.created_at).step();
+}
+
+void insert_run(sqlite3* connection, const Run& run) {
+  Statement statement(connection, insert("runs", kRunColumns, 11));
+  statement.bind(1, run.id)
+      .bind(2, run.conversation_id)
+      .bind(3, run.user_id)
+      .bind(4, to_string(run.status))
+      .bind(5, std::int64_t{run.steps});
+  bind_usage(statement, 6, run.usage).bind(9, run.error);
+  bind_time(statement, 10, run.created_at);
+  bind_time(statement, 11, run.updated_at).step();
+}
+
+}  // namespace agentd::sqlite

@@ -1,0 +1,60 @@
+#include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
+
+#include "infrastructure/concurrency/blocking_pool.h"
+#include "infrastructure/persistence/sqlite/find_one.h"
+#include "infrastructure/persistence/sqlite/sqlite_database.h"
+#include "infrastructure/persistence/sqlite/storage_failure.h"
+#include "infrastructure/persistence/sqlite/time_columns.h"
+
+namespace agentd::sqlite {
+namespace {
+
+constexpr std::string_view kSave =
+    "INSERT INTO checkpoints(run_id, next_node, steps, state, saved_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT(run_id) DO UPDATE SET next_node = excluded.next_node, steps = excluded.steps, "
+    "state = excluded.state, saved_at = excluded.saved_at";
+constexpr std::string_view kLoad =
+    "SELECT run_id, next_node, steps, state, saved_at FROM checkpoints WHERE run_id = ?";
+
+Checkpoint read_checkpoint(const Statement& row) {
+  Checkpoint checkpoint;
+  checkpoint.run_id = row.text(0);
+  checkpoint.next_node = row.text(1);
+  checkpoint.steps = static_cast<int>(row.integer(2));
+  checkpoint.state = row.text(3);
+  checkpoint.saved_at = time_column(row, 4);
+  return checkpoint;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Status> SqliteCheckpointStore::save(Checkpoint checkpoint) {
+  co_return co_await pool_.run([&]() -> Status {
+    // A run that does not exist breaks the foreign key: a caller's bug, reported as internal.
+    return with_storage_failures_logged("save_checkpoint", [&]() -> Status {
+      db_.with([&](sqlite3* connection) {
+        Statement save(connection, kSave);
+        save.bind(1, checkpoint.run_id)
+            .bind(2, checkpoint.next_node)
+            .bind(3, std::int64_t{checkpoint.steps})
+            .bind(4, checkpoint.state);
+        bind_time(save, 5, checkpoint.saved_at).step();
+      });
+      return ok_status();
+    });
+  });
+}
+
+boost::asio::awaitable<Result<std::optional<Checkpoint>>> SqliteCheckpointStore::load(
+    std::string run_id) {
+  co_return co_await pool_.run([&]() -> Result<std::optional<Checkpoint>> {
+    return with_storage_failures_logged(
+        "load_checkpoint", [&]() -> Result<std::optional<Checkpoint>> {
+          return db_.with([&](sqlite3* connection) {
+            return find_one(connection, kLoad, run_id, read_checkpoint);
+          });
+        });
+  });
+}
+
+}  // namespace agentd::sqlite

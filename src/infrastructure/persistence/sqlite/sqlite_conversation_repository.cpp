@@ -1,0 +1,247 @@
+#include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
+
+#include <stdexcept>
+
+#include "domain/conversation/conversation_errors.h"
+#include "infrastructure/concurrency/blocking_pool.h"
+#include "infrastructure/persistence/sqlite/conversation_rows.h"
+#include "infrastructure/persistence/sqlite/find_one.h"
+#include "infrastructure/persistence/sqlite/newest_first_page.h"
+#include "infrastructure/persistence/sqlite/sqlite_database.h"
+#include "infrastructure/persistence/sqlite/storage_failure.h"
+#include "infrastructure/persistence/sqlite/time_columns.h"
+
+namespace agentd::sqlite {
+namespace {
+
+constexpr std::string_view kOwned = "WHERE id = ? AND user_id = ?";
+constexpr std::string_view kInOrder = "WHERE conversation_id = ? ORDER BY position";
+constexpr std::string_view kRunById = "WHERE id = ?";
+
+constexpr std::string_view kOwnedStatus =
+    "SELECT status FROM conversations WHERE id = ? AND user_id = ?";
+constexpr std::string_view kDelete = "DELETE FROM conversations WHERE id = ?";
+constexpr std::string_view kCountMessage =
+    "UPDATE conversations SET message_count = message_count + 1, updated_at = ? WHERE id = ? "
+    "RETURNING message_count";
+constexpr std::string_view kSetTitle =
+    "UPDATE conversations SET title = ? WHERE id = ? AND title = ''";
+constexpr std::string_view kExists = "SELECT 1 FROM conversations WHERE id = ?";
+// Only an idle conversation is claimed, so of two concurrent starts exactly one changes it.
+constexpr std::string_view kClaim =
+    "UPDATE conversations SET status = 'running', updated_at = ? "
+    "WHERE id = ? AND user_id = ? AND status = 'idle'";
+constexpr std::string_view kUpdateRun =
+    "UPDATE runs SET status = ?, steps = ?, prompt_tokens = ?, completion_tokens = ?, "
+    "total_tokens = ?, error = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kFollowRun =
+    "UPDATE conversations SET status = ? "
+    "WHERE id = (SELECT conversation_id FROM runs WHERE id = ?)";
+constexpr std::string_view kFreeInterrupted =
+    "UPDATE conversations SET status = 'idle' WHERE status = 'running' "
+    "AND id IN (SELECT conversation_id FROM runs WHERE status = 'running')";
+constexpr std::string_view kFailInterrupted =
+    "UPDATE runs SET status = 'failed', error = ?, updated_at = ? WHERE status = 'running'";
+
+constexpr std::string_view kInterrupted = "interrupted: the server stopped during the run";
+// The status of the user's conversation; nullopt when it is missing or someone else's.
+std::optional<ConversationStatus> owned_status(sqlite3* connection, const std::string& user_id,
+                                               const std::string& conversation_id) {
+  Statement query(connection, kOwnedStatus);
+  query.bind(1, conversation_id).bind(2, user_id);
+  if (!query.step()) return std::nullopt;
+  const auto status = parse_conversation_status(query.text(0));
+  if (!status) throw std::runtime_error("stored conversation status is unknown: " + query.text(0));
+  return status;
+}
+
+// Counts one more message and returns its position; nullopt when the conversation is gone.
+std::optional<std::int64_t> count_message(sqlite3* connection, const std::string& conversation_id,
+                                          Timestamp at) {
+  Statement count(connection, kCountMessage);
+  bind_time(count, 1, at).bind(2, conversation_id);
+  if (!count.step()) return std::nullopt;
+  return count.integer(0);
+}
+
+bool exists(sqlite3* connection, const std::string& conversation_id) {
+  return find_one(connection, kExists, conversation_id, [](const Statement&) { return true; })
+      .has_value();
+}
+
+}  // namespace
+
+boost::asio::awaitable<Status> SqliteConversationRepository::create(Conversation conversation) {
+  co_return co_await pool_.run([&]() -> Status {
+    return with_storage_failures_logged("create_conversation", [&]() -> Status {
+      db_.with([&](sqlite3* connection) { insert_conversation(connection, conversation); });
+      return ok_status();
+    });
+  });
+}
+
+boost::asio::awaitable<Result<Conversation>> SqliteConversationRepository::find(
+    std::string user_id, std::string conversation_id) {
+  co_return co_await pool_.run([&]() -> Result<Conversation> {
+    return with_storage_failures_logged("find_conversation", [&]() -> Result<Conversation> {
+      auto conversation = db_.with([&](sqlite3* connection) -> std::optional<Conversation> {
+        Statement query(connection, select_conversations(kOwned));
+        query.bind(1, conversation_id).bind(2, user_id);
+        if (!query.step()) return std::nullopt;
+        return read_conversation(query);
+      });
+      // Another user's conversation is reported exactly like a missing one.
+      if (!conversation) return conversation_not_found();
+      return std::move(*conversation);
+    });
+  });
+}
+
+boost::asio::awaitable<Result<Page<Conversation>>> SqliteConversationRepository::list(
+    std::string user_id, int limit, std::optional<std::string> after) {
+  // LIMIT would read a negative count as "no limit".
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await pool_.run([&]() -> Result<Page<Conversation>> {
+    return with_storage_failures_logged("list_conversations", [&]() -> Result<Page<Conversation>> {
+      return db_.with([&](sqlite3* connection) {
+        return newest_first_page(connection, select_conversations(""), user_id, limit, after,
+                                 read_conversation);
+      });
+    });
+  });
+}
+
+boost::asio::awaitable<Status> SqliteConversationRepository::remove(std::string user_id,
+                                                                    std::string conversation_id) {
+  co_return co_await pool_.run([&]() -> Status {
+    return with_storage_failures_logged("remove_conversation", [&]() -> Status {
+      return db_.transaction([&](sqlite3* connection) -> Status {
+        const auto status = owned_status(connection, user_id, conversation_id);
+        if (!status) return conversation_not_found();
+        if (*status == ConversationStatus::running) return run_in_progress();
+        // Messages, runs and their checkpoints go with it (ON DELETE CASCADE).
+        Statement remove(connection, kDelete);
+        remove.bind(1, conversation_id).step();
+        return ok_status();
+      });
+    });
+  });
+}
+
+boost::asio::awaitable<Result<std::vector<Message>>> SqliteConversationRepository::messages(
+    std::string conversation_id) {
+  co_return co_await pool_.run([&]() -> Result<std::vector<Message>> {
+    return with_storage_failures_logged("list_messages", [&]() -> Result<std::vector<Message>> {
+      std::vector<Message> messages;
+      db_.with([&](sqlite3* connection) {
+        Statement query(connection, select_messages(kInOrder));
+        query.bind(1, conversation_id);
+        while (query.step()) messages.push_back(read_message(query));
+      });
+      return messages;
+    });
+  });
+}
+
+boost::asio::awaitable<Result<Message>> SqliteConversationRepository::append_message(
+    Message message) {
+  co_return co_await pool_.run([&]() -> Result<Message> {
+    return with_storage_failures_logged("append_message", [&]() -> Result<Message> {
+      return db_.transaction([&](sqlite3* connection) -> Result<Message> {
+        const auto position =
+            count_message(connection, message.conversation_id, message.created_at);
+        if (!position) return conversation_not_found();
+        message.position = *position;
+        insert_message(connection, message);
+        return std::move(message);
+      });
+    });
+  });
+}
+
+boost::asio::awaitable<Status> SqliteConversationRepository::set_title_if_empty(
+    std::string conversation_id, std::string title) {
+  co_return co_await pool_.run([&]() -> Status {
+    return with_storage_failures_logged("set_conversation_title", [&]() -> Status {
+      const bool found = db_.with([&](sqlite3* connection) {
+        Statement update(connection, kSetTitle);
+        update.bind(1, title).bind(2, conversation_id).step();
+        return update.changed_rows() > 0 || exists(connection, conversation_id);
+      });
+      if (!found) return conversation_not_found();
+      return ok_status();
+    });
+  });
+}
+
+boost::asio::awaitable<Status> SqliteConversationRepository::start_run(Run run) {
+  co_return co_await pool_.run([&]() -> Status {
+    return with_storage_failures_logged("start_run", [&]() -> Status {
+      return db_.transaction([&](sqlite3* connection) -> Status {
+        Statement claim(connection, kClaim);
+        bind_time(claim, 1, run.created_at).bind(2, run.conversation_id).bind(3, run.user_id);
+        claim.step();
+        if (claim.changed_rows() == 0) {
+          if (!owned_status(connection, run.user_id, run.conversation_id)) {
+            return conversation_not_found();
+          }
+          return run_in_progress();
+        }
+        insert_run(connection, run);
+        return ok_status();
+      });
+    });
+  });
+}
+
+boost::asio::awaitable<Status> SqliteConversationRepository::update_run(Run run) {
+  co_return co_await pool_.run([&]() -> Status {
+    return with_storage_failures_logged("update_run", [&]() -> Status {
+      return db_.transaction([&](sqlite3* connection) -> Status {
+        Statement update(connection, kUpdateRun);
+        update.bind(1, to_string(run.status))
+            .bind(2, std::int64_t{run.steps})
+            .bind(3, run.usage.prompt_tokens)
+            .bind(4, run.usage.completion_tokens)
+            .bind(5, run.usage.total_tokens)
+            .bind(6, run.error);
+        bind_time(update, 7, run.updated_at).bind(8, run.id).step();
+        if (update.changed_rows() == 0) return run_not_found();
+        Statement follow(connection, kFollowRun);
+        follow.bind(1, to_string(conversation_status_for(run.status))).bind(2, run.id).step();
+        return ok_status();
+      });
+    });
+  });
+}
+
+boost::asio::awaitable<Result<Run>> SqliteConversationRepository::find_run(std::string run_id) {
+  co_return co_await pool_.run([&]() -> Result<Run> {
+    return with_storage_failures_logged("find_run", [&]() -> Result<Run> {
+      auto run = db_.with([&](sqlite3* connection) {
+        return find_one(connection, select_runs(kRunById), run_id, read_run);
+      });
+      if (!run) return run_not_found();
+      return std::move(*run);
+    });
+  });
+}
+
+boost::asio::awaitable<Result<int>> SqliteConversationRepository::fail_interrupted_runs(
+    Timestamp now) {
+  co_return co_await pool_.run([&]() -> Result<int> {
+    return with_storage_failures_logged("fail_interrupted_runs", [&]() -> Result<int> {
+      return db_.transaction([&](sqlite3* connection) -> Result<int> {
+        // Conversations first: the runs still say which ones they hold.
+        Statement release(connection, kFreeInterrupted);
+        release.step();
+        Statement fail(connection, kFailInterrupted);
+        fail.bind(1, kInterrupted);
+        bind_time(fail, 2, now).step();
+        return fail.changed_rows();
+      });
+    });
+  });
+}
+
+}  // namespace agentd::sqlite

@@ -1,0 +1,47 @@
+// Conversations, their messages and their runs in SQLite. Every change that touches two
+// tables runs in one transaction, and the conditional UPDATE of a conversation's status
+// decides which of two concurrent runs may start.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "application/ports/conversation_repository.h"
+
+namespace agentd {
+class BlockingPool;
+}
+
+namespace agentd::sqlite {
+
+class Database;
+
+class SqliteConversationRepository final : public ConversationRepository {
+ public:
+  SqliteConversationRepository(Database& db, BlockingPool& pool) : db_(db), pool_(pool) {}
+
+  boost::asio::awaitable<Status> create(Conversation conversation) override;
+  boost::asio::awaitable<Result<Conversation>> find(std::string user_id,
+                                                    std::string conversation_id) override;
+  boost::asio::awaitable<Result<Page<Conversation>>> list(
+      std::string user_id, int limit, std::optional<std::string> after) override;
+  boost::asio::awaitable<Status> remove(std::string user_id, std::string conversation_id) override;
+
+  boost::asio::awaitable<Result<std::vector<Message>>> messages(
+      std::string conversation_id) override;
+  boost::asio::awaitable<Result<Message>> append_message(Message message) override;
+  boost::asio::awaitable<Status> set_title_if_empty(std::string conversation_id,
+                                                    std::string title) override;
+
+  boost::asio::awaitable<Status> start_run(Run run) override;
+  boost::asio::awaitable<Status> update_run(Run run) override;
+  boost::asio::awaitable<Result<Run>> find_run(std::string run_id) override;
+  boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override;
+
+ private:
+  Database& db_;
+  BlockingPool& pool_;
+};
+
+}  // namespace agentd::sqlite

@@ -1,0 +1,156 @@
+// An in-memory ConversationRepository with the port's rules: owner-scoped reads, positions
+// counted per conversation, and only an idle conversation may start a run.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "application/ports/conversation_repository.h"
+#include "domain/conversation/conversation_errors.h"
+
+namespace agentd {
+
+class FakeConversationRepository : public ConversationRepository {
+ public:
+  boost::asio::awaitable<Status> create(Conversation conversation) override {
+    std::lock_guard lock(mutex_);
+    conversations_[conversation.id] = std::move(conversation);
+    co_return ok_status();
+  }
+
+  boost::asio::awaitable<Result<Conversation>> find(std::string user_id,
+                                                    std::string conversation_id) override {
+    std::lock_guard lock(mutex_);
+    const auto* conversation = owned(user_id, conversation_id);
+    if (conversation == nullptr) co_return conversation_not_found();
+    co_return *conversation;
+  }
+
+  boost::asio::awaitable<Result<Page<Conversation>>> list(
+      std::string user_id, int limit, std::optional<std::string> after) override {
+    if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+    std::lock_guard lock(mutex_);
+    Page<Conversation> page;
+    // Newest first is largest id first.
+    for (auto it = conversations_.rbegin(); it != conversations_.rend(); ++it) {
+      if (it->second.user_id != user_id || (after && it->first >= *after)) continue;
+      if (page.items.size() == static_cast<std::size_t>(limit)) {
+        page.has_more = true;
+        break;
+      }
+      page.items.push_back(it->second);
+    }
+    co_return page;
+  }
+
+  boost::asio::awaitable<Status> remove(std::string user_id, std::string conversation_id) override {
+    std::lock_guard lock(mutex_);
+    const auto* conversation = owned(user_id, conversation_id);
+    if (conversation == nullptr) co_return conversation_not_found();
+    if (conversation->status == ConversationStatus::running) co_return run_in_progress();
+    conversations_.erase(conversation_id);
+    messages_.erase(conversation_id);
+    std::erase_if(
+        runs_, [&](const auto& entry) { return entry.second.conversation_id == conversation_id; });
+    co_return ok_status();
+  }
+
+  boost::asio::awaitable<Result<std::vector<Message>>> messages(
+      std::string conversation_id) override {
+    std::lock_guard lock(mutex_);
+    auto found = messages_.find(conversation_id);
+    if (found == messages_.end()) co_return std::vector<Message>{};
+    co_return found->second;
+  }
+
+  boost::asio::awaitable<Result<Message>> append_message(Message message) override {
+    std::lock_guard lock(mutex_);
+    auto found = conversations_.find(message.conversation_id);
+    if (found == conversations_.end()) co_return conversation_not_found();
+    Conversation& conversation = found->second;
+    message.position = ++conversation.message_count;
+    conversation.updated_at = message.created_at;
+    messages_[message.conversation_id].push_back(message);
+    co_return message;
+  }
+
+  boost::asio::awaitable<Status> set_title_if_empty(std::string conversation_id,
+                                                    std::string title) override {
+    std::lock_guard lock(mutex_);
+    auto found = conversations_.find(conversation_id);
+    if (found == conversations_.end()) co_return conversation_not_found();
+    if (found->second.title.empty()) found->second.title = std::move(title);
+    co_return ok_status();
+  }
+
+  boost::asio::awaitable<Status> start_run(Run run) override {
+    std::lock_guard lock(mutex_);
+    auto* conversation = owned(run.user_id, run.conversation_id);
+    if (conversation == nullptr) co_return conversation_not_found();
+    if (conversation->status != ConversationStatus::idle) co_return run_in_progress();
+    conversation->status = ConversationStatus::running;
+    conversation->updated_at = run.created_at;
+    runs_[run.id] = std::move(run);
+    co_return ok_status();
+  }
+
+  boost::asio::awaitable<Status> update_run(Run run) override {
+    std::lock_guard lock(mutex_);
+    auto found = runs_.find(run.id);
+    if (found == runs_.end()) co_return run_not_found();
+    Run& stored = found->second;
+    stored.status = run.status;
+    stored.steps = run.steps;
+    stored.usage = run.usage;
+    stored.error = std::move(run.error);
+    stored.updated_at = run.updated_at;
+    auto conversation = conversations_.find(stored.conversation_id);
+    if (conversation != conversations_.end()) {
+      conversation->second.status = conversation_status_for(stored.status);
+    }
+    co_return ok_status();
+  }
+
+  boost::asio::awaitable<Result<Run>> find_run(std::string run_id) override {
+    std::lock_guard lock(mutex_);
+    auto found = runs_.find(run_id);
+    if (found == runs_.end()) co_return run_not_found();
+    co_return found->second;
+  }
+
+  boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    int failed = 0;
+    for (auto& [id, run] : runs_) {
+      if (run.status != RunStatus::running) continue;
+      run.status = RunStatus::failed;
+      run.error = "interrupted: the server stopped during the run";
+      run.updated_at = now;
+      ++failed;
+      auto conversation = conversations_.find(run.conversation_id);
+      if (conversation != conversations_.end() &&
+          conversation->second.status == ConversationStatus::running) {
+        conversation->second.status = ConversationStatus::idle;
+      }
+    }
+    co_return failed;
+  }
+
+ private:
+  // The user's conversation, or nullptr when it is missing or someone else's.
+  Conversation* owned(const std::string& user_id, const std::string& conversation_id) {
+    auto found = conversations_.find(conversation_id);
+    if (found == conversations_.end() || found->second.user_id != user_id) return nullptr;
+    return &found->second;
+  }
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Conversation> conversations_;     // by id
+  std::map<std::string, std::vector<Message>> messages_;  // by conversation id, in order
+  std::map<std::string, Run> runs_;                       // by id
+};
+
+}  // namespace agentd

@@ -1,0 +1,147 @@
+// Sample data and comparisons shared by the conversation store contract tests.
+#include "infrastructure/persistence/conversation_store_contract.h"
+
+#include "fakes/run_sync.h"
+
+namespace agentd::contract {
+
+using namespace std::chrono_literals;
+
+void ConversationStoreTest::SetUp() {
+  store_ = GetParam().open();
+  store_->add_user(kOwner);
+  store_->add_user(kStranger);
+}
+
+Conversation ConversationStoreTest::sample_conversation(std::string id, std::string user_id) {
+  Conversation conversation;
+  conversation.id = std::move(id);
+  conversation.user_id = std::move(user_id);
+  conversation.title = "Trip to Zürich";
+  conversation.model = "gpt-4o-mini";
+  conversation.system_prompt = "You are terse.";
+  conversation.created_at = kT0;
+  conversation.updated_at = kT0;
+  return conversation;
+}
+
+Message ConversationStoreTest::sample_message(std::string id, std::string conversation_id,
+                                              Timestamp at) {
+  Message message;
+  message.id = std::move(id);
+  message.conversation_id = std::move(conversation_id);
+  message.role = "user";
+  message.content = "What is 2*(3+4)?";
+  message.created_at = at;
+  return message;
+}
+
+Run ConversationStoreTest::sample_run(std::string id, const Conversation& conversation) {
+  Run run;
+  run.id = std::move(id);
+  run.conversation_id = conversation.id;
+  run.user_id = conversation.user_id;
+  run.created_at = kT0 + 1min;
+  run.updated_at = kT0 + 1min;
+  return run;
+}
+
+Checkpoint ConversationStoreTest::sample_checkpoint(std::string run_id) {
+  Checkpoint checkpoint;
+  checkpoint.run_id = std::move(run_id);
+  checkpoint.next_node = "tools";
+  checkpoint.steps = 3;
+  checkpoint.state = R"({"messages":[{"role":"user","content":"grüß dich ✓"}]})";
+  checkpoint.saved_at = kT0 + 2min;
+  return checkpoint;
+}
+
+Conversation ConversationStoreTest::given_conversation(std::string id, std::string user_id) {
+  auto conversation = sample_conversation(std::move(id), std::move(user_id));
+  must(run_sync(conversations().create(conversation)));
+  return conversation;
+}
+
+Message ConversationStoreTest::given_message(Message message) {
+  return must(run_sync(conversations().append_message(std::move(message))));
+}
+
+Run ConversationStoreTest::given_run(std::string id, const Conversation& conversation) {
+  auto run = sample_run(std::move(id), conversation);
+  must(run_sync(conversations().start_run(run)));
+  return run;
+}
+
+Run ConversationStoreTest::given_run_is(Run run, RunStatus status) {
+  run.status = status;
+  run.updated_at = kT0 + 1h;
+  must(run_sync(conversations().update_run(run)));
+  return run;
+}
+
+Conversation ConversationStoreTest::stored(const std::string& conversation_id) {
+  return must(run_sync(conversations().find(kOwner, conversation_id)));
+}
+
+Run ConversationStoreTest::stored_run(const std::string& run_id) {
+  return must(run_sync(conversations().find_run(run_id)));
+}
+
+void ConversationStoreTest::expect_same(const Conversation& actual, const Conversation& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.user_id, expected.user_id);
+  EXPECT_EQ(actual.title, expected.title);
+  EXPECT_EQ(actual.model, expected.model);
+  EXPECT_EQ(actual.system_prompt, expected.system_prompt);
+  EXPECT_EQ(actual.status, expected.status);
+  EXPECT_EQ(actual.message_count, expected.message_count);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+  EXPECT_EQ(actual.updated_at, expected.updated_at);
+}
+
+void ConversationStoreTest::expect_same(const Message& actual, const Message& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.conversation_id, expected.conversation_id);
+  EXPECT_EQ(actual.run_id, expected.run_id);
+  EXPECT_EQ(actual.position, expected.position);
+  EXPECT_EQ(actual.role, expected.role);
+  EXPECT_EQ(actual.content, expected.content);
+  EXPECT_EQ(actual.tool_calls, expected.tool_calls);
+  EXPECT_EQ(actual.tool_call_id, expected.tool_call_id);
+  EXPECT_EQ(actual.name, expected.name);
+  EXPECT_EQ(actual.usage, expected.usage);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+}
+
+void ConversationStoreTest::expect_same(const Run& actual, const Run& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.conversation_id, expected.conversation_id);
+  EXPECT_EQ(actual.user_id, expected.user_id);
+  EXPECT_EQ(actual.status, expected.status);
+  EXPECT_EQ(actual.steps, expected.steps);
+  EXPECT_EQ(actual.usage, expected.usage);
+  EXPECT_EQ(actual.error, expected.error);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+  EXPECT_EQ(actual.updated_at, expected.updated_at);
+}
+
+void ConversationStoreTest::expect_same(const Checkpoint& actual, const Checkpoint& expected) {
+  EXPECT_EQ(actual.run_id, expected.run_id);
+  EXPECT_EQ(actual.next_node, expected.next_node);
+  EXPECT_EQ(actual.steps, expected.steps);
+  EXPECT_EQ(actual.state, expected.state);
+  EXPECT_EQ(actual.saved_at, expected.saved_at);
+}
+
+void ConversationStoreTest::expect_not_found(const Error& error, std::string_view code) {
+  EXPECT_EQ(error.kind, ErrorCode::not_found);
+  EXPECT_EQ(error.code, code);
+}
+
+void ConversationStoreTest::expect_run_in_progress(const Error& error) {
+  EXPECT_EQ(error.kind, ErrorCode::conflict);
+  EXPECT_EQ(error.code, "run_in_progress");
+  EXPECT_EQ(error.message, "this conversation already has a run in progress");
+}
+
+}  // namespace agentd::contract

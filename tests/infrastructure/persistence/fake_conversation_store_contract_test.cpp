@@ -1,0 +1,29 @@
+// Runs the conversation store contract against the in-memory fakes, so use-case tests that
+// rely on them rely on the same behaviour as production.
+#include "fakes/fake_checkpoint_store.h"
+#include "fakes/fake_conversation_repository.h"
+#include "infrastructure/persistence/conversation_store_contract.h"
+
+namespace agentd::contract {
+namespace {
+
+class FakeConversationStore final : public ConversationStore {
+ public:
+  ConversationRepository& conversations() override { return conversations_; }
+  CheckpointStore& checkpoints() override { return checkpoints_; }
+  void add_user(const std::string&) override {}  // the fakes keep no users
+
+ private:
+  FakeConversationRepository conversations_;
+  FakeCheckpointStore checkpoints_;
+};
+
+ConversationBackend fake_backend() {
+  return {"fake", [] { return std::make_unique<FakeConversationStore>(); }};
+}
+
+}  // namespace
+
+INSTANTIATE_CONVERSATION_STORE_CONTRACT(Fake, fake_backend());
+
+}  // namespace agentd::contract
