@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,6 +20,7 @@
 #include "infrastructure/http/handlers/api_key_handlers.h"
 #include "infrastructure/http/handlers/auth_handlers.h"
 #include "infrastructure/http/handlers/chat_handlers.h"
+#include "infrastructure/http/handlers/conversation_handlers.h"
 #include "infrastructure/http/handlers/health_handlers.h"
 #include "infrastructure/http/handlers/tool_handlers.h"
 #include "infrastructure/http/middleware/auth_guard.h"
@@ -53,6 +55,21 @@ Result<std::string> jwt_secret_for(const config::Config& config) {
 }
 
 // Builds the services over a migrated database; nullptr (after logging why) on failure.
+// Runs one coroutine to completion on a private loop, for work before the server starts.
+template <typename T>
+T run_blocking(asio::awaitable<T> work) {
+  asio::io_context io;
+  // Work handed to the blocking pool must not let io.run() return early.
+  auto guard = asio::make_work_guard(io);
+  std::optional<T> result;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { result.emplace(co_await std::move(work)); },
+      [&](std::exception_ptr) { guard.reset(); });
+  io.run();
+  if (!result) throw std::runtime_error("a start-up task did not finish");
+  return std::move(*result);
+}
+
 std::unique_ptr<Services> start_services(const config::Config& config,
                                          const config::FileConfig& file,
                                          const config::EnvLookup& env) {
@@ -70,6 +87,14 @@ std::unique_ptr<Services> start_services(const config::Config& config,
     log::error("migration_failed", {{"error", applied.error().message}});
     return nullptr;
   }
+  // One process owns the embedded database: a run still marked running was cut short by a
+  // crash or a kill, and its conversation must not stay locked.
+  auto interrupted = run_blocking(services->conversations.fail_interrupted_runs(services->clock.now()));
+  if (!interrupted) {
+    log::error("interrupted_runs_not_recovered", {{"error", interrupted.error().message}});
+    return nullptr;
+  }
+  if (*interrupted > 0) log::warn("interrupted_runs_failed", {{"runs", std::int64_t{*interrupted}}});
   return services;
 }
 
@@ -140,8 +165,10 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
                          config.trusted_proxies});
   http::add_api_key_routes(router, guard, services->manage_keys);
   http::add_tool_routes(router, guard, services->tools, services->execute_tool);
-  http::add_chat_routes(router, guard, services->models, services->model_router, services->ids,
-                        services->clock);
+  http::add_chat_routes(router, guard, services->models, services->model_router,
+                        services->agent_completion, services->ids, services->clock);
+  http::add_conversation_routes(router, guard, services->manage_conversations,
+                                services->conversation_runs, services->live_runs);
 
   // Server and its threads; MCP tools are registered before the first request.
   auto mcp_sources = start_mcp_sources(io, file.mcp_servers, services->http_client, services->tools);
@@ -198,18 +225,9 @@ int run_create_user(const config::Config& config, const config::FileConfig& file
   }
   auto services = start_services(config, file, env);
   if (!services) return kExitFailure;
-  asio::io_context io;
-  Result<User> created;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        // Named, not braced into the call: see docs/coroutines.md.
-        Registration registration{email, std::move(password), name,
-                                  admin ? Role::admin : Role::user};
-        created = co_await services->register_user(std::move(registration));
-      },
-      asio::detached);
-  io.run();
+  // Named, not braced into the call: see docs/coroutines.md.
+  Registration registration{email, std::move(password), name, admin ? Role::admin : Role::user};
+  auto created = run_blocking(services->register_user(std::move(registration)));
   if (!created) {
     std::fprintf(stderr, "agentd: %s\n", created.error().message.c_str());
     return kExitFailure;

@@ -64,6 +64,8 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       sessions(*db, blocking),
       keys(*db, blocking),
       tool_executions(*db, blocking),
+      conversations(*db, blocking),
+      checkpoints(*db, blocking),
       limiter(clock),
       tools(schemas),
       model_warnings(add_configured_models(models, file, env, http_client)),
@@ -80,7 +82,12 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       model_router(models, delay, RetryPolicy{}, [] {
         thread_local std::minstd_rand engine{std::random_device{}()};
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-      }) {
+      }),
+      agent(model_router, execute_tool, tools, &checkpoints, ids, clock,
+            AgentSettings{8, 50, static_cast<std::size_t>(config.tool_concurrency)}),
+      manage_conversations(conversations, model_router, live_runs, ids, clock),
+      conversation_runs(conversations, agent, model_router, live_runs, ids, clock),
+      agent_completion(agent, model_router, ids, clock) {
   register_builtin_tools(tools, file, clock, env, http_client);
 }
 

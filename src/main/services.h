@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "application/agent/agent_completion.h"
+#include "application/agent/live_run.h"
+#include "application/agent/react_agent.h"
 #include "application/api_keys/manage_api_keys.h"
 #include "application/auth/authenticate.h"
 #include "application/auth/current_user.h"
@@ -16,12 +19,16 @@
 #include "application/auth/session_tokens.h"
 #include "application/chat/model_catalog.h"
 #include "application/chat/model_router.h"
+#include "application/conversations/conversation_runs.h"
+#include "application/conversations/manage_conversations.h"
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
 #include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
 #include "infrastructure/persistence/sqlite/sqlite_api_key_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
+#include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_tool_execution_repository.h"
@@ -54,6 +61,8 @@ struct Services {
   sqlite::SqliteSessionRepository sessions;
   sqlite::SqliteApiKeyRepository keys;
   sqlite::SqliteToolExecutionRepository tool_executions;
+  sqlite::SqliteConversationRepository conversations;
+  sqlite::SqliteCheckpointStore checkpoints;
   InProcessRateLimiter limiter;
   ValijsonSchemaCompiler schemas;
   ToolRegistry tools;
@@ -61,6 +70,7 @@ struct Services {
   AsioDelay delay;
   ModelCatalog models;
   std::vector<std::string> model_warnings;
+  LiveRuns live_runs;
   // Use cases.
   SessionTokens tokens;
   RegisterUser register_user;
@@ -72,6 +82,10 @@ struct Services {
   ManageApiKeys manage_keys;
   ExecuteTool execute_tool;
   ModelRouter model_router;
+  ReactAgent agent;
+  ManageConversations manage_conversations;
+  ConversationRuns conversation_runs;
+  AgentCompletion agent_completion;
 };
 
 }  // namespace agentd

@@ -27,7 +27,7 @@ class FakeUpstream:
     def config_yaml(self, default_model="fake-echo"):
         """An AGENTD_CONFIG file serving the fake models through both wire formats."""
         models = ["fake-echo", "fake-tool", "fake-fast", "fake-slow-stream", "fake-slow-first-byte",
-                  "fake-429-then-ok", "fake-disconnect", "fake-strict"]
+                  "fake-429-then-ok", "fake-disconnect", "fake-strict", "fake-tool-parallel"]
         lines = [f"default_model: {default_model}", "models:"]
         for model in models:
             lines.append(f"  - {{name: {model}, provider: openai, base_url: \"{self.base_url}\", "

@@ -1,6 +1,6 @@
-#include "infrastructure/llm/tool_call_accumulator.h"
+#include "application/chat/tool_call_accumulator.h"
 
-namespace agentd::llm {
+namespace agentd {
 
 void ToolCallAccumulator::add(const ToolCallDelta& fragment) {
   auto& call = calls_[fragment.index];
@@ -22,4 +22,4 @@ std::vector<ModelToolCall> ToolCallAccumulator::calls() const {
   return result;
 }
 
-}  // namespace agentd::llm
+}  // namespace agentd

@@ -6,7 +6,7 @@
 
 #include "application/ports/llm_provider.h"
 
-namespace agentd::llm {
+namespace agentd {
 
 // Fragments of one call share an index; the first usually carries the id and name, the rest
 // carry pieces of the arguments' JSON text.
@@ -22,4 +22,4 @@ class ToolCallAccumulator {
   std::map<int, ModelToolCall> calls_;
 };
 
-}  // namespace agentd::llm
+}  // namespace agentd

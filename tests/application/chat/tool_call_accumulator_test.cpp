@@ -1,8 +1,8 @@
-#include "infrastructure/llm/tool_call_accumulator.h"
+#include "application/chat/tool_call_accumulator.h"
 
 #include <gtest/gtest.h>
 
-namespace agentd::llm {
+namespace agentd {
 namespace {
 
 ToolCallDelta fragment(int index, std::optional<std::string> id, std::optional<std::string> name,
@@ -60,4 +60,4 @@ TEST(ToolCallAccumulator, LaterEmptyIdOrNameDoesNotEraseTheFirst) {
 }
 
 }  // namespace
-}  // namespace agentd::llm
+}  // namespace agentd

@@ -8,7 +8,7 @@
 #include "infrastructure/llm/provider_error.h"
 #include "infrastructure/llm/recorded_streams.h"
 #include "infrastructure/llm/sse_parser.h"
-#include "infrastructure/llm/tool_call_accumulator.h"
+#include "application/chat/tool_call_accumulator.h"
 
 namespace agentd::llm {
 namespace {

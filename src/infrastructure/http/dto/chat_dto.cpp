@@ -126,7 +126,11 @@ Result<AgentOptions> parse_agent(const boost::json::value& value) {
     }
   }
   auto steps = integer(fields, "max_steps", 1);
-  if (!steps) return std::move(steps).take_error();
+  if (!steps) {
+    auto error = std::move(steps).take_error();
+    error.param = "agent.max_steps";  // the helper names the field without its parent
+    return error;
+  }
   if (*steps) {
     if (**steps > 50) return invalid("agent.max_steps must be at most 50", "agent.max_steps");
     options.max_steps = static_cast<int>(**steps);

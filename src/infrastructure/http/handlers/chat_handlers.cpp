@@ -4,6 +4,7 @@
 
 #include "infrastructure/http/dto/chat_dto.h"
 #include "infrastructure/http/error_response.h"
+#include "infrastructure/http/handlers/run_stream.h"
 #include "infrastructure/http/json_body.h"
 #include "infrastructure/http/pagination.h"
 
@@ -18,8 +19,9 @@ std::string sse_data(const boost::json::value& value) {
 
 class ChatRoutes {
  public:
-  ChatRoutes(const ModelCatalog& catalog, ModelRouter& models, IdGenerator& ids, const Clock& clock)
-      : catalog_(catalog), models_(models), ids_(ids), clock_(clock),
+  ChatRoutes(const ModelCatalog& catalog, ModelRouter& models, AgentCompletion& agent,
+             IdGenerator& ids, const Clock& clock)
+      : catalog_(catalog), models_(models), agent_(agent), ids_(ids), clock_(clock),
         started_at_(std::chrono::duration_cast<std::chrono::seconds>(
                         clock.now().time_since_epoch()).count()) {}
 
@@ -28,12 +30,9 @@ class ChatRoutes {
     if (!body) co_return error_response(body.error());
     auto parsed = parse_chat_completions_request(*body);
     if (!parsed) co_return error_response(parsed.error());
-    if (parsed->agent) {
-      co_return error_response(Error::invalid("agent mode is not available on this server",
-                                              "agent", "agent_unavailable"));
-    }
     const auto id = "chatcmpl-" + ids_.new_id();
     const auto created = now_seconds();
+    if (parsed->agent) co_return co_await agent_completion(caller, std::move(*parsed), id, created);
     if (!parsed->stream) {
       auto completion = co_await models_.complete(caller, std::move(parsed->chat));
       if (!completion) co_return error_response(completion.error());
@@ -84,8 +83,73 @@ class ChatRoutes {
     return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   }
 
+  // Agent mode: the ReAct loop runs server-side; the client sees one ordinary completion
+  // (or its chunks), with the usage of every model call summed.
+  awaitable<Response> agent_completion(const Principal& caller, ChatCompletionsRequest parsed,
+                                       std::string id, std::int64_t created) {
+    AgentCompletionRequest request;
+    request.model = std::move(parsed.chat.model);
+    request.messages = std::move(parsed.chat.messages);
+    request.tools = std::move(parsed.agent->tools);
+    request.max_steps = parsed.agent->max_steps;
+    auto started = co_await agent_.start(caller, std::move(request));
+    if (!started) co_return error_response(started.error());
+    if (!parsed.stream) {
+      CancelRunUnlessDone guard(started->live, true);
+      auto outcome = co_await started->live->outcome();
+      guard.done();
+      if (auto* failed = std::get_if<RunFailed>(&outcome)) co_return error_response(failed->error);
+      const auto& result = std::get<RunCompleted>(outcome).result;
+      ChatCompletion completion;
+      completion.model = started->model;
+      completion.message.role = "assistant";
+      if (result.message) completion.message.content = result.message->content;
+      completion.finish_reason = "stop";
+      completion.usage = result.run.usage;
+      co_return json_response(200, completion_json(id, created, completion));
+    }
+    auto live = started->live;
+    auto model = started->model;
+    const bool include_usage = parsed.include_usage;
+    co_return Response::event_stream(
+        [live, model, id, created, include_usage](BodyWriter& out) -> awaitable<void> {
+          CancelRunUnlessDone guard(live, true);
+          ChatDelta opening;
+          co_await out.write(sse_data(chunk_json(id, created, model, opening, true)));
+          std::int64_t seen = 0;
+          std::optional<Usage> usage;
+          for (bool over = false; !over;) {
+            auto events = co_await live->events().read_after(seen);
+            if (events.empty()) break;
+            for (const auto& numbered : events) {
+              seen = numbered.id;
+              if (const auto* delta = std::get_if<MessageDelta>(&numbered.event)) {
+                ChatDelta chunk;
+                chunk.content = delta->content;
+                co_await out.write(sse_data(chunk_json(id, created, model, chunk, false)));
+              } else if (const auto* completed = std::get_if<RunCompleted>(&numbered.event)) {
+                ChatDelta last;
+                last.finish_reason = "stop";
+                co_await out.write(sse_data(chunk_json(id, created, model, last, false)));
+                usage = completed->result.run.usage;
+                over = true;
+              } else if (const auto* failed = std::get_if<RunFailed>(&numbered.event)) {
+                co_await out.write(sse_data(error_json(failed->error)));
+                over = true;
+              }
+            }
+          }
+          guard.done();
+          if (include_usage && usage) {
+            co_await out.write(sse_data(usage_chunk_json(id, created, model, *usage)));
+          }
+          co_await out.write("data: [DONE]\n\n");
+        });
+  }
+
   const ModelCatalog& catalog_;
   ModelRouter& models_;
+  AgentCompletion& agent_;
   IdGenerator& ids_;
   const Clock& clock_;
   std::int64_t started_at_;
@@ -94,8 +158,9 @@ class ChatRoutes {
 }  // namespace
 
 void add_chat_routes(Router& router, const AuthGuard& guard, const ModelCatalog& catalog,
-                     ModelRouter& models, IdGenerator& ids, const Clock& clock) {
-  auto routes = std::make_shared<ChatRoutes>(catalog, models, ids, clock);
+                     ModelRouter& models, AgentCompletion& agent, IdGenerator& ids,
+                     const Clock& clock) {
+  auto routes = std::make_shared<ChatRoutes>(catalog, models, agent, ids, clock);
   router.add("POST", "/v1/chat/completions", guard.protect([routes](Request& r, const Principal& p) {
     return routes->completions(r, p);
   }));

@@ -1,6 +1,8 @@
-// HTTP face of the OpenAI-compatible gateway: POST /v1/chat/completions, GET /v1/models.
+// HTTP face of the OpenAI-compatible gateway: POST /v1/chat/completions (gateway and agent
+// mode), GET /v1/models.
 #pragma once
 
+#include "application/agent/agent_completion.h"
 #include "application/chat/model_router.h"
 #include "application/ports/clock.h"
 #include "application/ports/id_generator.h"
@@ -9,6 +11,7 @@
 namespace agentd::http {
 
 void add_chat_routes(Router& router, const AuthGuard& guard, const ModelCatalog& catalog,
-                     ModelRouter& models, IdGenerator& ids, const Clock& clock);
+                     ModelRouter& models, AgentCompletion& agent, IdGenerator& ids,
+                     const Clock& clock);
 
 }  // namespace agentd::http

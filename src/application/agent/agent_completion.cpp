@@ -1,0 +1,88 @@
+#include "application/agent/agent_completion.h"
+
+#include <boost/asio/this_coro.hpp>
+
+#include "application/agent/request_memory.h"
+
+namespace agentd {
+
+namespace asio = boost::asio;
+
+struct AgentCompletion::Job {
+  std::shared_ptr<LiveRun> live;
+  Principal caller;
+  AgentState state;
+  RequestMemory memory;
+  Run run;
+};
+
+asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal& caller,
+                                                                AgentCompletionRequest request) {
+  auto route = models_.resolve(caller, request.model);
+  if (!route) co_return route.error();
+  AgentState state;
+  state.model = (*route)->name;
+  if (request.tools) {
+    auto tools = agent_.choose_tools(caller, *request.tools);
+    if (!tools) {
+      auto error = std::move(tools).take_error();
+      error.param = "agent.tools";
+      co_return error;
+    }
+    state.tools = std::move(*tools);
+  } else {
+    state.tools = agent_.default_tools(caller);
+  }
+  state.max_steps = request.max_steps.value_or(agent_.settings().default_max_steps);
+  if (state.max_steps < 1 || state.max_steps > agent_.settings().max_steps_limit) {
+    co_return Error::invalid("agent.max_steps must be between 1 and " +
+                                 std::to_string(agent_.settings().max_steps_limit),
+                             "agent.max_steps");
+  }
+
+  Run run;
+  run.id = ids_.new_id();
+  run.user_id = caller.user_id;
+  run.created_at = clock_.now();
+  run.updated_at = run.created_at;
+  auto live = std::make_shared<LiveRun>(run.id, std::string(), caller.user_id, false);
+  RequestMemory memory(std::move(request.messages));
+  auto job = std::make_shared<Job>(Job{live, caller, std::move(state), std::move(memory), std::move(run)});
+  StartedAgentRun started{live, job->state.model};
+  live->start(co_await asio::this_coro::executor, drive(job));
+  co_return started;
+}
+
+asio::awaitable<void> AgentCompletion::drive(std::shared_ptr<Job> job) {
+  AgentContext context{job->caller, job->memory, job->live->events(), job->run.id, std::nullopt,
+                       &job->live->cancellation()};
+  graph::Report report;
+  try {
+    report = co_await agent_.run(context, job->state);
+  } catch (const std::exception& e) {
+    report.outcome = graph::Outcome::failed;
+    report.error = Error::internal(std::string("the run failed unexpectedly: ") + e.what());
+  }
+  co_await asio::this_coro::reset_cancellation_state();
+  auto& run = job->run;
+  run.steps = job->state.steps;
+  run.usage = job->state.usage;
+  run.updated_at = clock_.now();
+  if (report.outcome == graph::Outcome::finished) {
+    run.status = RunStatus::completed;
+    RunResult result{run, job->memory.last_answer()};
+    job->live->events().emit(RunCompleted{std::move(result)});
+  } else if (report.outcome == graph::Outcome::cancelled) {
+    run.status = RunStatus::cancelled;
+    RunResult result{run, job->memory.last_answer()};
+    job->live->events().emit(RunCompleted{std::move(result)});
+  } else {
+    run.status = RunStatus::failed;
+    auto error = report.error.value_or(Error::internal("the run failed"));
+    RunResult result{run, job->memory.last_answer()};
+    job->live->events().emit(RunFailed{std::move(error), std::move(result)});
+  }
+  job->live->events().close();
+}
+
+}  // namespace agentd

@@ -1,0 +1,114 @@
+#include "application/agent/agent_state_codec.h"
+
+#include <boost/json.hpp>
+
+namespace agentd {
+namespace {
+
+namespace json = boost::json;
+
+json::array calls_json(const std::vector<ModelToolCall>& calls) {
+  json::array array;
+  for (const auto& call : calls) {
+    array.push_back({{"id", call.id}, {"name", call.name}, {"arguments", call.arguments}});
+  }
+  return array;
+}
+
+json::object message_json(const ChatMessage& message) {
+  json::object object{{"role", message.role}, {"content", message.content}};
+  if (message.content_parts) object["content_parts"] = *message.content_parts;
+  if (!message.tool_calls.empty()) object["tool_calls"] = calls_json(message.tool_calls);
+  if (!message.tool_call_id.empty()) object["tool_call_id"] = message.tool_call_id;
+  if (!message.name.empty()) object["name"] = message.name;
+  return object;
+}
+
+std::string text(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+std::int64_t number(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value != nullptr && value->is_int64() ? value->get_int64() : 0;
+}
+
+std::vector<ModelToolCall> read_calls(const json::object& object, std::string_view key) {
+  std::vector<ModelToolCall> calls;
+  const auto* array = object.if_contains(key);
+  if (array == nullptr || !array->is_array()) return calls;
+  for (const auto& item : array->get_array()) {
+    if (!item.is_object()) continue;
+    const auto& call = item.get_object();
+    calls.push_back({text(call, "id"), text(call, "name"), text(call, "arguments")});
+  }
+  return calls;
+}
+
+ChatMessage read_message(const json::object& object) {
+  ChatMessage message;
+  message.role = text(object, "role");
+  message.content = text(object, "content");
+  if (const auto* parts = object.if_contains("content_parts")) message.content_parts = *parts;
+  message.tool_calls = read_calls(object, "tool_calls");
+  message.tool_call_id = text(object, "tool_call_id");
+  message.name = text(object, "name");
+  return message;
+}
+
+}  // namespace
+
+std::string encode_agent_state(const AgentState& state) {
+  json::array messages;
+  for (const auto& message : state.messages) messages.push_back(message_json(message));
+  json::array tools;
+  for (const auto& tool : state.tools) tools.push_back(json::string(tool));
+  json::object object{
+      {"version", 1},
+      {"model", state.model},
+      {"tools", std::move(tools)},
+      {"max_steps", state.max_steps},
+      {"steps", state.steps},
+      {"messages", std::move(messages)},
+      {"pending_calls", calls_json(state.pending_calls)},
+      {"usage",
+       {{"prompt_tokens", state.usage.prompt_tokens},
+        {"completion_tokens", state.usage.completion_tokens},
+        {"total_tokens", state.usage.total_tokens}}},
+      {"answered_by", state.answered_by},
+  };
+  return json::serialize(object);
+}
+
+Result<AgentState> decode_agent_state(const std::string& text_in) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(text_in, ec);
+  if (ec || !parsed.is_object()) return Error::internal("a run checkpoint is not valid JSON");
+  const auto& object = parsed.get_object();
+  if (number(object, "version") != 1) return Error::internal("a run checkpoint has an unknown version");
+  AgentState state;
+  state.model = text(object, "model");
+  if (const auto* tools = object.if_contains("tools"); tools != nullptr && tools->is_array()) {
+    for (const auto& tool : tools->get_array()) {
+      if (tool.is_string()) state.tools.emplace_back(tool.get_string());
+    }
+  }
+  state.max_steps = static_cast<int>(number(object, "max_steps"));
+  state.steps = static_cast<int>(number(object, "steps"));
+  if (const auto* messages = object.if_contains("messages"); messages != nullptr && messages->is_array()) {
+    for (const auto& message : messages->get_array()) {
+      if (message.is_object()) state.messages.push_back(read_message(message.get_object()));
+    }
+  }
+  state.pending_calls = read_calls(object, "pending_calls");
+  if (const auto* usage = object.if_contains("usage"); usage != nullptr && usage->is_object()) {
+    state.usage.prompt_tokens = number(usage->get_object(), "prompt_tokens");
+    state.usage.completion_tokens = number(usage->get_object(), "completion_tokens");
+    state.usage.total_tokens = number(usage->get_object(), "total_tokens");
+  }
+  state.answered_by = text(object, "answered_by");
+  return state;
+}
+
+}  // namespace agentd

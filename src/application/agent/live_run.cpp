@@ -1,0 +1,75 @@
+#include "application/agent/live_run.h"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+
+namespace agentd {
+
+void LiveRun::start(boost::asio::any_io_executor executor, boost::asio::awaitable<void> work) {
+  {
+    std::lock_guard lock(mutex_);
+    executor_ = executor;
+  }
+  boost::asio::co_spawn(executor, std::move(work),
+                        boost::asio::bind_cancellation_slot(signal_.slot(), [](std::exception_ptr) {}));
+}
+
+void LiveRun::cancel() {
+  cancellation_.request();
+  std::optional<boost::asio::any_io_executor> executor;
+  {
+    std::lock_guard lock(mutex_);
+    executor = executor_;
+  }
+  if (!executor) return;
+  // The signal belongs to the run's executor; emitting from another thread would race.
+  boost::asio::post(*executor, [self = shared_from_this()] {
+    self->signal_.emit(boost::asio::cancellation_type::terminal);
+  });
+}
+
+boost::asio::awaitable<RunEvent> LiveRun::outcome() {
+  std::int64_t seen = 0;
+  for (;;) {
+    auto events = co_await events_.read_after(seen);
+    if (events.empty()) co_return RunEvent{RunFailed{Error::internal("the run ended without an outcome"), std::nullopt}};
+    for (auto& numbered : events) {
+      if (is_terminal(numbered.event)) co_return std::move(numbered.event);
+      seen = numbered.id;
+    }
+  }
+}
+
+void LiveRuns::add(std::shared_ptr<LiveRun> run) {
+  std::lock_guard lock(mutex_);
+  prune(std::chrono::steady_clock::now());
+  auto conversation = run->conversation_id();
+  by_conversation_.insert_or_assign(std::move(conversation), std::move(run));
+}
+
+std::shared_ptr<LiveRun> LiveRuns::latest(const std::string& conversation_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = by_conversation_.find(conversation_id);
+  return it == by_conversation_.end() ? nullptr : it->second;
+}
+
+void LiveRuns::forget(const std::string& conversation_id) {
+  std::lock_guard lock(mutex_);
+  by_conversation_.erase(conversation_id);
+}
+
+std::size_t LiveRuns::size() const {
+  std::lock_guard lock(mutex_);
+  return by_conversation_.size();
+}
+
+void LiveRuns::prune(std::chrono::steady_clock::time_point now) {
+  // Counted from the run's end, not its start: a long run's readers still catch up.
+  std::erase_if(by_conversation_, [&](const auto& item) {
+    const auto ended = item.second->events().closed_at();
+    return ended && now - *ended > keep_finished_;
+  });
+}
+
+}  // namespace agentd

@@ -1,0 +1,76 @@
+// A run executing in this process: its event log, and the means to stop it. The run's
+// coroutine is detached from the request that started it, so a run started in background
+// mode outlives its client; otherwise the client's going cancels it.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+
+#include "application/agent/graph/cancellation.h"
+#include "application/agent/run_event_log.h"
+
+namespace agentd {
+
+class LiveRun : public std::enable_shared_from_this<LiveRun> {
+ public:
+  LiveRun(std::string run_id, std::string conversation_id, std::string user_id, bool background)
+      : run_id_(std::move(run_id)), conversation_id_(std::move(conversation_id)),
+        user_id_(std::move(user_id)), background_(background) {}
+
+  const std::string& run_id() const { return run_id_; }
+  const std::string& conversation_id() const { return conversation_id_; }
+  const std::string& user_id() const { return user_id_; }
+  bool background() const { return background_; }
+  RunEventLog& events() { return events_; }
+  const graph::Cancellation& cancellation() const { return cancellation_; }
+
+  // Runs `work` on `executor`, detached from the caller; cancel() interrupts it.
+  void start(boost::asio::any_io_executor executor, boost::asio::awaitable<void> work);
+  // Asks the run to stop: between nodes, and inside whatever it is waiting for.
+  void cancel();
+
+  // The terminal event (run.completed or error), waiting for it.
+  boost::asio::awaitable<RunEvent> outcome();
+
+ private:
+  std::string run_id_;
+  std::string conversation_id_;
+  std::string user_id_;
+  bool background_;
+  RunEventLog events_;
+  graph::Cancellation cancellation_;
+  std::mutex mutex_;
+  std::optional<boost::asio::any_io_executor> executor_;
+  boost::asio::cancellation_signal signal_;  // only touched on executor_
+};
+
+// The runs of this process by conversation: the current one, or the last one kept for a
+// while after it ended so a reader can still catch up with its events.
+class LiveRuns {
+ public:
+  explicit LiveRuns(std::chrono::seconds keep_finished = std::chrono::seconds(300))
+      : keep_finished_(keep_finished) {}
+
+  void add(std::shared_ptr<LiveRun> run);
+  // The conversation's latest run, if this process still has it.
+  std::shared_ptr<LiveRun> latest(const std::string& conversation_id) const;
+  void forget(const std::string& conversation_id);
+  std::size_t size() const;
+
+ private:
+  void prune(std::chrono::steady_clock::time_point now);  // with mutex_ held
+
+  std::chrono::seconds keep_finished_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<LiveRun>> by_conversation_;
+};
+
+}  // namespace agentd

@@ -1,0 +1,302 @@
+#include "application/agent/react_agent.h"
+
+#include <algorithm>
+#include <set>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "application/agent/agent_state_codec.h"
+#include "application/chat/tool_call_accumulator.h"
+
+namespace agentd {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::string_view kLoadHistory = "load_history";
+constexpr std::string_view kCallModel = "call_model";
+constexpr std::string_view kExecuteTools = "execute_tools";
+
+bool needs_approval(const ToolSpec& spec, const Principal& caller) {
+  if (spec.requires_approval) return true;
+  const auto& listed = caller.approval_required_tools;
+  return std::find(listed.begin(), listed.end(), spec.name) != listed.end();
+}
+
+bool is_abort(const boost::system::system_error& e) {
+  return e.code() == asio::error::operation_aborted;
+}
+
+// Asked to stop, by the flag or through Asio's cancellation of the coroutine. Not itself a
+// coroutine: awaiting one in a cancelled coroutine would throw.
+bool is_cancelled(const AgentContext& context, const asio::cancellation_state& state) {
+  if (context.cancellation != nullptr && context.cancellation->requested()) return true;
+  return state.cancelled() != asio::cancellation_type::none;
+}
+
+}  // namespace
+
+ReactAgent::ReactAgent(ModelRouter& models, ExecuteTool& tools, const ToolRegistry& registry,
+                       CheckpointStore* checkpoints, IdGenerator& ids, const Clock& clock,
+                       AgentSettings settings)
+    : models_(models), tools_(tools), registry_(registry), checkpoints_(checkpoints), ids_(ids),
+      clock_(clock), settings_(settings) {}
+
+std::vector<std::string> ReactAgent::default_tools(const Principal& caller) const {
+  std::vector<std::string> names;
+  for (const auto& entry : registry_.list_for(caller)) {
+    if (!needs_approval(entry.tool->spec(), caller)) names.push_back(entry.tool->spec().name);
+  }
+  return names;
+}
+
+Result<std::vector<std::string>> ReactAgent::choose_tools(
+    const Principal& caller, const std::vector<std::string>& requested) const {
+  std::vector<std::string> chosen;
+  std::set<std::string, std::less<>> seen;
+  for (const auto& name : requested) {
+    if (!seen.insert(name).second) continue;
+    auto entry = registry_.find(name);
+    if (!entry) return Error::invalid("no tool named " + name, "tools", "tool_not_found");
+    if (!caller.may_use_tool(name)) {
+      return Error{ErrorCode::forbidden, "this credential may not use tool " + name, "tools",
+                   "tool_not_allowed"};
+    }
+    if (needs_approval(entry->tool->spec(), caller)) {
+      return Error::invalid("tool " + name + " needs approval and cannot run in this mode",
+                            "tools", "tool_requires_approval");
+    }
+    chosen.push_back(name);
+  }
+  return chosen;
+}
+
+int ReactAgent::node_limit(const AgentState& state) const {
+  // load_history, then per step a model call and a tool round, then the last model call.
+  return 1 + 2 * (state.max_steps + 1) + 1;
+}
+
+AgentGraph ReactAgent::build(AgentContext& context) {
+  AgentGraph graph;
+  graph.add_node(std::string(kLoadHistory),
+                 [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
+                   return load_history(context, state);
+                 })
+      .add_node(std::string(kCallModel),
+                [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
+                  return call_model(context, state);
+                })
+      .add_node(std::string(kExecuteTools),
+                [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
+                  return execute_tools(context, state);
+                })
+      .add_edge(std::string(kLoadHistory), std::string(kCallModel))
+      .add_conditional_edge(std::string(kCallModel),
+                            [](const AgentState& state) {
+                              return state.pending_calls.empty() ? std::string(graph::kEnd)
+                                                                 : std::string(kExecuteTools);
+                            })
+      .add_edge(std::string(kExecuteTools), std::string(kCallModel))
+      .set_entry(std::string(kLoadHistory));
+  return graph;
+}
+
+asio::awaitable<graph::Report> ReactAgent::run(AgentContext& context, AgentState& state) {
+  auto graph = build(context);
+  graph::GraphRunner<AgentState, RunEvent> runner(
+      graph, context.checkpointed ? checkpoints_ : nullptr, encode_agent_state, clock_);
+  graph::Start start;
+  co_return co_await runner.run(context.run_id, state, context.events, std::move(start),
+                                node_limit(state), context.cancellation);
+}
+
+asio::awaitable<Status> ReactAgent::load_history(AgentContext& context, AgentState& state) {
+  auto history = co_await context.memory.load_history();
+  if (!history) co_return history.error();
+  state.messages = std::move(*history);
+  co_return ok_status();
+}
+
+std::vector<ToolDefinition> ReactAgent::definitions(const std::vector<std::string>& names) const {
+  std::vector<ToolDefinition> definitions;
+  for (const auto& name : names) {
+    auto entry = registry_.find(name);
+    if (!entry) continue;  // gone since the run started (an MCP server went away)
+    const auto& spec = entry->tool->spec();
+    definitions.push_back(ToolDefinition{spec.name, spec.description, spec.parameters});
+  }
+  return definitions;
+}
+
+asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState& state) {
+  // Past the step limit the model gets no tools: it must answer with what it has.
+  const bool last_call = state.steps >= state.max_steps;
+  ChatRequest request;
+  request.model = state.model;
+  request.messages = state.messages;
+  if (!last_call) request.tools = definitions(state.tools);
+
+  auto routed = co_await models_.stream(context.caller, std::move(request));
+  if (!routed) {
+    if (is_cancelled(context, co_await asio::this_coro::cancellation_state)) {
+      throw boost::system::system_error(asio::error::operation_aborted);
+    }
+    co_return routed.error();
+  }
+  state.answered_by = routed->model;
+
+  ChatMessage answer;
+  answer.role = "assistant";
+  ToolCallAccumulator calls;
+  std::optional<Usage> usage;
+  std::optional<Error> failure;
+  bool interrupted = false;
+  try {
+    for (;;) {
+      auto delta = co_await routed->stream->next();
+      if (!delta) {
+        failure = std::move(delta).take_error();
+        break;
+      }
+      if (!*delta) break;
+      if (!(*delta)->content.empty()) {
+        answer.content += (*delta)->content;
+        context.events.emit(MessageDelta{(*delta)->content});
+      }
+      calls.add((*delta)->tool_calls);
+      if ((*delta)->usage) usage = (*delta)->usage;
+    }
+  } catch (const boost::system::system_error& e) {
+    if (!is_abort(e)) throw;
+    interrupted = true;
+  }
+  // A cancelled stream may end with an error value rather than an exception.
+  if (failure && !interrupted) {
+    interrupted = is_cancelled(context, co_await asio::this_coro::cancellation_state);
+    if (!interrupted) co_return *failure;
+  }
+  if (interrupted) {
+    // What the client already saw is kept, then the run stops.
+    co_await asio::this_coro::reset_cancellation_state();
+    if (!answer.content.empty()) {
+      state.messages.push_back(answer);
+      (void)co_await context.memory.keep(answer, usage);
+    }
+    throw boost::system::system_error(asio::error::operation_aborted);
+  }
+
+  ++state.steps;
+  if (usage) state.usage += *usage;
+  // A call without its result would make the history invalid, so on the last call any tool
+  // call is dropped rather than kept unanswered.
+  if (!last_call) answer.tool_calls = calls.calls();
+  for (auto& call : answer.tool_calls) {
+    if (call.id.empty()) call.id = "call_" + ids_.new_id();
+  }
+  state.pending_calls = answer.tool_calls;
+  state.messages.push_back(answer);
+  co_return co_await context.memory.keep(answer, usage);
+}
+
+asio::awaitable<ToolResult> ReactAgent::execute_one(AgentContext& context, const AgentState& state,
+                                                    const ModelToolCall& call) {
+  // The model may name a tool it was not offered; the ACL is checked again by ExecuteTool.
+  if (std::find(state.tools.begin(), state.tools.end(), call.name) == state.tools.end()) {
+    ToolResult refused;
+    refused.tool_call_id = call.id;
+    refused.name = call.name;
+    refused.error = Error{ErrorCode::forbidden, "tool " + call.name + " is not available in this run",
+                          "name", "tool_not_allowed"};
+    co_return refused;
+  }
+  ToolCall request{call.id, call.name, boost::json::value(call.arguments)};
+  co_return co_await tools_.run(context.caller, std::move(request), context.conversation_id);
+}
+
+asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentState& state) {
+  const auto calls = state.pending_calls;  // a copy: the pending list shrinks as results are kept
+  for (const auto& call : calls) context.events.emit(ToolCallStarted{call});
+
+  std::vector<std::optional<ToolResult>> results(calls.size());
+  std::size_t next = 0;
+  // Workers share the run's executor, so `next` needs no lock.
+  auto worker = [&]() -> asio::awaitable<void> {
+    while (next < calls.size()) {
+      const std::size_t index = next++;
+      results[index] = co_await execute_one(context, state, calls[index]);
+      context.events.emit(ToolCallCompleted{*results[index]});
+    }
+  };
+  auto executor = co_await asio::this_coro::executor;
+  const std::size_t workers = std::min(settings_.tool_concurrency, calls.size());
+  using Worker = decltype(asio::co_spawn(executor, worker(), asio::deferred));
+  std::vector<Worker> group;
+  for (std::size_t w = 0; w < workers; ++w) {
+    group.push_back(asio::co_spawn(executor, worker(), asio::deferred));
+  }
+  // Waits for every worker even when cancelled, so nothing outlives this frame.
+  auto [order, failures] = co_await asio::experimental::make_parallel_group(std::move(group))
+                               .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  std::exception_ptr failure;
+  for (auto& f : failures) {
+    if (f && !failure) failure = f;
+  }
+  const bool cancelled = failure || is_cancelled(context, co_await asio::this_coro::cancellation_state);
+  if (cancelled) {
+    // Every call still gets its tool message, so the history stays valid.
+    co_await asio::this_coro::reset_cancellation_state();
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      if (!results[i]) results[i] = not_run(calls[i], "the run was cancelled before this tool finished");
+    }
+  }
+
+  // Results go into the history in the order the model asked for them; each call leaves
+  // the pending list once its answer is stored.
+  for (auto& result : results) {
+    auto message = tool_message(*result);
+    state.messages.push_back(message);
+    auto kept = co_await context.memory.keep(message, std::nullopt);
+    if (!kept && !cancelled) co_return kept.error();
+    std::erase_if(state.pending_calls,
+                  [&](const ModelToolCall& call) { return call.id == result->tool_call_id; });
+  }
+  if (failure) std::rethrow_exception(failure);
+  if (cancelled) throw boost::system::system_error(asio::error::operation_aborted);
+  co_return ok_status();
+}
+
+ToolResult not_run(const ModelToolCall& call, std::string reason) {
+  ToolResult result;
+  result.tool_call_id = call.id;
+  result.name = call.name;
+  result.error = Error{ErrorCode::unprocessable, std::move(reason), {}, "tool_not_run"};
+  return result;
+}
+
+ChatMessage tool_message(const ToolResult& result) {
+  ChatMessage message;
+  message.role = "tool";
+  message.tool_call_id = result.tool_call_id;
+  message.name = result.name;
+  message.content = tool_message_content(result);
+  return message;
+}
+
+std::string tool_message_content(const ToolResult& result) {
+  if (result.error) {
+    boost::json::object error{{"error", result.error->message}};
+    if (!result.error->code.empty()) error["code"] = result.error->code;
+    return boost::json::serialize(error);
+  }
+  if (result.result && result.result->is_string()) return std::string(result.result->get_string());
+  return result.result ? boost::json::serialize(*result.result) : std::string("null");
+}
+
+}  // namespace agentd

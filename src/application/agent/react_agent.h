@@ -1,0 +1,86 @@
+// The ReAct agent as a graph: load the history, call the model (streaming), run the tools
+// it asked for (concurrently, each with its timeout), and call the model again, until it
+// answers without tools. At the step limit the model is asked once more without tools, so
+// a run ends with an answer rather than an error.
+//
+//   load_history -> call_model --(tool calls)--> execute_tools -> call_model
+//                             --(answer)-------> end
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "application/agent/agent_memory.h"
+#include "application/agent/agent_settings.h"
+#include "application/agent/agent_state.h"
+#include "application/agent/graph/graph.h"
+#include "application/agent/graph/graph_runner.h"
+#include "application/agent/run_event.h"
+#include "application/chat/model_router.h"
+#include "application/ports/id_generator.h"
+#include "application/tools/execute_tool.h"
+#include "application/tools/tool_registry.h"
+
+namespace agentd {
+
+// One run's surroundings: who asks, where its messages go, who listens.
+struct AgentContext {
+  const Principal& caller;
+  AgentMemory& memory;
+  graph::EventSink<RunEvent>& events;
+  std::string run_id;
+  std::optional<std::string> conversation_id;  // recorded with each tool execution
+  const graph::Cancellation* cancellation = nullptr;
+  bool checkpointed = false;  // stored runs keep a checkpoint after every node
+};
+
+using AgentGraph = graph::Graph<AgentState, RunEvent>;
+
+class ReactAgent {
+ public:
+  ReactAgent(ModelRouter& models, ExecuteTool& tools, const ToolRegistry& registry,
+             CheckpointStore* checkpoints, IdGenerator& ids, const Clock& clock,
+             AgentSettings settings);
+
+  const AgentSettings& settings() const { return settings_; }
+
+  // Runs from the start: the state names the model, the tools offered and the step limit.
+  boost::asio::awaitable<graph::Report> run(AgentContext& context, AgentState& state);
+
+  // The tools `caller` may be offered by default: those it may use that need no approval.
+  std::vector<std::string> default_tools(const Principal& caller) const;
+  // Checks a requested tool list: each tool exists, the caller may use it, and it needs no
+  // approval. Returns the names in order without duplicates.
+  Result<std::vector<std::string>> choose_tools(const Principal& caller,
+                                                const std::vector<std::string>& requested) const;
+
+ private:
+  AgentGraph build(AgentContext& context);
+  int node_limit(const AgentState& state) const;
+
+  boost::asio::awaitable<Status> load_history(AgentContext& context, AgentState& state);
+  boost::asio::awaitable<Status> call_model(AgentContext& context, AgentState& state);
+  boost::asio::awaitable<Status> execute_tools(AgentContext& context, AgentState& state);
+  boost::asio::awaitable<ToolResult> execute_one(AgentContext& context, const AgentState& state,
+                                                 const ModelToolCall& call);
+  std::vector<ToolDefinition> definitions(const std::vector<std::string>& names) const;
+
+  ModelRouter& models_;
+  ExecuteTool& tools_;
+  const ToolRegistry& registry_;
+  CheckpointStore* checkpoints_;
+  IdGenerator& ids_;
+  const Clock& clock_;
+  AgentSettings settings_;
+};
+
+// What the model reads as a tool's answer: the result's JSON, or the error explained.
+std::string tool_message_content(const ToolResult& result);
+ChatMessage tool_message(const ToolResult& result);
+// The result of a call that never ran (cancelled, interrupted), so its turn stays valid.
+ToolResult not_run(const ModelToolCall& call, std::string reason);
+
+}  // namespace agentd

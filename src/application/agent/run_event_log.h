@@ -1,0 +1,48 @@
+// The events of one run, numbered from 1 and kept, so any number of readers can follow it
+// live or catch up from an event id (Last-Event-ID). Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+
+#include "application/agent/graph/event_sink.h"
+#include "application/agent/run_event.h"
+
+namespace agentd {
+
+struct NumberedEvent {
+  std::int64_t id = 0;
+  RunEvent event;
+};
+
+class RunEventLog final : public graph::EventSink<RunEvent> {
+ public:
+  void emit(RunEvent event) override;
+  // No event follows; readers waiting are woken.
+  void close();
+  bool closed() const;
+  // When the log was closed; nullopt while the run goes on.
+  std::optional<std::chrono::steady_clock::time_point> closed_at() const;
+
+  // The events after `after_id`, waiting until there is at least one; empty once the log is
+  // closed and the reader has seen everything.
+  boost::asio::awaitable<std::vector<NumberedEvent>> read_after(std::int64_t after_id);
+
+ private:
+  using Wakeup = boost::asio::experimental::concurrent_channel<void(boost::system::error_code)>;
+  void wake_all();  // with mutex_ held
+
+  mutable std::mutex mutex_;
+  std::vector<NumberedEvent> events_;
+  std::vector<std::shared_ptr<Wakeup>> waiting_;
+  std::optional<std::chrono::steady_clock::time_point> closed_at_;
+};
+
+}  // namespace agentd

@@ -1,0 +1,55 @@
+// A user's conversations: create, list, read with messages, delete. Strictly per owner:
+// another user's conversation does not exist for them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "application/agent/live_run.h"
+#include "application/chat/model_router.h"
+#include "application/ports/clock.h"
+#include "application/ports/conversation_repository.h"
+#include "application/ports/id_generator.h"
+
+namespace agentd {
+
+struct NewConversation {
+  std::optional<std::string> title;
+  std::optional<std::string> model;
+  std::optional<std::string> system_prompt;
+};
+
+struct ConversationDetail {
+  Conversation conversation;
+  std::vector<Message> messages;
+};
+
+inline constexpr std::size_t kMaxTitleInputBytes = 1000;
+
+class ManageConversations {
+ public:
+  ManageConversations(ConversationRepository& conversations, const ModelRouter& models,
+                      LiveRuns& live_runs, IdGenerator& ids, const Clock& clock)
+      : conversations_(conversations), models_(models), live_runs_(live_runs), ids_(ids),
+        clock_(clock) {}
+
+  boost::asio::awaitable<Result<Conversation>> create(const Principal& caller,
+                                                      NewConversation request);
+  boost::asio::awaitable<Result<Page<Conversation>>> list(const Principal& caller, int limit,
+                                                          std::optional<std::string> after);
+  boost::asio::awaitable<Result<ConversationDetail>> get(const Principal& caller,
+                                                         std::string conversation_id);
+  boost::asio::awaitable<Status> remove(const Principal& caller, std::string conversation_id);
+
+ private:
+  ConversationRepository& conversations_;
+  const ModelRouter& models_;
+  LiveRuns& live_runs_;
+  IdGenerator& ids_;
+  const Clock& clock_;
+};
+
+}  // namespace agentd

@@ -1,0 +1,146 @@
+#include "infrastructure/http/dto/conversation_dto.h"
+
+#include <boost/json/serialize.hpp>
+
+#include "infrastructure/http/dto/chat_dto.h"
+#include "infrastructure/http/dto/time_format.h"
+#include "infrastructure/http/dto/tool_dto.h"
+#include "infrastructure/http/error_response.h"
+#include "infrastructure/http/json_fields.h"
+
+namespace agentd::http {
+namespace {
+
+namespace json = boost::json;
+
+template <typename... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <typename... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+json::object tool_call_json(const ModelToolCall& call) {
+  return {{"id", call.id},
+          {"type", "function"},
+          {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
+}
+
+json::object run_json(const Run& run) {
+  json::object object{{"id", run.id},
+                      {"status", to_string(run.status)},
+                      {"steps", run.steps},
+                      {"usage", to_json(run.usage)}};
+  if (run.error) object["error"] = *run.error;
+  return object;
+}
+
+}  // namespace
+
+json::object to_json(const Conversation& conversation) {
+  return {{"id", conversation.id},
+          {"object", "conversation"},
+          {"title", conversation.title},
+          {"model", conversation.model},
+          {"status", to_string(conversation.status)},
+          {"created_at", format_time(conversation.created_at)},
+          {"updated_at", format_time(conversation.updated_at)},
+          {"message_count", conversation.message_count}};
+}
+
+json::object to_json(const Message& message) {
+  json::object object{{"id", message.id}, {"role", message.role}, {"content", message.content}};
+  if (!message.tool_calls.empty()) {
+    json::array calls;
+    for (const auto& call : message.tool_calls) calls.push_back(tool_call_json(call));
+    object["tool_calls"] = std::move(calls);
+  }
+  if (!message.tool_call_id.empty()) object["tool_call_id"] = message.tool_call_id;
+  if (!message.name.empty()) object["name"] = message.name;
+  object["created_at"] = format_time(message.created_at);
+  if (message.usage) object["usage"] = to_json(*message.usage);
+  return object;
+}
+
+json::object to_json(const RunResult& result) {
+  json::object object{{"run", run_json(result.run)}};
+  object["message"] = result.message ? json::value(to_json(*result.message)) : json::value(nullptr);
+  object["pending_approvals"] = json::array();
+  return object;
+}
+
+json::value event_data(const RunEvent& event) {
+  return std::visit(
+      Overloaded{
+          [](const RunStarted& e) -> json::value {
+            return {{"run", run_json(e.run)}, {"conversation_id", e.run.conversation_id}};
+          },
+          [](const MessageDelta& e) -> json::value { return {{"content", e.content}}; },
+          [](const ToolCallStarted& e) -> json::value {
+            return {{"tool_call_id", e.call.id}, {"name", e.call.name}, {"arguments", e.call.arguments}};
+          },
+          [](const ToolCallCompleted& e) -> json::value { return to_json(e.result); },
+          [](const RunCompleted& e) -> json::value { return to_json(e.result); },
+          [](const RunFailed& e) -> json::value { return error_json(e.error); },
+      },
+      event);
+}
+
+std::string sse_event(std::int64_t id, const RunEvent& event) {
+  std::string text = "id: " + std::to_string(id) + "\nevent: ";
+  text += event_name(event);
+  text += "\ndata: ";
+  text += json::serialize(event_data(event));
+  text += "\n\n";
+  return text;
+}
+
+Result<CreateConversationBody> parse_create_conversation(const json::value& body) {
+  auto fields = require_object(body);
+  if (!fields) return fields.error();
+  CreateConversationBody parsed;
+  auto title = optional_string(**fields, "title");
+  if (!title) return title.error();
+  auto model = optional_string(**fields, "model");
+  if (!model) return model.error();
+  auto system_prompt = optional_string(**fields, "system_prompt");
+  if (!system_prompt) return system_prompt.error();
+  auto message = optional_string(**fields, "message");
+  if (!message) return message.error();
+  parsed.conversation = NewConversation{std::move(*title), std::move(*model), std::move(*system_prompt)};
+  parsed.message = std::move(*message);
+  return parsed;
+}
+
+Result<TurnBody> parse_turn(const json::value& body) {
+  auto fields = require_object(body);
+  if (!fields) return fields.error();
+  TurnBody parsed;
+  auto message = required_string(**fields, "message");
+  if (!message) return message.error();
+  auto model = optional_string(**fields, "model");
+  if (!model) return model.error();
+  auto tools = optional_string_list(**fields, "tools");
+  if (!tools) return tools.error();
+  auto max_steps = optional_integer(**fields, "max_steps");
+  if (!max_steps) return max_steps.error();
+  auto stream = optional_bool(**fields, "stream");
+  if (!stream) return stream.error();
+  auto background = optional_bool(**fields, "background");
+  if (!background) return background.error();
+
+  parsed.turn.message = std::move(*message);
+  if (*model && !(*model)->empty()) parsed.turn.model = std::move(*model);
+  parsed.turn.tools = std::move(*tools);
+  if (*max_steps) {
+    if (**max_steps < 1 || **max_steps > 1000) {
+      return Error::invalid("max_steps must be a positive integer", "max_steps");
+    }
+    parsed.turn.max_steps = static_cast<int>(**max_steps);
+  }
+  parsed.stream = stream->value_or(false);
+  parsed.turn.background = background->value_or(false);
+  return parsed;
+}
+
+}  // namespace agentd::http

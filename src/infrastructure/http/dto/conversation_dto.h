@@ -1,0 +1,41 @@
+// Wire shapes of conversations, messages, runs and run events, and the bodies that
+// start a run.
+#pragma once
+
+#include <string>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "application/agent/run_event.h"
+#include "application/conversations/conversation_runs.h"
+#include "application/conversations/manage_conversations.h"
+
+namespace agentd::http {
+
+// {"id","title","model","status","created_at","updated_at","message_count"}
+boost::json::object to_json(const Conversation& conversation);
+// {"id","role","content","tool_calls"?,"tool_call_id"?,"name"?,"created_at","usage"?}
+boost::json::object to_json(const Message& message);
+// {"run":{"id","status","steps","usage"},"message":Message|null,"pending_approvals":[]}
+boost::json::object to_json(const RunResult& result);
+// The `data` of a named stream event.
+boost::json::value event_data(const RunEvent& event);
+// "id: 3\nevent: message.delta\ndata: {…}\n\n"
+std::string sse_event(std::int64_t id, const RunEvent& event);
+
+// {"title"?,"model"?,"system_prompt"?,"message"?}; `message` is returned separately.
+struct CreateConversationBody {
+  NewConversation conversation;
+  std::optional<std::string> message;
+};
+Result<CreateConversationBody> parse_create_conversation(const boost::json::value& body);
+
+// {"message","model"?,"tools"?,"max_steps"?,"stream"?,"background"?}
+struct TurnBody {
+  TurnRequest turn;
+  bool stream = false;
+};
+Result<TurnBody> parse_turn(const boost::json::value& body);
+
+}  // namespace agentd::http

@@ -1,0 +1,141 @@
+#include "infrastructure/http/handlers/conversation_handlers.h"
+
+#include <charconv>
+
+#include <boost/json.hpp>
+
+#include "infrastructure/http/dto/conversation_dto.h"
+#include "infrastructure/http/error_response.h"
+#include "infrastructure/http/handlers/run_stream.h"
+#include "infrastructure/http/json_body.h"
+#include "infrastructure/http/pagination.h"
+
+namespace agentd::http {
+namespace {
+
+using boost::asio::awaitable;
+
+class ConversationRoutes {
+ public:
+  ConversationRoutes(ManageConversations& conversations, ConversationRuns& runs, LiveRuns& live_runs)
+      : conversations_(conversations), runs_(runs), live_runs_(live_runs) {}
+
+  awaitable<Response> create(Request& request, const Principal& caller) {
+    auto body = parse_json_body(request);
+    if (!body) co_return error_response(body.error());
+    auto parsed = parse_create_conversation(*body);
+    if (!parsed) co_return error_response(parsed.error());
+    if (parsed->message && parsed->message->empty()) {
+      co_return error_response(Error::invalid("message must not be empty", "message"));
+    }
+    auto conversation = co_await conversations_.create(caller, std::move(parsed->conversation));
+    if (!conversation) co_return error_response(conversation.error());
+    if (!parsed->message) co_return json_response(201, to_json(*conversation));
+
+    TurnRequest turn;
+    turn.conversation_id = conversation->id;
+    turn.message = std::move(*parsed->message);
+    auto live = co_await runs_.start(caller, std::move(turn));
+    if (!live) co_return error_response(live.error());
+    auto result = co_await ConversationRuns::wait(**live);
+    if (!result) co_return error_response(result.error());
+    // Read again: the run changed its title, count and status.
+    auto detail = co_await conversations_.get(caller, conversation->id);
+    auto json = to_json(*result);
+    json["conversation"] = to_json(detail ? detail->conversation : *conversation);
+    co_return json_response(201, json);
+  }
+
+  awaitable<Response> list(Request& request, const Principal& caller) {
+    auto page_request = parse_page_request(request);
+    if (!page_request) co_return error_response(page_request.error());
+    auto page = co_await conversations_.list(caller, page_request->limit, page_request->after);
+    if (!page) co_return error_response(page.error());
+    boost::json::array data;
+    for (const auto& conversation : page->items) data.emplace_back(to_json(conversation));
+    co_return list_response(std::move(data), page->has_more);
+  }
+
+  awaitable<Response> get(Request& request, const Principal& caller) {
+    auto detail = co_await conversations_.get(caller, std::string(request.path_param("id")));
+    if (!detail) co_return error_response(detail.error());
+    auto json = to_json(detail->conversation);
+    boost::json::array messages;
+    for (const auto& message : detail->messages) messages.emplace_back(to_json(message));
+    json["messages"] = std::move(messages);
+    co_return json_response(200, json);
+  }
+
+  awaitable<Response> remove(Request& request, const Principal& caller) {
+    auto removed = co_await conversations_.remove(caller, std::string(request.path_param("id")));
+    if (!removed) co_return error_response(removed.error());
+    co_return Response::no_content();
+  }
+
+  awaitable<Response> send_message(Request& request, const Principal& caller) {
+    auto body = parse_json_body(request);
+    if (!body) co_return error_response(body.error());
+    auto parsed = parse_turn(*body);
+    if (!parsed) co_return error_response(parsed.error());
+    parsed->turn.conversation_id = std::string(request.path_param("id"));
+    auto live = co_await runs_.start(caller, std::move(parsed->turn));
+    if (!live) co_return error_response(live.error());
+    if (parsed->stream) co_return run_event_stream(std::move(*live), 0, true);
+    auto result = co_await ConversationRuns::wait(**live);
+    if (!result) co_return error_response(result.error());
+    co_return json_response(200, to_json(*result));
+  }
+
+  // Follows the conversation's current (or last) run: replays what came after
+  // Last-Event-ID, then streams live until the run ends.
+  awaitable<Response> events(Request& request, const Principal& caller) {
+    const std::string id(request.path_param("id"));
+    auto conversation = co_await conversations_.get(caller, id);
+    if (!conversation) co_return error_response(conversation.error());
+    auto live = live_runs_.latest(id);
+    if (!live || live->user_id() != caller.user_id) {
+      co_return error_response(Error::not_found("this conversation has no run to follow", "no_active_run"));
+    }
+    std::int64_t after = 0;
+    if (auto last = request.header("last-event-id")) {
+      auto [end, ec] = std::from_chars(last->data(), last->data() + last->size(), after);
+      if (ec != std::errc{} || end != last->data() + last->size() || after < 0) {
+        co_return error_response(Error::invalid("Last-Event-ID must be an event id from this stream",
+                                                "Last-Event-ID"));
+      }
+    }
+    // Following a run never owns it: leaving does not cancel it.
+    co_return run_event_stream(std::move(live), after, false);
+  }
+
+ private:
+  ManageConversations& conversations_;
+  ConversationRuns& runs_;
+  LiveRuns& live_runs_;
+};
+
+}  // namespace
+
+void add_conversation_routes(Router& router, const AuthGuard& guard,
+                             ManageConversations& conversations, ConversationRuns& runs,
+                             LiveRuns& live_runs) {
+  auto routes = std::make_shared<ConversationRoutes>(conversations, runs, live_runs);
+  router.add("POST", "/v1/conversations", guard.protect([routes](Request& r, const Principal& p) {
+    return routes->create(r, p);
+  }));
+  router.add("GET", "/v1/conversations", guard.protect([routes](Request& r, const Principal& p) {
+    return routes->list(r, p);
+  }));
+  router.add("GET", "/v1/conversations/{id}", guard.protect([routes](Request& r, const Principal& p) {
+    return routes->get(r, p);
+  }));
+  router.add("DELETE", "/v1/conversations/{id}", guard.protect([routes](Request& r, const Principal& p) {
+    return routes->remove(r, p);
+  }));
+  router.add("POST", "/v1/conversations/{id}/messages",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->send_message(r, p); }));
+  router.add("GET", "/v1/conversations/{id}/events",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->events(r, p); }));
+}
+
+}  // namespace agentd::http

@@ -1,0 +1,109 @@
+"""Reads a Server-Sent Events response as it arrives, and can leave it half-way like a
+client that goes away."""
+
+import json
+import socket
+
+
+class EventStream:
+    """One streaming request. `events()` / `next_event()` parse `id:` / `event:` / `data:`
+    blocks (comment lines are heartbeats and are skipped); `data_lines()` yields the bare
+    `data:` payloads of an OpenAI-style stream."""
+
+    def __init__(self, server, method, path, body=None, token=None, headers=None, timeout=15):
+        headers = dict(headers or {})
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.conn = server.connection(timeout)
+        self.conn.request(method, path, body=payload, headers=headers)
+        self.sock = self.conn.sock  # kept: the response may take the connection over
+        self.response = self.conn.getresponse()
+        self.status = self.response.status
+        self.headers = {k.lower(): v for k, v in self.response.getheaders()}
+
+    def body(self):
+        """The whole remaining body, for a response that is not a stream (an error)."""
+        data = self.response.read()
+        self.close()
+        return data
+
+    def _lines(self):
+        while True:
+            line = self.response.readline()
+            if not line:
+                return
+            yield line.decode().rstrip("\r\n")
+
+    def next_event(self):
+        """The next named event as {"id": int|None, "event": str, "data": parsed JSON,
+        "raw": str}, or None at the end of the stream."""
+        event = {"id": None, "event": "message", "data": None, "raw": None}
+        data_lines = []
+        seen_field = False
+        for line in self._lines():
+            if line == "":
+                if seen_field:
+                    event["raw"] = "\n".join(data_lines)
+                    event["data"] = json.loads(event["raw"]) if data_lines else None
+                    return event
+                continue
+            if line.startswith(":"):
+                continue  # heartbeat comment
+            field, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            seen_field = True
+            if field == "id":
+                event["id"] = int(value)
+            elif field == "event":
+                event["event"] = value
+            elif field == "data":
+                data_lines.append(value)
+        return None
+
+    def events(self):
+        """Every remaining event, to the end of the stream."""
+        out = []
+        while (event := self.next_event()) is not None:
+            out.append(event)
+        self.close()
+        return out
+
+    def events_until(self, name):
+        """Events up to and including the first one called `name`."""
+        out = []
+        while True:
+            event = self.next_event()
+            if event is None:
+                raise AssertionError(f"the stream ended before a {name} event: {out}")
+            out.append(event)
+            if event["event"] == name:
+                return out
+
+    def data_lines(self):
+        """The `data:` payloads of an OpenAI-style stream, as text, to its end."""
+        out = [line[len("data: "):] for line in self._lines() if line.startswith("data: ")]
+        self.close()
+        return out
+
+    def next_data(self):
+        for line in self._lines():
+            if line.startswith("data: "):
+                return line[len("data: "):]
+        return None
+
+    def disconnect(self):
+        """Goes away mid-stream, as a client whose process ended would."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.close()
+
+    def close(self):
+        self.response.close()
+        self.conn.close()
+        self.sock.close()
