@@ -84,9 +84,11 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
       }),
       agent(model_router, execute_tool, tools, &checkpoints, ids, clock,
-            AgentSettings{8, 50, static_cast<std::size_t>(config.tool_concurrency)}),
+            AgentSettings{8, 50, static_cast<std::size_t>(config.tool_concurrency),
+                          config.approval_ttl}),
       manage_conversations(conversations, model_router, live_runs, ids, clock),
-      conversation_runs(conversations, agent, model_router, live_runs, ids, clock),
+      conversation_runs(conversations, checkpoints, agent, model_router, tools, live_runs, ids,
+                        clock),
       agent_completion(agent, model_router, ids, clock) {
   register_builtin_tools(tools, file, clock, env, http_client);
 }

@@ -14,10 +14,16 @@ namespace agentd {
 class FakeCheckpointStore : public CheckpointStore {
  public:
   boost::asio::awaitable<Status> save(Checkpoint checkpoint) override {
+    put(std::move(checkpoint));
+    co_return ok_status();
+  }
+
+  // What save does, without a coroutine: for a fake that saves a checkpoint as one part of a
+  // larger change (FakeConversationRepository::pause_run). It counts as a save.
+  void put(Checkpoint checkpoint) {
     std::lock_guard lock(mutex_);
     ++saves_;
     checkpoints_[checkpoint.run_id] = std::move(checkpoint);
-    co_return ok_status();
   }
 
   boost::asio::awaitable<Result<std::optional<Checkpoint>>> load(std::string run_id) override {

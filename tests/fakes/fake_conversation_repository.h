@@ -1,7 +1,9 @@
 // An in-memory ConversationRepository with the port's rules: owner-scoped reads, positions
-// counted per conversation, and only an idle conversation may start a run.
+// counted per conversation, only an idle conversation may start a run, and only a waiting one
+// takes a decision on its approvals.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -10,11 +12,19 @@
 
 #include "application/ports/conversation_repository.h"
 #include "domain/conversation/conversation_errors.h"
+#include "fakes/fake_checkpoint_store.h"
 
 namespace agentd {
 
 class FakeConversationRepository : public ConversationRepository {
  public:
+  // The checkpoints pause_run saves stay inside this fake...
+  FakeConversationRepository() = default;
+  // ...or go to `checkpoints`, where code that uses the CheckpointStore port loads them, as
+  // it would from a database both adapters share.
+  explicit FakeConversationRepository(FakeCheckpointStore& checkpoints)
+      : checkpoints_(&checkpoints) {}
+
   boost::asio::awaitable<Status> create(Conversation conversation) override {
     std::lock_guard lock(mutex_);
     conversations_[conversation.id] = std::move(conversation);
@@ -55,6 +65,9 @@ class FakeConversationRepository : public ConversationRepository {
     messages_.erase(conversation_id);
     std::erase_if(
         runs_, [&](const auto& entry) { return entry.second.conversation_id == conversation_id; });
+    std::erase_if(approvals_, [&](const Approval& approval) {
+      return approval.conversation_id == conversation_id;
+    });
     co_return ok_status();
   }
 
@@ -139,6 +152,116 @@ class FakeConversationRepository : public ConversationRepository {
     co_return failed;
   }
 
+  boost::asio::awaitable<Status> pause_run(Run run, std::vector<Approval> approvals,
+                                           Checkpoint checkpoint) override {
+    std::lock_guard lock(mutex_);
+    auto found = runs_.find(run.id);
+    // Only a running run pauses, so a run that finished meanwhile is never revived.
+    if (found == runs_.end() || found->second.status != RunStatus::running) {
+      co_return run_not_found();
+    }
+    Run& stored = found->second;
+    stored.status = RunStatus::awaiting_approval;
+    stored.steps = run.steps;
+    stored.usage = run.usage;
+    stored.updated_at = run.updated_at;
+    auto conversation = conversations_.find(stored.conversation_id);
+    if (conversation != conversations_.end()) {
+      conversation->second.status = ConversationStatus::awaiting_approval;
+    }
+    for (auto& approval : approvals) {
+      approval.status = ApprovalStatus::pending;
+      approval.reason.reset();
+      approval.edited_arguments.reset();
+      approval.decided_by.reset();
+      approval.decided_at.reset();
+      approvals_.push_back(std::move(approval));
+    }
+    checkpoints_->put(std::move(checkpoint));
+    co_return ok_status();
+  }
+
+  boost::asio::awaitable<Result<Run>> find_paused_run(std::string conversation_id) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, run] : runs_) {
+      if (run.conversation_id == conversation_id && run.status == RunStatus::awaiting_approval) {
+        co_return run;
+      }
+    }
+    co_return run_not_found();
+  }
+
+  boost::asio::awaitable<Result<std::vector<Approval>>> run_approvals(std::string run_id) override {
+    std::lock_guard lock(mutex_);
+    std::vector<Approval> approvals;
+    for (const auto& approval : approvals_) {
+      if (approval.run_id == run_id) approvals.push_back(approval);
+    }
+    co_return approvals;
+  }
+
+  boost::asio::awaitable<Result<Page<Approval>>> list_approvals(
+      std::string user_id, std::optional<ApprovalStatus> status, Timestamp now, int limit,
+      std::optional<std::string> after) override {
+    if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+    std::lock_guard lock(mutex_);
+    std::vector<Approval> matching;
+    for (const auto& approval : approvals_) {
+      if (approval.user_id != user_id || (after && approval.id >= *after)) continue;
+      Approval seen = approval;
+      if (seen.is_expired(now)) seen.status = ApprovalStatus::expired;
+      if (status && seen.status != *status) continue;
+      matching.push_back(std::move(seen));
+    }
+    // Newest first is largest id first.
+    std::sort(matching.begin(), matching.end(),
+              [](const Approval& a, const Approval& b) { return a.id > b.id; });
+    Page<Approval> page;
+    page.has_more = matching.size() > static_cast<std::size_t>(limit);
+    if (page.has_more) matching.resize(static_cast<std::size_t>(limit));
+    page.items = std::move(matching);
+    co_return page;
+  }
+
+  boost::asio::awaitable<Status> decide(std::string user_id, std::string conversation_id,
+                                        std::string run_id, std::vector<Approval> decided,
+                                        Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    auto* conversation = owned(user_id, conversation_id);
+    if (conversation == nullptr) co_return conversation_not_found();
+    if (conversation->status != ConversationStatus::awaiting_approval) {
+      co_return not_awaiting_approval();
+    }
+    auto run = runs_.find(run_id);
+    if (run == runs_.end() || run->second.conversation_id != conversation_id ||
+        run->second.status != RunStatus::awaiting_approval) {
+      co_return not_awaiting_approval();
+    }
+    // Every decision is checked before any is applied: all or nothing.
+    std::vector<Approval*> targets;
+    for (const auto& decision : decided) {
+      auto* approval = pending_approval(run_id, decision.id);
+      if (approval == nullptr ||
+          std::find(targets.begin(), targets.end(), approval) != targets.end()) {
+        co_return not_awaiting_approval();
+      }
+      targets.push_back(approval);
+    }
+    conversation->status = ConversationStatus::running;
+    conversation->updated_at = now;
+    run->second.status = RunStatus::running;
+    run->second.updated_at = now;
+    for (std::size_t i = 0; i < decided.size(); ++i) {
+      Approval& approval = *targets[i];
+      approval.status = decided[i].status;
+      approval.reason = std::move(decided[i].reason);
+      approval.edited_arguments = std::move(decided[i].edited_arguments);
+      approval.decided_by = std::move(decided[i].decided_by);
+      approval.decided_at = decided[i].decided_at;
+    }
+    co_return ok_status();
+  }
+
  private:
   // The user's conversation, or nullptr when it is missing or someone else's.
   Conversation* owned(const std::string& user_id, const std::string& conversation_id) {
@@ -147,10 +270,23 @@ class FakeConversationRepository : public ConversationRepository {
     return &found->second;
   }
 
+  Approval* pending_approval(const std::string& run_id, const std::string& approval_id) {
+    for (auto& approval : approvals_) {
+      if (approval.id == approval_id && approval.run_id == run_id &&
+          approval.status == ApprovalStatus::pending) {
+        return &approval;
+      }
+    }
+    return nullptr;
+  }
+
   mutable std::mutex mutex_;
   std::map<std::string, Conversation> conversations_;     // by id
   std::map<std::string, std::vector<Message>> messages_;  // by conversation id, in order
   std::map<std::string, Run> runs_;                       // by id
+  std::vector<Approval> approvals_;                       // in the order they were stored
+  FakeCheckpointStore own_checkpoints_;
+  FakeCheckpointStore* checkpoints_ = &own_checkpoints_;
 };
 
 }  // namespace agentd

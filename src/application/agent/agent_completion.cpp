@@ -23,7 +23,7 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
   AgentState state;
   state.model = (*route)->name;
   if (request.tools) {
-    auto tools = agent_.choose_tools(caller, *request.tools);
+    auto tools = agent_.choose_tools(caller, *request.tools, false);
     if (!tools) {
       auto error = std::move(tools).take_error();
       error.param = "agent.tools";
@@ -31,7 +31,7 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
     }
     state.tools = std::move(*tools);
   } else {
-    state.tools = agent_.default_tools(caller);
+    state.tools = agent_.default_tools(caller, false);
   }
   state.max_steps = request.max_steps.value_or(agent_.settings().default_max_steps);
   if (state.max_steps < 1 || state.max_steps > agent_.settings().max_steps_limit) {
@@ -57,8 +57,9 @@ asio::awaitable<void> AgentCompletion::drive(std::shared_ptr<Job> job) {
   AgentContext context{job->caller, job->memory, job->live->events(), job->run.id, std::nullopt,
                        &job->live->cancellation()};
   graph::Report report;
+  graph::Start beginning;  // named: an aggregate temporary in a co_await is miscompiled
   try {
-    report = co_await agent_.run(context, job->state);
+    report = co_await agent_.run(context, job->state, std::move(beginning));
   } catch (const std::exception& e) {
     report.outcome = graph::Outcome::failed;
     report.error = Error::internal(std::string("the run failed unexpectedly: ") + e.what());
@@ -70,16 +71,16 @@ asio::awaitable<void> AgentCompletion::drive(std::shared_ptr<Job> job) {
   run.updated_at = clock_.now();
   if (report.outcome == graph::Outcome::finished) {
     run.status = RunStatus::completed;
-    RunResult result{run, job->memory.last_answer()};
+    RunResult result{run, job->memory.last_answer(), {}};
     job->live->events().emit(RunCompleted{std::move(result)});
   } else if (report.outcome == graph::Outcome::cancelled) {
     run.status = RunStatus::cancelled;
-    RunResult result{run, job->memory.last_answer()};
+    RunResult result{run, job->memory.last_answer(), {}};
     job->live->events().emit(RunCompleted{std::move(result)});
   } else {
     run.status = RunStatus::failed;
     auto error = report.error.value_or(Error::internal("the run failed"));
-    RunResult result{run, job->memory.last_answer()};
+    RunResult result{run, job->memory.last_answer(), {}};
     job->live->events().emit(RunFailed{std::move(error), std::move(result)});
   }
   job->live->events().close();

@@ -2,12 +2,23 @@
 // what a checkpoint stores).
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "application/ports/llm_provider.h"
 
 namespace agentd {
+
+// A person's decision on one tool call, applied when a paused run resumes.
+struct ToolDecision {
+  bool approved = false;
+  std::string reason;
+  std::optional<std::string> arguments;  // edited JSON text to run the call with
+
+  bool operator==(const ToolDecision&) const = default;
+};
 
 struct AgentState {
   std::string model;               // the public model name asked for; empty: the default
@@ -18,6 +29,10 @@ struct AgentState {
   std::vector<ModelToolCall> pending_calls;  // asked for by the last answer, not yet run
   Usage usage;                               // summed over every model call
   std::string answered_by;                   // the model that served the last call
+  // Pending calls that wait for a person (by tool_call_id); the run pauses on them.
+  std::vector<std::string> awaiting_approval;
+  // Decisions on awaited calls, by tool_call_id, until the calls have run.
+  std::map<std::string, ToolDecision> decisions;
 };
 
 }  // namespace agentd

@@ -78,6 +78,16 @@ std::string encode_agent_state(const AgentState& state) {
         {"total_tokens", state.usage.total_tokens}}},
       {"answered_by", state.answered_by},
   };
+  json::array awaiting;
+  for (const auto& id : state.awaiting_approval) awaiting.push_back(json::string(id));
+  object["awaiting_approval"] = std::move(awaiting);
+  json::object decisions;
+  for (const auto& [id, decision] : state.decisions) {
+    json::object item{{"approved", decision.approved}, {"reason", decision.reason}};
+    if (decision.arguments) item["arguments"] = *decision.arguments;
+    decisions[id] = std::move(item);
+  }
+  object["decisions"] = std::move(decisions);
   return json::serialize(object);
 }
 
@@ -108,6 +118,27 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
     state.usage.total_tokens = number(usage->get_object(), "total_tokens");
   }
   state.answered_by = text(object, "answered_by");
+  if (const auto* awaiting = object.if_contains("awaiting_approval");
+      awaiting != nullptr && awaiting->is_array()) {
+    for (const auto& id : awaiting->get_array()) {
+      if (id.is_string()) state.awaiting_approval.emplace_back(id.get_string());
+    }
+  }
+  if (const auto* decisions = object.if_contains("decisions");
+      decisions != nullptr && decisions->is_object()) {
+    for (const auto& [id, value] : decisions->get_object()) {
+      if (!value.is_object()) continue;
+      const auto& item = value.get_object();
+      ToolDecision decision;
+      const auto* approved = item.if_contains("approved");
+      decision.approved = approved != nullptr && approved->is_bool() && approved->get_bool();
+      decision.reason = text(item, "reason");
+      if (const auto* arguments = item.if_contains("arguments"); arguments != nullptr && arguments->is_string()) {
+        decision.arguments = std::string(arguments->get_string());
+      }
+      state.decisions.emplace(std::string(id), std::move(decision));
+    }
+  }
   return state;
 }
 

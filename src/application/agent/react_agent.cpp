@@ -14,6 +14,7 @@
 
 #include "application/agent/agent_state_codec.h"
 #include "application/chat/tool_call_accumulator.h"
+#include "domain/conversation/approval_policy.h"
 
 namespace agentd {
 namespace {
@@ -22,12 +23,26 @@ namespace asio = boost::asio;
 
 constexpr std::string_view kLoadHistory = "load_history";
 constexpr std::string_view kCallModel = "call_model";
+constexpr std::string_view kCheckApproval = "check_approval";
 constexpr std::string_view kExecuteTools = "execute_tools";
+constexpr std::string_view kPause = "pause";
 
 bool needs_approval(const ToolSpec& spec, const Principal& caller) {
-  if (spec.requires_approval) return true;
-  const auto& listed = caller.approval_required_tools;
-  return std::find(listed.begin(), listed.end(), spec.name) != listed.end();
+  return agentd::needs_approval(spec.requires_approval, caller, spec.name);
+}
+
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+ToolResult rejected(const ModelToolCall& call, const std::string& reason) {
+  ToolResult result;
+  result.tool_call_id = call.id;
+  result.name = call.name;
+  result.error = Error{ErrorCode::forbidden,
+                       "a person rejected this tool call" + (reason.empty() ? "" : ": " + reason),
+                       {}, "tool_call_rejected"};
+  return result;
 }
 
 bool is_abort(const boost::system::system_error& e) {
@@ -49,16 +64,20 @@ ReactAgent::ReactAgent(ModelRouter& models, ExecuteTool& tools, const ToolRegist
     : models_(models), tools_(tools), registry_(registry), checkpoints_(checkpoints), ids_(ids),
       clock_(clock), settings_(settings) {}
 
-std::vector<std::string> ReactAgent::default_tools(const Principal& caller) const {
+std::vector<std::string> ReactAgent::default_tools(const Principal& caller,
+                                                   bool with_approval) const {
   std::vector<std::string> names;
   for (const auto& entry : registry_.list_for(caller)) {
-    if (!needs_approval(entry.tool->spec(), caller)) names.push_back(entry.tool->spec().name);
+    if (with_approval || !needs_approval(entry.tool->spec(), caller)) {
+      names.push_back(entry.tool->spec().name);
+    }
   }
   return names;
 }
 
-Result<std::vector<std::string>> ReactAgent::choose_tools(
-    const Principal& caller, const std::vector<std::string>& requested) const {
+Result<std::vector<std::string>> ReactAgent::choose_tools(const Principal& caller,
+                                                          const std::vector<std::string>& requested,
+                                                          bool with_approval) const {
   std::vector<std::string> chosen;
   std::set<std::string, std::less<>> seen;
   for (const auto& name : requested) {
@@ -69,7 +88,7 @@ Result<std::vector<std::string>> ReactAgent::choose_tools(
       return Error{ErrorCode::forbidden, "this credential may not use tool " + name, "tools",
                    "tool_not_allowed"};
     }
-    if (needs_approval(entry->tool->spec(), caller)) {
+    if (!with_approval && needs_approval(entry->tool->spec(), caller)) {
       return Error::invalid("tool " + name + " needs approval and cannot run in this mode",
                             "tools", "tool_requires_approval");
     }
@@ -79,8 +98,9 @@ Result<std::vector<std::string>> ReactAgent::choose_tools(
 }
 
 int ReactAgent::node_limit(const AgentState& state) const {
-  // load_history, then per step a model call and a tool round, then the last model call.
-  return 1 + 2 * (state.max_steps + 1) + 1;
+  // load_history, then per step a model call and a tool round (check, run, maybe pause),
+  // then the last model call.
+  return 1 + 4 * (state.max_steps + 1) + 1;
 }
 
 AgentGraph ReactAgent::build(AgentContext& context) {
@@ -93,28 +113,61 @@ AgentGraph ReactAgent::build(AgentContext& context) {
                 [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
                   return call_model(context, state);
                 })
+      .add_node(std::string(kCheckApproval),
+                [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
+                  return check_approval(context, state);
+                })
       .add_node(std::string(kExecuteTools),
                 [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
                   return execute_tools(context, state);
+                })
+      // The run's owner stores the pause (approvals, checkpoint) once the graph has ended.
+      .add_node(std::string(kPause),
+                [](AgentState&, graph::EventSink<RunEvent>&) -> asio::awaitable<Status> {
+                  co_return ok_status();
                 })
       .add_edge(std::string(kLoadHistory), std::string(kCallModel))
       .add_conditional_edge(std::string(kCallModel),
                             [](const AgentState& state) {
                               return state.pending_calls.empty() ? std::string(graph::kEnd)
-                                                                 : std::string(kExecuteTools);
+                                                                 : std::string(kCheckApproval);
                             })
-      .add_edge(std::string(kExecuteTools), std::string(kCallModel))
+      .add_edge(std::string(kCheckApproval), std::string(kExecuteTools))
+      .add_conditional_edge(std::string(kExecuteTools),
+                            [](const AgentState& state) {
+                              return state.awaiting_approval.empty() ? std::string(kCallModel)
+                                                                     : std::string(kPause);
+                            })
+      .add_edge(std::string(kPause), std::string(graph::kEnd))
       .set_entry(std::string(kLoadHistory));
   return graph;
 }
 
-asio::awaitable<graph::Report> ReactAgent::run(AgentContext& context, AgentState& state) {
+asio::awaitable<graph::Report> ReactAgent::run(AgentContext& context, AgentState& state,
+                                               graph::Start start) {
   auto graph = build(context);
   graph::GraphRunner<AgentState, RunEvent> runner(
       graph, context.checkpointed ? checkpoints_ : nullptr, encode_agent_state, clock_);
-  graph::Start start;
-  co_return co_await runner.run(context.run_id, state, context.events, std::move(start),
-                                node_limit(state), context.cancellation);
+  // A resumed run gets a fresh budget on top of the nodes it ran before.
+  const int limit = start.steps + node_limit(state);
+  co_return co_await runner.run(context.run_id, state, context.events, std::move(start), limit,
+                                context.cancellation);
+}
+
+graph::Start ReactAgent::resume_point(int steps) {
+  return graph::Start{std::string(kCheckApproval), steps};
+}
+
+asio::awaitable<Status> ReactAgent::check_approval(AgentContext& context, AgentState& state) {
+  state.awaiting_approval.clear();
+  for (const auto& call : state.pending_calls) {
+    if (state.decisions.contains(call.id) || !contains(state.tools, call.name)) continue;
+    auto entry = registry_.find(call.name);
+    if (entry && needs_approval(entry->tool->spec(), context.caller)) {
+      state.awaiting_approval.push_back(call.id);
+    }
+  }
+  co_return ok_status();
 }
 
 asio::awaitable<Status> ReactAgent::load_history(AgentContext& context, AgentState& state) {
@@ -216,12 +269,23 @@ asio::awaitable<ToolResult> ReactAgent::execute_one(AgentContext& context, const
                           "name", "tool_not_allowed"};
     co_return refused;
   }
-  ToolCall request{call.id, call.name, boost::json::value(call.arguments)};
+  std::string arguments = call.arguments;
+  if (auto decision = state.decisions.find(call.id); decision != state.decisions.end()) {
+    if (!decision->second.approved) co_return rejected(call, decision->second.reason);
+    if (decision->second.arguments) arguments = *decision->second.arguments;
+  }
+  ToolCall request{call.id, call.name, boost::json::value(arguments)};
   co_return co_await tools_.run(context.caller, std::move(request), context.conversation_id);
 }
 
 asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentState& state) {
-  const auto calls = state.pending_calls;  // a copy: the pending list shrinks as results are kept
+  // Calls waiting for a person stay pending; the others run now. A copy: the pending list
+  // shrinks as results are kept.
+  std::vector<ModelToolCall> calls;
+  for (const auto& call : state.pending_calls) {
+    if (!contains(state.awaiting_approval, call.id)) calls.push_back(call);
+  }
+  if (calls.empty()) co_return ok_status();
   for (const auto& call : calls) context.events.emit(ToolCallStarted{call});
 
   std::vector<std::optional<ToolResult>> results(calls.size());
@@ -266,6 +330,7 @@ asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentSt
     if (!kept && !cancelled) co_return kept.error();
     std::erase_if(state.pending_calls,
                   [&](const ModelToolCall& call) { return call.id == result->tool_call_id; });
+    state.decisions.erase(result->tool_call_id);
   }
   if (failure) std::rethrow_exception(failure);
   if (cancelled) throw boost::system::system_error(asio::error::operation_aborted);

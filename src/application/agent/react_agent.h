@@ -3,8 +3,13 @@
 // answers without tools. At the step limit the model is asked once more without tools, so
 // a run ends with an answer rather than an error.
 //
-//   load_history -> call_model --(tool calls)--> execute_tools -> call_model
-//                             --(answer)-------> end
+//   load_history -> call_model --(tool calls)--> check_approval -> execute_tools
+//                             --(answer)-------> end                    |
+//                  call_model <--(nothing awaits a person)--------------+
+//                  pause -> end <--(some calls await a person)----------+
+//
+// execute_tools runs the calls that need no approval (and those a person decided on); a
+// paused run resumes at check_approval with the decisions in its state.
 #pragma once
 
 #include <optional>
@@ -47,15 +52,22 @@ class ReactAgent {
 
   const AgentSettings& settings() const { return settings_; }
 
-  // Runs from the start: the state names the model, the tools offered and the step limit.
-  boost::asio::awaitable<graph::Report> run(AgentContext& context, AgentState& state);
+  // Runs from `start` (a default Start: the beginning); the state names the model, the tools
+  // offered and the step limit. The graph ends early when calls await approval: then
+  // state.awaiting_approval is not empty.
+  boost::asio::awaitable<graph::Report> run(AgentContext& context, AgentState& state,
+                                            graph::Start start);
+  // Where a paused run continues once state.decisions holds the decisions.
+  static graph::Start resume_point(int steps);
 
-  // The tools `caller` may be offered by default: those it may use that need no approval.
-  std::vector<std::string> default_tools(const Principal& caller) const;
+  // The tools `caller` may be offered by default: those it may use, without the ones that
+  // need approval unless `with_approval` (only runs that can pause may offer them).
+  std::vector<std::string> default_tools(const Principal& caller, bool with_approval) const;
   // Checks a requested tool list: each tool exists, the caller may use it, and it needs no
-  // approval. Returns the names in order without duplicates.
+  // approval unless `with_approval`. Returns the names in order without duplicates.
   Result<std::vector<std::string>> choose_tools(const Principal& caller,
-                                                const std::vector<std::string>& requested) const;
+                                                const std::vector<std::string>& requested,
+                                                bool with_approval) const;
 
  private:
   AgentGraph build(AgentContext& context);
@@ -63,6 +75,7 @@ class ReactAgent {
 
   boost::asio::awaitable<Status> load_history(AgentContext& context, AgentState& state);
   boost::asio::awaitable<Status> call_model(AgentContext& context, AgentState& state);
+  boost::asio::awaitable<Status> check_approval(AgentContext& context, AgentState& state);
   boost::asio::awaitable<Status> execute_tools(AgentContext& context, AgentState& state);
   boost::asio::awaitable<ToolResult> execute_one(AgentContext& context, const AgentState& state,
                                                  const ModelToolCall& call);

@@ -18,6 +18,7 @@ std::string_view event_name(const RunEvent& event) {
                         [](const MessageDelta&) { return std::string_view("message.delta"); },
                         [](const ToolCallStarted&) { return std::string_view("tool_call.started"); },
                         [](const ToolCallCompleted&) { return std::string_view("tool_call.completed"); },
+                        [](const ApprovalRequired&) { return std::string_view("approval.required"); },
                         [](const RunCompleted&) { return std::string_view("run.completed"); },
                         [](const RunFailed&) { return std::string_view("error"); },
                     },

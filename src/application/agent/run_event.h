@@ -5,9 +5,11 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "application/tools/execute_tool.h"
 #include "domain/common/error.h"
+#include "domain/conversation/approval.h"
 #include "domain/conversation/message.h"
 #include "domain/conversation/run.h"
 
@@ -17,6 +19,7 @@ namespace agentd {
 struct RunResult {
   Run run;
   std::optional<Message> message;  // the final assistant message, when there is one
+  std::vector<Approval> pending_approvals;  // what a paused run waits for
 };
 
 struct RunStarted {
@@ -31,6 +34,10 @@ struct ToolCallStarted {
 struct ToolCallCompleted {
   ToolResult result;
 };
+// The run paused: these calls wait for a person's decision.
+struct ApprovalRequired {
+  std::vector<Approval> approvals;
+};
 struct RunCompleted {
   RunResult result;
 };
@@ -40,8 +47,8 @@ struct RunFailed {
   std::optional<RunResult> result;
 };
 
-using RunEvent =
-    std::variant<RunStarted, MessageDelta, ToolCallStarted, ToolCallCompleted, RunCompleted, RunFailed>;
+using RunEvent = std::variant<RunStarted, MessageDelta, ToolCallStarted, ToolCallCompleted,
+                              ApprovalRequired, RunCompleted, RunFailed>;
 
 // The event's name on the wire (run.started, message.delta, …).
 std::string_view event_name(const RunEvent& event);

@@ -1,8 +1,11 @@
 #include "application/conversations/conversation_runs.h"
 
 #include <boost/asio/this_coro.hpp>
+#include <boost/json/parse.hpp>
 
+#include "application/agent/agent_state_codec.h"
 #include "application/conversations/conversation_memory.h"
+#include "domain/conversation/conversation_errors.h"
 
 namespace agentd {
 
@@ -14,7 +17,21 @@ struct ConversationRuns::Job {
   Run run;
   AgentState state;
   ConversationMemory memory;
+  graph::Start start;  // the beginning, or where a paused run resumes
 };
+
+namespace {
+
+constexpr std::string_view kExpired = "expired";
+
+ChatMessage rejection_message(const Approval& approval, std::string_view reason) {
+  ModelToolCall call{approval.tool_call_id, approval.tool, approval.arguments};
+  ToolResult result = not_run(call, "a person rejected this tool call: " + std::string(reason));
+  result.error->code = "tool_call_rejected";
+  return tool_message(result);
+}
+
+}  // namespace
 
 asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const Principal& caller,
                                                                            TurnRequest request) {
@@ -27,11 +44,11 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   auto route = models_.resolve(caller, state.model);
   if (!route) co_return route.error();
   if (request.tools) {
-    auto tools = agent_.choose_tools(caller, *request.tools);
+    auto tools = agent_.choose_tools(caller, *request.tools, true);
     if (!tools) co_return tools.error();
     state.tools = std::move(*tools);
   } else {
-    state.tools = agent_.default_tools(caller);
+    state.tools = agent_.default_tools(caller, true);
   }
   state.max_steps = request.max_steps.value_or(agent_.settings().default_max_steps);
   if (state.max_steps < 1 || state.max_steps > agent_.settings().max_steps_limit) {
@@ -47,6 +64,13 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   run.created_at = clock_.now();
   run.updated_at = run.created_at;
   auto claimed = co_await conversations_.start_run(run);
+  if (!claimed && claimed.error().code == "run_in_progress" &&
+      conversation->status == ConversationStatus::awaiting_approval) {
+    // Expired approvals free their conversation for the next message.
+    auto released = co_await release_expired_pause(caller, *conversation);
+    if (!released) co_return released.error();
+    if (*released) claimed = co_await conversations_.start_run(run);
+  }
   if (!claimed) co_return claimed.error();
 
   ConversationMemory memory(conversations_, ids_, clock_, *conversation, run.id);
@@ -65,7 +89,8 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   }
 
   auto live = std::make_shared<LiveRun>(run.id, conversation->id, caller.user_id, request.background);
-  auto job = std::make_shared<Job>(Job{live, caller, std::move(run), std::move(state), std::move(memory)});
+  auto job = std::make_shared<Job>(
+      Job{live, caller, std::move(run), std::move(state), std::move(memory), graph::Start{}});
   live_runs_.add(live);
   live->start(co_await asio::this_coro::executor, drive(job));
   co_return live;
@@ -77,7 +102,7 @@ asio::awaitable<void> ConversationRuns::drive(std::shared_ptr<Job> job) {
                        job->run.conversation_id, &job->live->cancellation(), true};
   graph::Report report;
   try {
-    report = co_await agent_.run(context, job->state);
+    report = co_await agent_.run(context, job->state, job->start);
   } catch (const std::exception& e) {
     report.outcome = graph::Outcome::failed;
     report.error = Error::internal(std::string("the run failed unexpectedly: ") + e.what());
@@ -86,7 +111,13 @@ asio::awaitable<void> ConversationRuns::drive(std::shared_ptr<Job> job) {
   co_await finish(*job, report);
 }
 
-asio::awaitable<void> ConversationRuns::finish(Job& job, const graph::Report& report) {
+asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
+  if (report.outcome == graph::Outcome::finished && !job.state.awaiting_approval.empty()) {
+    auto paused = co_await pause(job, report);
+    if (paused) co_return;
+    report.outcome = graph::Outcome::failed;
+    report.error = paused.error();
+  }
   auto& run = job.run;
   run.steps = job.state.steps;
   run.usage = job.state.usage;
@@ -110,7 +141,7 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, const graph::Report& re
     (void)co_await job.memory.keep(answer, std::nullopt);
   }
   auto stored = co_await conversations_.update_run(run);
-  RunResult result{run, job.memory.last_answer()};
+  RunResult result{run, job.memory.last_answer(), {}};
   if (run.status == RunStatus::failed) {
     auto error = report.error.value_or(Error::internal("the run failed"));
     job.live->events().emit(RunFailed{std::move(error), std::move(result)});
@@ -120,6 +151,175 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, const graph::Report& re
     job.live->events().emit(RunCompleted{std::move(result)});
   }
   job.live->events().close();
+}
+
+asio::awaitable<Status> ConversationRuns::pause(Job& job, const graph::Report& report) {
+  auto& run = job.run;
+  const auto now = clock_.now();
+  run.status = RunStatus::awaiting_approval;
+  run.steps = job.state.steps;
+  run.usage = job.state.usage;
+  run.updated_at = now;
+  std::vector<Approval> approvals;
+  for (const auto& call : job.state.pending_calls) {
+    const auto& awaiting = job.state.awaiting_approval;
+    if (std::find(awaiting.begin(), awaiting.end(), call.id) == awaiting.end()) continue;
+    Approval approval;
+    approval.id = ids_.new_id();
+    approval.conversation_id = run.conversation_id;
+    approval.run_id = run.id;
+    approval.user_id = run.user_id;
+    approval.tool_call_id = call.id;
+    approval.tool = call.name;
+    approval.arguments = call.arguments;
+    approval.created_at = now;
+    approval.expires_at = now + agent_.settings().approval_ttl;
+    approvals.push_back(std::move(approval));
+  }
+  const auto resume = ReactAgent::resume_point(report.steps);
+  Checkpoint checkpoint;
+  checkpoint.run_id = run.id;
+  checkpoint.next_node = resume.node;
+  checkpoint.steps = resume.steps;
+  checkpoint.state = encode_agent_state(job.state);
+  checkpoint.saved_at = now;
+  auto paused = co_await conversations_.pause_run(run, approvals, std::move(checkpoint));
+  if (!paused) co_return paused.error();
+  job.live->events().emit(ApprovalRequired{approvals});
+  RunResult result{run, job.memory.last_answer(), std::move(approvals)};
+  job.live->events().emit(RunCompleted{std::move(result)});
+  job.live->events().close();
+  co_return ok_status();
+}
+
+Result<std::vector<Approval>> ConversationRuns::decide_all(const Principal& caller,
+                                                           const std::vector<Approval>& pending,
+                                                           const ApproveRequest& request) const {
+  const auto now = clock_.now();
+  std::vector<ApprovalDecision> decisions = request.decisions;
+  if (request.approve_all) {
+    decisions.clear();
+    for (const auto& approval : pending) {
+      if (approval.is_expired(now)) continue;
+      ApprovalDecision decision;
+      decision.tool_call_id = approval.tool_call_id;
+      decision.approved = *request.approve_all;
+      if (!request.reason.empty()) decision.reason = request.reason;
+      decisions.push_back(std::move(decision));
+    }
+  }
+  if (auto valid = check_decisions(pending, decisions, now); !valid) return valid.error();
+
+  std::vector<Approval> decided;
+  for (auto approval : pending) {
+    approval.decided_at = now;
+    approval.decided_by = caller.user_id;
+    auto decision = std::find_if(decisions.begin(), decisions.end(), [&](const auto& d) {
+      return d.tool_call_id == approval.tool_call_id;
+    });
+    if (approval.is_expired(now) && decision == decisions.end()) {
+      approval.status = ApprovalStatus::expired;
+      approval.reason = std::string(kExpired);
+    } else {
+      approval.status = decision->approved ? ApprovalStatus::approved : ApprovalStatus::rejected;
+      approval.reason = decision->reason;
+      if (decision->arguments) {
+        // Checked now, so a bad edit is the approver's 400 rather than a failed tool call.
+        const std::string param = "decisions[" + std::to_string(decision - decisions.begin()) + "].arguments";
+        boost::system::error_code ec;
+        auto parsed = boost::json::parse(*decision->arguments, ec);
+        if (ec || !parsed.is_object()) {
+          return Error::invalid("arguments must be a JSON object", param, "invalid_arguments");
+        }
+        auto entry = tools_.find(approval.tool);
+        if (!entry) return Error::invalid("no tool named " + approval.tool, param, "tool_not_found");
+        if (auto fits = entry->schema->validate(parsed.get_object()); !fits) {
+          auto error = fits.error();
+          error.param = param;
+          return error;
+        }
+        approval.edited_arguments = decision->arguments;
+      }
+    }
+    decided.push_back(std::move(approval));
+  }
+  return decided;
+}
+
+asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(const Principal& caller,
+                                                                             ApproveRequest request) {
+  auto conversation = co_await conversations_.find(caller.user_id, request.conversation_id);
+  if (!conversation) co_return conversation.error();
+  if (conversation->status != ConversationStatus::awaiting_approval) co_return not_awaiting_approval();
+  auto run = co_await conversations_.find_paused_run(conversation->id);
+  if (!run) co_return not_awaiting_approval();
+  auto approvals = co_await conversations_.run_approvals(run->id);
+  if (!approvals) co_return approvals.error();
+  std::vector<Approval> pending;
+  for (const auto& approval : *approvals) {
+    if (approval.status == ApprovalStatus::pending) pending.push_back(approval);
+  }
+  if (pending.empty()) co_return not_awaiting_approval();
+  auto decided = decide_all(caller, pending, request);
+  if (!decided) co_return decided.error();
+  auto checkpoint = co_await checkpoints_.load(run->id);
+  if (!checkpoint) co_return checkpoint.error();
+  if (!*checkpoint) co_return Error::internal("the paused run has no checkpoint");
+  auto state = decode_agent_state((*checkpoint)->state);
+  if (!state) co_return state.error();
+
+  const auto now = clock_.now();
+  auto recorded = co_await conversations_.decide(caller.user_id, conversation->id, run->id, *decided, now);
+  if (!recorded) co_return recorded.error();
+
+  for (const auto& approval : *decided) {
+    ToolDecision decision;
+    decision.approved = approval.status == ApprovalStatus::approved;
+    decision.reason = approval.reason.value_or(std::string());
+    decision.arguments = approval.edited_arguments;
+    state->decisions.insert_or_assign(approval.tool_call_id, std::move(decision));
+  }
+  run->status = RunStatus::running;
+  run->updated_at = now;
+  ConversationMemory memory(conversations_, ids_, clock_, *conversation, run->id);
+  auto live = std::make_shared<LiveRun>(run->id, conversation->id, caller.user_id, request.background);
+  graph::Start start{(*checkpoint)->next_node, (*checkpoint)->steps};
+  auto job = std::make_shared<Job>(
+      Job{live, caller, std::move(*run), std::move(*state), std::move(memory), std::move(start)});
+  live_runs_.add(live);
+  live->start(co_await asio::this_coro::executor, drive(job));
+  co_return live;
+}
+
+asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(const Principal& caller,
+                                                                    const Conversation& conversation) {
+  auto run = co_await conversations_.find_paused_run(conversation.id);
+  if (!run) co_return false;
+  auto approvals = co_await conversations_.run_approvals(run->id);
+  if (!approvals) co_return approvals.error();
+  const auto now = clock_.now();
+  std::vector<Approval> expired;
+  for (auto approval : *approvals) {
+    if (approval.status != ApprovalStatus::pending) continue;
+    if (!approval.is_expired(now)) co_return false;
+    approval.status = ApprovalStatus::expired;
+    approval.reason = std::string(kExpired);
+    approval.decided_at = now;
+    expired.push_back(std::move(approval));
+  }
+  auto recorded = co_await conversations_.decide(caller.user_id, conversation.id, run->id, expired, now);
+  if (!recorded) co_return recorded.error();
+  ConversationMemory memory(conversations_, ids_, clock_, conversation, run->id);
+  for (const auto& approval : expired) {
+    const auto answer = rejection_message(approval, kExpired);
+    (void)co_await memory.keep(answer, std::nullopt);
+  }
+  run->status = RunStatus::cancelled;
+  run->error = "its approvals expired";
+  run->updated_at = now;
+  auto ended = co_await conversations_.update_run(*run);
+  if (!ended) co_return ended.error();
+  co_return true;
 }
 
 asio::awaitable<Result<RunResult>> ConversationRuns::wait(LiveRun& run) {

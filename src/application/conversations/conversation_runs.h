@@ -15,9 +15,19 @@
 #include "application/agent/react_agent.h"
 #include "application/ports/clock.h"
 #include "application/ports/conversation_repository.h"
+#include "domain/conversation/approval_policy.h"
 #include "application/ports/id_generator.h"
 
 namespace agentd {
+
+// POST …/approve: a decision per pending call, or the short form deciding all of them.
+struct ApproveRequest {
+  std::string conversation_id;
+  std::vector<ApprovalDecision> decisions;
+  std::optional<bool> approve_all;  // the short form
+  std::string reason;               // the short form's reason
+  bool background = false;
+};
 
 struct TurnRequest {
   std::string conversation_id;
@@ -30,16 +40,24 @@ struct TurnRequest {
 
 class ConversationRuns {
  public:
-  ConversationRuns(ConversationRepository& conversations, ReactAgent& agent,
-                   const ModelRouter& models, LiveRuns& live_runs, IdGenerator& ids,
-                   const Clock& clock)
-      : conversations_(conversations), agent_(agent), models_(models), live_runs_(live_runs),
-        ids_(ids), clock_(clock) {}
+  ConversationRuns(ConversationRepository& conversations, CheckpointStore& checkpoints,
+                   ReactAgent& agent, const ModelRouter& models, const ToolRegistry& tools,
+                   LiveRuns& live_runs, IdGenerator& ids, const Clock& clock)
+      : conversations_(conversations), checkpoints_(checkpoints), agent_(agent), models_(models),
+        tools_(tools), live_runs_(live_runs), ids_(ids), clock_(clock) {}
 
   // Started on the caller's executor; 404 for a foreign conversation, 409 run_in_progress
   // when it already has a run, 4xx for a bad model, tool list or step count.
   boost::asio::awaitable<Result<std::shared_ptr<LiveRun>>> start(const Principal& caller,
                                                                  TurnRequest request);
+
+  // Records a person's decisions on a paused run and resumes it from its checkpoint:
+  // approved calls run once (with edited arguments when given), rejected and expired ones
+  // answer the model with the rejection. 404 for a foreign conversation, 409
+  // not_awaiting_approval when nothing is pending (or another decision won), 400 for
+  // decisions that do not match the pending calls or edited arguments that do not fit.
+  boost::asio::awaitable<Result<std::shared_ptr<LiveRun>>> approve(const Principal& caller,
+                                                                   ApproveRequest request);
 
   // How a started run ended: its RunResult (also when it failed), or an error when not
   // even that could be stored.
@@ -48,11 +66,23 @@ class ConversationRuns {
  private:
   struct Job;
   boost::asio::awaitable<void> drive(std::shared_ptr<Job> job);
-  boost::asio::awaitable<void> finish(Job& job, const graph::Report& report);
+  boost::asio::awaitable<void> finish(Job& job, graph::Report report);
+  // Stores the pause; false when it could not be stored (the run then fails).
+  boost::asio::awaitable<Status> pause(Job& job, const graph::Report& report);
+  // A paused run whose approvals all expired gives its conversation back: each awaited
+  // call is answered as rejected ("expired") and the run ends cancelled. False when
+  // something is still pending.
+  boost::asio::awaitable<Result<bool>> release_expired_pause(const Principal& caller,
+                                                             const Conversation& conversation);
+  Result<std::vector<Approval>> decide_all(const Principal& caller,
+                                           const std::vector<Approval>& pending,
+                                           const ApproveRequest& request) const;
 
   ConversationRepository& conversations_;
+  CheckpointStore& checkpoints_;
   ReactAgent& agent_;
   const ModelRouter& models_;
+  const ToolRegistry& tools_;
   LiveRuns& live_runs_;
   IdGenerator& ids_;
   const Clock& clock_;

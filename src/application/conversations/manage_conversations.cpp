@@ -50,4 +50,11 @@ boost::asio::awaitable<Status> ManageConversations::remove(const Principal& call
   co_return ok_status();
 }
 
+boost::asio::awaitable<Result<Page<Approval>>> ManageConversations::list_approvals(
+    const Principal& caller, std::optional<ApprovalStatus> status, int limit,
+    std::optional<std::string> after) {
+  co_return co_await conversations_.list_approvals(caller.user_id, status, clock_.now(), limit,
+                                                   std::move(after));
+}
+
 }  // namespace agentd

@@ -43,6 +43,11 @@ class ManageConversations {
   boost::asio::awaitable<Result<ConversationDetail>> get(const Principal& caller,
                                                          std::string conversation_id);
   boost::asio::awaitable<Status> remove(const Principal& caller, std::string conversation_id);
+  // The approvals across the caller's conversations, newest first; all when no status.
+  boost::asio::awaitable<Result<Page<Approval>>> list_approvals(const Principal& caller,
+                                                                std::optional<ApprovalStatus> status,
+                                                                int limit,
+                                                                std::optional<std::string> after);
 
  private:
   ConversationRepository& conversations_;

@@ -8,8 +8,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "application/ports/checkpoint_store.h"
 #include "application/ports/page.h"
 #include "domain/common/result.h"
+#include "domain/conversation/approval.h"
 #include "domain/conversation/conversation.h"
 #include "domain/conversation/message.h"
 #include "domain/conversation/run.h"
@@ -53,6 +55,34 @@ class ConversationRepository {
   // Runs left `running` by a process that died are marked failed ("interrupted") and
   // their conversations freed. Only safe while no other process runs agents on this store.
   virtual boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) = 0;
+
+  // Approvals (human in the loop).
+  //
+  // Atomically pauses a running run: the run (status, steps, usage, updated_at from `run`)
+  // and its conversation become awaiting_approval, the approvals are stored (pending), and
+  // the checkpoint is saved — all or nothing.
+  virtual boost::asio::awaitable<Status> pause_run(Run run, std::vector<Approval> approvals,
+                                                   Checkpoint checkpoint) = 0;
+  // The conversation's run that waits for approval; not_found when there is none.
+  virtual boost::asio::awaitable<Result<Run>> find_paused_run(std::string conversation_id) = 0;
+  // Every approval of a run, in the order they were stored.
+  virtual boost::asio::awaitable<Result<std::vector<Approval>>> run_approvals(std::string run_id) = 0;
+  // The user's approvals across their conversations, newest first, after the cursor `after`
+  // (an approval id). A pending approval past its expires_at counts as expired: it is
+  // listed under `expired` and not under `pending`. No filter: every status.
+  virtual boost::asio::awaitable<Result<Page<Approval>>> list_approvals(
+      std::string user_id, std::optional<ApprovalStatus> status, Timestamp now, int limit,
+      std::optional<std::string> after) = 0;
+  // Atomically records the decisions of one pause and takes the run back: the
+  // conversation (owned by `user_id`) goes from awaiting_approval to running, the run from
+  // awaiting_approval to running (updated_at = now), and each approval in `decided` (matched
+  // by id) from pending to its new status with reason, edited_arguments, decided_by and
+  // decided_at. not_found for a missing or foreign conversation; conflict
+  // "not_awaiting_approval" when the conversation is not awaiting approval or an approval is
+  // no longer pending — of two racing calls, exactly one succeeds.
+  virtual boost::asio::awaitable<Status> decide(std::string user_id, std::string conversation_id,
+                                                std::string run_id, std::vector<Approval> decided,
+                                                Timestamp now) = 0;
 };
 
 }  // namespace agentd

@@ -16,4 +16,9 @@ inline Error run_in_progress() {
           "run_in_progress"};
 }
 
+inline Error not_awaiting_approval() {
+  return {ErrorCode::conflict, "this conversation has no pending approvals (decided already?)", {},
+          "not_awaiting_approval"};
+}
+
 }  // namespace agentd

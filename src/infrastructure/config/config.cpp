@@ -161,7 +161,8 @@ Result<Config> load_config(const EnvLookup& env) {
     }
   }
   for (auto [name, field] : {std::pair{"AGENTD_ACCESS_TTL", &config.access_ttl},
-                             std::pair{"AGENTD_REFRESH_TTL", &config.refresh_ttl}}) {
+                             std::pair{"AGENTD_REFRESH_TTL", &config.refresh_ttl},
+                             std::pair{"AGENTD_APPROVAL_TTL", &config.approval_ttl}}) {
     if (auto status = parse_seconds(env, name, *field); !status) {
       return std::move(status).take_error();
     }

@@ -56,6 +56,28 @@ Checkpoint ConversationStoreTest::sample_checkpoint(std::string run_id) {
   return checkpoint;
 }
 
+Approval ConversationStoreTest::sample_approval(std::string id, const Run& run,
+                                                std::string tool_call_id) {
+  Approval approval;
+  approval.id = std::move(id);
+  approval.conversation_id = run.conversation_id;
+  approval.run_id = run.id;
+  approval.user_id = run.user_id;
+  approval.tool_call_id = std::move(tool_call_id);
+  approval.tool = "http_fetch";
+  approval.arguments = R"({"url":"https://example.org/zürich"})";
+  approval.created_at = kT0 + 2min;
+  approval.expires_at = kT0 + 2min + 1h;
+  return approval;
+}
+
+Approval ConversationStoreTest::decided(Approval approval, ApprovalStatus status) {
+  approval.status = status;
+  approval.decided_by = approval.user_id;
+  approval.decided_at = kT0 + 10min;
+  return approval;
+}
+
 Conversation ConversationStoreTest::given_conversation(std::string id, std::string user_id) {
   auto conversation = sample_conversation(std::move(id), std::move(user_id));
   must(run_sync(conversations().create(conversation)));
@@ -79,12 +101,23 @@ Run ConversationStoreTest::given_run_is(Run run, RunStatus status) {
   return run;
 }
 
+Run ConversationStoreTest::given_paused(Run run, std::vector<Approval> approvals) {
+  run.status = RunStatus::awaiting_approval;
+  run.updated_at = kT0 + 2min;
+  must(run_sync(conversations().pause_run(run, std::move(approvals), sample_checkpoint(run.id))));
+  return run;
+}
+
 Conversation ConversationStoreTest::stored(const std::string& conversation_id) {
   return must(run_sync(conversations().find(kOwner, conversation_id)));
 }
 
 Run ConversationStoreTest::stored_run(const std::string& run_id) {
   return must(run_sync(conversations().find_run(run_id)));
+}
+
+std::vector<Approval> ConversationStoreTest::stored_approvals(const std::string& run_id) {
+  return must(run_sync(conversations().run_approvals(run_id)));
 }
 
 void ConversationStoreTest::expect_same(const Conversation& actual, const Conversation& expected) {
@@ -133,6 +166,32 @@ void ConversationStoreTest::expect_same(const Checkpoint& actual, const Checkpoi
   EXPECT_EQ(actual.saved_at, expected.saved_at);
 }
 
+void ConversationStoreTest::expect_same(const Approval& actual, const Approval& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.conversation_id, expected.conversation_id);
+  EXPECT_EQ(actual.run_id, expected.run_id);
+  EXPECT_EQ(actual.user_id, expected.user_id);
+  EXPECT_EQ(actual.tool_call_id, expected.tool_call_id);
+  EXPECT_EQ(actual.tool, expected.tool);
+  EXPECT_EQ(actual.arguments, expected.arguments);
+  EXPECT_EQ(actual.status, expected.status) << to_string(actual.status);
+  EXPECT_EQ(actual.reason, expected.reason);
+  EXPECT_EQ(actual.edited_arguments, expected.edited_arguments);
+  EXPECT_EQ(actual.decided_by, expected.decided_by);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+  EXPECT_EQ(actual.expires_at, expected.expires_at);
+  EXPECT_EQ(actual.decided_at, expected.decided_at);
+}
+
+void ConversationStoreTest::expect_same(const std::vector<Approval>& actual,
+                                        const std::vector<Approval>& expected) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    SCOPED_TRACE("approval " + expected[i].id);
+    expect_same(actual[i], expected[i]);
+  }
+}
+
 void ConversationStoreTest::expect_not_found(const Error& error, std::string_view code) {
   EXPECT_EQ(error.kind, ErrorCode::not_found);
   EXPECT_EQ(error.code, code);
@@ -142,6 +201,11 @@ void ConversationStoreTest::expect_run_in_progress(const Error& error) {
   EXPECT_EQ(error.kind, ErrorCode::conflict);
   EXPECT_EQ(error.code, "run_in_progress");
   EXPECT_EQ(error.message, "this conversation already has a run in progress");
+}
+
+void ConversationStoreTest::expect_not_awaiting_approval(const Error& error) {
+  EXPECT_EQ(error.kind, ErrorCode::conflict);
+  EXPECT_EQ(error.code, "not_awaiting_approval");
 }
 
 }  // namespace agentd::contract

@@ -1,13 +1,15 @@
-// The behaviour every storage adapter of conversations, runs and checkpoints must show: one
-// suite, instantiated once per backend with INSTANTIATE_CONVERSATION_STORE_CONTRACT.
+// The behaviour every storage adapter of conversations, runs, approvals and checkpoints must
+// show: one suite, instantiated once per backend with INSTANTIATE_CONVERSATION_STORE_CONTRACT.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "application/ports/checkpoint_store.h"
 #include "application/ports/conversation_repository.h"
@@ -16,7 +18,7 @@
 namespace agentd::contract {
 
 // A conversation repository and a checkpoint store over one fresh store that lives as long
-// as this object.
+// as this object. The checkpoint a pause saves through the repository loads from the store.
 class ConversationStore {
  public:
   virtual ~ConversationStore() = default;
@@ -58,6 +60,11 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
   // A running run of `conversation`, by its owner, started at kT0 + 1 minute.
   static Run sample_run(std::string id, const Conversation& conversation);
   static Checkpoint sample_checkpoint(std::string run_id);
+  // A pending approval of `run`'s tool call `tool_call_id`, asked for at kT0 + 2 minutes and
+  // expiring an hour later.
+  static Approval sample_approval(std::string id, const Run& run, std::string tool_call_id);
+  // `approval` decided by its owner at kT0 + 10 minutes.
+  static Approval decided(Approval approval, ApprovalStatus status);
 
   // Stores sample data the test builds on.
   Conversation given_conversation(std::string id, std::string user_id = kOwner);
@@ -65,17 +72,24 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
   Run given_run(std::string id, const Conversation& conversation);
   // Moves a stored run to `status` at kT0 + 1 hour.
   Run given_run_is(Run run, RunStatus status);
+  // Pauses a running run, which then waits for `approvals`, with its sample_checkpoint.
+  Run given_paused(Run run, std::vector<Approval> approvals);
 
   // kOwner's conversation as stored now.
   Conversation stored(const std::string& conversation_id);
   Run stored_run(const std::string& run_id);
+  std::vector<Approval> stored_approvals(const std::string& run_id);
 
   static void expect_same(const Conversation& actual, const Conversation& expected);
   static void expect_same(const Message& actual, const Message& expected);
   static void expect_same(const Run& actual, const Run& expected);
   static void expect_same(const Checkpoint& actual, const Checkpoint& expected);
+  static void expect_same(const Approval& actual, const Approval& expected);
+  static void expect_same(const std::vector<Approval>& actual,
+                          const std::vector<Approval>& expected);
   static void expect_not_found(const Error& error, std::string_view code);
   static void expect_run_in_progress(const Error& error);
+  static void expect_not_awaiting_approval(const Error& error);
 
  private:
   std::unique_ptr<ConversationStore> store_;
@@ -83,6 +97,19 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
 
 class ConversationRepositoryContract : public ConversationStoreTest {};
 class CheckpointStoreContract : public ConversationStoreTest {};
+class ApprovalRepositoryContract : public ConversationStoreTest {
+ protected:
+  // When the listing tests list.
+  static const Timestamp kListedAt;
+
+  // kOwner's approvals, one of each kind the listing tells apart: appr-01 approved, appr-02
+  // rejected, appr-03 and appr-08 pending, appr-04 pending but past its time, appr-05
+  // expired, appr-06 pending until exactly kListedAt; kStranger's appr-07 and appr-09.
+  void given_every_kind_of_approval();
+  // kOwner's approvals at kListedAt.
+  Page<Approval> listed(std::optional<ApprovalStatus> status, int limit = 20,
+                        std::optional<std::string> after = std::nullopt);
+};
 
 }  // namespace agentd::contract
 
@@ -91,4 +118,6 @@ class CheckpointStoreContract : public ConversationStoreTest {};
   INSTANTIATE_TEST_SUITE_P(prefix, ConversationRepositoryContract, ::testing::Values(backend), \
                            conversation_backend_name);                                         \
   INSTANTIATE_TEST_SUITE_P(prefix, CheckpointStoreContract, ::testing::Values(backend),        \
+                           conversation_backend_name);                                         \
+  INSTANTIATE_TEST_SUITE_P(prefix, ApprovalRepositoryContract, ::testing::Values(backend),     \
                            conversation_backend_name)

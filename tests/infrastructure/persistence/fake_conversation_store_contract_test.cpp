@@ -14,8 +14,9 @@ class FakeConversationStore final : public ConversationStore {
   void add_user(const std::string&) override {}  // the fakes keep no users
 
  private:
-  FakeConversationRepository conversations_;
   FakeCheckpointStore checkpoints_;
+  // Saves its pauses' checkpoints where the checkpoint store finds them.
+  FakeConversationRepository conversations_{checkpoints_};
 };
 
 ConversationBackend fake_backend() {

@@ -62,10 +62,33 @@ json::object to_json(const Message& message) {
   return object;
 }
 
+json::object to_json(const Approval& approval) {
+  json::object object{{"id", approval.id},
+                      {"object", "approval"},
+                      {"conversation_id", approval.conversation_id},
+                      {"run_id", approval.run_id},
+                      {"tool_call_id", approval.tool_call_id},
+                      {"tool", approval.tool},
+                      {"arguments", approval.arguments},
+                      {"status", to_string(approval.status)},
+                      {"created_at", format_time(approval.created_at)},
+                      {"expires_at", format_time(approval.expires_at)}};
+  if (approval.decided_at) object["decided_at"] = format_time(*approval.decided_at);
+  if (approval.reason) object["reason"] = *approval.reason;
+  if (approval.edited_arguments) object["edited_arguments"] = *approval.edited_arguments;
+  return object;
+}
+
+json::array to_json(const std::vector<Approval>& approvals) {
+  json::array array;
+  for (const auto& approval : approvals) array.push_back(to_json(approval));
+  return array;
+}
+
 json::object to_json(const RunResult& result) {
   json::object object{{"run", run_json(result.run)}};
   object["message"] = result.message ? json::value(to_json(*result.message)) : json::value(nullptr);
-  object["pending_approvals"] = json::array();
+  object["pending_approvals"] = to_json(result.pending_approvals);
   return object;
 }
 
@@ -80,6 +103,7 @@ json::value event_data(const RunEvent& event) {
             return {{"tool_call_id", e.call.id}, {"name", e.call.name}, {"arguments", e.call.arguments}};
           },
           [](const ToolCallCompleted& e) -> json::value { return to_json(e.result); },
+          [](const ApprovalRequired& e) -> json::value { return {{"approvals", to_json(e.approvals)}}; },
           [](const RunCompleted& e) -> json::value { return to_json(e.result); },
           [](const RunFailed& e) -> json::value { return error_json(e.error); },
       },
@@ -140,6 +164,80 @@ Result<TurnBody> parse_turn(const json::value& body) {
   }
   parsed.stream = stream->value_or(false);
   parsed.turn.background = background->value_or(false);
+  return parsed;
+}
+
+namespace {
+
+// Edited arguments come as an object or as JSON text holding one; both are kept as text.
+Result<std::optional<std::string>> edited_arguments(const json::object& fields, const std::string& param) {
+  const auto* value = fields.if_contains("arguments");
+  if (value == nullptr || value->is_null()) return std::optional<std::string>{};
+  if (value->is_object()) return std::optional<std::string>{json::serialize(*value)};
+  if (value->is_string()) return std::optional<std::string>{std::string(value->get_string())};
+  return Error::invalid("arguments must be a JSON object or a string holding one", param,
+                        "invalid_arguments");
+}
+
+Result<ApprovalDecision> parse_decision(const json::value& value, const std::string& param) {
+  if (!value.is_object()) return Error::invalid("a decision must be a JSON object", param);
+  const auto& fields = value.get_object();
+  ApprovalDecision decision;
+  auto id = required_string(fields, "tool_call_id");
+  if (!id) return Error::invalid(id.error().message, param + ".tool_call_id");
+  decision.tool_call_id = std::move(*id);
+  const auto* approved = fields.if_contains("approved");
+  if (approved == nullptr || !approved->is_bool()) {
+    return Error::invalid("approved must be true or false", param + ".approved");
+  }
+  decision.approved = approved->get_bool();
+  auto reason = optional_string(fields, "reason");
+  if (!reason) return Error::invalid(reason.error().message, param + ".reason");
+  decision.reason = std::move(*reason);
+  auto arguments = edited_arguments(fields, param + ".arguments");
+  if (!arguments) return arguments.error();
+  decision.arguments = std::move(*arguments);
+  return decision;
+}
+
+}  // namespace
+
+Result<ApproveBody> parse_approve(const json::value& body) {
+  auto fields = require_object(body);
+  if (!fields) return fields.error();
+  ApproveBody parsed;
+  auto stream = optional_bool(**fields, "stream");
+  if (!stream) return stream.error();
+  auto background = optional_bool(**fields, "background");
+  if (!background) return background.error();
+  parsed.stream = stream->value_or(false);
+  parsed.approve.background = background->value_or(false);
+
+  const auto* decisions = (*fields)->if_contains("decisions");
+  const bool short_form = (*fields)->contains("approved");
+  if (decisions != nullptr && short_form) {
+    return Error::invalid("give either decisions or approved, not both", "decisions");
+  }
+  if (short_form) {
+    auto approved = optional_bool(**fields, "approved");
+    if (!approved) return approved.error();
+    if (!*approved) return Error::invalid("approved must be true or false", "approved");
+    parsed.approve.approve_all = **approved;
+    auto reason = optional_string(**fields, "reason");
+    if (!reason) return reason.error();
+    parsed.approve.reason = reason->value_or(std::string());
+    return parsed;
+  }
+  if (decisions == nullptr || !decisions->is_array() || decisions->get_array().empty()) {
+    return Error::invalid("decisions must be a non-empty list, or use {\"approved\":bool}",
+                          "decisions");
+  }
+  const auto& list = decisions->get_array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto decision = parse_decision(list[i], "decisions[" + std::to_string(i) + "]");
+    if (!decision) return decision.error();
+    parsed.approve.decisions.push_back(std::move(*decision));
+  }
   return parsed;
 }
 

@@ -17,7 +17,10 @@ namespace agentd::http {
 boost::json::object to_json(const Conversation& conversation);
 // {"id","role","content","tool_calls"?,"tool_call_id"?,"name"?,"created_at","usage"?}
 boost::json::object to_json(const Message& message);
-// {"run":{"id","status","steps","usage"},"message":Message|null,"pending_approvals":[]}
+// {"id","conversation_id","run_id","tool_call_id","tool","arguments","status","created_at",
+//  "expires_at","decided_at"?,"reason"?,"edited_arguments"?}
+boost::json::object to_json(const Approval& approval);
+// {"run":{"id","status","steps","usage"},"message":Message|null,"pending_approvals":[…]}
 boost::json::object to_json(const RunResult& result);
 // The `data` of a named stream event.
 boost::json::value event_data(const RunEvent& event);
@@ -37,5 +40,13 @@ struct TurnBody {
   bool stream = false;
 };
 Result<TurnBody> parse_turn(const boost::json::value& body);
+
+// {"decisions":[{"tool_call_id","approved","reason"?,"arguments"?}],"stream"?,"background"?}
+// or the short form {"approved","reason"?,"stream"?,"background"?}.
+struct ApproveBody {
+  ApproveRequest approve;
+  bool stream = false;
+};
+Result<ApproveBody> parse_approve(const boost::json::value& body);
 
 }  // namespace agentd::http

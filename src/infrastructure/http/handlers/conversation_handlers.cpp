@@ -86,6 +86,39 @@ class ConversationRoutes {
     co_return json_response(200, to_json(*result));
   }
 
+  awaitable<Response> approve(Request& request, const Principal& caller) {
+    auto body = parse_json_body(request);
+    if (!body) co_return error_response(body.error());
+    auto parsed = parse_approve(*body);
+    if (!parsed) co_return error_response(parsed.error());
+    parsed->approve.conversation_id = std::string(request.path_param("id"));
+    auto live = co_await runs_.approve(caller, std::move(parsed->approve));
+    if (!live) co_return error_response(live.error());
+    if (parsed->stream) co_return run_event_stream(std::move(*live), 0, true);
+    auto result = co_await ConversationRuns::wait(**live);
+    if (!result) co_return error_response(result.error());
+    co_return json_response(200, to_json(*result));
+  }
+
+  awaitable<Response> list_approvals(Request& request, const Principal& caller) {
+    auto page_request = parse_page_request(request);
+    if (!page_request) co_return error_response(page_request.error());
+    std::optional<ApprovalStatus> status;
+    if (auto text = request.query_param("status"); text && !text->empty()) {
+      status = parse_approval_status(*text);
+      if (!status) {
+        co_return error_response(Error::invalid(
+            "status must be pending, approved, rejected or expired", "status"));
+      }
+    }
+    auto page = co_await conversations_.list_approvals(caller, status, page_request->limit,
+                                                       page_request->after);
+    if (!page) co_return error_response(page.error());
+    boost::json::array data;
+    for (const auto& approval : page->items) data.emplace_back(to_json(approval));
+    co_return list_response(std::move(data), page->has_more);
+  }
+
   // Follows the conversation's current (or last) run: replays what came after
   // Last-Event-ID, then streams live until the run ends.
   awaitable<Response> events(Request& request, const Principal& caller) {
@@ -134,6 +167,10 @@ void add_conversation_routes(Router& router, const AuthGuard& guard,
   }));
   router.add("POST", "/v1/conversations/{id}/messages",
              guard.protect([routes](Request& r, const Principal& p) { return routes->send_message(r, p); }));
+  router.add("POST", "/v1/conversations/{id}/approve",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->approve(r, p); }));
+  router.add("GET", "/v1/approvals",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->list_approvals(r, p); }));
   router.add("GET", "/v1/conversations/{id}/events",
              guard.protect([routes](Request& r, const Principal& p) { return routes->events(r, p); }));
 }

@@ -1,5 +1,6 @@
-// HTTP face of conversations and their runs: CRUD, POST …/messages (JSON or named-event
-// SSE) and GET …/events, which replays a run's stream from Last-Event-ID and follows it.
+// HTTP face of conversations and their runs: CRUD, POST …/messages and POST …/approve
+// (JSON or named-event SSE), GET …/events, which replays a run's stream from Last-Event-ID
+// and follows it, and GET /v1/approvals, the caller's inbox.
 #pragma once
 
 #include "application/conversations/conversation_runs.h"

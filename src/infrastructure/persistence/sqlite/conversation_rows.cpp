@@ -16,6 +16,17 @@ constexpr std::string_view kMessageColumns =
 constexpr std::string_view kRunColumns =
     "id, conversation_id, user_id, status, steps, prompt_tokens, completion_tokens, "
     "total_tokens, error, created_at, updated_at";
+constexpr std::string_view kApprovalColumns =
+    "id, conversation_id, run_id, user_id, tool_call_id, tool, arguments, status, reason, "
+    "edited_arguments, decided_by, created_at, expires_at, decided_at";
+// A new approval has no decision yet, so its decision columns stay NULL.
+constexpr std::string_view kPendingApprovalColumns =
+    "id, conversation_id, run_id, user_id, position, tool_call_id, tool, arguments, status, "
+    "created_at, expires_at";
+constexpr std::string_view kSaveCheckpoint =
+    "INSERT INTO checkpoints(run_id, next_node, steps, state, saved_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT(run_id) DO UPDATE SET next_node = excluded.next_node, steps = excluded.steps, "
+    "state = excluded.state, saved_at = excluded.saved_at";
 
 std::string select(std::string_view columns, std::string_view table, std::string_view condition) {
   return "SELECT " + std::string(columns) + " FROM " + std::string(table) + " " +
@@ -51,6 +62,10 @@ std::string select_messages(std::string_view condition) {
 
 std::string select_runs(std::string_view condition) {
   return select(kRunColumns, "runs", condition);
+}
+
+std::string select_approvals(std::string_view condition) {
+  return select(kApprovalColumns, "approvals", condition);
 }
 
 Conversation read_conversation(const Statement& row) {
@@ -101,6 +116,27 @@ Run read_run(const Statement& row) {
   return run;
 }
 
+Approval read_approval(const Statement& row) {
+  Approval approval;
+  approval.id = row.text(0);
+  approval.conversation_id = row.text(1);
+  approval.run_id = row.text(2);
+  approval.user_id = row.text(3);
+  approval.tool_call_id = row.text(4);
+  approval.tool = row.text(5);
+  approval.arguments = row.text(6);
+  const auto status = parse_approval_status(row.text(7));
+  if (!status) throw std::runtime_error("stored approval status is unknown: " + row.text(7));
+  approval.status = *status;
+  approval.reason = row.optional_text(8);
+  approval.edited_arguments = row.optional_text(9);
+  approval.decided_by = row.optional_text(10);
+  approval.created_at = time_column(row, 11);
+  approval.expires_at = time_column(row, 12);
+  approval.decided_at = optional_time_column(row, 13);
+  return approval;
+}
+
 void insert_conversation(sqlite3* connection, const Conversation& conversation) {
   Statement statement(connection, insert("conversations", kConversationColumns, 9));
   statement.bind(1, conversation.id)
@@ -143,6 +179,30 @@ void insert_run(sqlite3* connection, const Run& run) {
   bind_usage(statement, 6, run.usage).bind(9, run.error);
   bind_time(statement, 10, run.created_at);
   bind_time(statement, 11, run.updated_at).step();
+}
+
+void insert_pending_approval(sqlite3* connection, const Approval& approval, std::int64_t position) {
+  Statement statement(connection, insert("approvals", kPendingApprovalColumns, 11));
+  statement.bind(1, approval.id)
+      .bind(2, approval.conversation_id)
+      .bind(3, approval.run_id)
+      .bind(4, approval.user_id)
+      .bind(5, position)
+      .bind(6, approval.tool_call_id)
+      .bind(7, approval.tool)
+      .bind(8, approval.arguments)
+      .bind(9, to_string(ApprovalStatus::pending));
+  bind_time(statement, 10, approval.created_at);
+  bind_time(statement, 11, approval.expires_at).step();
+}
+
+void save_checkpoint(sqlite3* connection, const Checkpoint& checkpoint) {
+  Statement statement(connection, kSaveCheckpoint);
+  statement.bind(1, checkpoint.run_id)
+      .bind(2, checkpoint.next_node)
+      .bind(3, std::int64_t{checkpoint.steps})
+      .bind(4, checkpoint.state);
+  bind_time(statement, 5, checkpoint.saved_at).step();
 }
 
 }  // namespace agentd::sqlite

@@ -1,10 +1,13 @@
-// How conversations, their messages and their runs map to SQLite rows: the statements that
-// store each one and the readers of the rows the matching selects return.
+// How conversations, their messages, runs, approvals and checkpoints map to SQLite rows: the
+// statements that store each one and the readers of the rows the matching selects return.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "application/ports/checkpoint_store.h"
+#include "domain/conversation/approval.h"
 #include "domain/conversation/conversation.h"
 #include "domain/conversation/message.h"
 #include "domain/conversation/run.h"
@@ -16,14 +19,20 @@ namespace agentd::sqlite {
 std::string select_conversations(std::string_view condition);
 std::string select_messages(std::string_view condition);
 std::string select_runs(std::string_view condition);
+std::string select_approvals(std::string_view condition);
 
-// All three throw std::runtime_error when the row holds what no writer stores.
+// All four throw std::runtime_error when the row holds what no writer stores.
 Conversation read_conversation(const Statement& row);
 Message read_message(const Statement& row);
 Run read_run(const Statement& row);
+Approval read_approval(const Statement& row);
 
 void insert_conversation(sqlite3* connection, const Conversation& conversation);
 void insert_message(sqlite3* connection, const Message& message);
 void insert_run(sqlite3* connection, const Run& run);
+// Stores it undecided (pending, whatever its fields say) as its run's `position`th approval.
+void insert_pending_approval(sqlite3* connection, const Approval& approval, std::int64_t position);
+// Replaces the run's checkpoint (a run has at most one).
+void save_checkpoint(sqlite3* connection, const Checkpoint& checkpoint);
 
 }  // namespace agentd::sqlite

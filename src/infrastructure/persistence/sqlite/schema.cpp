@@ -142,10 +142,43 @@ CREATE TABLE checkpoints (
 );
 )sql";
 
+// Tool calls waiting for a person's decision, and the decisions. They go with their run and
+// conversation; user_id repeats the conversation's owner, as in runs.
+constexpr std::string_view kApprovals = R"sql(
+CREATE TABLE approvals (
+  id               TEXT PRIMARY KEY,
+  conversation_id  TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  run_id           TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  user_id          TEXT NOT NULL,
+  position         INTEGER NOT NULL CHECK (position >= 1),
+  tool_call_id     TEXT NOT NULL,
+  tool             TEXT NOT NULL,
+  arguments        TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired')),
+  reason           TEXT,
+  edited_arguments TEXT,
+  decided_by       TEXT,
+  created_at       TEXT NOT NULL,
+  expires_at       TEXT NOT NULL,
+  decided_at       TEXT,
+  UNIQUE (run_id, tool_call_id),
+  -- A run's approvals in the order they were stored, across all its pauses. Like the
+  -- constraint above, it also serves lookups by run (and the cascade from runs).
+  UNIQUE (run_id, position)
+);
+-- Deleting a conversation cascades here directly; without the index that would scan.
+CREATE INDEX approvals_by_conversation ON approvals(conversation_id);
+-- The user's inbox, newest first by id (UUIDv7 ids are time-ordered). Expiry is decided by
+-- comparing expires_at as text: the codec always writes UTC in one fixed width
+-- ("2026-11-25T13:44:20.123456Z"), so text order is time order.
+CREATE INDEX approvals_by_user ON approvals(user_id, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},
     {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations},
+    {4, "approvals", kApprovals},
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
 
 #include "infrastructure/concurrency/blocking_pool.h"
+#include "infrastructure/persistence/sqlite/conversation_rows.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/storage_failure.h"
@@ -9,10 +10,6 @@
 namespace agentd::sqlite {
 namespace {
 
-constexpr std::string_view kSave =
-    "INSERT INTO checkpoints(run_id, next_node, steps, state, saved_at) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT(run_id) DO UPDATE SET next_node = excluded.next_node, steps = excluded.steps, "
-    "state = excluded.state, saved_at = excluded.saved_at";
 constexpr std::string_view kLoad =
     "SELECT run_id, next_node, steps, state, saved_at FROM checkpoints WHERE run_id = ?";
 
@@ -32,14 +29,7 @@ boost::asio::awaitable<Status> SqliteCheckpointStore::save(Checkpoint checkpoint
   co_return co_await pool_.run([&]() -> Status {
     // A run that does not exist breaks the foreign key: a caller's bug, reported as internal.
     return with_storage_failures_logged("save_checkpoint", [&]() -> Status {
-      db_.with([&](sqlite3* connection) {
-        Statement save(connection, kSave);
-        save.bind(1, checkpoint.run_id)
-            .bind(2, checkpoint.next_node)
-            .bind(3, std::int64_t{checkpoint.steps})
-            .bind(4, checkpoint.state);
-        bind_time(save, 5, checkpoint.saved_at).step();
-      });
+      db_.with([&](sqlite3* connection) { save_checkpoint(connection, checkpoint); });
       return ok_status();
     });
   });

@@ -44,6 +44,53 @@ constexpr std::string_view kFailInterrupted =
     "UPDATE runs SET status = 'failed', error = ?, updated_at = ? WHERE status = 'running'";
 
 constexpr std::string_view kInterrupted = "interrupted: the server stopped during the run";
+
+// Only a running run pauses, so a run that finished meanwhile is never revived.
+constexpr std::string_view kPauseRun =
+    "UPDATE runs SET status = 'awaiting_approval', steps = ?, prompt_tokens = ?, "
+    "completion_tokens = ?, total_tokens = ?, updated_at = ? WHERE id = ? AND status = 'running'";
+constexpr std::string_view kLastApprovalPosition =
+    "SELECT COALESCE(MAX(position), 0) FROM approvals WHERE run_id = ?";
+constexpr std::string_view kPausedRun =
+    "WHERE conversation_id = ? AND status = 'awaiting_approval'";
+constexpr std::string_view kApprovalsInOrder = "WHERE run_id = ? ORDER BY position";
+// Only a waiting conversation is taken back, so of two concurrent decisions exactly one
+// changes it.
+constexpr std::string_view kResumeConversation =
+    "UPDATE conversations SET status = 'running', updated_at = ? "
+    "WHERE id = ? AND user_id = ? AND status = 'awaiting_approval'";
+constexpr std::string_view kResumeRun =
+    "UPDATE runs SET status = 'running', updated_at = ? "
+    "WHERE id = ? AND conversation_id = ? AND status = 'awaiting_approval'";
+constexpr std::string_view kDecideApproval =
+    "UPDATE approvals SET status = ?, reason = ?, edited_arguments = ?, decided_by = ?, "
+    "decided_at = ? WHERE id = ? AND run_id = ? AND status = 'pending'";
+
+// Thrown inside a transaction to roll back what it wrote and answer the caller with `error`.
+struct Refusal {
+  Error error;
+};
+
+// A pending approval counts as expired once its time is up, so these two filters need `now`.
+bool depends_on_time(ApprovalStatus status) {
+  return status == ApprovalStatus::pending || status == ApprovalStatus::expired;
+}
+
+// The condition list_approvals adds for a status filter. Its one parameter is `now` when the
+// status depends on time, the status itself otherwise.
+std::string_view approval_filter(ApprovalStatus status) {
+  switch (status) {
+    case ApprovalStatus::pending:
+      return " AND status = 'pending' AND expires_at > ?";
+    case ApprovalStatus::expired:
+      return " AND (status = 'expired' OR (status = 'pending' AND expires_at <= ?))";
+    case ApprovalStatus::approved:
+    case ApprovalStatus::rejected:
+      break;
+  }
+  return " AND status = ?";
+}
+
 // The status of the user's conversation; nullopt when it is missing or someone else's.
 std::optional<ConversationStatus> owned_status(sqlite3* connection, const std::string& user_id,
                                                const std::string& conversation_id) {
@@ -67,6 +114,65 @@ std::optional<std::int64_t> count_message(sqlite3* connection, const std::string
 bool exists(sqlite3* connection, const std::string& conversation_id) {
   return find_one(connection, kExists, conversation_id, [](const Statement&) { return true; })
       .has_value();
+}
+
+// Moves the run to awaiting_approval with its progress; false unless it was running.
+bool pause(sqlite3* connection, const Run& run) {
+  Statement update(connection, kPauseRun);
+  update.bind(1, std::int64_t{run.steps})
+      .bind(2, run.usage.prompt_tokens)
+      .bind(3, run.usage.completion_tokens)
+      .bind(4, run.usage.total_tokens);
+  bind_time(update, 5, run.updated_at).bind(6, run.id).step();
+  return update.changed_rows() > 0;
+}
+
+// Appends them to the run's approvals, after any an earlier pause stored.
+void insert_pending_approvals(sqlite3* connection, const std::string& run_id,
+                              const std::vector<Approval>& approvals) {
+  Statement last(connection, kLastApprovalPosition);
+  last.bind(1, run_id).step();
+  std::int64_t position = last.integer(0);
+  for (const auto& approval : approvals) insert_pending_approval(connection, approval, ++position);
+}
+
+// The page of the user's approvals that list_approvals describes, as stored.
+Page<Approval> approval_page(sqlite3* connection, const std::string& user_id,
+                             std::optional<ApprovalStatus> status, Timestamp now, int limit,
+                             const std::optional<std::string>& after) {
+  std::string condition = "WHERE user_id = ?";
+  if (status) condition += approval_filter(*status);
+  if (after) condition += " AND id < ?";
+  condition += " ORDER BY id DESC LIMIT ?";
+  Statement query(connection, select_approvals(condition));
+  int index = 1;
+  query.bind(index++, user_id);
+  if (status && depends_on_time(*status)) {
+    bind_time(query, index++, now);
+  } else if (status) {
+    query.bind(index++, to_string(*status));
+  }
+  if (after) query.bind(index++, *after);
+  // One row more than asked tells whether another page exists.
+  query.bind(index, std::int64_t{limit} + 1);
+  Page<Approval> page;
+  while (query.step()) page.items.push_back(read_approval(query));
+  if (page.items.size() > static_cast<std::size_t>(limit)) {
+    page.items.pop_back();
+    page.has_more = true;
+  }
+  return page;
+}
+
+// Applies one decision; throws Refusal unless the approval is a pending one of the run.
+void record_decision(sqlite3* connection, const std::string& run_id, const Approval& decision) {
+  Statement update(connection, kDecideApproval);
+  update.bind(1, to_string(decision.status))
+      .bind(2, decision.reason)
+      .bind(3, decision.edited_arguments)
+      .bind(4, decision.decided_by);
+  bind_time(update, 5, decision.decided_at).bind(6, decision.id).bind(7, run_id).step();
+  if (update.changed_rows() == 0) throw Refusal{not_awaiting_approval()};
 }
 
 }  // namespace
@@ -240,6 +346,101 @@ boost::asio::awaitable<Result<int>> SqliteConversationRepository::fail_interrupt
         bind_time(fail, 2, now).step();
         return fail.changed_rows();
       });
+    });
+  });
+}
+
+boost::asio::awaitable<Status> SqliteConversationRepository::pause_run(
+    Run run, std::vector<Approval> approvals, Checkpoint checkpoint) {
+  co_return co_await pool_.run([&]() -> Status {
+    return with_storage_failures_logged("pause_run", [&]() -> Status {
+      return db_.transaction([&](sqlite3* connection) -> Status {
+        // Nothing is written before this check, so returning here commits nothing.
+        if (!pause(connection, run)) return run_not_found();
+        Statement follow(connection, kFollowRun);
+        follow.bind(1, to_string(ConversationStatus::awaiting_approval)).bind(2, run.id).step();
+        insert_pending_approvals(connection, run.id, approvals);
+        save_checkpoint(connection, checkpoint);
+        return ok_status();
+      });
+    });
+  });
+}
+
+boost::asio::awaitable<Result<Run>> SqliteConversationRepository::find_paused_run(
+    std::string conversation_id) {
+  co_return co_await pool_.run([&]() -> Result<Run> {
+    return with_storage_failures_logged("find_paused_run", [&]() -> Result<Run> {
+      auto run = db_.with([&](sqlite3* connection) {
+        return find_one(connection, select_runs(kPausedRun), conversation_id, read_run);
+      });
+      if (!run) return run_not_found();
+      return std::move(*run);
+    });
+  });
+}
+
+boost::asio::awaitable<Result<std::vector<Approval>>> SqliteConversationRepository::run_approvals(
+    std::string run_id) {
+  co_return co_await pool_.run([&]() -> Result<std::vector<Approval>> {
+    return with_storage_failures_logged("run_approvals", [&]() -> Result<std::vector<Approval>> {
+      std::vector<Approval> approvals;
+      db_.with([&](sqlite3* connection) {
+        Statement query(connection, select_approvals(kApprovalsInOrder));
+        query.bind(1, run_id);
+        while (query.step()) approvals.push_back(read_approval(query));
+      });
+      return approvals;
+    });
+  });
+}
+
+boost::asio::awaitable<Result<Page<Approval>>> SqliteConversationRepository::list_approvals(
+    std::string user_id, std::optional<ApprovalStatus> status, Timestamp now, int limit,
+    std::optional<std::string> after) {
+  // LIMIT would read a negative count as "no limit".
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await pool_.run([&]() -> Result<Page<Approval>> {
+    return with_storage_failures_logged("list_approvals", [&]() -> Result<Page<Approval>> {
+      auto page = db_.with([&](sqlite3* connection) {
+        return approval_page(connection, user_id, status, now, limit, after);
+      });
+      // Expiry is not written back: a pending approval past its time reads as expired.
+      for (auto& approval : page.items) {
+        if (approval.is_expired(now)) approval.status = ApprovalStatus::expired;
+      }
+      return page;
+    });
+  });
+}
+
+boost::asio::awaitable<Status> SqliteConversationRepository::decide(std::string user_id,
+                                                                    std::string conversation_id,
+                                                                    std::string run_id,
+                                                                    std::vector<Approval> decided,
+                                                                    Timestamp now) {
+  co_return co_await pool_.run([&]() -> Status {
+    return with_storage_failures_logged("decide_approvals", [&]() -> Status {
+      try {
+        return db_.transaction([&](sqlite3* connection) -> Status {
+          Statement resume(connection, kResumeConversation);
+          bind_time(resume, 1, now).bind(2, conversation_id).bind(3, user_id).step();
+          if (resume.changed_rows() == 0) {
+            if (!owned_status(connection, user_id, conversation_id)) {
+              return conversation_not_found();
+            }
+            return not_awaiting_approval();
+          }
+          // From here on a refusal must undo the conversation's change: it throws.
+          Statement resume_run(connection, kResumeRun);
+          bind_time(resume_run, 1, now).bind(2, run_id).bind(3, conversation_id).step();
+          if (resume_run.changed_rows() == 0) throw Refusal{not_awaiting_approval()};
+          for (const auto& decision : decided) record_decision(connection, run_id, decision);
+          return ok_status();
+        });
+      } catch (const Refusal& refusal) {
+        return refusal.error;
+      }
     });
   });
 }

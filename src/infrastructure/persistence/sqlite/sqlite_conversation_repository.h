@@ -1,6 +1,6 @@
-// Conversations, their messages and their runs in SQLite. Every change that touches two
+// Conversations, their messages, runs and approvals in SQLite. Every change that touches two
 // tables runs in one transaction, and the conditional UPDATE of a conversation's status
-// decides which of two concurrent runs may start.
+// decides which of two concurrent runs may start, or which of two decisions is taken.
 #pragma once
 
 #include <optional>
@@ -38,6 +38,17 @@ class SqliteConversationRepository final : public ConversationRepository {
   boost::asio::awaitable<Status> update_run(Run run) override;
   boost::asio::awaitable<Result<Run>> find_run(std::string run_id) override;
   boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override;
+
+  boost::asio::awaitable<Status> pause_run(Run run, std::vector<Approval> approvals,
+                                           Checkpoint checkpoint) override;
+  boost::asio::awaitable<Result<Run>> find_paused_run(std::string conversation_id) override;
+  boost::asio::awaitable<Result<std::vector<Approval>>> run_approvals(std::string run_id) override;
+  boost::asio::awaitable<Result<Page<Approval>>> list_approvals(
+      std::string user_id, std::optional<ApprovalStatus> status, Timestamp now, int limit,
+      std::optional<std::string> after) override;
+  boost::asio::awaitable<Status> decide(std::string user_id, std::string conversation_id,
+                                        std::string run_id, std::vector<Approval> decided,
+                                        Timestamp now) override;
 
  private:
   Database& db_;

@@ -1,0 +1,440 @@
+// What every ConversationRepository adapter must do with approvals: pause a run on them,
+// take one decision per pause, and list a user's approvals with the expiry rule.
+#include <algorithm>
+
+#include "fakes/run_concurrently.h"
+#include "fakes/run_sync.h"
+#include "infrastructure/persistence/conversation_store_contract.h"
+
+namespace agentd::contract {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> ids_of(const std::vector<Approval>& approvals) {
+  std::vector<std::string> ids;
+  for (const auto& approval : approvals) ids.push_back(approval.id);
+  return ids;
+}
+
+std::vector<ApprovalStatus> statuses_of(const std::vector<Approval>& approvals) {
+  std::vector<ApprovalStatus> statuses;
+  for (const auto& approval : approvals) statuses.push_back(approval.status);
+  return statuses;
+}
+
+}  // namespace
+
+const Timestamp ApprovalRepositoryContract::kListedAt = kT0 + 45min;
+
+void ApprovalRepositoryContract::given_every_kind_of_approval() {
+  const Run decided_run = given_run("run-01", given_conversation("conv-01"));
+  const Approval approved = sample_approval("appr-01", decided_run, "call-a");
+  const Approval rejected = sample_approval("appr-02", decided_run, "call-b");
+  given_paused(decided_run, {approved, rejected});
+  Approval rejection = decided(rejected, ApprovalStatus::rejected);
+  rejection.reason = "no";
+  const std::vector<Approval> decisions{decided(approved, ApprovalStatus::approved), rejection};
+  must(run_sync(conversations().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min)));
+
+  const Run waiting = given_run("run-02", given_conversation("conv-02"));
+  Approval late = sample_approval("appr-04", waiting, "call-b");
+  late.expires_at = kListedAt - 15min;
+  Approval due_now = sample_approval("appr-06", waiting, "call-c");
+  due_now.expires_at = kListedAt;
+  given_paused(waiting, {sample_approval("appr-03", waiting, "call-a"), late, due_now,
+                         sample_approval("appr-08", waiting, "call-d")});
+
+  const Run timed_out = given_run("run-03", given_conversation("conv-03"));
+  Approval expired = sample_approval("appr-05", timed_out, "call-a");
+  given_paused(timed_out, {expired});
+  expired = decided(expired, ApprovalStatus::expired);
+  expired.reason = "expired";
+  const std::vector<Approval> expiry{expired};
+  must(run_sync(conversations().decide(kOwner, "conv-03", "run-03", expiry, kT0 + 10min)));
+
+  const Run strangers = given_run("run-04", given_conversation("conv-04", kStranger));
+  given_paused(strangers, {sample_approval("appr-07", strangers, "call-a"),
+                           sample_approval("appr-09", strangers, "call-b")});
+}
+
+Page<Approval> ApprovalRepositoryContract::listed(std::optional<ApprovalStatus> status, int limit,
+                                                  std::optional<std::string> after) {
+  return must(
+      run_sync(conversations().list_approvals(kOwner, status, kListedAt, limit, std::move(after))));
+}
+
+namespace {
+
+// --- pausing ---
+
+TEST_P(ApprovalRepositoryContract, PauseStoresTheRunTheApprovalsAndTheCheckpoint) {
+  Run run = given_run("run-01", given_conversation("conv-01"));
+  run.status = RunStatus::awaiting_approval;
+  run.steps = 2;
+  run.usage = Usage{900, 120, 1020};
+  run.updated_at = kT0 + 2min;
+  // Stored order, not id order, is the order a run's approvals come back in.
+  const std::vector<Approval> approvals{sample_approval("appr-02", run, "call-a"),
+                                        sample_approval("appr-01", run, "call-b")};
+  const Checkpoint checkpoint = sample_checkpoint("run-01");
+  ASSERT_TRUE(run_sync(conversations().pause_run(run, approvals, checkpoint)));
+
+  expect_same(stored_run("run-01"), run);
+  EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
+  expect_same(stored_approvals("run-01"), approvals);
+  auto loaded = run_sync(checkpoints().load("run-01"));
+  ASSERT_TRUE(loaded);
+  ASSERT_TRUE(*loaded);
+  expect_same(**loaded, checkpoint);
+}
+
+TEST_P(ApprovalRepositoryContract, PauseStoresApprovalsUndecidedWhateverTheySay) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  Approval approval = decided(sample_approval("appr-01", run, "call-a"), ApprovalStatus::approved);
+  approval.reason = "looks fine";
+  approval.edited_arguments = "{}";
+  given_paused(run, {approval});
+
+  expect_same(stored_approvals("run-01"), {sample_approval("appr-01", run, "call-a")});
+}
+
+TEST_P(ApprovalRepositoryContract, PausedRunKeepsOtherRunsFromStarting) {
+  const Conversation conversation = given_conversation("conv-01");
+  given_paused(given_run("run-01", conversation), {});
+
+  auto second = run_sync(conversations().start_run(sample_run("run-02", conversation)));
+  ASSERT_FALSE(second);
+  expect_run_in_progress(second.error());
+  EXPECT_FALSE(run_sync(conversations().find_run("run-02")));
+}
+
+TEST_P(ApprovalRepositoryContract, OnlyARunningRunPausesAndARefusedPauseStoresNothing) {
+  const Conversation conversation = given_conversation("conv-01");
+  const Run finished = given_run_is(given_run("run-01", conversation), RunStatus::completed);
+  const Run unknown = sample_run("run-99", conversation);
+
+  for (const Run& run : {finished, unknown}) {
+    const std::vector<Approval> approvals{sample_approval("appr-01", run, "call-a")};
+    auto paused = run_sync(conversations().pause_run(run, approvals, sample_checkpoint(run.id)));
+    ASSERT_FALSE(paused) << run.id;
+    expect_not_found(paused.error(), "run_not_found");
+    EXPECT_TRUE(stored_approvals(run.id).empty()) << run.id;
+    auto loaded = run_sync(checkpoints().load(run.id));
+    ASSERT_TRUE(loaded);
+    EXPECT_FALSE(*loaded) << run.id;
+  }
+  expect_same(stored_run("run-01"), finished);
+  EXPECT_EQ(stored("conv-01").status, ConversationStatus::idle);
+}
+
+TEST_P(ApprovalRepositoryContract, ALaterPauseAddsItsApprovalsAfterTheEarlierOnes) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  const Approval first = sample_approval("appr-02", run, "call-a");
+  given_paused(run, {first});
+  const std::vector<Approval> decisions{decided(first, ApprovalStatus::approved)};
+  must(run_sync(conversations().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min)));
+  const Approval second = sample_approval("appr-01", run, "call-b");
+  given_paused(stored_run("run-01"), {second});
+
+  expect_same(stored_approvals("run-01"), {decisions[0], second});
+}
+
+TEST_P(ApprovalRepositoryContract, RunWithoutApprovalsHasNone) {
+  given_run("run-01", given_conversation("conv-01"));
+  EXPECT_TRUE(stored_approvals("run-01").empty());
+  EXPECT_TRUE(stored_approvals("run-99").empty());
+}
+
+TEST_P(ApprovalRepositoryContract, PausedRunIsFoundByItsConversation) {
+  const Conversation conversation = given_conversation("conv-01");
+  given_run_is(given_run("run-01", conversation), RunStatus::completed);
+  const Run paused = given_paused(given_run("run-02", conversation), {});
+  given_run("run-03", given_conversation("conv-02"));
+
+  auto found = run_sync(conversations().find_paused_run("conv-01"));
+  ASSERT_TRUE(found);
+  expect_same(*found, paused);
+}
+
+TEST_P(ApprovalRepositoryContract, ConversationWithoutAPausedRunHasNone) {
+  given_run("run-01", given_conversation("conv-01"));
+  given_conversation("conv-02");
+
+  for (const auto* conversation_id : {"conv-01", "conv-02", "conv-99"}) {
+    auto found = run_sync(conversations().find_paused_run(conversation_id));
+    ASSERT_FALSE(found) << conversation_id;
+    expect_not_found(found.error(), "run_not_found");
+  }
+}
+
+// --- deciding ---
+
+TEST_P(ApprovalRepositoryContract, DecisionIsRecordedAndTheRunTakenBack) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  const Approval kept = sample_approval("appr-01", run, "call-a");
+  const Approval changed = sample_approval("appr-02", run, "call-b");
+  const Approval refused = sample_approval("appr-03", run, "call-c");
+  const Approval undecided = sample_approval("appr-04", run, "call-d");
+  given_paused(run, {kept, changed, refused, undecided});
+
+  Approval edited = decided(changed, ApprovalStatus::approved);
+  edited.edited_arguments = R"({"url":"https://example.org/genève"})";
+  Approval rejected = decided(refused, ApprovalStatus::rejected);
+  rejected.reason = "not that site, s'il te plaît";
+  const std::vector<Approval> decisions{decided(kept, ApprovalStatus::approved), edited, rejected};
+  ASSERT_TRUE(
+      run_sync(conversations().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 11min)));
+
+  expect_same(stored_approvals("run-01"), {decisions[0], edited, rejected, undecided});
+  const Conversation conversation = stored("conv-01");
+  EXPECT_EQ(conversation.status, ConversationStatus::running);
+  EXPECT_EQ(conversation.updated_at, kT0 + 11min);
+  const Run resumed = stored_run("run-01");
+  EXPECT_EQ(resumed.status, RunStatus::running);
+  EXPECT_EQ(resumed.updated_at, kT0 + 11min);
+  EXPECT_FALSE(run_sync(conversations().find_paused_run("conv-01")));
+}
+
+TEST_P(ApprovalRepositoryContract, SecondDecisionOnTheSamePauseIsAConflict) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  const Approval approval = sample_approval("appr-01", run, "call-a");
+  given_paused(run, {approval});
+  const std::vector<Approval> approve{decided(approval, ApprovalStatus::approved)};
+  const std::vector<Approval> reject{decided(approval, ApprovalStatus::rejected)};
+  ASSERT_TRUE(run_sync(conversations().decide(kOwner, "conv-01", "run-01", approve, kT0 + 10min)));
+
+  auto second = run_sync(conversations().decide(kOwner, "conv-01", "run-01", reject, kT0 + 12min));
+  ASSERT_FALSE(second);
+  expect_not_awaiting_approval(second.error());
+  expect_same(stored_approvals("run-01"), approve);
+  EXPECT_EQ(stored("conv-01").updated_at, kT0 + 10min);
+}
+
+TEST_P(ApprovalRepositoryContract, ConcurrentDecisionsLetExactlyOneThrough) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  const Approval approval = sample_approval("appr-01", run, "call-a");
+  given_paused(run, {approval});
+
+  std::vector<boost::asio::awaitable<Status>> decisions;
+  for (int i = 0; i < 8; ++i) {
+    Approval decision =
+        decided(approval, i % 2 == 0 ? ApprovalStatus::approved : ApprovalStatus::rejected);
+    decision.reason = numbered("decision", i);
+    std::vector<Approval> decided_now{std::move(decision)};
+    decisions.push_back(
+        conversations().decide(kOwner, "conv-01", "run-01", std::move(decided_now), kT0 + 10min));
+  }
+  auto results = run_concurrently(std::move(decisions));
+
+  ASSERT_EQ(std::count_if(results.begin(), results.end(),
+                          [](const Status& result) { return result.ok(); }),
+            1);
+  const auto winner = static_cast<int>(
+      std::find_if(results.begin(), results.end(), [](const Status& r) { return r.ok(); }) -
+      results.begin());
+  for (const auto& result : results) {
+    if (!result) expect_not_awaiting_approval(result.error());
+  }
+  const auto approvals = stored_approvals("run-01");
+  ASSERT_EQ(approvals.size(), 1u);
+  EXPECT_EQ(approvals[0].reason, numbered("decision", winner));
+  EXPECT_EQ(stored_run("run-01").status, RunStatus::running);
+}
+
+TEST_P(ApprovalRepositoryContract, AnotherUserCannotDecide) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  const Approval approval = sample_approval("appr-01", run, "call-a");
+  given_paused(run, {approval});
+  Approval decision = decided(approval, ApprovalStatus::approved);
+  decision.decided_by = kStranger;
+  const std::vector<Approval> decisions{decision};
+
+  auto foreign =
+      run_sync(conversations().decide(kStranger, "conv-01", "run-01", decisions, kT0 + 10min));
+  ASSERT_FALSE(foreign);
+  expect_not_found(foreign.error(), "conversation_not_found");
+  auto missing =
+      run_sync(conversations().decide(kOwner, "conv-99", "run-01", decisions, kT0 + 10min));
+  ASSERT_FALSE(missing);
+  expect_not_found(missing.error(), "conversation_not_found");
+
+  expect_same(stored_approvals("run-01"), {approval});
+  EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
+  EXPECT_EQ(stored_run("run-01").status, RunStatus::awaiting_approval);
+}
+
+TEST_P(ApprovalRepositoryContract, DecisionOnAnApprovalThatIsNotPendingChangesNothing) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  const Approval first = sample_approval("appr-01", run, "call-a");
+  const Approval second = sample_approval("appr-02", run, "call-b");
+  const Run paused = given_paused(run, {first, second});
+  const Conversation waiting = stored("conv-01");
+  const Run other = given_run("run-02", given_conversation("conv-02"));
+  const Approval others = sample_approval("appr-03", other, "call-a");
+  given_paused(other, {others});
+
+  Approval unknown = first;
+  unknown.id = "appr-99";
+  const std::vector<std::vector<Approval>> refused{
+      // The good decision comes first, so refusing the second must undo it.
+      {decided(first, ApprovalStatus::approved), decided(unknown, ApprovalStatus::approved)},
+      {decided(first, ApprovalStatus::approved), decided(others, ApprovalStatus::approved)},
+      {decided(first, ApprovalStatus::approved), decided(first, ApprovalStatus::rejected)},
+  };
+  for (const auto& decisions : refused) {
+    auto result =
+        run_sync(conversations().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min));
+    ASSERT_FALSE(result) << decisions.back().id;
+    expect_not_awaiting_approval(result.error());
+  }
+
+  expect_same(stored_approvals("run-01"), {first, second});
+  expect_same(stored_approvals("run-02"), {others});
+  expect_same(stored("conv-01"), waiting);
+  expect_same(stored_run("run-01"), paused);
+}
+
+TEST_P(ApprovalRepositoryContract, DecisionNeedsTheConversationAndTheRunToWait) {
+  const Conversation waiting = given_conversation("conv-01");
+  const Run paused = given_run("run-01", waiting);
+  const Approval approval = sample_approval("appr-01", paused, "call-a");
+  given_paused(paused, {approval});
+  given_run("run-02", given_conversation("conv-02"));
+  given_run_is(given_run("run-03", given_conversation("conv-03")), RunStatus::completed);
+  const std::vector<Approval> decisions{decided(approval, ApprovalStatus::approved)};
+
+  const std::pair<std::string, std::string> cases[] = {
+      {"conv-02", "run-02"},  // running
+      {"conv-03", "run-03"},  // idle
+      {"conv-01", "run-02"},  // another conversation's run
+      {"conv-01", "run-99"},  // no such run
+  };
+  for (const auto& [conversation_id, run_id] : cases) {
+    auto result =
+        run_sync(conversations().decide(kOwner, conversation_id, run_id, decisions, kT0 + 10min));
+    ASSERT_FALSE(result) << conversation_id << " " << run_id;
+    expect_not_awaiting_approval(result.error());
+  }
+
+  expect_same(stored_approvals("run-01"), {approval});
+  EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
+  EXPECT_EQ(stored_run("run-01").status, RunStatus::awaiting_approval);
+  EXPECT_EQ(stored("conv-02").status, ConversationStatus::running);
+  EXPECT_EQ(stored("conv-03").status, ConversationStatus::idle);
+}
+
+// --- listing ---
+
+TEST_P(ApprovalRepositoryContract, ListShowsTheUsersApprovalsNewestFirstWithACursor) {
+  const Run mine = given_run("run-01", given_conversation("conv-01"));
+  const Run theirs = given_run("run-02", given_conversation("conv-02", kStranger));
+  given_paused(
+      mine, {sample_approval("appr-01", mine, "call-a"), sample_approval("appr-03", mine, "call-b"),
+             sample_approval("appr-05", mine, "call-c")});
+  given_paused(theirs, {sample_approval("appr-02", theirs, "call-a"),
+                        sample_approval("appr-04", theirs, "call-b")});
+
+  auto first = run_sync(conversations().list_approvals(kOwner, std::nullopt, kT0, 2, std::nullopt));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(ids_of(first->items), (std::vector<std::string>{"appr-05", "appr-03"}));
+  EXPECT_TRUE(first->has_more);
+  expect_same(first->items[0], sample_approval("appr-05", mine, "call-c"));
+
+  auto last = run_sync(conversations().list_approvals(kOwner, std::nullopt, kT0, 2, "appr-03"));
+  ASSERT_TRUE(last);
+  EXPECT_EQ(ids_of(last->items), (std::vector<std::string>{"appr-01"}));
+  EXPECT_FALSE(last->has_more);
+
+  auto exact =
+      run_sync(conversations().list_approvals(kStranger, std::nullopt, kT0, 2, std::nullopt));
+  ASSERT_TRUE(exact);
+  EXPECT_EQ(ids_of(exact->items), (std::vector<std::string>{"appr-04", "appr-02"}));
+  EXPECT_FALSE(exact->has_more);
+}
+
+TEST_P(ApprovalRepositoryContract, ListRejectsALimitBelowOne) {
+  auto page = run_sync(conversations().list_approvals(kOwner, std::nullopt, kT0, 0, std::nullopt));
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().kind, ErrorCode::invalid_request);
+}
+
+TEST_P(ApprovalRepositoryContract, WithoutAFilterListsEveryStatusCountingExpiry) {
+  given_every_kind_of_approval();
+
+  const auto page = listed(std::nullopt);
+  EXPECT_EQ(ids_of(page.items),
+            (std::vector<std::string>{"appr-08", "appr-06", "appr-05", "appr-04", "appr-03",
+                                      "appr-02", "appr-01"}));
+  EXPECT_EQ(statuses_of(page.items),
+            (std::vector<ApprovalStatus>{ApprovalStatus::pending, ApprovalStatus::expired,
+                                         ApprovalStatus::expired, ApprovalStatus::expired,
+                                         ApprovalStatus::pending, ApprovalStatus::rejected,
+                                         ApprovalStatus::approved}));
+  EXPECT_FALSE(page.has_more);
+}
+
+TEST_P(ApprovalRepositoryContract, PendingListsOnlyThoseStillInTime) {
+  given_every_kind_of_approval();
+
+  const auto page = listed(ApprovalStatus::pending);
+  EXPECT_EQ(ids_of(page.items), (std::vector<std::string>{"appr-08", "appr-03"}));
+  EXPECT_EQ(statuses_of(page.items),
+            (std::vector<ApprovalStatus>{ApprovalStatus::pending, ApprovalStatus::pending}));
+}
+
+TEST_P(ApprovalRepositoryContract, ExpiredListsTheExpiredAndThePendingPastTheirTime) {
+  given_every_kind_of_approval();
+
+  const auto page = listed(ApprovalStatus::expired);
+  ASSERT_EQ(ids_of(page.items), (std::vector<std::string>{"appr-06", "appr-05", "appr-04"}));
+  EXPECT_EQ(statuses_of(page.items),
+            (std::vector<ApprovalStatus>{ApprovalStatus::expired, ApprovalStatus::expired,
+                                         ApprovalStatus::expired}));
+  // Counting as expired changes nothing stored: the run still holds it as pending.
+  EXPECT_EQ(page.items[2].reason, std::nullopt);
+  EXPECT_EQ(page.items[1].reason, "expired");
+  EXPECT_EQ(stored_approvals("run-02")[1].status, ApprovalStatus::pending);
+}
+
+TEST_P(ApprovalRepositoryContract, DecidedStatusesListOnlyTheirOwn) {
+  given_every_kind_of_approval();
+
+  const auto approved = listed(ApprovalStatus::approved);
+  ASSERT_EQ(ids_of(approved.items), (std::vector<std::string>{"appr-01"}));
+  expect_same(approved.items[0], decided(sample_approval("appr-01", stored_run("run-01"), "call-a"),
+                                         ApprovalStatus::approved));
+  EXPECT_EQ(ids_of(listed(ApprovalStatus::rejected).items), (std::vector<std::string>{"appr-02"}));
+}
+
+TEST_P(ApprovalRepositoryContract, FilteredPagesFollowTheCursor) {
+  given_every_kind_of_approval();
+
+  const auto first = listed(ApprovalStatus::expired, 2);
+  EXPECT_EQ(ids_of(first.items), (std::vector<std::string>{"appr-06", "appr-05"}));
+  EXPECT_TRUE(first.has_more);
+  const auto last = listed(ApprovalStatus::expired, 2, first.items.back().id);
+  EXPECT_EQ(ids_of(last.items), (std::vector<std::string>{"appr-04"}));
+  EXPECT_FALSE(last.has_more);
+}
+
+// --- removal ---
+
+TEST_P(ApprovalRepositoryContract, RemovingAConversationRemovesItsApprovals) {
+  const Run doomed = given_run("run-01", given_conversation("conv-01"));
+  given_paused(doomed, {sample_approval("appr-01", doomed, "call-a")});
+  const Run kept = given_run("run-02", given_conversation("conv-02"));
+  given_paused(kept, {sample_approval("appr-02", kept, "call-a")});
+
+  ASSERT_TRUE(run_sync(conversations().remove(kOwner, "conv-01")));
+
+  EXPECT_TRUE(stored_approvals("run-01").empty());
+  EXPECT_EQ(ids_of(stored_approvals("run-02")), (std::vector<std::string>{"appr-02"}));
+  auto page = run_sync(conversations().list_approvals(kOwner, std::nullopt, kT0, 10, std::nullopt));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(ids_of(page->items), (std::vector<std::string>{"appr-02"}));
+}
+
+}  // namespace
+}  // namespace agentd::contract
