@@ -43,6 +43,10 @@ class FakeTool : public Tool {
     spec_.timeout = timeout;
     return *this;
   }
+  FakeTool& with_approval_required() {
+    spec_.requires_approval = true;
+    return *this;
+  }
   FakeTool& returns(boost::json::value value) {
     answer_ = std::move(value);
     failure_.reset();

@@ -1,5 +1,6 @@
 #include "application/agent/agent_completion.h"
 
+#include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include "application/agent/request_memory.h"
@@ -64,7 +65,8 @@ asio::awaitable<void> AgentCompletion::drive(std::shared_ptr<Job> job) {
     report.outcome = graph::Outcome::failed;
     report.error = Error::internal(std::string("the run failed unexpectedly: ") + e.what());
   }
-  co_await asio::this_coro::reset_cancellation_state();
+  // Recording the outcome must finish even if another cancellation arrives meanwhile.
+  co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
   auto& run = job->run;
   run.steps = job->state.steps;
   run.usage = job->state.usage;

@@ -30,6 +30,8 @@ class PrimedStream : public ChatStream {
 }  // namespace
 
 bool is_retryable(const Error& error) {
+  // A request its caller cancelled is not a failure of the upstream.
+  if (error.code == "cancelled") return false;
   return error.kind == ErrorCode::bad_gateway || error.kind == ErrorCode::rate_limited ||
          error.kind == ErrorCode::unavailable;
 }

@@ -1,5 +1,6 @@
 #include "application/conversations/conversation_runs.h"
 
+#include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 
@@ -107,7 +108,8 @@ asio::awaitable<void> ConversationRuns::drive(std::shared_ptr<Job> job) {
     report.outcome = graph::Outcome::failed;
     report.error = Error::internal(std::string("the run failed unexpectedly: ") + e.what());
   }
-  co_await asio::this_coro::reset_cancellation_state();
+  // Recording the outcome must finish even if another cancellation arrives meanwhile.
+  co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
   co_await finish(*job, report);
 }
 
