@@ -219,7 +219,8 @@ Result<std::vector<Approval>> ConversationRuns::decide_all(const Principal& call
     auto decision = std::find_if(decisions.begin(), decisions.end(), [&](const auto& d) {
       return d.tool_call_id == approval.tool_call_id;
     });
-    if (approval.is_expired(now) && decision == decisions.end()) {
+    // Too late: an expired call stays rejected, whatever the decision says.
+    if (approval.is_expired(now) || decision == decisions.end()) {
       approval.status = ApprovalStatus::expired;
       approval.reason = std::string(kExpired);
     } else {
