@@ -23,6 +23,7 @@
 #include "application/conversations/manage_conversations.h"
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
+#include "infrastructure/cache/caching_identity_repositories.h"
 #include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
@@ -60,6 +61,10 @@ struct Services {
   sqlite::SqliteUserRepository users;
   sqlite::SqliteSessionRepository sessions;
   sqlite::SqliteApiKeyRepository keys;
+  // Every use case reaches identity storage through these, so changes invalidate them.
+  cache::CachingUserRepository cached_users;
+  cache::CachingSessionRepository cached_sessions;
+  cache::CachingApiKeyRepository cached_keys;
   sqlite::SqliteToolExecutionRepository tool_executions;
   sqlite::SqliteConversationRepository conversations;
   sqlite::SqliteCheckpointStore checkpoints;

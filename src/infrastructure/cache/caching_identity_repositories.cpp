@@ -1,0 +1,95 @@
+#include "infrastructure/cache/caching_identity_repositories.h"
+
+namespace agentd::cache {
+
+using boost::asio::awaitable;
+
+// Users: only ever created, so a cached user is never stale.
+
+awaitable<Result<User>> CachingUserRepository::create(User user) {
+  co_return co_await inner_.create(std::move(user));
+}
+
+awaitable<Result<User>> CachingUserRepository::find_by_email(std::string email) {
+  co_return co_await inner_.find_by_email(std::move(email));
+}
+
+awaitable<Result<User>> CachingUserRepository::find_by_id(std::string id) {
+  if (auto cached = by_id_.find(id)) co_return std::move(*cached);
+  auto user = co_await inner_.find_by_id(id);
+  if (user) by_id_.put(id, *user);
+  co_return user;
+}
+
+// Sessions: dropped whenever this process revokes or extends one.
+
+awaitable<Status> CachingSessionRepository::create(Session session, std::string refresh_hash) {
+  co_return co_await inner_.create(std::move(session), std::move(refresh_hash));
+}
+
+awaitable<Result<Session>> CachingSessionRepository::find(std::string session_id) {
+  if (auto cached = by_id_.find(session_id)) co_return std::move(*cached);
+  auto session = co_await inner_.find(session_id);
+  if (session) by_id_.put(session_id, *session);
+  co_return session;
+}
+
+awaitable<Result<RefreshRotation>> CachingSessionRepository::rotate_refresh_token(
+    std::string old_hash, std::string new_hash, Timestamp now, Timestamp new_expiry) {
+  auto rotation = co_await inner_.rotate_refresh_token(std::move(old_hash), std::move(new_hash),
+                                                       now, new_expiry);
+  // Rotated: a new expiry; reused: the whole session is now revoked.
+  if (rotation && rotation->outcome != RefreshOutcome::unknown) by_id_.erase(rotation->session.id);
+  co_return rotation;
+}
+
+awaitable<Result<Session>> CachingSessionRepository::find_by_refresh_token(std::string hash) {
+  co_return co_await inner_.find_by_refresh_token(std::move(hash));
+}
+
+awaitable<Status> CachingSessionRepository::revoke(std::string session_id, Timestamp now) {
+  // Dropped before and after: a lookup racing the write must not re-cache the old row.
+  by_id_.erase(session_id);
+  auto revoked = co_await inner_.revoke(session_id, now);
+  by_id_.erase(session_id);
+  co_return revoked;
+}
+
+// API keys: cached by the hash of their secret; revocation drops them by id.
+
+awaitable<Status> CachingApiKeyRepository::create(ApiKey key) {
+  co_return co_await inner_.create(std::move(key));
+}
+
+awaitable<Result<ApiKey>> CachingApiKeyRepository::find_by_hash(std::string secret_hash) {
+  if (auto cached = by_hash_.find(secret_hash)) co_return std::move(*cached);
+  auto key = co_await inner_.find_by_hash(secret_hash);
+  if (key) by_hash_.put(secret_hash, *key);
+  co_return key;
+}
+
+awaitable<Result<Page<ApiKey>>> CachingApiKeyRepository::list(std::string user_id, int limit,
+                                                              std::optional<std::string> after) {
+  co_return co_await inner_.list(std::move(user_id), limit, std::move(after));
+}
+
+awaitable<Status> CachingApiKeyRepository::revoke(std::string user_id, std::string key_id,
+                                                  Timestamp now) {
+  auto is_revoked_key = [&key_id](const ApiKey& key) { return key.id == key_id; };
+  by_hash_.erase_if(is_revoked_key);
+  auto revoked = co_await inner_.revoke(std::move(user_id), key_id, now);
+  by_hash_.erase_if(is_revoked_key);
+  co_return revoked;
+}
+
+awaitable<Status> CachingApiKeyRepository::record_use(std::string key_id, Timestamp now) {
+  auto recorded = co_await inner_.record_use(key_id, now);
+  if (recorded) {
+    // The cached copy learns the new time, so the next requests do not write it again.
+    by_hash_.update_if([&key_id](const ApiKey& key) { return key.id == key_id; },
+                       [now](ApiKey& key) { key.last_used_at = now; });
+  }
+  co_return recorded;
+}
+
+}  // namespace agentd::cache

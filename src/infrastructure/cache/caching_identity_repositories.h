@@ -1,0 +1,71 @@
+// Caches in front of the identity repositories for the lookups every authenticated request
+// makes: user by id, session by id, API key by hash. Entries live briefly (a second or
+// two) and every change made through this process — logout, refresh, key revocation,
+// last-use bookkeeping — updates or drops them at once, so revocation still applies on the
+// next request here; another process sharing the database sees it within the TTL.
+#pragma once
+
+#include <chrono>
+
+#include "application/ports/api_key_repository.h"
+#include "application/ports/session_repository.h"
+#include "application/ports/user_repository.h"
+#include "infrastructure/cache/ttl_cache.h"
+
+namespace agentd::cache {
+
+struct CacheSettings {
+  std::chrono::milliseconds ttl{2'000};
+  std::size_t max_entries = 100'000;
+};
+
+class CachingUserRepository final : public UserRepository {
+ public:
+  CachingUserRepository(UserRepository& inner, CacheSettings settings)
+      : inner_(inner), by_id_(settings.ttl, settings.max_entries) {}
+
+  boost::asio::awaitable<Result<User>> create(User user) override;
+  boost::asio::awaitable<Result<User>> find_by_email(std::string email) override;
+  boost::asio::awaitable<Result<User>> find_by_id(std::string id) override;
+
+ private:
+  UserRepository& inner_;
+  TtlCache<User> by_id_;
+};
+
+class CachingSessionRepository final : public SessionRepository {
+ public:
+  CachingSessionRepository(SessionRepository& inner, CacheSettings settings)
+      : inner_(inner), by_id_(settings.ttl, settings.max_entries) {}
+
+  boost::asio::awaitable<Status> create(Session session, std::string refresh_hash) override;
+  boost::asio::awaitable<Result<Session>> find(std::string session_id) override;
+  boost::asio::awaitable<Result<RefreshRotation>> rotate_refresh_token(
+      std::string old_hash, std::string new_hash, Timestamp now, Timestamp new_expiry) override;
+  boost::asio::awaitable<Result<Session>> find_by_refresh_token(std::string hash) override;
+  boost::asio::awaitable<Status> revoke(std::string session_id, Timestamp now) override;
+
+ private:
+  SessionRepository& inner_;
+  TtlCache<Session> by_id_;
+};
+
+class CachingApiKeyRepository final : public ApiKeyRepository {
+ public:
+  CachingApiKeyRepository(ApiKeyRepository& inner, CacheSettings settings)
+      : inner_(inner), by_hash_(settings.ttl, settings.max_entries) {}
+
+  boost::asio::awaitable<Status> create(ApiKey key) override;
+  boost::asio::awaitable<Result<ApiKey>> find_by_hash(std::string secret_hash) override;
+  boost::asio::awaitable<Result<Page<ApiKey>>> list(std::string user_id, int limit,
+                                                    std::optional<std::string> after) override;
+  boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,
+                                        Timestamp now) override;
+  boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) override;
+
+ private:
+  ApiKeyRepository& inner_;
+  TtlCache<ApiKey> by_hash_;
+};
+
+}  // namespace agentd::cache

@@ -1,0 +1,117 @@
+#include "infrastructure/cache/caching_identity_repositories.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "fakes/fake_api_key_repository.h"
+#include "fakes/fake_session_repository.h"
+#include "fakes/run_sync.h"
+
+namespace agentd::cache {
+namespace {
+
+using namespace std::chrono_literals;
+
+const Timestamp kNow = Timestamp{} + 1000h;
+const CacheSettings kLong{std::chrono::milliseconds(60'000), 100};
+
+Session session(std::string id) {
+  return Session{std::move(id), "user-1", kNow, kNow + 24h, std::nullopt};
+}
+
+ApiKey key(std::string id, std::string hash) {
+  ApiKey key;
+  key.id = std::move(id);
+  key.user_id = "user-1";
+  key.name = "ci";
+  key.prefix = "sk-agentd-abc";
+  key.secret_hash = std::move(hash);
+  key.created_at = kNow;
+  return key;
+}
+
+TEST(CachingSessionRepository, ServesARepeatedLookupFromTheCache) {
+  FakeSessionRepository stored;
+  CachingSessionRepository cached(stored, kLong);
+  ASSERT_TRUE(run_sync(stored.create(session("s1"), "hash")));
+  ASSERT_TRUE(run_sync(cached.find("s1")));
+  // Changed behind the cache's back: the cached row is what a second lookup sees.
+  ASSERT_TRUE(run_sync(stored.revoke("s1", kNow)));
+  auto again = run_sync(cached.find("s1"));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->is_active(kNow));
+}
+
+TEST(CachingSessionRepository, RevokingThroughItTakesEffectOnTheNextLookup) {
+  FakeSessionRepository stored;
+  CachingSessionRepository cached(stored, kLong);
+  ASSERT_TRUE(run_sync(cached.create(session("s1"), "hash")));
+  ASSERT_TRUE(run_sync(cached.find("s1"))->is_active(kNow));
+  ASSERT_TRUE(run_sync(cached.revoke("s1", kNow)));
+  auto after = run_sync(cached.find("s1"));
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->is_active(kNow));
+}
+
+TEST(CachingSessionRepository, RefreshTokenReuseDropsTheRevokedSession) {
+  FakeSessionRepository stored;
+  CachingSessionRepository cached(stored, kLong);
+  ASSERT_TRUE(run_sync(cached.create(session("s1"), "first")));
+  ASSERT_TRUE(run_sync(cached.rotate_refresh_token("first", "second", kNow, kNow + 48h)));
+  ASSERT_TRUE(run_sync(cached.find("s1"))->is_active(kNow));
+  auto reuse = run_sync(cached.rotate_refresh_token("first", "third", kNow, kNow + 48h));
+  ASSERT_TRUE(reuse);
+  ASSERT_EQ(reuse->outcome, RefreshOutcome::reused);
+  EXPECT_FALSE(run_sync(cached.find("s1"))->is_active(kNow));
+}
+
+TEST(CachingSessionRepository, EntriesLiveOnlyForTheTtl) {
+  FakeSessionRepository stored;
+  CachingSessionRepository cached(stored, CacheSettings{std::chrono::milliseconds(1), 100});
+  ASSERT_TRUE(run_sync(stored.create(session("s1"), "hash")));
+  ASSERT_TRUE(run_sync(cached.find("s1")));
+  ASSERT_TRUE(run_sync(stored.revoke("s1", kNow)));
+  std::this_thread::sleep_for(5ms);
+  EXPECT_FALSE(run_sync(cached.find("s1"))->is_active(kNow));
+}
+
+TEST(CachingApiKeyRepository, RevokingAKeyByIdDropsItsEntryByHash) {
+  FakeApiKeyRepository stored;
+  CachingApiKeyRepository cached(stored, kLong);
+  ASSERT_TRUE(run_sync(cached.create(key("k1", "h1"))));
+  ASSERT_TRUE(run_sync(cached.find_by_hash("h1"))->is_usable(kNow));
+  ASSERT_TRUE(run_sync(cached.revoke("user-1", "k1", kNow)));
+  auto after = run_sync(cached.find_by_hash("h1"));
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->is_usable(kNow));
+}
+
+TEST(CachingApiKeyRepository, RecordingAUseUpdatesTheCachedKey) {
+  FakeApiKeyRepository stored;
+  CachingApiKeyRepository cached(stored, kLong);
+  ASSERT_TRUE(run_sync(cached.create(key("k1", "h1"))));
+  ASSERT_FALSE(run_sync(cached.find_by_hash("h1"))->last_used_at);
+  ASSERT_TRUE(run_sync(cached.record_use("k1", kNow)));
+  EXPECT_EQ(run_sync(cached.find_by_hash("h1"))->last_used_at, kNow);
+}
+
+TEST(CachingApiKeyRepository, AnUnknownKeyIsNotRemembered) {
+  FakeApiKeyRepository stored;
+  CachingApiKeyRepository cached(stored, kLong);
+  EXPECT_FALSE(run_sync(cached.find_by_hash("h1")));
+  ASSERT_TRUE(run_sync(stored.create(key("k1", "h1"))));
+  EXPECT_TRUE(run_sync(cached.find_by_hash("h1")));
+}
+
+TEST(TtlCache, StaysWithinItsBoundAndKeepsTheNewestEntry) {
+  TtlCache<int> cache(std::chrono::milliseconds(60'000), 2);
+  cache.put("a", 1);
+  cache.put("b", 2);
+  cache.put("c", 3);
+  EXPECT_EQ(cache.find("c"), 3);
+  EXPECT_FALSE(cache.find("a") && cache.find("b"));
+}
+
+}  // namespace
+}  // namespace agentd::cache
