@@ -71,9 +71,15 @@ std::optional<std::size_t> content_length(const HttpResponseHead& head) {
 
 HttpClient::HttpClient(HttpClientOptions options)
     : options_(std::move(options)),
-      tls_(make_tls_context(options_.extra_ca_file)),
       pool_(
-          std::make_unique<ConnectionPool>(options_.max_idle_per_origin, options_.max_idle_time)) {}
+          std::make_unique<ConnectionPool>(options_.max_idle_per_origin, options_.max_idle_time)) {
+  if (!options_.extra_ca_file.empty()) tls_context();
+}
+
+ssl::context& HttpClient::tls_context() {
+  std::call_once(tls_once_, [this] { tls_ = make_tls_context(options_.extra_ca_file); });
+  return *tls_;
+}
 
 HttpClient::~HttpClient() = default;
 
@@ -123,7 +129,7 @@ asio::awaitable<Result<HttpStream>> HttpClient::stream(HttpRequest request,
       const bool is_reused = connection != nullptr;
       if (!connection) {
         auto opened =
-            co_await open_connection(*url, *tls_, options.address_policy, options.connect_timeout);
+            co_await open_connection(*url, tls_context(), options.address_policy, options.connect_timeout);
         if (!opened) {
           log::debug("upstream_failed", {{"origin", origin}, {"error", opened.error().message}});
           co_return opened.error();

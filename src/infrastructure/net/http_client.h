@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "domain/common/result.h"
@@ -52,7 +53,13 @@ class HttpClient {
                                                     RequestOptions options = {});
 
  private:
+  // Made on first use: loading the CA store costs megabytes a server that never calls an
+  // HTTPS upstream should not pay. An extra CA file is loaded at once, so a bad one fails
+  // the start.
+  boost::asio::ssl::context& tls_context();
+
   HttpClientOptions options_;
+  std::once_flag tls_once_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::unique_ptr<ConnectionPool> pool_;
 };
