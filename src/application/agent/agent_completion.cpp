@@ -21,25 +21,9 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
                                                                 AgentCompletionRequest request) {
   auto route = models_.resolve(caller, request.model);
   if (!route) co_return route.error();
-  AgentState state;
-  state.model = (*route)->name;
-  if (request.tools) {
-    auto tools = agent_.choose_tools(caller, *request.tools, false);
-    if (!tools) {
-      auto error = std::move(tools).take_error();
-      error.param = "agent.tools";
-      co_return error;
-    }
-    state.tools = std::move(*tools);
-  } else {
-    state.tools = agent_.default_tools(caller, false);
-  }
-  state.max_steps = request.max_steps.value_or(agent_.settings().default_max_steps);
-  if (state.max_steps < 1 || state.max_steps > agent_.settings().max_steps_limit) {
-    co_return Error::invalid("agent.max_steps must be between 1 and " +
-                                 std::to_string(agent_.settings().max_steps_limit),
-                             "agent.max_steps");
-  }
+  auto state = agent_.initial_state(caller, (*route)->name, request.tools, request.max_steps,
+                                    false, "agent.");
+  if (!state) co_return state.error();
 
   Run run;
   run.id = ids_.new_id();
@@ -48,7 +32,7 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
   run.updated_at = run.created_at;
   auto live = std::make_shared<LiveRun>(run.id, std::string(), caller.user_id, false);
   RequestMemory memory(std::move(request.messages));
-  auto job = std::make_shared<Job>(Job{live, caller, std::move(state), std::move(memory), std::move(run)});
+  auto job = std::make_shared<Job>(Job{live, caller, std::move(*state), std::move(memory), std::move(run)});
   StartedAgentRun started{live, job->state.model};
   live->start(co_await asio::this_coro::executor, drive(job));
   co_return started;

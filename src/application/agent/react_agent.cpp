@@ -97,6 +97,33 @@ Result<std::vector<std::string>> ReactAgent::choose_tools(const Principal& calle
   return chosen;
 }
 
+Result<AgentState> ReactAgent::initial_state(const Principal& caller, std::string model,
+                                             const std::optional<std::vector<std::string>>& tools,
+                                             std::optional<int> max_steps, bool with_approval,
+                                             std::string_view param_prefix) const {
+  const std::string prefix(param_prefix);
+  AgentState state;
+  state.model = std::move(model);
+  if (tools) {
+    auto chosen = choose_tools(caller, *tools, with_approval);
+    if (!chosen) {
+      auto error = std::move(chosen).take_error();
+      error.param = prefix + error.param;
+      return error;
+    }
+    state.tools = std::move(*chosen);
+  } else {
+    state.tools = default_tools(caller, with_approval);
+  }
+  state.max_steps = max_steps.value_or(settings_.default_max_steps);
+  if (state.max_steps < 1 || state.max_steps > settings_.max_steps_limit) {
+    return Error::invalid(prefix + "max_steps must be between 1 and " +
+                              std::to_string(settings_.max_steps_limit),
+                          prefix + "max_steps");
+  }
+  return state;
+}
+
 int ReactAgent::node_limit(const AgentState& state) const {
   // load_history, then per step a model call and a tool round (check, run, maybe pause),
   // then the last model call.

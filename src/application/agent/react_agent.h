@@ -60,6 +60,13 @@ class ReactAgent {
   // Where a paused run continues once state.decisions holds the decisions.
   static graph::Start resume_point(int steps);
 
+  // The state a run starts from: the requested tools checked (else the caller's defaults)
+  // and the step limit checked. `param_prefix` qualifies the fields named in errors.
+  Result<AgentState> initial_state(const Principal& caller, std::string model,
+                                   const std::optional<std::vector<std::string>>& tools,
+                                   std::optional<int> max_steps, bool with_approval,
+                                   std::string_view param_prefix) const;
+
   // The tools `caller` may be offered by default: those it may use, without the ones that
   // need approval unless `with_approval` (only runs that can pause may offer them).
   std::vector<std::string> default_tools(const Principal& caller, bool with_approval) const;

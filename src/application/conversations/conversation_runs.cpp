@@ -40,23 +40,12 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   auto conversation = co_await conversations_.find(caller.user_id, request.conversation_id);
   if (!conversation) co_return conversation.error();
 
-  AgentState state;
-  state.model = request.model.value_or(conversation->model);
-  auto route = models_.resolve(caller, state.model);
+  auto model = request.model.value_or(conversation->model);
+  auto route = models_.resolve(caller, model);
   if (!route) co_return route.error();
-  if (request.tools) {
-    auto tools = agent_.choose_tools(caller, *request.tools, true);
-    if (!tools) co_return tools.error();
-    state.tools = std::move(*tools);
-  } else {
-    state.tools = agent_.default_tools(caller, true);
-  }
-  state.max_steps = request.max_steps.value_or(agent_.settings().default_max_steps);
-  if (state.max_steps < 1 || state.max_steps > agent_.settings().max_steps_limit) {
-    co_return Error::invalid("max_steps must be between 1 and " +
-                                 std::to_string(agent_.settings().max_steps_limit),
-                             "max_steps");
-  }
+  auto state = agent_.initial_state(caller, std::move(model), request.tools, request.max_steps,
+                                    true, "");
+  if (!state) co_return state.error();
 
   Run run;
   run.id = ids_.new_id();
@@ -91,7 +80,7 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
 
   auto live = std::make_shared<LiveRun>(run.id, conversation->id, caller.user_id, request.background);
   auto job = std::make_shared<Job>(
-      Job{live, caller, std::move(run), std::move(state), std::move(memory), graph::Start{}});
+      Job{live, caller, std::move(run), std::move(*state), std::move(memory), graph::Start{}});
   live_runs_.add(live);
   live->start(co_await asio::this_coro::executor, drive(job));
   co_return live;
