@@ -2,6 +2,7 @@
 
 import json
 import os
+import tempfile
 import subprocess
 import urllib.request
 
@@ -47,3 +48,20 @@ class FakeUpstream:
     def stop(self):
         self.process.terminate()
         self.process.wait(10)
+
+
+def start_fake_upstream(test_case):
+    """A FakeUpstream stopped when the test class ends."""
+    upstream = FakeUpstream()
+    test_case.addClassCleanup(upstream.process.stdout.close)
+    test_case.addClassCleanup(upstream.stop)
+    return upstream
+
+
+def write_config(test_case, upstream, extra=""):
+    """An AGENTD_CONFIG file for `upstream` (plus `extra` YAML), removed when the class ends."""
+    config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+    config.write(upstream.config_yaml() + extra)
+    config.close()
+    test_case.addClassCleanup(os.unlink, config.name)
+    return config.name

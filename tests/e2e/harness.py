@@ -170,3 +170,23 @@ def assert_error(test, response, status, code=None, type_=None):
     if type_ is not None:
         test.assertEqual(error["type"], type_)
     return error
+
+
+def openai_messages(stored):
+    """Stored Message objects as an OpenAI request's message list: assistant tool calls as
+    {"id","type":"function","function":{"name","arguments"}}, tool messages with their
+    tool_call_id."""
+    out = []
+    for m in stored:
+        message = {"role": m["role"], "content": m["content"]}
+        if m.get("tool_calls"):
+            message["tool_calls"] = [
+                {"id": c["id"], "type": c["type"],
+                 "function": {"name": c["function"]["name"], "arguments": c["function"]["arguments"]}}
+                for c in m["tool_calls"]]
+        if m["role"] == "tool":
+            message["tool_call_id"] = m["tool_call_id"]
+            if "name" in m:
+                message["name"] = m["name"]
+        out.append(message)
+    return out

@@ -5,13 +5,12 @@ and with the official openai SDK."""
 import json
 import os
 import subprocess
-import tempfile
 import time
 import unittest
 import urllib.request
 
 from event_stream import EventStream
-from fake_upstream import FakeUpstream
+from fake_upstream import start_fake_upstream, write_config
 from harness import Agentd, assert_error
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,14 +33,8 @@ class AgentModeServer(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.upstream = FakeUpstream()
-        cls.addClassCleanup(cls.upstream.process.stdout.close)
-        cls.addClassCleanup(cls.upstream.stop)
-        config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
-        config.write(cls.upstream.config_yaml())
-        config.close()
-        cls.addClassCleanup(os.unlink, config.name)
-        cls.server = Agentd({**ENV, "AGENTD_CONFIG": config.name}).start()
+        cls.upstream = start_fake_upstream(cls)
+        cls.server = Agentd({**ENV, "AGENTD_CONFIG": write_config(cls, cls.upstream)}).start()
         cls.addClassCleanup(cls.server.__exit__)
         cls.token = cls.server.sign_up()["access_token"]
 

@@ -21,8 +21,8 @@ import unittest
 import urllib.request
 
 from event_stream import EventStream
-from fake_upstream import FakeUpstream
-from harness import Agentd, assert_error
+from fake_upstream import FakeUpstream, start_fake_upstream, write_config
+from harness import Agentd, assert_error, openai_messages
 
 BASE_ENV = {
     "FAKE_UPSTREAM_KEY": "upstream-secret-key",
@@ -50,41 +50,6 @@ def answer_for(expression, result):
 
 def parse_time(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def openai_messages(stored):
-    """Stored Message objects as an OpenAI request's message list: assistant tool calls as
-    {"id","type":"function","function":{"name","arguments"}}, tool messages with their
-    tool_call_id."""
-    out = []
-    for m in stored:
-        message = {"role": m["role"], "content": m["content"]}
-        if m.get("tool_calls"):
-            message["tool_calls"] = [
-                {"id": c["id"], "type": c["type"],
-                 "function": {"name": c["function"]["name"], "arguments": c["function"]["arguments"]}}
-                for c in m["tool_calls"]]
-        if m["role"] == "tool":
-            message["tool_call_id"] = m["tool_call_id"]
-            if "name" in m:
-                message["name"] = m["name"]
-        out.append(message)
-    return out
-
-
-def start_upstream(test_case):
-    upstream = FakeUpstream()
-    test_case.addClassCleanup(upstream.process.stdout.close)
-    test_case.addClassCleanup(upstream.stop)
-    return upstream
-
-
-def write_config(test_case, upstream, extra):
-    config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
-    config.write(upstream.config_yaml() + extra)
-    config.close()
-    test_case.addClassCleanup(os.unlink, config.name)
-    return config.name
 
 
 class Client:
@@ -225,7 +190,7 @@ class ApprovalServer(Client, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.upstream = start_upstream(cls)
+        cls.upstream = start_fake_upstream(cls)
         config = write_config(cls, cls.upstream, CALCULATOR_NEEDS_APPROVAL)
         cls.server = Agentd({**BASE_ENV, "AGENTD_CONFIG": config}).start()
         cls.addClassCleanup(cls.server.__exit__)
@@ -575,7 +540,7 @@ class PerKeyApproval(Client, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.upstream = start_upstream(cls)
+        cls.upstream = start_fake_upstream(cls)
         config = write_config(cls, cls.upstream, "")
         cls.server = Agentd({**BASE_ENV, "AGENTD_CONFIG": config}).start()
         cls.addClassCleanup(cls.server.__exit__)
@@ -622,7 +587,7 @@ class Expiry(Client, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.upstream = start_upstream(cls)
+        cls.upstream = start_fake_upstream(cls)
         config = write_config(cls, cls.upstream, CALCULATOR_NEEDS_APPROVAL)
         cls.server = Agentd({**BASE_ENV, "AGENTD_CONFIG": config,
                              "AGENTD_APPROVAL_TTL": str(cls.TTL)}).start()

@@ -14,8 +14,8 @@ import unittest
 import urllib.request
 
 from event_stream import EventStream
-from fake_upstream import FakeUpstream
-from harness import Agentd, assert_error
+from fake_upstream import FakeUpstream, start_fake_upstream, write_config
+from harness import Agentd, assert_error, openai_messages
 
 # Generous limits: these tests sign up several users and send many requests per minute.
 BASE_ENV = {
@@ -42,31 +42,13 @@ def slow_text(tokens):
     return " ".join(f"t{i}" for i in range(tokens))
 
 
-def openai_messages(stored):
-    """Stored Message objects as the OpenAI request's message list."""
-    out = []
-    for m in stored:
-        message = {"role": m["role"], "content": m["content"]}
-        for field in ("tool_calls", "tool_call_id", "name"):
-            if field in m:
-                message[field] = m[field]
-        out.append(message)
-    return out
-
-
 class ConversationServer(unittest.TestCase):
     """agentd serving the fake models, its own fake upstream, and one signed-in user."""
 
     @classmethod
     def setUpClass(cls):
-        cls.upstream = FakeUpstream()
-        cls.addClassCleanup(cls.upstream.process.stdout.close)
-        cls.addClassCleanup(cls.upstream.stop)
-        config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
-        config.write(cls.upstream.config_yaml())
-        config.close()
-        cls.addClassCleanup(os.unlink, config.name)
-        cls.env = {**BASE_ENV, "AGENTD_CONFIG": config.name}
+        cls.upstream = start_fake_upstream(cls)
+        cls.env = {**BASE_ENV, "AGENTD_CONFIG": write_config(cls, cls.upstream)}
         cls.server = Agentd(cls.env).start()
         cls.addClassCleanup(cls.server.__exit__)
         cls.token = cls.server.sign_up()["access_token"]
