@@ -165,6 +165,41 @@ class Gateway(GatewayServer):
             time.sleep(0.05)
         self.assertEqual(self.upstream.stats()["cancelled_streams"], 1)
 
+    def test_a_stream_keeps_its_connection_for_the_next_request(self):
+        conn = self.server.connection(10)
+        body = json.dumps({"model": "fake-fast", "stream": True,
+                           "messages": [{"role": "user", "content": "x"}]})
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        conn.request("POST", "/v1/chat/completions", body, headers)
+        first = conn.getresponse()
+        self.assertNotEqual(first.getheader("Connection", "").lower(), "close")
+        self.assertEqual(sse_events(first.read())[-1], "[DONE]")
+        conn.request("GET", "/v1/models", headers=headers)  # same socket: no reconnect
+        self.assertEqual(conn.getresponse().status, 200)
+        conn.close()
+
+    def test_a_request_sent_while_a_stream_runs_is_answered_after_it(self):
+        body = json.dumps({"model": "fake-fast", "stream": True,
+                           "messages": [{"role": "user", "content": "x"}]}).encode()
+        auth = b"Authorization: Bearer " + self.token.encode() + b"\r\n"
+        with socket.create_connection(("127.0.0.1", self.server.port)) as s:
+            s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth +
+                      b"Content-Type: application/json\r\nContent-Length: " +
+                      str(len(body)).encode() + b"\r\n\r\n" + body +
+                      b"GET /v1/models HTTP/1.1\r\nHost: x\r\n" + auth +
+                      b"Connection: close\r\n\r\n")
+            s.settimeout(10)
+            received = b""
+            while True:
+                piece = s.recv(65536)
+                if not piece:
+                    break
+                received += piece
+        self.assertIn(b"data: [DONE]", received)
+        second = received.split(b"0\r\n\r\n", 1)[1]
+        self.assertTrue(second.startswith(b"HTTP/1.1 200"), second[:80])
+        self.assertIn(b'"object":"list"', second)
+
     def test_error_after_stream_began_is_a_final_event(self):
         r = self.chat({"model": "fake-disconnect", "stream": True,
                        "messages": [{"role": "user", "content": "x"}]})

@@ -222,10 +222,13 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     response.set_header("X-Request-Id", request.request_id);
     const int status = response.status;
     auto bytes = static_cast<std::int64_t>(response.body.size());
-    keep_alive = keep_alive && !stopping_ && !response.stream;
+    keep_alive = keep_alive && !stopping_;
     beast::error_code write_ec;
     if (response.stream) {
-      bytes = co_await send_streaming(stream, std::move(response), version, options_.header_timeout);
+      auto sent = co_await send_streaming(stream, std::move(response), version, keep_alive, buffer,
+                                          options_.header_timeout);
+      bytes = sent.bytes;
+      if (!sent.complete) write_ec = asio::error::connection_aborted;
     } else {
       auto message = to_message(std::move(response), version, keep_alive);
       stream.expires_after(options_.header_timeout);

@@ -18,6 +18,9 @@ using namespace boost::asio::experimental::awaitable_operators;
 using Pieces = asio::experimental::channel<void(boost::system::error_code, std::string)>;
 
 constexpr std::size_t kQueuedPieces = 64;
+// What a client may send ahead while its stream runs (a pipelined request) before the
+// connection is treated as abusive and dropped.
+constexpr std::size_t kMaxReadAhead = 64 * 1024;
 
 class ChannelWriter : public BodyWriter {
  public:
@@ -32,24 +35,25 @@ class ChannelWriter : public BodyWriter {
 
 }  // namespace
 
-asio::awaitable<std::int64_t> send_streaming(boost::beast::tcp_stream& stream, Response response,
-                                             unsigned version,
-                                             std::chrono::milliseconds write_timeout) {
+asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream, Response response,
+                                              unsigned version, bool keep_alive,
+                                              boost::beast::flat_buffer& incoming,
+                                              std::chrono::milliseconds write_timeout) {
   const auto token = asio::as_tuple(asio::use_awaitable);
   bhttp::response<bhttp::empty_body> header{static_cast<bhttp::status>(response.status), version};
   for (auto& [name, value] : response.headers) header.set(name, value);
   header.chunked(true);
-  header.keep_alive(false);
+  header.keep_alive(keep_alive);
   bhttp::response_serializer<bhttp::empty_body> serializer{header};
   stream.expires_after(write_timeout);
   auto [header_ec, header_bytes] = co_await bhttp::async_write_header(stream, serializer, token);
-  if (header_ec) co_return 0;
+  if (header_ec) co_return StreamOutcome{};
   stream.expires_never();
 
   auto executor = co_await asio::this_coro::executor;
   Pieces pieces(executor, kQueuedPieces);
   ChannelWriter writer(pieces);
-  std::int64_t sent = 0;
+  StreamOutcome outcome;
 
   auto produce = [&]() -> asio::awaitable<void> {
     try {
@@ -71,7 +75,7 @@ asio::awaitable<std::int64_t> send_streaming(boost::beast::tcp_stream& stream, R
     auto [ec, n] = co_await asio::async_write(
         stream, bhttp::make_chunk(asio::buffer(piece.data(), piece.size())), token);
     stream.expires_never();
-    sent += static_cast<std::int64_t>(piece.size());
+    outcome.bytes += static_cast<std::int64_t>(piece.size());
     co_return !ec;
   };
 
@@ -89,21 +93,24 @@ asio::awaitable<std::int64_t> send_streaming(boost::beast::tcp_stream& stream, R
       if (!co_await write_chunk(piece)) co_return;
     }
     stream.expires_after(write_timeout);
-    co_await asio::async_write(stream, bhttp::make_chunk_last(), token);
+    auto [last_ec, last_bytes] = co_await asio::async_write(stream, bhttp::make_chunk_last(), token);
     stream.expires_never();
+    outcome.complete = !last_ec;
   };
 
-  // Completes when the client closes its side (or the connection breaks).
+  // Completes when the client closes its side (or the connection breaks), or sends too much
+  // ahead; what it sends is kept for the connection's next request.
   auto watch_disconnect = [&]() -> asio::awaitable<void> {
-    char byte = 0;
-    for (;;) {
-      auto [ec, n] = co_await stream.socket().async_read_some(asio::buffer(&byte, 1), token);
+    while (incoming.size() < kMaxReadAhead) {
+      auto [ec, n] = co_await stream.socket().async_read_some(incoming.prepare(4096), token);
       if (ec) co_return;
+      incoming.commit(n);
     }
   };
 
-  co_await ((produce() && deliver()) || watch_disconnect());
-  co_return sent;
+  auto finished = co_await ((produce() && deliver()) || watch_disconnect());
+  if (finished.index() == 1) outcome.complete = false;
+  co_return outcome;
 }
 
 }  // namespace agentd::http

@@ -6,16 +6,25 @@
 #include <cstdint>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "infrastructure/http/http_message.h"
 
 namespace agentd::http {
 
-// Returns the number of body bytes sent. `write_timeout` bounds each write, so a client that
-// stops reading cannot hold the stream forever.
-boost::asio::awaitable<std::int64_t> send_streaming(boost::beast::tcp_stream& stream,
-                                                    Response response, unsigned version,
-                                                    std::chrono::milliseconds write_timeout);
+struct StreamOutcome {
+  std::int64_t bytes = 0;   // body bytes sent
+  bool complete = false;    // every piece and the last chunk went out, the client still there
+};
+
+// `write_timeout` bounds each write, so a client that stops reading cannot hold the stream
+// forever. While it streams, whatever the client sends is read into `incoming` (the
+// connection's buffer), so a kept-alive connection loses no byte of its next request.
+boost::asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
+                                                     Response response, unsigned version,
+                                                     bool keep_alive,
+                                                     boost::beast::flat_buffer& incoming,
+                                                     std::chrono::milliseconds write_timeout);
 
 }  // namespace agentd::http
