@@ -58,11 +58,15 @@ inline TurnRequest turn(std::string conversation_id, std::string message) {
   return request;
 }
 
-// The fake store, able to act like a real one whose writes finish later (on a worker pool):
-// once told, the next tool message is written, the test's hook runs, and only then, after a
-// trip through the executor, is the write acknowledged.
+// The fake store. A pause saves its checkpoint where the CheckpointStore port reads it, as in
+// a database both adapters share. Once told, it acts like a real store whose writes finish
+// later (on a worker pool): the next tool message is written, the test's hook runs, and only
+// then, after a trip through the executor, is the write acknowledged.
 class ConversationStore : public FakeConversationRepository {
  public:
+  explicit ConversationStore(FakeCheckpointStore& checkpoints)
+      : FakeConversationRepository(checkpoints) {}
+
   void on_next_tool_message(std::function<void()> hook) { hook_ = std::move(hook); }
 
   boost::asio::awaitable<Result<Message>> append_message(Message message) override {
@@ -90,6 +94,18 @@ inline boost::asio::awaitable<Result<FinishedTurn>> take_turn(ConversationRuns& 
                                                               const Principal& caller,
                                                               TurnRequest request) {
   auto live = co_await runs.start(caller, std::move(request));
+  if (!live) co_return live.error();
+  auto result = co_await ConversationRuns::wait(**live);
+  if (!result) co_return result.error();
+  FinishedTurn finished{std::move(*result), std::move(*live)};
+  co_return finished;
+}
+
+// Decides on a paused run and lets it run to its end (or its next pause).
+inline boost::asio::awaitable<Result<FinishedTurn>> take_approval(ConversationRuns& runs,
+                                                                  const Principal& caller,
+                                                                  ApproveRequest request) {
+  auto live = co_await runs.approve(caller, std::move(request));
   if (!live) co_return live.error();
   auto result = co_await ConversationRuns::wait(**live);
   if (!result) co_return result.error();
@@ -155,6 +171,11 @@ struct AgentEnv {
     return run_sync(take_turn(runs, caller, std::move(request)));
   }
 
+  // Decides on a paused run and runs it to its end (or its next pause).
+  Result<FinishedTurn> approval_of(const Principal& caller, ApproveRequest request) {
+    return run_sync(take_approval(runs, caller, std::move(request)));
+  }
+
   std::vector<Message> stored_messages(const std::string& conversation_id) {
     auto messages = run_sync(conversations.messages(conversation_id));
     if (!messages) throw std::runtime_error("reading messages failed");
@@ -182,7 +203,7 @@ struct AgentEnv {
   FakeToolExecutionRepository audit;
   ExecuteTool execute{registry, audit, ids, clock, 4};
   FakeCheckpointStore checkpoints;
-  ConversationStore conversations;
+  ConversationStore conversations{checkpoints};
   LiveRuns live_runs;
   ReactAgent agent;
   ConversationRuns runs{conversations, checkpoints, agent, router, registry, live_runs, ids, clock};

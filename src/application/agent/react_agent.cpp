@@ -313,7 +313,14 @@ asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentSt
     if (!contains(state.awaiting_approval, call.id)) calls.push_back(call);
   }
   if (calls.empty()) co_return ok_status();
-  for (const auto& call : calls) context.events.emit(ToolCallStarted{call});
+  for (auto call : calls) {
+    // Observers see the arguments the tool will actually get.
+    auto decision = state.decisions.find(call.id);
+    if (decision != state.decisions.end() && decision->second.arguments) {
+      call.arguments = *decision->second.arguments;
+    }
+    context.events.emit(ToolCallStarted{std::move(call)});
+  }
 
   std::vector<std::optional<ToolResult>> results(calls.size());
   std::size_t next = 0;

@@ -300,7 +300,11 @@ asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(const Prin
     expired.push_back(std::move(approval));
   }
   auto recorded = co_await conversations_.decide(caller.user_id, conversation.id, run->id, expired, now);
-  if (!recorded) co_return recorded.error();
+  if (!recorded) {
+    // Another request released (or decided) it first: not this request's to release.
+    if (recorded.error().kind == ErrorCode::conflict) co_return false;
+    co_return recorded.error();
+  }
   ConversationMemory memory(conversations_, ids_, clock_, conversation, run->id);
   for (const auto& approval : expired) {
     const auto answer = rejection_message(approval, kExpired);

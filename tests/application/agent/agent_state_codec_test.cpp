@@ -74,6 +74,39 @@ TEST(AgentStateCodec, RoundTripsEveryField) {
   EXPECT_EQ(decoded->answered_by, "openai-main");
 }
 
+TEST(AgentStateCodec, RoundTripsWhatAPausedRunWaitsForAndTheDecisionsTakenOnIt) {
+  auto state = full_state();
+  state.pending_calls = {{"call_2", "web_search", R"({"q":"日本"})"},
+                         {"call_3", "deploy", R"({"env":"prod"})"},
+                         {"call_4", "deploy", R"({"env":"staging"})"}};
+  state.awaiting_approval = {"call_3", "call_4", "call_2"};
+  state.decisions["call_3"] = ToolDecision{true, "", R"({"env":"staging","note":"é \"q\""})"};
+  state.decisions["call_4"] = ToolDecision{false, "not on a \"Friday\"\n🙂", std::nullopt};
+  state.decisions["call_2"] = ToolDecision{true, "looks fine", std::nullopt};
+
+  auto decoded = decode_agent_state(encode_agent_state(state));
+
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->pending_calls, state.pending_calls);
+  EXPECT_EQ(decoded->awaiting_approval, state.awaiting_approval);  // in order
+  EXPECT_EQ(decoded->decisions, state.decisions);
+  // An approval without edited arguments stays without: the model's arguments are used.
+  EXPECT_FALSE(decoded->decisions.at("call_2").arguments);
+}
+
+TEST(AgentStateCodec, AStateSavedBeforeApprovalsExistedReadsAsWaitingForNothing) {
+  auto parsed = boost::json::parse(encode_agent_state(full_state())).as_object();
+  parsed.erase("awaiting_approval");
+  parsed.erase("decisions");
+
+  auto decoded = decode_agent_state(boost::json::serialize(parsed));
+
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_TRUE(decoded->awaiting_approval.empty());
+  EXPECT_TRUE(decoded->decisions.empty());
+  EXPECT_EQ(decoded->pending_calls, full_state().pending_calls);
+}
+
 TEST(AgentStateCodec, RoundTripsAnEmptyState) {
   AgentState state;
   state.max_steps = 1;
@@ -88,6 +121,8 @@ TEST(AgentStateCodec, RoundTripsAnEmptyState) {
   EXPECT_TRUE(decoded->messages.empty());
   EXPECT_TRUE(decoded->pending_calls.empty());
   EXPECT_EQ(decoded->usage, Usage{});
+  EXPECT_TRUE(decoded->awaiting_approval.empty());
+  EXPECT_TRUE(decoded->decisions.empty());
 }
 
 TEST(AgentStateCodec, AMessageWithoutContentPartsStaysWithout) {
