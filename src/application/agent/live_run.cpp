@@ -1,5 +1,8 @@
 #include "application/agent/live_run.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -70,6 +73,17 @@ void LiveRuns::prune(std::chrono::steady_clock::time_point now) {
     const auto ended = item.second->events().closed_at();
     return ended && now - *ended > keep_finished_;
   });
+  // Over the limit, the runs that ended first go first.
+  std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> finished;
+  for (const auto& [conversation, run] : by_conversation_) {
+    if (auto ended = run->events().closed_at()) finished.emplace_back(*ended, conversation);
+  }
+  if (finished.size() <= max_finished_) return;
+  const auto excess = static_cast<std::ptrdiff_t>(finished.size() - max_finished_);
+  std::nth_element(finished.begin(), finished.begin() + excess, finished.end());
+  for (auto it = finished.begin(); it != finished.begin() + excess; ++it) {
+    by_conversation_.erase(it->second);
+  }
 }
 
 }  // namespace agentd

@@ -53,11 +53,13 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
 };
 
 // The runs of this process by conversation: the current one, or the last one kept for a
-// while after it ended so a reader can still catch up with its events.
+// while after it ended so a reader can still catch up with its events. Finished runs are
+// bounded in time and in number, so a busy server does not hold every recent run's events.
 class LiveRuns {
  public:
-  explicit LiveRuns(std::chrono::seconds keep_finished = std::chrono::seconds(300))
-      : keep_finished_(keep_finished) {}
+  explicit LiveRuns(std::chrono::seconds keep_finished = std::chrono::seconds(300),
+                    std::size_t max_finished = 256)
+      : keep_finished_(keep_finished), max_finished_(max_finished) {}
 
   void add(std::shared_ptr<LiveRun> run);
   // The conversation's latest run, if this process still has it.
@@ -69,6 +71,7 @@ class LiveRuns {
   void prune(std::chrono::steady_clock::time_point now);  // with mutex_ held
 
   std::chrono::seconds keep_finished_;
+  std::size_t max_finished_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<LiveRun>> by_conversation_;
 };

@@ -90,6 +90,24 @@ TEST(LiveRuns, KeepsAFinishedRunWithinItsTime) {
   EXPECT_EQ(runs.latest("conversation-1"), finished);
 }
 
+TEST(LiveRuns, KeepsAtMostSoManyFinishedRunsDroppingThoseThatEndedFirst) {
+  LiveRuns runs(300s, 2);
+  auto going = live_run("run-0", "conversation-0");
+  runs.add(going);
+  runs.add(finished_run("run-1", "conversation-1"));
+  std::this_thread::sleep_for(2ms);
+  runs.add(finished_run("run-2", "conversation-2"));
+  std::this_thread::sleep_for(2ms);
+  runs.add(finished_run("run-3", "conversation-3"));
+  runs.add(live_run("run-4", "conversation-4"));
+
+  EXPECT_EQ(runs.latest("conversation-1"), nullptr);
+  EXPECT_NE(runs.latest("conversation-2"), nullptr);
+  EXPECT_NE(runs.latest("conversation-3"), nullptr);
+  EXPECT_EQ(runs.latest("conversation-0"), going);
+  EXPECT_EQ(runs.size(), 4u);
+}
+
 TEST(LiveRuns, TheTimeToKeepARunCountsFromItsEnd) {
   // A run that took longer than the keep time is still there right after it ended, so a
   // reader can catch up with its last events.
