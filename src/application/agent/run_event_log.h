@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,7 +41,8 @@ class RunEventLog final : public graph::EventSink<RunEvent> {
   void wake_all();  // with mutex_ held
 
   mutable std::mutex mutex_;
-  std::vector<NumberedEvent> events_;
+  // A deque: growing never copies the events, and never holds twice the room they need.
+  std::deque<NumberedEvent> events_;
   std::vector<std::shared_ptr<Wakeup>> waiting_;
   std::optional<std::chrono::steady_clock::time_point> closed_at_;
 };

@@ -36,6 +36,9 @@ struct Server::Connection {
 namespace {
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;
+// The first read of a request. Small: the buffer keeps its size for the connection's life,
+// and most requests fit; a longer head is read on in steps up to kHeaderLimit.
+constexpr std::size_t kFirstRead = 1024;
 constexpr std::size_t kMaxRequestIdLength = 128;
 
 std::string new_request_id() {
@@ -160,7 +163,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     if (buffer.size() == 0) {
       // Idle phase: a kept-alive connection may wait this long for its next request.
       stream.expires_after(options_.idle_timeout);
-      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(kHeaderLimit), token);
+      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(kFirstRead), token);
       if (read_ec) break;
       buffer.commit(n);
     }

@@ -102,7 +102,7 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream, 
   // ahead; what it sends is kept for the connection's next request.
   auto watch_disconnect = [&]() -> asio::awaitable<void> {
     while (incoming.size() < kMaxReadAhead) {
-      auto [ec, n] = co_await stream.socket().async_read_some(incoming.prepare(4096), token);
+      auto [ec, n] = co_await stream.socket().async_read_some(incoming.prepare(1024), token);
       if (ec) co_return;
       incoming.commit(n);
     }
