@@ -47,6 +47,14 @@ PROTECTED_ROUTES = [
     ("POST", "/v1/tools/batch"),
     ("GET", "/v1/models"),
     ("POST", "/v1/chat/completions"),
+    ("POST", "/v1/conversations"),
+    ("GET", "/v1/conversations"),
+    ("GET", "/v1/conversations/some-id"),
+    ("DELETE", "/v1/conversations/some-id"),
+    ("POST", "/v1/conversations/some-id/messages"),
+    ("GET", "/v1/conversations/some-id/events"),
+    ("POST", "/v1/conversations/some-id/approve"),
+    ("GET", "/v1/approvals"),
 ]
 
 USER_FIELDS = {"id", "email", "name", "role", "created_at"}
