@@ -35,16 +35,6 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-ToolResult rejected(const ModelToolCall& call, const std::string& reason) {
-  ToolResult result;
-  result.tool_call_id = call.id;
-  result.name = call.name;
-  result.error = Error{ErrorCode::forbidden,
-                       "a person rejected this tool call" + (reason.empty() ? "" : ": " + reason),
-                       {}, "tool_call_rejected"};
-  return result;
-}
-
 bool is_abort(const boost::system::system_error& e) {
   return e.code() == asio::error::operation_aborted;
 }
@@ -298,7 +288,7 @@ asio::awaitable<ToolResult> ReactAgent::execute_one(AgentContext& context, const
   }
   std::string arguments = call.arguments;
   if (auto decision = state.decisions.find(call.id); decision != state.decisions.end()) {
-    if (!decision->second.approved) co_return rejected(call, decision->second.reason);
+    if (!decision->second.approved) co_return rejected_call(call, decision->second.reason);
     if (decision->second.arguments) arguments = *decision->second.arguments;
   }
   ToolCall request{call.id, call.name, boost::json::value(arguments)};
@@ -369,6 +359,17 @@ asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentSt
   if (failure) std::rethrow_exception(failure);
   if (cancelled) throw boost::system::system_error(asio::error::operation_aborted);
   co_return ok_status();
+}
+
+ToolResult rejected_call(const ModelToolCall& call, std::string_view reason) {
+  ToolResult result;
+  result.tool_call_id = call.id;
+  result.name = call.name;
+  result.error = Error{ErrorCode::forbidden,
+                       "a person rejected this tool call" +
+                           (reason.empty() ? std::string() : ": " + std::string(reason)),
+                       {}, "tool_call_rejected"};
+  return result;
 }
 
 ToolResult not_run(const ModelToolCall& call, std::string reason) {

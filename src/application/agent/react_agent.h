@@ -100,6 +100,8 @@ class ReactAgent {
 // What the model reads as a tool's answer: the result's JSON, or the error explained.
 std::string tool_message_content(const ToolResult& result);
 ChatMessage tool_message(const ToolResult& result);
+// The result of a call a person rejected (or let expire), with the reason the model reads.
+ToolResult rejected_call(const ModelToolCall& call, std::string_view reason);
 // The result of a call that never ran (cancelled, interrupted), so its turn stays valid.
 ToolResult not_run(const ModelToolCall& call, std::string reason);
 

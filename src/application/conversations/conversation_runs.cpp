@@ -27,9 +27,7 @@ constexpr std::string_view kExpired = "expired";
 
 ChatMessage rejection_message(const Approval& approval, std::string_view reason) {
   ModelToolCall call{approval.tool_call_id, approval.tool, approval.arguments};
-  ToolResult result = not_run(call, "a person rejected this tool call: " + std::string(reason));
-  result.error->code = "tool_call_rejected";
-  return tool_message(result);
+  return tool_message(rejected_call(call, reason));
 }
 
 }  // namespace
