@@ -42,6 +42,11 @@ boost::asio::awaitable<Result<ConversationDetail>> ManageConversations::get(
   co_return detail;
 }
 
+boost::asio::awaitable<Result<Conversation>> ManageConversations::find(
+    const Principal& caller, std::string conversation_id) {
+  co_return co_await conversations_.find(caller.user_id, std::move(conversation_id));
+}
+
 boost::asio::awaitable<Status> ManageConversations::remove(const Principal& caller,
                                                            std::string conversation_id) {
   auto removed = co_await conversations_.remove(caller.user_id, conversation_id);

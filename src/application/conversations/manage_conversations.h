@@ -42,6 +42,9 @@ class ManageConversations {
                                                           std::optional<std::string> after);
   boost::asio::awaitable<Result<ConversationDetail>> get(const Principal& caller,
                                                          std::string conversation_id);
+  // The conversation without its messages.
+  boost::asio::awaitable<Result<Conversation>> find(const Principal& caller,
+                                                    std::string conversation_id);
   boost::asio::awaitable<Status> remove(const Principal& caller, std::string conversation_id);
   // The approvals across the caller's conversations, newest first; all when no status.
   boost::asio::awaitable<Result<Page<Approval>>> list_approvals(const Principal& caller,

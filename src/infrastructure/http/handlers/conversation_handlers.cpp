@@ -40,9 +40,9 @@ class ConversationRoutes {
     auto result = co_await ConversationRuns::wait(**live);
     if (!result) co_return error_response(result.error());
     // Read again: the run changed its title, count and status.
-    auto detail = co_await conversations_.get(caller, conversation->id);
+    auto updated = co_await conversations_.find(caller, conversation->id);
     auto json = to_json(*result);
-    json["conversation"] = to_json(detail ? detail->conversation : *conversation);
+    json["conversation"] = to_json(updated ? *updated : *conversation);
     co_return json_response(201, json);
   }
 
@@ -123,7 +123,7 @@ class ConversationRoutes {
   // Last-Event-ID, then streams live until the run ends.
   awaitable<Response> events(Request& request, const Principal& caller) {
     const std::string id(request.path_param("id"));
-    auto conversation = co_await conversations_.get(caller, id);
+    auto conversation = co_await conversations_.find(caller, id);
     if (!conversation) co_return error_response(conversation.error());
     auto live = live_runs_.latest(id);
     if (!live || live->user_id() != caller.user_id) {
