@@ -61,6 +61,18 @@ class AgentModeServer(unittest.TestCase):
 
 class AgentMode(AgentModeServer):
 
+    def test_every_model_call_carries_the_requests_sampling_settings(self):
+        self.upstream.reset()
+        r = self.agent(temperature=0.2, top_p=0.5, max_tokens=99, seed=3, user="end-user")
+        self.assertEqual(r.status, 200, r.body)
+        sent = self.upstream_requests()
+        self.assertEqual(len(sent), 2)
+        for request in sent:
+            body = request["body"]
+            self.assertEqual((body.get("temperature"), body.get("top_p"), body.get("seed"), body.get("user")),
+                             (0.2, 0.5, 3, "end-user"))
+            self.assertEqual(body.get("max_tokens", body.get("max_completion_tokens")), 99)
+
     def test_non_stream_answer_comes_from_the_servers_calculator(self):
         self.upstream.reset()
         r = self.agent()

@@ -24,6 +24,7 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
   auto state = agent_.initial_state(caller, (*route)->name, request.tools, request.max_steps,
                                     false, "agent.");
   if (!state) co_return state.error();
+  state->sampling = std::move(request.sampling);
 
   Run run;
   run.id = ids_.new_id();

@@ -19,6 +19,7 @@ struct AgentCompletionRequest {
   std::vector<ChatMessage> messages;
   std::optional<std::vector<std::string>> tools;  // nullopt: every tool the caller may use
   std::optional<int> max_steps;
+  SamplingOptions sampling;  // sent with every model call
 };
 
 struct StartedAgentRun {

@@ -2,6 +2,7 @@
 // what a checkpoint stores).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +21,17 @@ struct ToolDecision {
   bool operator==(const ToolDecision&) const = default;
 };
 
+// The caller's sampling settings, sent with every model call of the run.
+struct SamplingOptions {
+  std::optional<double> temperature;
+  std::optional<double> top_p;
+  std::optional<std::int64_t> max_tokens;
+  std::optional<std::int64_t> seed;
+  std::optional<std::string> user;
+
+  bool operator==(const SamplingOptions&) const = default;
+};
+
 struct AgentState {
   std::string model;               // the public model name asked for; empty: the default
   std::vector<std::string> tools;  // the tools offered to the model
@@ -28,6 +40,7 @@ struct AgentState {
   std::vector<ChatMessage> messages;         // what the model sees next
   std::vector<ModelToolCall> pending_calls;  // asked for by the last answer, not yet run
   Usage usage;                               // summed over every model call
+  SamplingOptions sampling;
   std::string answered_by;                   // the model that served the last call
   // Pending calls that wait for a person (by tool_call_id); the run pauses on them.
   std::vector<std::string> awaiting_approval;

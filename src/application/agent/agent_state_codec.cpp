@@ -88,6 +88,14 @@ std::string encode_agent_state(const AgentState& state) {
     decisions[id] = std::move(item);
   }
   object["decisions"] = std::move(decisions);
+  json::object sampling;
+  const auto& options = state.sampling;
+  if (options.temperature) sampling["temperature"] = *options.temperature;
+  if (options.top_p) sampling["top_p"] = *options.top_p;
+  if (options.max_tokens) sampling["max_tokens"] = *options.max_tokens;
+  if (options.seed) sampling["seed"] = *options.seed;
+  if (options.user) sampling["user"] = *options.user;
+  object["sampling"] = std::move(sampling);
   return json::serialize(object);
 }
 
@@ -137,6 +145,26 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
         decision.arguments = std::string(arguments->get_string());
       }
       state.decisions.emplace(std::string(id), std::move(decision));
+    }
+  }
+  if (const auto* sampling = object.if_contains("sampling"); sampling != nullptr && sampling->is_object()) {
+    const auto& options = sampling->get_object();
+    auto real = [&](std::string_view key) -> std::optional<double> {
+      const auto* value = options.if_contains(key);
+      if (value == nullptr || !value->is_number()) return std::nullopt;
+      return value->to_number<double>();
+    };
+    auto integer = [&](std::string_view key) -> std::optional<std::int64_t> {
+      const auto* value = options.if_contains(key);
+      if (value == nullptr || !value->is_int64()) return std::nullopt;
+      return value->get_int64();
+    };
+    state.sampling.temperature = real("temperature");
+    state.sampling.top_p = real("top_p");
+    state.sampling.max_tokens = integer("max_tokens");
+    state.sampling.seed = integer("seed");
+    if (const auto* user = options.if_contains("user"); user != nullptr && user->is_string()) {
+      state.sampling.user = std::string(user->get_string());
     }
   }
   return state;

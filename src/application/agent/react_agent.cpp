@@ -211,6 +211,11 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
   ChatRequest request;
   request.model = state.model;
   request.messages = state.messages;
+  request.temperature = state.sampling.temperature;
+  request.top_p = state.sampling.top_p;
+  request.max_tokens = state.sampling.max_tokens;
+  request.seed = state.sampling.seed;
+  request.user = state.sampling.user;
   if (!last_call) request.tools = definitions(state.tools);
 
   auto routed = co_await models_.stream(context.caller, std::move(request));

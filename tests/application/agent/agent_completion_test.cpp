@@ -99,6 +99,31 @@ TEST_F(AgentCompletionTest, AnswersTheRequestsMessagesAndStreamsTheAnswer) {
   EXPECT_EQ(sent[0].content, "Say hello.");
 }
 
+TEST_F(AgentCompletionTest, EveryModelCallCarriesTheCallersSamplingSettings) {
+  env.given_tool("calculator")->returns(boost::json::parse(R"({"result":14})"));
+  env.provider
+      ->then(ScriptedAnswer::calls({tool_call("call_1", "calculator", R"({"expression":"2*7"})")}))
+      .then(ScriptedAnswer::says("It is 14."));
+  auto request = asking("What is 2*7?");
+  request.sampling.temperature = 0.2;
+  request.sampling.top_p = 0.9;
+  request.sampling.max_tokens = 64;
+  request.sampling.seed = 7;
+  request.sampling.user = "end-user-1";
+
+  completed(std::move(request));
+
+  const auto sent = env.provider->requests();
+  ASSERT_EQ(sent.size(), 2u);
+  for (const auto& call : sent) {
+    EXPECT_EQ(call.temperature, 0.2);
+    EXPECT_EQ(call.top_p, 0.9);
+    EXPECT_EQ(call.max_tokens, 64);
+    EXPECT_EQ(call.seed, 7);
+    EXPECT_EQ(call.user, "end-user-1");
+  }
+}
+
 TEST_F(AgentCompletionTest, RunsItsToolsButStoresNothing) {
   env.given_tool("calculator")->returns(boost::json::parse(R"({"result":14})"));
   env.provider

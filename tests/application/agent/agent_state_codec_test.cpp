@@ -51,6 +51,7 @@ AgentState full_state() {
   state.pending_calls = {{"call_2", "web_search", R"({"q":"日本"})"}};
   state.usage = {std::int64_t{3'000'000'000}, 45, std::int64_t{3'000'000'045}};
   state.answered_by = "openai-main";
+  state.sampling = {0.25, 1.0, 512, 42, "end-user-7"};
   return state;
 }
 
@@ -72,6 +73,7 @@ TEST(AgentStateCodec, RoundTripsEveryField) {
   EXPECT_EQ(decoded->pending_calls, state.pending_calls);
   EXPECT_EQ(decoded->usage, state.usage);
   EXPECT_EQ(decoded->answered_by, "openai-main");
+  EXPECT_EQ(decoded->sampling, state.sampling);
 }
 
 TEST(AgentStateCodec, RoundTripsWhatAPausedRunWaitsForAndTheDecisionsTakenOnIt) {

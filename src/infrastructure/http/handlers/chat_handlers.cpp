@@ -92,6 +92,11 @@ class ChatRoutes {
     request.messages = std::move(parsed.chat.messages);
     request.tools = std::move(parsed.agent->tools);
     request.max_steps = parsed.agent->max_steps;
+    request.sampling.temperature = parsed.chat.temperature;
+    request.sampling.top_p = parsed.chat.top_p;
+    request.sampling.max_tokens = parsed.chat.max_tokens;
+    request.sampling.seed = parsed.chat.seed;
+    request.sampling.user = std::move(parsed.chat.user);
     auto started = co_await agent_.start(caller, std::move(request));
     if (!started) co_return error_response(started.error());
     if (!parsed.stream) {
