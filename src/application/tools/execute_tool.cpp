@@ -1,5 +1,6 @@
 #include "application/tools/execute_tool.h"
 
+#include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -66,8 +67,23 @@ asio::awaitable<Result<boost::json::value>> execute_catching(Tool& tool,
 asio::awaitable<ToolResult> ExecuteTool::run(const Principal& caller, ToolCall call,
                                              std::optional<std::string> conversation_id) {
   if (call.id.empty()) call.id = "call_" + ids_.new_id();
-  auto result = co_await attempt(caller, call);
+  ToolResult result;
+  bool interrupted = false;
+  try {
+    result = co_await attempt(caller, call);
+  } catch (const boost::system::system_error& e) {
+    if (e.code() != asio::error::operation_aborted) throw;
+    interrupted = true;
+    result = ToolResult{call.id, call.name, std::nullopt,
+                        Error{ErrorCode::unprocessable, "the call was cancelled", {}, "tool_cancelled"}, 0};
+  }
+  // A cancelled call is audited too; once cancelled, this coroutine's next co_await would
+  // throw, so cancellation is switched off for the record and raised again after it.
+  auto cancellation = co_await asio::this_coro::cancellation_state;
+  interrupted = interrupted || cancellation.cancelled() != asio::cancellation_type::none;
+  if (interrupted) co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
   co_await record(caller, call, result, conversation_id);
+  if (interrupted) throw boost::system::system_error(asio::error::operation_aborted);
   co_return result;
 }
 

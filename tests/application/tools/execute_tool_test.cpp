@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <memory>
@@ -279,6 +283,31 @@ TEST_F(ExecuteToolTest, ASlowToolTimesOutAtItsTimeoutAndIsCancelled) {
   ASSERT_EQ(audit_.records().size(), 1u);
   EXPECT_EQ(audit_.records()[0].error_code, "tool_timeout");
   EXPECT_GE(audit_.records()[0].duration_ms, 100);
+}
+
+TEST_F(ExecuteToolTest, ACallCancelledByItsCallerIsStillAudited) {
+  auto stuck = given_tool("stuck");
+  stuck->sleeps_for(10s);
+  auto cancel_soon = [this]() -> boost::asio::awaitable<bool> {
+    using namespace boost::asio::experimental::awaitable_operators;
+    boost::asio::steady_timer soon(co_await boost::asio::this_coro::executor, 50ms);
+    auto call = call_of("stuck");
+    const auto caller = api_key_caller();
+    try {
+      co_await (execute_.run(caller, std::move(call)) || soon.async_wait(boost::asio::use_awaitable));
+    } catch (const boost::system::system_error&) {
+      co_return false;
+    }
+    co_return true;
+  };
+
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(run_sync(cancel_soon()));
+  EXPECT_LT(elapsed_ms(started), 2000);
+
+  ASSERT_EQ(audit_.records().size(), 1u);
+  EXPECT_EQ(audit_.records()[0].tool, "stuck");
+  EXPECT_EQ(audit_.records()[0].status, "error");
 }
 
 TEST_F(ExecuteToolTest, AToolWithinItsTimeoutIsNotCancelled) {
