@@ -23,7 +23,9 @@ class ConnectionPool;
 struct HttpClientOptions {
   // A CA certificate (PEM) trusted in addition to the system store: private CAs, tests.
   std::string extra_ca_file;
-  std::size_t max_idle_per_origin = 4;
+  // Enough for a busy gateway: with too few, every request past the idle count opens and
+  // closes its own connection to the provider.
+  std::size_t max_idle_per_origin = 64;
   std::chrono::milliseconds max_idle_time{30'000};  // below common server keep-alive limits
   std::string user_agent = "agentd/" AGENTD_VERSION;
 };
