@@ -1,17 +1,17 @@
 #include "domain/conversation/conversation.h"
 
 #include <algorithm>
-#include <array>
-#include <utility>
+
+#include "domain/common/enum_names.h"
 
 namespace agentd {
 namespace {
 
-constexpr std::array<std::pair<ConversationStatus, std::string_view>, 3> kNames{{
+constexpr EnumNames<ConversationStatus, 3> kNames{{{
     {ConversationStatus::idle, "idle"},
     {ConversationStatus::running, "running"},
     {ConversationStatus::awaiting_approval, "awaiting_approval"},
-}};
+}}};
 
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
 
@@ -20,18 +20,10 @@ bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 }  // namespace
 
-std::string_view to_string(ConversationStatus status) {
-  for (const auto& [value, name] : kNames) {
-    if (value == status) return name;
-  }
-  return "idle";
-}
+std::string_view to_string(ConversationStatus status) { return kNames.name(status); }
 
 std::optional<ConversationStatus> parse_conversation_status(std::string_view text) {
-  for (const auto& [value, name] : kNames) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
+  return kNames.parse(text);
 }
 
 std::string derive_title(std::string_view first_message) {

@@ -1,34 +1,24 @@
 #include "domain/conversation/run.h"
 
-#include <array>
-#include <utility>
+#include "domain/common/enum_names.h"
 
 namespace agentd {
 namespace {
 
-constexpr std::array<std::pair<RunStatus, std::string_view>, 5> kNames{{
+// failed first: it names a value missing from the table.
+constexpr EnumNames<RunStatus, 5> kNames{{{
+    {RunStatus::failed, "failed"},
     {RunStatus::running, "running"},
     {RunStatus::awaiting_approval, "awaiting_approval"},
     {RunStatus::completed, "completed"},
-    {RunStatus::failed, "failed"},
     {RunStatus::cancelled, "cancelled"},
-}};
+}}};
 
 }  // namespace
 
-std::string_view to_string(RunStatus status) {
-  for (const auto& [value, name] : kNames) {
-    if (value == status) return name;
-  }
-  return "failed";
-}
+std::string_view to_string(RunStatus status) { return kNames.name(status); }
 
-std::optional<RunStatus> parse_run_status(std::string_view text) {
-  for (const auto& [value, name] : kNames) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
+std::optional<RunStatus> parse_run_status(std::string_view text) { return kNames.parse(text); }
 
 bool is_final(RunStatus status) {
   return status == RunStatus::completed || status == RunStatus::failed ||
