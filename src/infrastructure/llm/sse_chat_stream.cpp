@@ -32,7 +32,15 @@ boost::asio::awaitable<Result<std::optional<ChatDelta>>> SseChatStream::next() {
     if (!events) co_return std::move(events).take_error();
     if (auto consumed = consume(*events); !consumed) co_return std::move(consumed).take_error();
   }
-  if (pending_.empty()) co_return std::optional<ChatDelta>{};
+  if (pending_.empty()) {
+    // Past the end marker only the body's framing is normally left (the last chunk of a
+    // chunked body); reading it lets the connection serve the next request.
+    if (!is_drained_) {
+      is_drained_ = true;
+      co_await http_.discard_rest();
+    }
+    co_return std::optional<ChatDelta>{};
+  }
   std::optional<ChatDelta> delta = std::move(pending_.front());
   pending_.pop_front();
   co_return delta;

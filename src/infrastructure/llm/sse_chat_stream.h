@@ -30,6 +30,7 @@ class SseChatStream : public ChatStream {
   SseParser parser_;
   std::deque<ChatDelta> pending_;
   bool done_ = false;
+  bool is_drained_ = false;  // the body after the end marker was read (or given up on)
 };
 
 }  // namespace agentd::llm

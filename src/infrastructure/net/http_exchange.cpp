@@ -85,7 +85,7 @@ asio::awaitable<Status> HttpExchange::send(const HttpRequest& request, std::stri
 
 asio::awaitable<Result<std::string>> HttpExchange::read_some() {
   try {
-    co_return co_await read_piece();
+    co_return co_await read_piece(std::nullopt);
   } catch (const boost::system::system_error& e) {
     // A coroutine cancelled between two reads throws at its next co_await.
     if (e.code() != asio::error::operation_aborted) throw;
@@ -95,13 +95,32 @@ asio::awaitable<Result<std::string>> HttpExchange::read_some() {
   }
 }
 
-asio::awaitable<Result<std::string>> HttpExchange::read_piece() {
+asio::awaitable<bool> HttpExchange::discard_rest(std::size_t limit,
+                                                  std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::size_t discarded = 0;
+  try {
+    while (discarded <= limit) {
+      auto piece = co_await read_piece(deadline);
+      if (!piece) co_return false;
+      if (piece->empty()) co_return true;
+      discarded += piece->size();
+    }
+  } catch (const boost::system::system_error& e) {
+    if (e.code() != asio::error::operation_aborted) throw;
+  }
+  // Too much is left, or it is too slow to come: a new connection is cheaper.
+  connection_.reset();
+  co_return false;
+}
+
+asio::awaitable<Result<std::string>> HttpExchange::read_piece(std::optional<Deadline> until) {
   if (failed_) co_return *failed_;
   while (!parser_.is_done()) {
     auto& body = parser_.get().body();
     body.data = piece_buffer_.data();
     body.size = piece_buffer_.size();
-    const auto deadline = std::chrono::steady_clock::now() + idle_timeout_;
+    const auto deadline = until.value_or(std::chrono::steady_clock::now() + idle_timeout_);
     auto [ec, n] = co_await before(deadline, connection_->with_stream([&](auto& stream) {
       return http::async_read_some(stream, buffer_, parser_, kAsTuple);
     }));

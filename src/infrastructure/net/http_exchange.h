@@ -15,6 +15,7 @@
 
 #include "domain/common/result.h"
 #include "infrastructure/net/connection_pool.h"
+#include "infrastructure/net/deadline.h"
 #include "infrastructure/net/http_connection.h"
 #include "infrastructure/net/http_types.h"
 #include "infrastructure/net/url.h"
@@ -42,8 +43,14 @@ class HttpExchange {
   // timeout; "" once the body is complete.
   boost::asio::awaitable<Result<std::string>> read_some();
 
+  // Reads and drops what is left of the body, at most `limit` bytes within `timeout`, so that
+  // a caller done with the content (an SSE stream past its end marker) still gets the
+  // connection reused. True when the body ended within both bounds.
+  boost::asio::awaitable<bool> discard_rest(std::size_t limit, std::chrono::milliseconds timeout);
+
  private:
-  boost::asio::awaitable<Result<std::string>> read_piece();
+  // Each read waits until `until`, or the idle timeout from its start when there is none.
+  boost::asio::awaitable<Result<std::string>> read_piece(std::optional<Deadline> until);
   Error failure(const boost::system::error_code& ec, std::string_view while_doing,
                 std::chrono::milliseconds timeout);
   void finish();

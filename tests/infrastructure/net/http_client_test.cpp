@@ -182,6 +182,44 @@ TEST_F(HttpClientTest, StreamDeliversChunkedEventsPieceByPieceAsTheyArrive) {
   EXPECT_GE(pieces[2].at_ms - pieces[0].at_ms, 250);
 }
 
+TEST_F(HttpClientTest, StreamLeftAtItsLastEventStillGivesItsConnectionBack) {
+  CountingTcpProxy proxy(upstream_.port());
+  const auto base = "http://127.0.0.1:" + std::to_string(proxy.port());
+  auto drained = run([&]() -> asio::awaitable<bool> {
+    auto stream = co_await client_.stream({"GET", base + "/events", {}, {}});
+    if (!stream) co_return false;
+    // The caller knows "data: 3" is the end; the chunked body's last chunk is still unread.
+    for (auto piece = co_await stream->read(); piece && *piece != "data: 3\n\n";
+         piece = co_await stream->read()) {
+    }
+    co_return co_await stream->discard_rest();
+  }());
+  EXPECT_TRUE(drained);
+  auto next = get(base + "/hello");
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_TRUE(next->is_reused_connection);
+  EXPECT_EQ(proxy.connections(), 1);
+}
+
+TEST_F(HttpClientTest, DiscardingAStalledRestGivesUpAtItsTimeout) {
+  CountingTcpProxy proxy(upstream_.port());
+  const auto base = "http://127.0.0.1:" + std::to_string(proxy.port());
+  const auto start = Clock::now();
+  auto drained = run([&]() -> asio::awaitable<bool> {
+    auto stream = co_await client_.stream({"GET", base + "/stalls", {}, {}});
+    if (!stream) co_return true;
+    co_await stream->read();
+    co_return co_await stream->discard_rest(1024, 100ms);
+  }());
+  EXPECT_FALSE(drained);
+  EXPECT_LT(ms_since(start), 1000);
+  // The half-read connection was closed, not pooled.
+  auto next = get(base + "/hello");
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_FALSE(next->is_reused_connection);
+  EXPECT_EQ(proxy.connections(), 2);
+}
+
 TEST_F(HttpClientTest, SilentUpstreamHitsTheFirstByteTimeout) {
   RequestOptions options;
   options.first_byte_timeout = 200ms;

@@ -1,0 +1,71 @@
+#include "infrastructure/llm/sse_chat_stream.h"
+
+#include <gtest/gtest.h>
+
+#include "fakes/counting_tcp_proxy.h"
+#include "fakes/event_loop.h"
+#include "fakes/local_http_server.h"
+#include "infrastructure/net/http_client.h"
+
+namespace agentd::llm {
+namespace {
+
+namespace asio = boost::asio;
+
+http::Router upstream_routes() {
+  http::Router router;
+  router.add("POST", "/chat", [](http::Request&) -> asio::awaitable<http::Response> {
+    co_return http::Response::event_stream([](http::BodyWriter& out) -> asio::awaitable<void> {
+      co_await out.write("data: Hello\n\n");
+      co_await out.write("data: world\n\ndata: [DONE]\n\n");
+    });
+  });
+  return router;
+}
+
+// Content deltas until a "[DONE]" event, like the OpenAI translator.
+Result<std::optional<ChatDelta>> translate(const SseEvent& event, bool& done) {
+  if (event.data == "[DONE]") {
+    done = true;
+    return std::optional<ChatDelta>{};
+  }
+  ChatDelta delta;
+  delta.content = event.data;
+  return std::optional<ChatDelta>{std::move(delta)};
+}
+
+class SseChatStreamTest : public ::testing::Test {
+ protected:
+  // Reads one streamed answer to its end and returns its text.
+  std::string answer(const std::string& url) {
+    return loop_.run([&]() -> asio::awaitable<std::string> {
+      auto http = co_await client_.stream({"POST", url, {}, "{}"});
+      if (!http) co_return "no stream: " + http.error().message;
+      SseChatStream stream(std::move(*http), translate);
+      std::string text;
+      for (;;) {
+        auto delta = co_await stream.next();
+        if (!delta) co_return "error: " + delta.error().message;
+        if (!*delta) break;
+        text += (*delta)->content;
+      }
+      co_return text;
+    }());
+  }
+
+  EventLoop loop_;
+  LocalHttpServer upstream_{upstream_routes()};
+  net::HttpClient client_;
+};
+
+TEST_F(SseChatStreamTest, AnswersEndAtTheMarkerAndReuseTheirConnection) {
+  CountingTcpProxy proxy(upstream_.port());
+  const auto url = "http://127.0.0.1:" + std::to_string(proxy.port()) + "/chat";
+  EXPECT_EQ(answer(url), "Helloworld");
+  EXPECT_EQ(answer(url), "Helloworld");
+  // Without reading the body's framing after [DONE], every answer would need a connection.
+  EXPECT_EQ(proxy.connections(), 1);
+}
+
+}  // namespace
+}  // namespace agentd::llm
