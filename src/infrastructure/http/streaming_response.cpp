@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 
 #include "infrastructure/logging/log.h"
 
@@ -32,6 +33,18 @@ class ChannelWriter : public BodyWriter {
  private:
   Pieces& pieces_;
 };
+
+// One piece in chunked framing: its size in hex, the bytes, CRLF.
+void append_chunk(std::string& out, std::string_view piece, StreamOutcome& outcome) {
+  if (piece.empty()) return;  // an empty chunk would end the body
+  char size[20];
+  auto [end, ec] = std::to_chars(size, size + sizeof size, piece.size(), 16);
+  (void)ec;
+  out.append(size, end).append("\r\n").append(piece).append("\r\n");
+  outcome.bytes += static_cast<std::int64_t>(piece.size());
+}
+
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 }  // namespace
 
@@ -70,32 +83,56 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream, 
     (void)ec;
   };
 
-  auto write_chunk = [&](std::string_view piece) -> asio::awaitable<bool> {
+  auto last_sent = std::chrono::steady_clock::now();
+  auto send = [&](std::string_view bytes) -> asio::awaitable<bool> {
     stream.expires_after(write_timeout);
-    auto [ec, n] = co_await asio::async_write(
-        stream, bhttp::make_chunk(asio::buffer(piece.data(), piece.size())), token);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), token);
     stream.expires_never();
-    outcome.bytes += static_cast<std::int64_t>(piece.size());
+    last_sent = std::chrono::steady_clock::now();
     co_return !ec;
   };
 
+  // Every piece already queued leaves in one write: events that arrive together (several in
+  // one upstream read) cost one system call, and nothing ever waits for more to come.
   auto deliver = [&]() -> asio::awaitable<void> {
-    asio::steady_timer heartbeat(executor);
+    std::string batch;
     for (;;) {
-      heartbeat.expires_after(response.heartbeat);
-      auto next = co_await (pieces.async_receive(token) || heartbeat.async_wait(token));
-      if (next.index() == 1) {
-        if (!co_await write_chunk(": heartbeat\n\n")) co_return;
-        continue;
+      auto [ec, piece] = co_await pieces.async_receive(token);
+      bool ended = static_cast<bool>(ec);  // the producer's end marker
+      batch.clear();
+      if (!ended) append_chunk(batch, piece, outcome);
+      while (!ended && pieces.try_receive([&](boost::system::error_code more_ec, std::string more) {
+        if (more_ec) {
+          ended = true;
+        } else {
+          append_chunk(batch, more, outcome);
+        }
+      })) {
       }
-      auto [ec, piece] = std::get<0>(std::move(next));
-      if (ec) break;  // the producer's end marker
-      if (!co_await write_chunk(piece)) co_return;
+      if (ended) batch += kLastChunk;
+      const bool sent = co_await send(batch);
+      if (!sent || ended) {
+        outcome.complete = sent && ended;
+        co_return;
+      }
     }
-    stream.expires_after(write_timeout);
-    auto [last_ec, last_bytes] = co_await asio::async_write(stream, bhttp::make_chunk_last(), token);
-    stream.expires_never();
-    outcome.complete = !last_ec;
+  };
+
+  // A comment after `heartbeat` of silence keeps proxies from closing a quiet stream. When
+  // the queue is full there is data to send anyway, so a heartbeat that does not fit is
+  // dropped.
+  auto heartbeat = [&]() -> asio::awaitable<void> {
+    asio::steady_timer timer(executor);
+    for (;;) {
+      timer.expires_at(last_sent + response.heartbeat);
+      auto [ec] = co_await timer.async_wait(token);
+      if (ec) co_return;  // the stream is over
+      if (std::chrono::steady_clock::now() - last_sent >= response.heartbeat) {
+        pieces.try_send(boost::system::error_code{}, std::string(": heartbeat\n\n"));
+        // Counts as sent: the next heartbeat is due one interval after this one.
+        last_sent = std::chrono::steady_clock::now();
+      }
+    }
   };
 
   // Completes when the client closes its side (or the connection breaks), or sends too much
@@ -108,8 +145,8 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream, 
     }
   };
 
-  auto finished = co_await ((produce() && deliver()) || watch_disconnect());
-  if (finished.index() == 1) outcome.complete = false;
+  auto finished = co_await ((produce() && deliver()) || watch_disconnect() || heartbeat());
+  if (finished.index() != 0) outcome.complete = false;
   co_return outcome;
 }
 
