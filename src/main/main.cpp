@@ -174,7 +174,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
   auto mcp_sources = start_mcp_sources(io, file.mcp_servers, services->http_client, services->tools);
   http::Server server(io,
                       {config.host, config.port, config.max_body_bytes, config.header_timeout,
-                       config.idle_timeout},
+                       config.idle_timeout, config.threads},
                       router);
   std::uint16_t port = 0;
   try {
