@@ -24,6 +24,7 @@
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
 #include "infrastructure/cache/caching_identity_repositories.h"
+#include "infrastructure/cache/caching_token_signer.h"
 #include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
@@ -58,6 +59,7 @@ struct Services {
   SodiumSecretGenerator secrets;
   SodiumPasswordHasher hasher;
   JwtTokenSigner signer;
+  cache::CachingTokenSigner cached_signer;  // what requests verify their tokens with
   sqlite::SqliteUserRepository users;
   sqlite::SqliteSessionRepository sessions;
   sqlite::SqliteApiKeyRepository keys;
