@@ -2,8 +2,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
@@ -16,35 +16,94 @@ namespace {
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 using namespace boost::asio::experimental::awaitable_operators;
-using Pieces = asio::experimental::channel<void(boost::system::error_code, std::string)>;
+using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kQueuedPieces = 64;
 // What a client may send ahead while its stream runs (a pipelined request) before the
 // connection is treated as abusive and dropped.
 constexpr std::size_t kMaxReadAhead = 64 * 1024;
 
-class ChannelWriter : public BodyWriter {
- public:
-  explicit ChannelWriter(Pieces& pieces) : pieces_(pieces) {}
-  asio::awaitable<void> write(std::string piece) override {
-    co_await pieces_.async_send(boost::system::error_code{}, std::move(piece), asio::use_awaitable);
-  }
-
- private:
-  Pieces& pieces_;
-};
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 // One piece in chunked framing: its size in hex, the bytes, CRLF.
-void append_chunk(std::string& out, std::string_view piece, StreamOutcome& outcome) {
-  if (piece.empty()) return;  // an empty chunk would end the body
+std::string chunk(std::string_view piece) {
   char size[20];
   auto [end, ec] = std::to_chars(size, size + sizeof size, piece.size(), 16);
   (void)ec;
+  std::string out;
+  out.reserve(piece.size() + 24);
   out.append(size, end).append("\r\n").append(piece).append("\r\n");
-  outcome.bytes += static_cast<std::int64_t>(piece.size());
+  return out;
 }
 
-constexpr std::string_view kLastChunk = "0\r\n\r\n";
+// Writes each piece to the socket the moment the producer hands it over: no queue, no hop
+// between coroutines. Heartbeats share the socket, so a write waits for one in flight.
+class SocketWriter : public BodyWriter {
+ public:
+  SocketWriter(boost::beast::tcp_stream& stream, std::chrono::milliseconds write_timeout,
+               const asio::any_io_executor& executor)
+      : stream_(stream), write_timeout_(write_timeout), heartbeat_done_(executor) {}
+
+  asio::awaitable<void> write(std::string piece) override {
+    if (piece.empty()) co_return;  // an empty chunk would end the body
+    if (failed_) throw boost::system::system_error(asio::error::broken_pipe);
+    while (is_writing_) {
+      heartbeat_done_.expires_at(Clock::time_point::max());
+      co_await heartbeat_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    const auto framed = chunk(piece);
+    if (!co_await send(framed)) throw boost::system::system_error(asio::error::broken_pipe);
+    bytes_ += static_cast<std::int64_t>(piece.size());
+  }
+
+  // A comment after `interval` of silence keeps proxies from closing a quiet stream.
+  asio::awaitable<void> send_heartbeats(std::chrono::milliseconds interval) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const auto framed = chunk(": heartbeat\n\n");
+    auto due = last_sent_ + interval;
+    for (;;) {
+      timer.expires_at(due);
+      auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;  // the stream is over
+      if (is_writing_) {
+        // A piece is on its way (to a slow reader, perhaps): better than a heartbeat.
+        due = Clock::now() + interval;
+        continue;
+      }
+      if (Clock::now() - last_sent_ >= interval) {
+        const bool sent = co_await send(framed);
+        heartbeat_done_.cancel();
+        if (!sent) co_return;
+      }
+      due = last_sent_ + interval;
+    }
+  }
+
+  asio::awaitable<bool> finish() { co_return !failed_ && co_await send(kLastChunk); }
+
+  std::int64_t bytes() const { return bytes_; }
+  bool failed() const { return failed_; }
+
+ private:
+  asio::awaitable<bool> send(std::string_view bytes) {
+    is_writing_ = true;
+    stream_.expires_after(write_timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(bytes),
+                                              asio::as_tuple(asio::use_awaitable));
+    stream_.expires_never();
+    is_writing_ = false;
+    last_sent_ = Clock::now();
+    if (ec) failed_ = true;
+    co_return !ec;
+  }
+
+  boost::beast::tcp_stream& stream_;
+  const std::chrono::milliseconds write_timeout_;
+  asio::steady_timer heartbeat_done_;  // cancelled when a heartbeat's write completes
+  Clock::time_point last_sent_ = Clock::now();
+  bool is_writing_ = false;
+  bool failed_ = false;  // the client is gone or stopped reading: nothing more goes out
+  std::int64_t bytes_ = 0;
+};
 
 }  // namespace
 
@@ -63,76 +122,21 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream, 
   if (header_ec) co_return StreamOutcome{};
   stream.expires_never();
 
-  auto executor = co_await asio::this_coro::executor;
-  Pieces pieces(executor, kQueuedPieces);
-  ChannelWriter writer(pieces);
-  StreamOutcome outcome;
+  SocketWriter writer(stream, write_timeout, co_await asio::this_coro::executor);
+  bool complete = false;
 
   auto produce = [&]() -> asio::awaitable<void> {
     try {
       co_await response.stream(writer);
     } catch (const boost::system::system_error& e) {
-      if (e.code() != asio::error::operation_aborted && e.code() != asio::experimental::error::channel_cancelled) {
+      // A client that left is not the producer's failure.
+      if (!writer.failed() && e.code() != asio::error::operation_aborted) {
         log::error("stream_producer_failed", {{"error", e.what()}});
       }
     } catch (const std::exception& e) {
       log::error("stream_producer_failed", {{"error", e.what()}});
     }
-    // An end marker rather than close(): closing would drop the pieces still queued.
-    auto [ec] = co_await pieces.async_send(asio::error::eof, std::string{}, token);
-    (void)ec;
-  };
-
-  auto last_sent = std::chrono::steady_clock::now();
-  auto send = [&](std::string_view bytes) -> asio::awaitable<bool> {
-    stream.expires_after(write_timeout);
-    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), token);
-    stream.expires_never();
-    last_sent = std::chrono::steady_clock::now();
-    co_return !ec;
-  };
-
-  // Every piece already queued leaves in one write: events that arrive together (several in
-  // one upstream read) cost one system call, and nothing ever waits for more to come.
-  auto deliver = [&]() -> asio::awaitable<void> {
-    std::string batch;
-    for (;;) {
-      auto [ec, piece] = co_await pieces.async_receive(token);
-      bool ended = static_cast<bool>(ec);  // the producer's end marker
-      batch.clear();
-      if (!ended) append_chunk(batch, piece, outcome);
-      while (!ended && pieces.try_receive([&](boost::system::error_code more_ec, std::string more) {
-        if (more_ec) {
-          ended = true;
-        } else {
-          append_chunk(batch, more, outcome);
-        }
-      })) {
-      }
-      if (ended) batch += kLastChunk;
-      const bool sent = co_await send(batch);
-      if (!sent || ended) {
-        outcome.complete = sent && ended;
-        co_return;
-      }
-    }
-  };
-
-  // A comment after `heartbeat` of silence keeps proxies from closing a quiet stream. When
-  // the queue is full there is data to send anyway, so a heartbeat that does not fit is
-  // dropped.
-  auto heartbeat = [&]() -> asio::awaitable<void> {
-    asio::steady_timer timer(executor);
-    for (;;) {
-      timer.expires_at(last_sent + response.heartbeat);
-      auto [ec] = co_await timer.async_wait(token);
-      if (ec) co_return;  // the stream is over
-      if (std::chrono::steady_clock::now() - last_sent >= response.heartbeat) {
-        pieces.try_send(boost::system::error_code{}, std::string(": heartbeat\n\n"));
-        // Counts as sent: the next heartbeat is due one interval after this one.
-        last_sent = std::chrono::steady_clock::now();
-      }
-    }
+    complete = co_await writer.finish();
   };
 
   // Completes when the client closes its side (or the connection breaks), or sends too much
@@ -145,9 +149,9 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream, 
     }
   };
 
-  auto finished = co_await ((produce() && deliver()) || watch_disconnect() || heartbeat());
-  if (finished.index() != 0) outcome.complete = false;
-  co_return outcome;
+  auto finished =
+      co_await (produce() || watch_disconnect() || writer.send_heartbeats(response.heartbeat));
+  co_return StreamOutcome{writer.bytes(), finished.index() == 0 && complete};
 }
 
 }  // namespace agentd::http
