@@ -89,7 +89,7 @@ asio::awaitable<Result<std::string>> HttpExchange::read_some() {
   } catch (const boost::system::system_error& e) {
     // A coroutine cancelled between two reads throws at its next co_await.
     if (e.code() != asio::error::operation_aborted) throw;
-    connection_.reset();
+    drop_connection();
     failed_ = request_cancelled();
     co_return *failed_;
   }
@@ -110,7 +110,7 @@ asio::awaitable<bool> HttpExchange::discard_rest(std::size_t limit,
     if (e.code() != asio::error::operation_aborted) throw;
   }
   // Too much is left, or it is too slow to come: a new connection is cheaper.
-  connection_.reset();
+  drop_connection();
   co_return false;
 }
 
@@ -121,14 +121,16 @@ asio::awaitable<Result<std::string>> HttpExchange::read_piece(std::optional<Dead
     body.data = piece_buffer_.data();
     body.size = piece_buffer_.size();
     const auto deadline = until.value_or(std::chrono::steady_clock::now() + idle_timeout_);
-    auto [ec, n] = co_await before(deadline, connection_->with_stream([&](auto& stream) {
+    watchdog_.arm(co_await asio::this_coro::executor, connection_->socket(), deadline);
+    auto [ec, n] = co_await connection_->with_stream([&](auto& stream) {
       return http::async_read_some(stream, buffer_, parser_, kAsTuple);
-    }));
+    });
     // need_buffer only says the piece is full: a normal end of one read.
     if (ec == http::error::need_buffer) ec = {};
+    if (ec == asio::error::operation_aborted && watchdog_.fired()) ec = asio::error::timed_out;
     if (ec) {
       failed_ = failure(ec, "reading the response body", idle_timeout_);
-      connection_.reset();
+      drop_connection();
       co_return *failed_;
     }
     const std::size_t filled = piece_buffer_.size() - parser_.get().body().size;
@@ -154,7 +156,13 @@ Error HttpExchange::failure(const error_code& ec, std::string_view while_doing,
                          ": " + ec.message());
 }
 
+void HttpExchange::drop_connection() {
+  watchdog_.disarm();
+  connection_.reset();
+}
+
 void HttpExchange::finish() {
+  watchdog_.disarm();
   auto connection = std::move(connection_);
   // Leftover bytes after a complete response mean the server does not speak HTTP/1.1 as
   // agreed; such a connection cannot be trusted with another request.

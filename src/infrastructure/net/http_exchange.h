@@ -18,6 +18,7 @@
 #include "infrastructure/net/deadline.h"
 #include "infrastructure/net/http_connection.h"
 #include "infrastructure/net/http_types.h"
+#include "infrastructure/net/read_watchdog.h"
 #include "infrastructure/net/url.h"
 
 namespace agentd::net {
@@ -54,6 +55,7 @@ class HttpExchange {
   Error failure(const boost::system::error_code& ec, std::string_view while_doing,
                 std::chrono::milliseconds timeout);
   void finish();
+  void drop_connection();
 
   std::unique_ptr<HttpConnection> connection_;
   const bool is_reused_;
@@ -70,6 +72,7 @@ class HttpExchange {
   bool is_keep_alive_requested_ = true;
   bool is_stale_connection_ = false;
   std::optional<Error> failed_;  // once the connection broke, every later read says so
+  ReadWatchdog watchdog_;        // the idle timeout of body reads; declared last, goes first
 };
 
 }  // namespace agentd::net

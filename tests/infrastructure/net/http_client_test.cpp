@@ -259,6 +259,23 @@ TEST_F(HttpClientTest, RefusedConnectionIsUpstreamUnreachable) {
   EXPECT_EQ(response.error().code, "upstream_unreachable");
 }
 
+TEST_F(HttpClientTest, TheIdleTimeoutCountsFromEachReadNotFromTheFirst) {
+  RequestOptions options;
+  options.idle_timeout = 250ms;  // each gap is 150 ms; the whole body takes 300 ms
+  auto body = run([&]() -> asio::awaitable<std::string> {
+    auto stream = co_await client_.stream({"GET", upstream_.url("/events"), {}, {}}, options);
+    if (!stream) co_return stream.error().message;
+    std::string received;
+    for (;;) {
+      auto piece = co_await stream->read();
+      if (!piece) co_return piece.error().message;
+      if (piece->empty()) co_return received;
+      received += *piece;
+    }
+  }());
+  EXPECT_EQ(body, "data: 1\n\ndata: 2\n\ndata: 3\n\n");
+}
+
 TEST_F(HttpClientTest, CancellingTheAwaitingCoroutineAbortsASlowRequestPromptly) {
   const auto start = Clock::now();
   auto winner = run([&]() -> asio::awaitable<std::size_t> {
