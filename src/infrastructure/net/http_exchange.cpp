@@ -1,11 +1,11 @@
 #include "infrastructure/net/http_exchange.h"
 
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "infrastructure/net/deadline.h"
 #include "infrastructure/net/upstream_error.h"
 #include "infrastructure/text/ascii.h"
 
@@ -59,17 +59,20 @@ asio::awaitable<Status> HttpExchange::send(const HttpRequest& request, std::stri
   // A HEAD response announces a body length but carries no body.
   if (request.method == "HEAD") parser_.skip(true);
 
-  const auto deadline = std::chrono::steady_clock::now() + first_byte_timeout;
-  auto [write_ec, written] = co_await before(deadline, connection_->with_stream([&](auto& stream) {
+  const auto executor = co_await asio::this_coro::executor;
+  watchdog_.arm(executor, connection_->socket(), std::chrono::steady_clock::now() + first_byte_timeout);
+  auto [write_ec, written] = co_await connection_->with_stream([&](auto& stream) {
     return http::async_write(stream, message, kAsTuple);
-  }));
+  });
+  if (write_ec == asio::error::operation_aborted && watchdog_.fired()) write_ec = asio::error::timed_out;
   if (write_ec) {
     is_stale_connection_ = is_reused_ && is_closed_by_peer(write_ec);
     co_return failure(write_ec, "sending the request", first_byte_timeout);
   }
-  auto [read_ec, read] = co_await before(deadline, connection_->with_stream([&](auto& stream) {
+  auto [read_ec, read] = co_await connection_->with_stream([&](auto& stream) {
     return http::async_read_header(stream, buffer_, parser_, kAsTuple);
-  }));
+  });
+  if (read_ec == asio::error::operation_aborted && watchdog_.fired()) read_ec = asio::error::timed_out;
   if (read_ec) {
     is_stale_connection_ = is_reused_ && !parser_.got_some() && is_closed_by_peer(read_ec);
     co_return failure(read_ec, "waiting for the response", first_byte_timeout);
@@ -121,7 +124,8 @@ asio::awaitable<Result<std::string>> HttpExchange::read_piece(std::optional<Dead
     body.data = piece_buffer_.data();
     body.size = piece_buffer_.size();
     const auto deadline = until.value_or(std::chrono::steady_clock::now() + idle_timeout_);
-    watchdog_.arm(co_await asio::this_coro::executor, connection_->socket(), deadline);
+    const auto executor = co_await asio::this_coro::executor;
+    watchdog_.arm(executor, connection_->socket(), deadline);
     auto [ec, n] = co_await connection_->with_stream([&](auto& stream) {
       return http::async_read_some(stream, buffer_, parser_, kAsTuple);
     });
