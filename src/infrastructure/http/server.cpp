@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <random>
@@ -88,6 +89,38 @@ Request to_request(bhttp::request<bhttp::string_body>&& message, std::string rem
   auto id = request.header("x-request-id");
   request.request_id = request_id_from(id);
   return request;
+}
+
+enum class Until { header, message };
+
+// Feeds the parser from the buffer and reads from the socket only when it needs more bytes:
+// a request that arrived whole, as most do, costs no further asynchronous operation.
+asio::awaitable<beast::error_code> read_request(beast::tcp_stream& stream,
+                                                beast::flat_buffer& buffer,
+                                                bhttp::request_parser<bhttp::string_body>& parser,
+                                                Until until) {
+  for (;;) {
+    if (until == Until::header ? parser.is_header_done() : parser.is_done()) {
+      co_return beast::error_code{};
+    }
+    if (buffer.size() > 0) {
+      beast::error_code ec;
+      const auto used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec && ec != bhttp::error::need_more) co_return ec;
+      if (!ec && used > 0) continue;
+    }
+    const auto room = std::max(kFirstRead, buffer.capacity() - buffer.size());
+    auto [read_ec, n] = co_await stream.async_read_some(
+        buffer.prepare(std::min<std::size_t>(room, 64 * 1024)), asio::as_tuple(asio::use_awaitable));
+    if (read_ec == asio::error::eof) {
+      // Requests end by their length, never by the connection closing.
+      co_return parser.got_some() ? beast::error_code(bhttp::error::partial_message)
+                                  : beast::error_code(bhttp::error::end_of_stream);
+    }
+    if (read_ec) co_return read_ec;
+    buffer.commit(n);
+  }
 }
 
 bool has_no_body(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
@@ -191,7 +224,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(options_.max_body_bytes);
-    auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, token);
+    auto header_ec = co_await read_request(stream, buffer, parser, Until::header);
     Error rejection;
     bool rejected = false;
     if (!header_ec) {
@@ -199,8 +232,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       if (length && *length > options_.max_body_bytes) {
         rejected = true;
       } else {
-        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, token);
-        header_ec = body_ec;
+        header_ec = co_await read_request(stream, buffer, parser, Until::message);
       }
     }
     if (rejected || header_ec == bhttp::error::body_limit) {
