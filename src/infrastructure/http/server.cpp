@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -18,6 +19,7 @@
 #include "infrastructure/http/error_response.h"
 #include "infrastructure/http/streaming_response.h"
 #include "infrastructure/logging/log.h"
+#include "infrastructure/net/socket_watchdog.h"
 
 namespace agentd::http {
 
@@ -29,6 +31,8 @@ using asio::ip::tcp;
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
+  // The idle, request and write timeouts: one timer for the connection's whole life.
+  net::SocketWatchdog watchdog;
   // True while waiting for the first byte of the next request: such a connection can be
   // closed at shutdown without losing work. Only touched on the connection's executor.
   bool is_idle = true;
@@ -206,13 +210,17 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
   auto remote = stream.socket().remote_endpoint(ec);
   const std::string remote_address = ec ? std::string{} : remote.address().to_string();
   const auto token = asio::as_tuple(asio::use_awaitable);
+  const auto executor = co_await asio::this_coro::executor;
+  auto expire_after = [&](std::chrono::milliseconds timeout) {
+    connection->watchdog.arm(executor, stream.socket(), std::chrono::steady_clock::now() + timeout);
+  };
 
   bool drain_before_close = false;
   while (!stopping_) {
     connection->is_idle = true;
     if (buffer.size() == 0) {
       // Idle phase: a kept-alive connection may wait this long for its next request.
-      stream.expires_after(options_.idle_timeout);
+      expire_after(options_.idle_timeout);
       auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(kFirstRead), token);
       if (read_ec) break;
       buffer.commit(n);
@@ -220,7 +228,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     connection->is_idle = false;
 
     // Request phase: headers and body must arrive within the header timeout (no slowloris).
-    stream.expires_after(options_.header_timeout);
+    expire_after(options_.header_timeout);
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(options_.max_body_bytes);
@@ -268,7 +276,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       keep_alive = message.keep_alive();
       version = message.version();
       request = to_request(std::move(message), remote_address);
-      stream.expires_never();
+      // A handler takes the time it needs; a streamed answer bounds its own writes.
+      connection->watchdog.arm(executor, stream.socket(), net::Deadline::max());
       response = co_await dispatch(request);
     }
     response.set_header("X-Request-Id", request.request_id);
@@ -283,7 +292,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       if (!sent.complete) write_ec = asio::error::connection_aborted;
     } else {
       const auto message = serialize(std::move(response), version, keep_alive);
-      stream.expires_after(options_.header_timeout);
+      expire_after(options_.header_timeout);
       std::tie(write_ec, std::ignore) = co_await asio::async_write(stream, asio::buffer(message), token);
     }
     const auto elapsed = std::chrono::duration<double, std::milli>(
@@ -297,6 +306,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
                           {"remote", remote_address}});
     if (write_ec || !keep_alive) break;
   }
+  connection->watchdog.disarm();
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   if (drain_before_close) {
     // The client may still be sending the rejected body; closing now would reset the

@@ -18,7 +18,7 @@
 #include "infrastructure/net/deadline.h"
 #include "infrastructure/net/http_connection.h"
 #include "infrastructure/net/http_types.h"
-#include "infrastructure/net/read_watchdog.h"
+#include "infrastructure/net/socket_watchdog.h"
 #include "infrastructure/net/url.h"
 
 namespace agentd::net {
@@ -72,7 +72,7 @@ class HttpExchange {
   bool is_keep_alive_requested_ = true;
   bool is_stale_connection_ = false;
   std::optional<Error> failed_;  // once the connection broke, every later read says so
-  ReadWatchdog watchdog_;        // the idle timeout of body reads; declared last, goes first
+  SocketWatchdog watchdog_;  // the exchange's timeouts; declared last, so destroyed first
 };
 
 }  // namespace agentd::net

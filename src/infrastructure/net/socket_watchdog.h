@@ -1,8 +1,8 @@
-// Bounds a connection's reads by a deadline with one timer wait for many reads: arming it
-// again with a later deadline costs no timer operation, where racing every read against a
-// timer of its own costs two coroutines and a timer each. Past the deadline it cancels the
-// socket's pending operation, which then fails with operation_aborted; `fired()` tells that
-// apart from a cancellation that came from the caller.
+// Bounds a socket's operations by a deadline with one timer wait for many operations: arming
+// it again with a later deadline costs no timer operation, where racing every operation
+// against a timer of its own costs two coroutines and a timer each. Past the deadline it
+// cancels the socket's pending operation, which then fails with operation_aborted; `fired()`
+// tells that apart from a cancellation that came from the caller.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -14,12 +14,12 @@
 
 namespace agentd::net {
 
-class ReadWatchdog {
+class SocketWatchdog {
  public:
-  ReadWatchdog() = default;
-  ReadWatchdog(const ReadWatchdog&) = delete;
-  ReadWatchdog& operator=(const ReadWatchdog&) = delete;
-  ~ReadWatchdog() { disarm(); }
+  SocketWatchdog() = default;
+  SocketWatchdog(const SocketWatchdog&) = delete;
+  SocketWatchdog& operator=(const SocketWatchdog&) = delete;
+  ~SocketWatchdog() { disarm(); }
 
   // Watches `socket` until `deadline`. The timer's handler runs on `executor`, which must be
   // the one the reads run on.

@@ -1,30 +1,29 @@
-#include "infrastructure/net/read_watchdog.h"
+#include "infrastructure/net/socket_watchdog.h"
 
 namespace agentd::net {
 
-void ReadWatchdog::arm(const boost::asio::any_io_executor& executor,
+void SocketWatchdog::arm(const boost::asio::any_io_executor& executor,
                        boost::asio::ip::tcp::socket& socket, Deadline deadline) {
   if (!state_) state_ = std::make_shared<State>(executor);
   state_->socket = &socket;
   state_->fired = false;
-  const bool is_sooner = deadline < state_->deadline;
   state_->deadline = deadline;
   if (!state_->is_waiting) {
     wait(state_);
-  } else if (is_sooner) {
+  } else if (deadline < state_->timer.expiry()) {
     // The pending wait would fire too late; its handler starts a new one.
     state_->timer.cancel();
   }
 }
 
-void ReadWatchdog::disarm() {
+void SocketWatchdog::disarm() {
   if (!state_) return;
   state_->socket = nullptr;
   // No wait may outlive the watch: it would keep the io_context busy until its deadline.
   if (state_->is_waiting) state_->timer.cancel();
 }
 
-void ReadWatchdog::wait(const std::shared_ptr<State>& state) {
+void SocketWatchdog::wait(const std::shared_ptr<State>& state) {
   state->is_waiting = true;
   state->timer.expires_at(state->deadline);
   state->timer.async_wait([state](const boost::system::error_code&) {
