@@ -286,7 +286,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     keep_alive = keep_alive && !stopping_;
     beast::error_code write_ec;
     if (response.stream) {
-      auto sent = co_await send_streaming(stream, std::move(response), version, keep_alive, buffer,
+      auto sent = co_await send_streaming(stream, connection->watchdog, std::move(response), version,
+                                          keep_alive, buffer,
                                           options_.header_timeout);
       bytes = sent.bytes;
       if (!sent.complete) write_ec = asio::error::connection_aborted;

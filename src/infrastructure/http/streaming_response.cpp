@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <tuple>
 
 #include "infrastructure/logging/log.h"
 
@@ -35,13 +36,31 @@ std::string chunk(std::string_view piece) {
   return out;
 }
 
+// Writes `bytes` within `timeout`; past it the watchdog cancels the write (and the read that
+// watches for a disconnect), which ends the stream. Between writes nothing is bounded: a
+// producer may think as long as it needs.
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_within(
+    boost::beast::tcp_stream& stream, net::SocketWatchdog& watchdog,
+    const asio::any_io_executor& executor, std::chrono::milliseconds timeout,
+    std::string_view bytes) {
+  watchdog.arm(executor, stream.socket(), Clock::now() + timeout);
+  auto outcome = co_await asio::async_write(stream, asio::buffer(bytes),
+                                            asio::as_tuple(asio::use_awaitable));
+  watchdog.arm(executor, stream.socket(), net::Deadline::max());
+  co_return outcome;
+}
+
 // Writes each piece to the socket the moment the producer hands it over: no queue, no hop
 // between coroutines. Heartbeats share the socket, so a write waits for one in flight.
 class SocketWriter : public BodyWriter {
  public:
-  SocketWriter(boost::beast::tcp_stream& stream, std::chrono::milliseconds write_timeout,
-               const asio::any_io_executor& executor)
-      : stream_(stream), write_timeout_(write_timeout), heartbeat_done_(executor) {}
+  SocketWriter(boost::beast::tcp_stream& stream, net::SocketWatchdog& watchdog,
+               std::chrono::milliseconds write_timeout, const asio::any_io_executor& executor)
+      : stream_(stream),
+        watchdog_(watchdog),
+        write_timeout_(write_timeout),
+        executor_(executor),
+        heartbeat_done_(executor) {}
 
   asio::awaitable<void> write(std::string piece) override {
     if (piece.empty()) co_return;  // an empty chunk would end the body
@@ -86,10 +105,7 @@ class SocketWriter : public BodyWriter {
  private:
   asio::awaitable<bool> send(std::string_view bytes) {
     is_writing_ = true;
-    stream_.expires_after(write_timeout_);
-    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(bytes),
-                                              asio::as_tuple(asio::use_awaitable));
-    stream_.expires_never();
+    auto [ec, n] = co_await write_within(stream_, watchdog_, executor_, write_timeout_, bytes);
     is_writing_ = false;
     last_sent_ = Clock::now();
     if (ec) failed_ = true;
@@ -97,7 +113,9 @@ class SocketWriter : public BodyWriter {
   }
 
   boost::beast::tcp_stream& stream_;
+  net::SocketWatchdog& watchdog_;
   const std::chrono::milliseconds write_timeout_;
+  const asio::any_io_executor executor_;
   asio::steady_timer heartbeat_done_;  // cancelled when a heartbeat's write completes
   Clock::time_point last_sent_ = Clock::now();
   bool is_writing_ = false;
@@ -107,22 +125,24 @@ class SocketWriter : public BodyWriter {
 
 }  // namespace
 
-asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream, Response response,
+asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
+                                              net::SocketWatchdog& watchdog, Response response,
                                               unsigned version, bool keep_alive,
                                               boost::beast::flat_buffer& incoming,
                                               std::chrono::milliseconds write_timeout) {
   const auto token = asio::as_tuple(asio::use_awaitable);
+  const auto executor = co_await asio::this_coro::executor;
   bhttp::response<bhttp::empty_body> header{static_cast<bhttp::status>(response.status), version};
   for (auto& [name, value] : response.headers) header.set(name, value);
   header.chunked(true);
   header.keep_alive(keep_alive);
   bhttp::response_serializer<bhttp::empty_body> serializer{header};
-  stream.expires_after(write_timeout);
+  watchdog.arm(executor, stream.socket(), Clock::now() + write_timeout);
   auto [header_ec, header_bytes] = co_await bhttp::async_write_header(stream, serializer, token);
+  watchdog.arm(executor, stream.socket(), net::Deadline::max());
   if (header_ec) co_return StreamOutcome{};
-  stream.expires_never();
 
-  SocketWriter writer(stream, write_timeout, co_await asio::this_coro::executor);
+  SocketWriter writer(stream, watchdog, write_timeout, executor);
   bool complete = false;
 
   auto produce = [&]() -> asio::awaitable<void> {

@@ -10,6 +10,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "infrastructure/http/http_message.h"
+#include "infrastructure/net/socket_watchdog.h"
 
 namespace agentd::http {
 
@@ -18,10 +19,11 @@ struct StreamOutcome {
   bool complete = false;    // every piece and the last chunk went out, the client still there
 };
 
-// `write_timeout` bounds each write, so a client that stops reading cannot hold the stream
-// forever. While it streams, whatever the client sends is read into `incoming` (the
+// `write_timeout` bounds each write, through the connection's `watchdog`, so a client that
+// stops reading cannot hold the stream forever. While it streams, whatever the client sends is read into `incoming` (the
 // connection's buffer), so a kept-alive connection loses no byte of its next request.
 boost::asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
+                                                     net::SocketWatchdog& watchdog,
                                                      Response response, unsigned version,
                                                      bool keep_alive,
                                                      boost::beast::flat_buffer& incoming,

@@ -4,7 +4,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
+#include <thread>
 #include <string>
 
 #include "fakes/event_loop.h"
@@ -22,8 +26,25 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
   co_await timer.async_wait(asio::use_awaitable);
 }
 
+// Set when the flood's producer is destroyed: the server gave up on its client.
+std::atomic<bool> g_flood_stopped{false};
+struct SetOnExit {
+  std::atomic<bool>& flag;
+  ~SetOnExit() { flag = true; }
+};
+
 Router routes() {
   Router router;
+  router.add("GET", "/flood", [](Request&) -> asio::awaitable<Response> {
+    co_return Response::event_stream([](BodyWriter& out) -> asio::awaitable<void> {
+      SetOnExit on_exit{g_flood_stopped};
+      const std::string block = "data: " + std::string(64 * 1024, 'x') + "\n\n";
+      for (int i = 0; i < 10'000; ++i) {
+        std::string piece = block;
+        co_await out.write(std::move(piece));
+      }
+    });
+  });
   router.add("GET", "/quiet", [](Request&) -> asio::awaitable<Response> {
     auto response = Response::event_stream([](BodyWriter& out) -> asio::awaitable<void> {
       co_await out.write("data: a\n\n");
@@ -82,6 +103,24 @@ TEST_F(StreamingResponseTest, PiecesSentInABurstArriveWholeAndInOrder) {
     if (i != 7) expected += "data: " + std::to_string(i) + "\n\n";
   }
   EXPECT_EQ(body_of("/burst"), expected);
+}
+
+TEST(StreamingResponseWriteTimeout, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
+  ServerOptions options;
+  options.header_timeout = 200ms;  // also bounds each write of a stream
+  LocalHttpServer server(routes(), options);
+  g_flood_stopped = false;
+  asio::io_context io;
+  asio::ip::tcp::socket client(io);
+  client.connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  // Never reads: the socket buffers fill up and the server's writes stall.
+  asio::write(client, asio::buffer(std::string("GET /flood HTTP/1.1\r\nHost: test\r\n\r\n")));
+  const auto start = std::chrono::steady_clock::now();
+  while (!g_flood_stopped && std::chrono::steady_clock::now() - start < 5s) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(g_flood_stopped);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
 }  // namespace
