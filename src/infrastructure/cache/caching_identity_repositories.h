@@ -14,11 +14,6 @@
 
 namespace agentd::cache {
 
-struct CacheSettings {
-  std::chrono::milliseconds ttl{2'000};
-  std::size_t max_entries = 100'000;
-};
-
 class CachingUserRepository final : public UserRepository {
  public:
   CachingUserRepository(UserRepository& inner, CacheSettings settings)

@@ -5,22 +5,18 @@
 #pragma once
 
 #include <chrono>
-#include <cstddef>
 
 #include "application/ports/token_signer.h"
 #include "infrastructure/cache/ttl_cache.h"
 
 namespace agentd::cache {
 
-struct TokenCacheSettings {
-  std::chrono::milliseconds ttl{60'000};
-  // Tokens are a few hundred bytes: 10,000 of them stay within a few megabytes.
-  std::size_t max_entries = 10'000;
-};
+// Tokens are a few hundred bytes: 10,000 of them stay within a few megabytes.
+inline constexpr CacheSettings kTokenCacheSettings{std::chrono::milliseconds(60'000), 10'000};
 
 class CachingTokenSigner final : public TokenSigner {
  public:
-  CachingTokenSigner(const TokenSigner& inner, TokenCacheSettings settings)
+  CachingTokenSigner(const TokenSigner& inner, CacheSettings settings)
       : inner_(inner), verified_(settings.ttl, settings.max_entries) {}
 
   std::string sign(const AccessClaims& claims) const override { return inner_.sign(claims); }

@@ -12,6 +12,12 @@
 
 namespace agentd::cache {
 
+// How long a cache keeps an entry, and how many it holds at most.
+struct CacheSettings {
+  std::chrono::milliseconds ttl{2'000};
+  std::size_t max_entries = 100'000;
+};
+
 template <typename Value>
 class TtlCache {
  public:

@@ -31,7 +31,7 @@ class CachingTokenSignerTest : public ::testing::Test {
   }
 
   CountingSigner signer_;
-  CachingTokenSigner cached_{signer_, {}};
+  CachingTokenSigner cached_{signer_, kTokenCacheSettings};
 };
 
 TEST_F(CachingTokenSignerTest, ATokenSeenAgainIsNotVerifiedAgain) {
