@@ -115,8 +115,9 @@ asio::awaitable<beast::error_code> read_request(beast::tcp_stream& stream,
       if (!ec && used > 0) continue;
     }
     const auto room = std::max(kFirstRead, buffer.capacity() - buffer.size());
-    auto [read_ec, n] = co_await stream.async_read_some(
-        buffer.prepare(std::min<std::size_t>(room, 64 * 1024)), asio::as_tuple(asio::use_awaitable));
+    auto [read_ec, n] =
+        co_await stream.async_read_some(buffer.prepare(std::min<std::size_t>(room, 64 * 1024)),
+                                        asio::as_tuple(asio::use_awaitable));
     if (read_ec == asio::error::eof) {
       // Requests end by their length, never by the connection closing.
       co_return parser.got_some() ? beast::error_code(bhttp::error::partial_message)
@@ -127,7 +128,9 @@ asio::awaitable<beast::error_code> read_request(beast::tcp_stream& stream,
   }
 }
 
-bool has_no_body(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+bool has_no_body(int status) {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
 
 // The whole response in one buffer, for one write: cheaper than a serializer's buffer
 // sequence for the small answers that make up most traffic.
@@ -175,9 +178,10 @@ void Server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), a
 asio::awaitable<void> Server::accept_loop() {
   while (!stopping_) {
     // A strand per connection only when several threads could run its handlers at once.
-    auto executor = options_.threads > 1 ? asio::any_io_executor(asio::make_strand(io_))
-                                         : asio::any_io_executor(io_.get_executor());
-    auto [ec, socket] = co_await acceptor_.async_accept(executor, asio::as_tuple(asio::use_awaitable));
+    auto socket_executor = options_.threads > 1 ? asio::any_io_executor(asio::make_strand(io_))
+                                                : asio::any_io_executor(io_.get_executor());
+    auto [ec, socket] =
+        co_await acceptor_.async_accept(socket_executor, asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
       log::warn("accept_failed", {{"error", ec.message()}});
@@ -189,7 +193,8 @@ asio::awaitable<void> Server::accept_loop() {
       std::lock_guard lock(connections_mutex_);
       connections_.insert(connection);
     }
-    asio::co_spawn(connection->stream.get_executor(), serve(connection), [this, connection](std::exception_ptr failure) {
+    auto executor = connection->stream.get_executor();
+    asio::co_spawn(executor, serve(connection), [this, connection](std::exception_ptr failure) {
       if (failure) {
         try {
           std::rethrow_exception(failure);
@@ -286,15 +291,15 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     keep_alive = keep_alive && !stopping_;
     beast::error_code write_ec;
     if (response.stream) {
-      auto sent = co_await send_streaming(stream, connection->watchdog, std::move(response), version,
-                                          keep_alive, buffer,
-                                          options_.header_timeout);
+      auto sent = co_await send_streaming(stream, connection->watchdog, std::move(response),
+                                          version, keep_alive, buffer, options_.header_timeout);
       bytes = sent.bytes;
       if (!sent.complete) write_ec = asio::error::connection_aborted;
     } else {
       const auto message = serialize(std::move(response), version, keep_alive);
       expire_after(options_.header_timeout);
-      std::tie(write_ec, std::ignore) = co_await asio::async_write(stream, asio::buffer(message), token);
+      std::tie(write_ec, std::ignore) =
+          co_await asio::async_write(stream, asio::buffer(message), token);
     }
     const auto elapsed = std::chrono::duration<double, std::milli>(
         std::chrono::steady_clock::now() - started);

@@ -44,8 +44,8 @@ asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_within
     const asio::any_io_executor& executor, std::chrono::milliseconds timeout,
     std::string_view bytes) {
   watchdog.arm(executor, stream.socket(), Clock::now() + timeout);
-  auto outcome = co_await asio::async_write(stream, asio::buffer(bytes),
-                                            asio::as_tuple(asio::use_awaitable));
+  auto outcome =
+      co_await asio::async_write(stream, asio::buffer(bytes), asio::as_tuple(asio::use_awaitable));
   watchdog.arm(executor, stream.socket(), net::Deadline::max());
   co_return outcome;
 }

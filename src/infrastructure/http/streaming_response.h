@@ -15,13 +15,14 @@
 namespace agentd::http {
 
 struct StreamOutcome {
-  std::int64_t bytes = 0;   // body bytes sent
-  bool complete = false;    // every piece and the last chunk went out, the client still there
+  std::int64_t bytes = 0;  // body bytes sent
+  bool complete = false;   // every piece and the last chunk went out, the client still there
 };
 
 // `write_timeout` bounds each write, through the connection's `watchdog`, so a client that
-// stops reading cannot hold the stream forever. While it streams, whatever the client sends is read into `incoming` (the
-// connection's buffer), so a kept-alive connection loses no byte of its next request.
+// stops reading cannot hold the stream forever. While it streams, whatever the client sends
+// is read into `incoming` (the connection's buffer), so a kept-alive connection loses no byte
+// of its next request.
 boost::asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
                                                      net::SocketWatchdog& watchdog,
                                                      Response response, unsigned version,

@@ -60,19 +60,18 @@ asio::awaitable<Status> HttpExchange::send(const HttpRequest& request, std::stri
   if (request.method == "HEAD") parser_.skip(true);
 
   const auto executor = co_await asio::this_coro::executor;
-  watchdog_.arm(executor, connection_->socket(), std::chrono::steady_clock::now() + first_byte_timeout);
-  auto [write_ec, written] = co_await connection_->with_stream([&](auto& stream) {
-    return http::async_write(stream, message, kAsTuple);
-  });
-  if (write_ec == asio::error::operation_aborted && watchdog_.fired()) write_ec = asio::error::timed_out;
+  watchdog_.arm(executor, connection_->socket(),
+                std::chrono::steady_clock::now() + first_byte_timeout);
+  auto [write_ec, written] = co_await connection_->with_stream(
+      [&](auto& stream) { return http::async_write(stream, message, kAsTuple); });
+  write_ec = timed_out_if_fired(write_ec);
   if (write_ec) {
     is_stale_connection_ = is_reused_ && is_closed_by_peer(write_ec);
     co_return failure(write_ec, "sending the request", first_byte_timeout);
   }
-  auto [read_ec, read] = co_await connection_->with_stream([&](auto& stream) {
-    return http::async_read_header(stream, buffer_, parser_, kAsTuple);
-  });
-  if (read_ec == asio::error::operation_aborted && watchdog_.fired()) read_ec = asio::error::timed_out;
+  auto [read_ec, read] = co_await connection_->with_stream(
+      [&](auto& stream) { return http::async_read_header(stream, buffer_, parser_, kAsTuple); });
+  read_ec = timed_out_if_fired(read_ec);
   if (read_ec) {
     is_stale_connection_ = is_reused_ && !parser_.got_some() && is_closed_by_peer(read_ec);
     co_return failure(read_ec, "waiting for the response", first_byte_timeout);
@@ -99,7 +98,7 @@ asio::awaitable<Result<std::string>> HttpExchange::read_some() {
 }
 
 asio::awaitable<bool> HttpExchange::discard_rest(std::size_t limit,
-                                                  std::chrono::milliseconds timeout) {
+                                                 std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::size_t discarded = 0;
   try {
@@ -126,12 +125,11 @@ asio::awaitable<Result<std::string>> HttpExchange::read_piece(std::optional<Dead
     const auto deadline = until.value_or(std::chrono::steady_clock::now() + idle_timeout_);
     const auto executor = co_await asio::this_coro::executor;
     watchdog_.arm(executor, connection_->socket(), deadline);
-    auto [ec, n] = co_await connection_->with_stream([&](auto& stream) {
-      return http::async_read_some(stream, buffer_, parser_, kAsTuple);
-    });
+    auto [ec, n] = co_await connection_->with_stream(
+        [&](auto& stream) { return http::async_read_some(stream, buffer_, parser_, kAsTuple); });
     // need_buffer only says the piece is full: a normal end of one read.
     if (ec == http::error::need_buffer) ec = {};
-    if (ec == asio::error::operation_aborted && watchdog_.fired()) ec = asio::error::timed_out;
+    ec = timed_out_if_fired(ec);
     if (ec) {
       failed_ = failure(ec, "reading the response body", idle_timeout_);
       drop_connection();
@@ -158,6 +156,12 @@ Error HttpExchange::failure(const error_code& ec, std::string_view while_doing,
   }
   return upstream_failed("exchange with " + where_ + " failed while " + std::string(while_doing) +
                          ": " + ec.message());
+}
+
+error_code HttpExchange::timed_out_if_fired(const error_code& ec) const {
+  return ec == asio::error::operation_aborted && watchdog_.fired()
+             ? error_code(asio::error::timed_out)
+             : ec;
 }
 
 void HttpExchange::drop_connection() {

@@ -56,6 +56,8 @@ class HttpExchange {
                 std::chrono::milliseconds timeout);
   void finish();
   void drop_connection();
+  // An operation the watchdog cancelled timed out; any other cancellation came from outside.
+  boost::system::error_code timed_out_if_fired(const boost::system::error_code& ec) const;
 
   std::unique_ptr<HttpConnection> connection_;
   const bool is_reused_;
@@ -72,7 +74,7 @@ class HttpExchange {
   bool is_keep_alive_requested_ = true;
   bool is_stale_connection_ = false;
   std::optional<Error> failed_;  // once the connection broke, every later read says so
-  SocketWatchdog watchdog_;  // the exchange's timeouts; declared last, so destroyed first
+  SocketWatchdog watchdog_;      // the exchange's timeouts; declared last, so destroyed first
 };
 
 }  // namespace agentd::net

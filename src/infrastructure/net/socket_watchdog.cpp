@@ -3,7 +3,7 @@
 namespace agentd::net {
 
 void SocketWatchdog::arm(const boost::asio::any_io_executor& executor,
-                       boost::asio::ip::tcp::socket& socket, Deadline deadline) {
+                         boost::asio::ip::tcp::socket& socket, Deadline deadline) {
   if (!state_) state_ = std::make_shared<State>(executor);
   state_->socket = &socket;
   state_->fired = false;

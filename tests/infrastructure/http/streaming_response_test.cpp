@@ -1,15 +1,15 @@
 // Streaming responses through the real server, read back with the real client.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <atomic>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "fakes/event_loop.h"
 #include "fakes/local_http_server.h"
