@@ -17,6 +17,7 @@
 #include <random>
 
 #include "infrastructure/http/error_response.h"
+#include "infrastructure/http/response_head.h"
 #include "infrastructure/http/streaming_response.h"
 #include "infrastructure/logging/log.h"
 #include "infrastructure/net/socket_watchdog.h"
@@ -134,27 +135,10 @@ bool has_no_body(int status) {
 
 // The whole response in one buffer, for one write: cheaper than a serializer's buffer
 // sequence for the small answers that make up most traffic.
-std::string serialize(Response&& response, unsigned version, bool keep_alive) {
-  const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
-  std::string out;
-  out.reserve(128 + response.body.size() + response.headers.size() * 48);
-  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ")
-      .append(std::to_string(response.status))
-      .append(" ")
-      .append(reason)
-      .append("\r\n");
-  for (const auto& [name, value] : response.headers) {
-    out.append(name).append(": ").append(value).append("\r\n");
-  }
-  if (version == 10 && keep_alive) out.append("Connection: keep-alive\r\n");
-  if (version != 10 && !keep_alive) out.append("Connection: close\r\n");
-  if (!has_no_body(response.status)) {
-    out.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n\r\n");
-    out.append(response.body);
-  } else {
-    out.append("\r\n");
-  }
-  return out;
+std::string serialize(const Response& response, unsigned version, bool keep_alive) {
+  if (has_no_body(response.status)) return response_head(response, version, keep_alive, "");
+  const auto length = "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  return response_head(response, version, keep_alive, length).append(response.body);
 }
 
 }  // namespace
@@ -296,7 +280,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       bytes = sent.bytes;
       if (!sent.complete) write_ec = asio::error::connection_aborted;
     } else {
-      const auto message = serialize(std::move(response), version, keep_alive);
+      const auto message = serialize(response, version, keep_alive);
       expire_after(options_.header_timeout);
       std::tie(write_ec, std::ignore) =
           co_await asio::async_write(stream, asio::buffer(message), token);

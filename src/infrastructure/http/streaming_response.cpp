@@ -5,17 +5,17 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/write.hpp>
 #include <charconv>
 #include <tuple>
 
+#include "infrastructure/http/response_head.h"
 #include "infrastructure/logging/log.h"
 
 namespace agentd::http {
 namespace {
 
 namespace asio = boost::asio;
-namespace bhttp = boost::beast::http;
 using namespace boost::asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
@@ -132,14 +132,9 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
                                               std::chrono::milliseconds write_timeout) {
   const auto token = asio::as_tuple(asio::use_awaitable);
   const auto executor = co_await asio::this_coro::executor;
-  bhttp::response<bhttp::empty_body> header{static_cast<bhttp::status>(response.status), version};
-  for (auto& [name, value] : response.headers) header.set(name, value);
-  header.chunked(true);
-  header.keep_alive(keep_alive);
-  bhttp::response_serializer<bhttp::empty_body> serializer{header};
-  watchdog.arm(executor, stream.socket(), Clock::now() + write_timeout);
-  auto [header_ec, header_bytes] = co_await bhttp::async_write_header(stream, serializer, token);
-  watchdog.arm(executor, stream.socket(), net::Deadline::max());
+  const auto head = response_head(response, version, keep_alive, "Transfer-Encoding: chunked\r\n");
+  auto [header_ec, header_bytes] =
+      co_await write_within(stream, watchdog, executor, write_timeout, head);
   if (header_ec) co_return StreamOutcome{};
 
   SocketWriter writer(stream, watchdog, write_timeout, executor);
