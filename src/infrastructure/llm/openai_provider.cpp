@@ -33,8 +33,12 @@ boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> OpenAiProvider::stre
       done = true;
       return std::optional<ChatDelta>{};
     }
+    // A chunk is parsed, read and dropped at once (deltas keep no JSON), so a buffer on the
+    // stack serves the parse instead of the heap.
+    unsigned char scratch[4096];
+    boost::json::monotonic_resource arena(scratch, sizeof scratch);
     boost::system::error_code ec;
-    auto chunk = boost::json::parse(event.data, ec);
+    auto chunk = boost::json::parse(event.data, ec, &arena);
     if (ec) return invalid_upstream_response("the upstream sent an event that is not JSON");
     auto delta = delta_from_openai_chunk(chunk);
     if (!delta) return std::move(delta).take_error();
