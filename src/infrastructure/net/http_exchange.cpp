@@ -111,8 +111,10 @@ asio::awaitable<bool> HttpExchange::discard_rest(std::size_t limit,
   } catch (const boost::system::system_error& e) {
     if (e.code() != asio::error::operation_aborted) throw;
   }
-  // Too much is left, or it is too slow to come: a new connection is cheaper.
+  // Too much is left, or it is too slow to come: a new connection is cheaper. A later read
+  // must not touch the dropped connection.
   drop_connection();
+  if (!failed_) failed_ = upstream_failed(where_ + ": the rest of the response was dropped");
   co_return false;
 }
 

@@ -221,6 +221,20 @@ TEST_F(HttpClientTest, DiscardingAStalledRestGivesUpAtItsTimeout) {
   EXPECT_EQ(proxy.connections(), 2);
 }
 
+TEST_F(HttpClientTest, ARestLongerThanTheDiscardLimitDropsTheConnection) {
+  auto outcome = run([&]() -> asio::awaitable<std::pair<bool, bool>> {
+    auto stream = co_await client_.stream({"GET", upstream_.url("/events"), {}, {}});
+    if (!stream) co_return std::pair{true, true};
+    co_await stream->read();
+    const bool drained = co_await stream->discard_rest(1, 1s);
+    // Reading on after giving up is an error, not a use of the dropped connection.
+    auto after = co_await stream->read();
+    co_return std::pair{drained, after.ok()};
+  }());
+  EXPECT_FALSE(outcome.first);
+  EXPECT_FALSE(outcome.second);
+}
+
 TEST_F(HttpClientTest, SilentUpstreamHitsTheFirstByteTimeout) {
   RequestOptions options;
   options.first_byte_timeout = 200ms;
