@@ -1,6 +1,5 @@
 #include "infrastructure/persistence/sqlite/conversation_rows.h"
 
-#include <stdexcept>
 
 #include "infrastructure/persistence/sqlite/time_columns.h"
 #include "infrastructure/persistence/tool_call_codec.h"
@@ -75,9 +74,7 @@ Conversation read_conversation(const Statement& row) {
   conversation.title = row.text(2);
   conversation.model = row.text(3);
   conversation.system_prompt = row.text(4);
-  const auto status = parse_conversation_status(row.text(5));
-  if (!status) throw std::runtime_error("stored conversation status is unknown: " + row.text(5));
-  conversation.status = *status;
+  conversation.status = status_column(row, 5, parse_conversation_status, "conversation");
   conversation.message_count = row.integer(6);
   conversation.created_at = time_column(row, 7);
   conversation.updated_at = time_column(row, 8);
@@ -105,9 +102,7 @@ Run read_run(const Statement& row) {
   run.id = row.text(0);
   run.conversation_id = row.text(1);
   run.user_id = row.text(2);
-  const auto status = parse_run_status(row.text(3));
-  if (!status) throw std::runtime_error("stored run status is unknown: " + row.text(3));
-  run.status = *status;
+  run.status = status_column(row, 3, parse_run_status, "run");
   run.steps = static_cast<int>(row.integer(4));
   run.usage = usage_columns(row, 5);
   run.error = row.optional_text(8);
@@ -125,9 +120,7 @@ Approval read_approval(const Statement& row) {
   approval.tool_call_id = row.text(4);
   approval.tool = row.text(5);
   approval.arguments = row.text(6);
-  const auto status = parse_approval_status(row.text(7));
-  if (!status) throw std::runtime_error("stored approval status is unknown: " + row.text(7));
-  approval.status = *status;
+  approval.status = status_column(row, 7, parse_approval_status, "approval");
   approval.reason = row.optional_text(8);
   approval.edited_arguments = row.optional_text(9);
   approval.decided_by = row.optional_text(10);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,17 @@ std::string select_conversations(std::string_view condition);
 std::string select_messages(std::string_view condition);
 std::string select_runs(std::string_view condition);
 std::string select_approvals(std::string_view condition);
+
+// A status column through its parser; a name no writer stores throws std::runtime_error.
+template <typename Parse>
+auto status_column(const Statement& row, int column, Parse parse, std::string_view what) {
+  const auto text = row.text(column);
+  const auto status = parse(text);
+  if (!status) {
+    throw std::runtime_error("stored " + std::string(what) + " status is unknown: " + text);
+  }
+  return *status;
+}
 
 // All four throw std::runtime_error when the row holds what no writer stores.
 Conversation read_conversation(const Statement& row);

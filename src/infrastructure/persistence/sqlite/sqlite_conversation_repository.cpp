@@ -1,6 +1,5 @@
 #include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
 
-#include <stdexcept>
 
 #include "domain/conversation/conversation_errors.h"
 #include "infrastructure/concurrency/blocking_pool.h"
@@ -97,9 +96,7 @@ std::optional<ConversationStatus> owned_status(sqlite3* connection, const std::s
   Statement query(connection, kOwnedStatus);
   query.bind(1, conversation_id).bind(2, user_id);
   if (!query.step()) return std::nullopt;
-  const auto status = parse_conversation_status(query.text(0));
-  if (!status) throw std::runtime_error("stored conversation status is unknown: " + query.text(0));
-  return status;
+  return status_column(query, 0, parse_conversation_status, "conversation");
 }
 
 // Counts one more message and returns its position; nullopt when the conversation is gone.
