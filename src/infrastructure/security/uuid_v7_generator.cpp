@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -39,12 +40,18 @@ UuidV7Generator::UuidV7Generator() { ensure_sodium(); }
 
 std::string UuidV7Generator::new_id() {
   std::array<unsigned char, 16> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-
   std::int64_t ms = 0;
   std::uint16_t counter = 0;
   {
     std::lock_guard lock(mutex_);
+    // Random bytes are drawn from the OS in batches: one system call per 32 ids, not per id.
+    if (random_used_ == random_pool_.size()) {
+      randombytes_buf(random_pool_.data(), random_pool_.size());
+      random_used_ = 0;
+    }
+    std::copy_n(random_pool_.begin() + static_cast<std::ptrdiff_t>(random_used_), bytes.size(),
+                bytes.begin());
+    random_used_ += bytes.size();
     const std::int64_t now = unix_millis();
     if (now > last_ms_) {
       last_ms_ = now;

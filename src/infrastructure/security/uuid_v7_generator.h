@@ -1,6 +1,8 @@
 // RFC 9562 UUIDv7 identifiers: a millisecond timestamp first, so ids sort by creation time.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 
@@ -20,6 +22,8 @@ class UuidV7Generator : public IdGenerator {
   std::mutex mutex_;
   std::int64_t last_ms_ = 0;
   std::uint16_t counter_ = 0;  // the 12-bit rand_a field, used as a per-millisecond counter
+  std::array<unsigned char, 512> random_pool_{};
+  std::size_t random_used_ = random_pool_.size();  // all used: the first id fills the pool
 };
 
 }  // namespace agentd

@@ -50,6 +50,14 @@ TEST(UuidV7Generator, IdsIncreaseStrictlyEvenWithinOneMillisecond) {
   }
 }
 
+TEST(UuidV7Generator, EveryIdGetsFreshRandomBitsAcrossPoolRefills) {
+  // The last 12 hex digits are random only; a byte reused from the pool would repeat them.
+  UuidV7Generator ids;
+  std::set<std::string> tails;
+  for (int i = 0; i < 200; ++i) tails.insert(ids.new_id().substr(24));
+  EXPECT_EQ(tails.size(), 200u);
+}
+
 TEST(UuidV7Generator, ConcurrentCallersGetDistinctIds) {
   UuidV7Generator ids;
   std::vector<std::vector<std::string>> made(4);
