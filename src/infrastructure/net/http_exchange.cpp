@@ -18,6 +18,7 @@ using boost::system::error_code;
 
 // Beast's 8 KiB default refuses real responses with many cookies or long CSP headers.
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+constexpr std::size_t kReadSize = 4096;
 
 bool is_closed_by_peer(const error_code& ec) {
   return ec == asio::error::eof || ec == http::error::end_of_stream ||
@@ -39,6 +40,9 @@ HttpExchange::HttpExchange(std::unique_ptr<HttpConnection> connection, bool is_r
       where_(host_and_port(url)),
       idle_timeout_(idle_timeout) {
   parser_.header_limit(kHeaderLimit);
+  // Beast reads at most the buffer's free capacity, 512 bytes when empty: a typical head with
+  // its short body, or several SSE events that arrived together, then take one read, not three.
+  buffer_.reserve(kReadSize);
   // Streams (Server-Sent Events) have no natural size; buffered callers set their own cap.
   parser_.body_limit(boost::none);
   head_.is_reused_connection = is_reused;
@@ -137,13 +141,34 @@ asio::awaitable<Result<std::string>> HttpExchange::read_piece(std::optional<Dead
       drop_connection();
       co_return *failed_;
     }
+    parse_buffered();
     const std::size_t filled = piece_buffer_.size() - parser_.get().body().size;
     parser_.get().body().data = nullptr;
     if (parser_.is_done()) finish();
     // A read may consume only framing (a chunk header); keep reading until body bytes come.
     if (filled > 0) co_return std::string(piece_buffer_.data(), filled);
+    if (failed_) co_return *failed_;
   }
   co_return std::string{};
+}
+
+void HttpExchange::parse_buffered() {
+  // Beast's read stops after one chunk of a chunked body; what else already arrived (more
+  // SSE events) joins this piece, so its reader sees them together. Stops, without waiting,
+  // at an element only partly received or when the piece is full.
+  while (!parser_.is_done() && buffer_.size() > 0 && parser_.get().body().size > 0) {
+    error_code ec;
+    const auto used = parser_.put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more || ec == http::error::need_buffer) return;
+    if (ec) {
+      // The bytes before the error are still delivered; the next read reports it.
+      failed_ = failure(ec, "reading the response body", idle_timeout_);
+      drop_connection();
+      return;
+    }
+    if (used == 0) return;
+  }
 }
 
 Error HttpExchange::failure(const error_code& ec, std::string_view while_doing,

@@ -52,6 +52,8 @@ class HttpExchange {
  private:
   // Each read waits until `until`, or the idle timeout from its start when there is none.
   boost::asio::awaitable<Result<std::string>> read_piece(std::optional<Deadline> until);
+  // Parses body bytes already in the buffer into the current piece, without reading more.
+  void parse_buffered();
   Error failure(const boost::system::error_code& ec, std::string_view while_doing,
                 std::chrono::milliseconds timeout);
   void finish();

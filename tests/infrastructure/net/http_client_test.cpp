@@ -8,8 +8,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
+#include "fakes/canned_response_server.h"
 #include "fakes/counting_tcp_proxy.h"
 #include "fakes/event_loop.h"
 #include "fakes/local_http_server.h"
@@ -319,6 +323,39 @@ TEST_F(HttpClientTest, CancellingAStreamReadClosesTheUpstreamConnection) {
   const auto start = Clock::now();
   while (!g_producer_stopped && Clock::now() - start < 2s) std::this_thread::sleep_for(10ms);
   EXPECT_TRUE(g_producer_stopped);
+}
+
+constexpr std::string_view kChunkedHead =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+TEST_F(HttpClientTest, ChunksThatArrivedTogetherAreReadAsOnePiece) {
+  CannedResponseServer upstream(std::string(kChunkedHead) +
+                                "9\r\ndata: 1\n\n\r\n9\r\ndata: 2\n\n\r\n9\r\ndata: 3\n\n\r\n0\r\n\r\n");
+  auto pieces = run([&]() -> asio::awaitable<std::vector<std::string>> {
+    std::vector<std::string> read;
+    auto stream = co_await client_.stream({"GET", upstream.url("/events"), {}, {}});
+    if (!stream) co_return read;
+    for (auto piece = co_await stream->read(); piece && !piece->empty();
+         piece = co_await stream->read()) {
+      read.push_back(*piece);
+    }
+    co_return read;
+  }());
+  ASSERT_EQ(pieces.size(), 1u);
+  EXPECT_EQ(pieces[0], "data: 1\n\ndata: 2\n\ndata: 3\n\n");
+}
+
+TEST_F(HttpClientTest, AMalformedChunkAfterGoodOnesFailsTheReadAfterThem) {
+  CannedResponseServer upstream(std::string(kChunkedHead) + "9\r\ndata: 1\n\n\r\nzz\r\nbroken");
+  auto outcome = run([&]() -> asio::awaitable<std::pair<std::string, bool>> {
+    auto stream = co_await client_.stream({"GET", upstream.url("/events"), {}, {}});
+    if (!stream) co_return std::pair{std::string("no stream"), true};
+    auto first = co_await stream->read();
+    auto second = co_await stream->read();
+    co_return std::pair{first.ok() ? *first : first.error().message, second.ok()};
+  }());
+  EXPECT_EQ(outcome.first, "data: 1\n\n");
+  EXPECT_FALSE(outcome.second);
 }
 
 TEST_F(HttpClientTest, AddressPolicyRefusesBeforeAnyConnectionIsMade) {
