@@ -21,6 +21,10 @@ class PrimedStream : public ChatStream {
     co_return co_await inner_->next();
   }
 
+  bool next_is_ready() const override {
+    return first_.has_value() || ended_ || inner_->next_is_ready();
+  }
+
  private:
   std::unique_ptr<ChatStream> inner_;
   std::optional<ChatDelta> first_;

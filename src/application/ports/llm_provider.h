@@ -80,6 +80,9 @@ class ChatStream {
   // The next delta; nullopt once the answer is complete. Cancelling the awaiting coroutine
   // aborts the upstream request.
   virtual boost::asio::awaitable<Result<std::optional<ChatDelta>>> next() = 0;
+  // True when next() has a delta in hand and need not wait for the upstream: a caller may
+  // gather such deltas and pass them on together, adding no delay.
+  virtual bool next_is_ready() const { return false; }
 };
 
 class LlmProvider {

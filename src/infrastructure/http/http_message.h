@@ -35,6 +35,8 @@ class BodyWriter {
   virtual ~BodyWriter() = default;
   // Queues one piece for the client; waits while the client is slow to read (back-pressure).
   virtual boost::asio::awaitable<void> write(std::string piece) = 0;
+  // Writes the last piece and ends the body in the same write; nothing may follow it.
+  virtual boost::asio::awaitable<void> write_last(std::string piece) = 0;
 };
 
 using BodyProducer = std::function<boost::asio::awaitable<void>(BodyWriter&)>;
@@ -48,6 +50,9 @@ struct Response {
   // producer cancelled as soon as the client disconnects.
   BodyProducer stream;
   std::chrono::milliseconds heartbeat{15'000};
+  // The producer writes its first piece without waiting on anything slow, so the head may
+  // wait for it and both go out in one write.
+  bool first_piece_is_ready = false;
 
   void set_header(std::string name, std::string value);
   static Response json(int status, std::string body);

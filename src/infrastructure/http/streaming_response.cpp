@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <charconv>
 #include <tuple>
+#include <utility>
 
 #include "infrastructure/http/response_head.h"
 #include "infrastructure/logging/log.h"
@@ -51,27 +52,31 @@ asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_within
 }
 
 // Writes each piece to the socket the moment the producer hands it over: no queue, no hop
-// between coroutines. Heartbeats share the socket, so a write waits for one in flight.
+// between coroutines. Heartbeats share the socket, so a write waits for one in flight. The
+// response head goes out with the first write, or alone through send_head().
 class SocketWriter : public BodyWriter {
  public:
   SocketWriter(boost::beast::tcp_stream& stream, net::SocketWatchdog& watchdog,
-               std::chrono::milliseconds write_timeout, const asio::any_io_executor& executor)
+               std::chrono::milliseconds write_timeout, const asio::any_io_executor& executor,
+               std::string head)
       : stream_(stream),
         watchdog_(watchdog),
         write_timeout_(write_timeout),
         executor_(executor),
-        heartbeat_done_(executor) {}
+        heartbeat_done_(executor),
+        head_(std::move(head)) {}
 
   asio::awaitable<void> write(std::string piece) override {
-    if (piece.empty()) co_return;  // an empty chunk would end the body
-    if (failed_) throw boost::system::system_error(asio::error::broken_pipe);
-    while (is_writing_) {
-      heartbeat_done_.expires_at(Clock::time_point::max());
-      co_await heartbeat_done_.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    const auto framed = chunk(piece);
-    if (!co_await send(framed)) throw boost::system::system_error(asio::error::broken_pipe);
-    bytes_ += static_cast<std::int64_t>(piece.size());
+    return write_piece(std::move(piece), false);
+  }
+
+  asio::awaitable<void> write_last(std::string piece) override {
+    return write_piece(std::move(piece), true);
+  }
+
+  asio::awaitable<bool> send_head() {
+    const std::string_view nothing_more;
+    co_return co_await send(nothing_more);
   }
 
   // A comment after `interval` of silence keeps proxies from closing a quiet stream.
@@ -97,13 +102,41 @@ class SocketWriter : public BodyWriter {
     }
   }
 
-  asio::awaitable<bool> finish() { co_return !failed_ && co_await send(kLastChunk); }
+  // Ends the body, unless write_last already did.
+  asio::awaitable<bool> finish() {
+    if (failed_ || is_ended_) co_return !failed_;
+    co_return co_await send(kLastChunk);
+  }
 
   std::int64_t bytes() const { return bytes_; }
   bool failed() const { return failed_; }
 
  private:
+  // The last piece carries the end of the body in the same write.
+  asio::awaitable<void> write_piece(std::string piece, bool is_last) {
+    if (is_ended_ || failed_) throw boost::system::system_error(asio::error::broken_pipe);
+    std::string framed;
+    if (!piece.empty()) framed = chunk(piece);  // an empty chunk would end the body
+    if (is_last) framed.append(kLastChunk);
+    if (framed.empty()) co_return;
+    while (is_writing_) {
+      heartbeat_done_.expires_at(Clock::time_point::max());
+      co_await heartbeat_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (!co_await send(framed)) throw boost::system::system_error(asio::error::broken_pipe);
+    bytes_ += static_cast<std::int64_t>(piece.size());
+    if (is_last) is_ended_ = true;
+  }
+
+  // Writes `bytes`, preceded by the head while it has not gone out yet.
   asio::awaitable<bool> send(std::string_view bytes) {
+    std::string with_head;
+    if (!head_.empty()) {
+      with_head = std::exchange(head_, std::string());
+      with_head.append(bytes);
+      bytes = with_head;
+    }
+    if (bytes.empty()) co_return !failed_;
     is_writing_ = true;
     auto [ec, n] = co_await write_within(stream_, watchdog_, executor_, write_timeout_, bytes);
     is_writing_ = false;
@@ -117,9 +150,11 @@ class SocketWriter : public BodyWriter {
   const std::chrono::milliseconds write_timeout_;
   const asio::any_io_executor executor_;
   asio::steady_timer heartbeat_done_;  // cancelled when a heartbeat's write completes
+  std::string head_;                   // the response head, until the first write takes it
   Clock::time_point last_sent_ = Clock::now();
   bool is_writing_ = false;
-  bool failed_ = false;  // the client is gone or stopped reading: nothing more goes out
+  bool failed_ = false;    // the client is gone or stopped reading: nothing more goes out
+  bool is_ended_ = false;  // write_last sent the end of the body
   std::int64_t bytes_ = 0;
 };
 
@@ -132,12 +167,12 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
                                               std::chrono::milliseconds write_timeout) {
   const auto token = asio::as_tuple(asio::use_awaitable);
   const auto executor = co_await asio::this_coro::executor;
-  const auto head = response_head(response, version, keep_alive, "Transfer-Encoding: chunked\r\n");
-  auto [header_ec, header_bytes] =
-      co_await write_within(stream, watchdog, executor, write_timeout, head);
-  if (header_ec) co_return StreamOutcome{};
-
-  SocketWriter writer(stream, watchdog, write_timeout, executor);
+  SocketWriter writer(stream, watchdog, write_timeout, executor,
+                      response_head(response, version, keep_alive, "Transfer-Encoding: chunked\r\n"));
+  // A producer with its first piece in hand sends the head along with it, in one write.
+  if (!response.first_piece_is_ready) {
+    if (!co_await writer.send_head()) co_return StreamOutcome{};
+  }
   bool complete = false;
 
   auto produce = [&]() -> asio::awaitable<void> {

@@ -21,6 +21,8 @@ class SseChatStream : public ChatStream {
       : http_(std::move(http)), translate_(std::move(translate)) {}
 
   boost::asio::awaitable<Result<std::optional<ChatDelta>>> next() override;
+  // Events that arrived in one read are all parsed at once; their deltas wait here.
+  bool next_is_ready() const override { return !pending_.empty(); }
 
  private:
   Status consume(const std::vector<SseEvent>& events);

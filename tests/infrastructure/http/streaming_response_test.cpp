@@ -33,8 +33,25 @@ struct SetOnExit {
   ~SetOnExit() { flag = true; }
 };
 
+// Set when a write after the last piece was refused.
+std::atomic<bool> g_write_after_last_refused{false};
+
 Router routes() {
   Router router;
+  router.add("GET", "/held", [](Request&) -> asio::awaitable<Response> {
+    auto response = Response::event_stream([](BodyWriter& out) -> asio::awaitable<void> {
+      co_await sleep_for(200ms);
+      co_await out.write("data: a\n\n");
+      co_await out.write_last("data: b\n\n");
+      try {
+        co_await out.write("data: c\n\n");
+      } catch (const boost::system::system_error&) {
+        g_write_after_last_refused = true;
+      }
+    });
+    response.first_piece_is_ready = true;
+    co_return response;
+  });
   router.add("GET", "/flood", [](Request&) -> asio::awaitable<Response> {
     co_return Response::event_stream([](BodyWriter& out) -> asio::awaitable<void> {
       SetOnExit on_exit{g_flood_stopped};
@@ -103,6 +120,26 @@ TEST_F(StreamingResponseTest, PiecesSentInABurstArriveWholeAndInOrder) {
     if (i != 7) expected += "data: " + std::to_string(i) + "\n\n";
   }
   EXPECT_EQ(body_of("/burst"), expected);
+}
+
+TEST_F(StreamingResponseTest, TheLastPieceEndsTheBodyAndNothingFollowsIt) {
+  g_write_after_last_refused = false;
+  EXPECT_EQ(body_of("/held"), "data: a\n\ndata: b\n\n");
+  EXPECT_TRUE(g_write_after_last_refused);
+}
+
+TEST_F(StreamingResponseTest, AHeadThatWaitsForTheFirstPieceLeavesWithIt) {
+  asio::io_context io;
+  asio::ip::tcp::socket client(io);
+  client.connect({asio::ip::make_address("127.0.0.1"), server_.port()});
+  const auto start = std::chrono::steady_clock::now();
+  asio::write(client, asio::buffer(std::string("GET /held HTTP/1.1\r\nHost: test\r\n\r\n")));
+  std::string first(4096, '\0');
+  first.resize(client.read_some(asio::buffer(first)));
+  // One write carried both: nothing arrived while the producer waited for its first piece.
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+  EXPECT_TRUE(first.starts_with("HTTP/1.1 200")) << first;
+  EXPECT_NE(first.find("data: a"), std::string::npos) << first;
 }
 
 TEST(StreamingResponseWriteTimeout, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {

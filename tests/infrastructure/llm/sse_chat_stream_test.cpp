@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "fakes/canned_response_server.h"
 #include "fakes/counting_tcp_proxy.h"
 #include "fakes/event_loop.h"
 #include "fakes/local_http_server.h"
@@ -65,6 +68,26 @@ TEST_F(SseChatStreamTest, AnswersEndAtTheMarkerAndReuseTheirConnection) {
   EXPECT_EQ(answer(url), "Helloworld");
   // Without reading the body's framing after [DONE], every answer would need a connection.
   EXPECT_EQ(proxy.connections(), 1);
+}
+
+TEST_F(SseChatStreamTest, DeltasThatArrivedTogetherAreReadyWithoutWaiting) {
+  CannedResponseServer upstream(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "9\r\ndata: a\n\n\r\n9\r\ndata: b\n\n\r\n0\r\n\r\n");
+  auto readiness = loop_.run([&]() -> asio::awaitable<std::vector<bool>> {
+    std::vector<bool> ready;
+    auto http = co_await client_.stream({"POST", upstream.url("/chat"), {}, "{}"});
+    if (!http) co_return ready;
+    SseChatStream stream(std::move(*http), translate);
+    for (int i = 0; i < 2; ++i) {
+      auto delta = co_await stream.next();
+      if (!delta || !*delta) co_return ready;
+      ready.push_back(stream.next_is_ready());
+    }
+    co_return ready;
+  }());
+  // After "a", "b" is already parsed; after "b", the stream must wait for the upstream.
+  EXPECT_EQ(readiness, (std::vector<bool>{true, false}));
 }
 
 }  // namespace

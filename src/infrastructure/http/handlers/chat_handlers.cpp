@@ -43,28 +43,39 @@ class ChatRoutes {
     if (!routed) co_return error_response(routed.error());
     auto stream = std::make_shared<RoutedStream>(std::move(*routed));
     const bool include_usage = parsed->include_usage;
-    co_return Response::event_stream(
+    auto response = Response::event_stream(
         [stream, id, created, include_usage](BodyWriter& out) -> awaitable<void> {
           Usage usage;
           bool first = true;
+          // Deltas the upstream delivered together go out in one write: the batch is sent
+          // as soon as the next delta would have to wait for the upstream.
+          std::string batch;
           for (;;) {
             auto delta = co_await stream->stream->next();
             if (!delta) {
               // The stream already started: the error travels as a last event.
-              co_await out.write(sse_data(error_json(delta.error())));
+              batch += sse_data(error_json(delta.error()));
               break;
             }
             if (!*delta) break;
             if ((*delta)->usage) usage = *(*delta)->usage;
             if (!(*delta)->content.empty() || !(*delta)->tool_calls.empty() ||
                 (*delta)->finish_reason || first) {
-              co_await out.write(sse_data(chunk_json(id, created, stream->model, **delta, first)));
+              batch += sse_data(chunk_json(id, created, stream->model, **delta, first));
               first = false;
             }
+            if (!batch.empty() && !stream->stream->next_is_ready()) {
+              co_await out.write(std::move(batch));
+              batch.clear();
+            }
           }
-          if (include_usage) co_await out.write(sse_data(usage_chunk_json(id, created, stream->model, usage)));
-          co_await out.write("data: [DONE]\n\n");
+          if (include_usage) batch += sse_data(usage_chunk_json(id, created, stream->model, usage));
+          batch += "data: [DONE]\n\n";
+          co_await out.write_last(std::move(batch));
         });
+    // The router read the first delta before answering, so the first piece is in hand.
+    response.first_piece_is_ready = true;
+    co_return response;
   }
 
   awaitable<Response> list_models(const Principal& caller) {
