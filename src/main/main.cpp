@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -193,7 +194,15 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
+          const auto deadline = std::chrono::steady_clock::now() + config.shutdown_timeout;
           co_await server.shutdown(config.shutdown_timeout);
+          // Runs no request waits for (background mode) get what is left of the deadline;
+          // one still going after it is failed as interrupted at the next start.
+          const auto left = co_await services->live_runs.wait_until_ended(deadline);
+          if (left > 0) {
+            log::warn("shutdown_deadline_passed",
+                      {{"runs_still_going", static_cast<std::int64_t>(left)}});
+          }
           for (auto& source : mcp_sources) source->stop();
           io.stop();
         },

@@ -6,6 +6,9 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace agentd {
 
@@ -65,6 +68,26 @@ void LiveRuns::forget(const std::string& conversation_id) {
 std::size_t LiveRuns::size() const {
   std::lock_guard lock(mutex_);
   return by_conversation_.size();
+}
+
+std::size_t LiveRuns::running() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(std::count_if(
+      by_conversation_.begin(), by_conversation_.end(),
+      [](const auto& item) { return !item.second->events().closed(); }));
+}
+
+boost::asio::awaitable<std::size_t> LiveRuns::wait_until_ended(
+    std::chrono::steady_clock::time_point deadline) const {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  for (;;) {
+    const auto left = running();
+    if (left == 0 || std::chrono::steady_clock::now() >= deadline) co_return left;
+    // Polled, like the server's own drain: only shutdown waits here.
+    timer.expires_after(std::min<std::chrono::steady_clock::duration>(
+        std::chrono::milliseconds(20), deadline - std::chrono::steady_clock::now()));
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
 }
 
 void LiveRuns::prune(std::chrono::steady_clock::time_point now) {

@@ -66,6 +66,12 @@ class LiveRuns {
   std::shared_ptr<LiveRun> latest(const std::string& conversation_id) const;
   void forget(const std::string& conversation_id);
   std::size_t size() const;
+  // How many runs have not ended yet.
+  std::size_t running() const;
+  // Waits until every run has ended, or until `deadline`; answers how many still run. A run
+  // ends once its outcome is stored, so waiting here at shutdown loses no finished work.
+  boost::asio::awaitable<std::size_t> wait_until_ended(
+      std::chrono::steady_clock::time_point deadline) const;
 
  private:
   void prune(std::chrono::steady_clock::time_point now);  // with mutex_ held

@@ -122,6 +122,48 @@ TEST(LiveRuns, TheTimeToKeepARunCountsFromItsEnd) {
   EXPECT_EQ(runs.latest("conversation-1"), long_run);
 }
 
+TEST(LiveRuns, CountsTheRunsNotYetEnded) {
+  LiveRuns runs;
+  runs.add(finished_run("run-1", "conversation-1"));
+  runs.add(live_run("run-2", "conversation-2"));
+  runs.add(live_run("run-3", "conversation-3"));
+
+  EXPECT_EQ(runs.running(), 2u);
+}
+
+TEST(LiveRuns, WaitingForRunsToEndReturnsOnceTheLastOneEnds) {
+  LiveRuns runs;
+  auto going = live_run("run-1", "conversation-1");
+  runs.add(going);
+  const auto started = std::chrono::steady_clock::now();
+
+  auto left = run_sync([&]() -> awaitable<std::size_t> {
+    auto executor = co_await boost::asio::this_coro::executor;
+    // The run ends 100 ms from now, long before the wait's deadline.
+    auto ending = std::make_shared<boost::asio::steady_timer>(executor, 100ms);
+    ending->async_wait(
+        [ending, going](const boost::system::error_code&) { going->events().close(); });
+    co_return co_await runs.wait_until_ended(std::chrono::steady_clock::now() + 10s);
+  }());
+
+  EXPECT_EQ(left, 0u);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST(LiveRuns, WaitingForRunsToEndGivesUpAtTheDeadline) {
+  LiveRuns runs;
+  runs.add(live_run("run-1", "conversation-1"));
+  runs.add(finished_run("run-2", "conversation-2"));
+  const auto started = std::chrono::steady_clock::now();
+
+  auto left = run_sync(runs.wait_until_ended(started + 150ms));
+
+  EXPECT_EQ(left, 1u);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
 TEST(LiveRun, TheOutcomeIsTheTerminalEvent) {
   auto run = live_run("run-1", "conversation-1");
   run->events().emit(MessageDelta{"hi"});
