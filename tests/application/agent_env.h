@@ -21,6 +21,7 @@
 #include "application/agent/react_agent.h"
 #include "application/chat/model_catalog.h"
 #include "application/chat/model_router.h"
+#include "application/conversations/conversation_memory.h"
 #include "application/conversations/conversation_runs.h"
 #include "application/conversations/manage_conversations.h"
 #include "application/tools/execute_tool.h"
@@ -49,6 +50,20 @@ inline Principal user_caller(std::string user_id = "user-1") {
 
 inline ModelToolCall tool_call(std::string id, std::string name, std::string arguments = "{}") {
   return ModelToolCall{std::move(id), std::move(name), std::move(arguments)};
+}
+
+// The roles of stored messages, in order.
+inline std::vector<std::string> roles_of(const std::vector<Message>& messages) {
+  std::vector<std::string> roles;
+  for (const auto& message : messages) roles.push_back(message.role);
+  return roles;
+}
+
+// Stored messages as the model would be sent them.
+inline std::vector<ChatMessage> as_chat(const std::vector<Message>& messages) {
+  std::vector<ChatMessage> chat;
+  for (const auto& message : messages) chat.push_back(to_chat_message(message));
+  return chat;
 }
 
 inline TurnRequest turn(std::string conversation_id, std::string message) {

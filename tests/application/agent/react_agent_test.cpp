@@ -24,12 +24,6 @@ using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::vector<std::string> roles_of(const std::vector<Message>& messages) {
-  std::vector<std::string> roles;
-  for (const auto& message : messages) roles.push_back(message.role);
-  return roles;
-}
-
 std::vector<std::string> names_of(const std::vector<ToolDefinition>& tools) {
   std::vector<std::string> names;
   for (const auto& tool : tools) names.push_back(tool.name);

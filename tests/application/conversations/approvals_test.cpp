@@ -58,18 +58,6 @@ ApprovalDecision reject_call(std::string tool_call_id, std::string reason) {
   return decision;
 }
 
-std::vector<std::string> roles_of(const std::vector<Message>& messages) {
-  std::vector<std::string> roles;
-  for (const auto& message : messages) roles.push_back(message.role);
-  return roles;
-}
-
-std::vector<ChatMessage> as_chat(const std::vector<Message>& messages) {
-  std::vector<ChatMessage> chat;
-  for (const auto& message : messages) chat.push_back(to_chat_message(message));
-  return chat;
-}
-
 // The tool messages answering `tool_call_id`, parsed.
 std::vector<boost::json::value> answers_to(const std::vector<ChatMessage>& messages,
                                            const std::string& tool_call_id) {

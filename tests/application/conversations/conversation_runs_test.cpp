@@ -27,18 +27,6 @@ using boost::asio::awaitable;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::vector<std::string> roles_of(const std::vector<Message>& messages) {
-  std::vector<std::string> roles;
-  for (const auto& message : messages) roles.push_back(message.role);
-  return roles;
-}
-
-std::vector<ChatMessage> as_chat(const std::vector<Message>& messages) {
-  std::vector<ChatMessage> chat;
-  for (const auto& message : messages) chat.push_back(to_chat_message(message));
-  return chat;
-}
-
 // How many tool messages answer each call id.
 std::map<std::string, int> answers_per_call(const std::vector<Message>& messages) {
   std::map<std::string, int> answers;
