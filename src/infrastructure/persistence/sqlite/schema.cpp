@@ -174,11 +174,35 @@ CREATE INDEX approvals_by_conversation ON approvals(conversation_id);
 CREATE INDEX approvals_by_user ON approvals(user_id, id);
 )sql";
 
+// The approval gate and the runs API: who may decide (a key's can_approve; which key's own
+// list made a call wait; who decided), what a run uses and where its events stand, a
+// cancel request any process can see, and a refresh token's successor kept for the reuse
+// window, sealed with the old token so the database alone cannot open it.
+constexpr std::string_view kApprovalGate = R"sql(
+ALTER TABLE api_keys ADD COLUMN can_approve INTEGER NOT NULL DEFAULT 0 CHECK (can_approve IN (0, 1));
+
+ALTER TABLE approvals ADD COLUMN required_by_api_key_id TEXT;
+ALTER TABLE approvals ADD COLUMN decided_by_api_key_id TEXT;
+
+ALTER TABLE runs ADD COLUMN model TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN last_event_id INTEGER NOT NULL DEFAULT 0 CHECK (last_event_id >= 0);
+ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1 CHECK (attempts >= 1);
+ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
+ALTER TABLE runs ADD COLUMN finished_at TEXT;
+-- A conversation's runs are listed newest first by id (UUIDv7 ids are time-ordered); the
+-- new index also serves every lookup the old one did.
+DROP INDEX runs_by_conversation;
+CREATE INDEX runs_by_conversation_id ON runs(conversation_id, id);
+
+ALTER TABLE refresh_tokens ADD COLUMN successor_sealed TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},
     {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations},
     {4, "approvals", kApprovals},
+    {5, "approval_gate", kApprovalGate},
 };
 
 }  // namespace
