@@ -14,7 +14,7 @@
 
 #include "application/agent/agent_state_codec.h"
 #include "application/chat/tool_call_accumulator.h"
-#include "domain/conversation/approval_policy.h"
+#include "application/tools/approval_gate.h"
 
 namespace agentd {
 namespace {
@@ -26,10 +26,6 @@ constexpr std::string_view kCallModel = "call_model";
 constexpr std::string_view kCheckApproval = "check_approval";
 constexpr std::string_view kExecuteTools = "execute_tools";
 constexpr std::string_view kPause = "pause";
-
-bool needs_approval(const ToolSpec& spec, const Principal& caller) {
-  return agentd::needs_approval(spec.requires_approval, caller, spec.name);
-}
 
 bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -58,7 +54,7 @@ std::vector<std::string> ReactAgent::default_tools(const Principal& caller,
                                                    bool with_approval) const {
   std::vector<std::string> names;
   for (const auto& entry : registry_.list_for(caller)) {
-    if (with_approval || !needs_approval(entry.tool->spec(), caller)) {
+    if (with_approval || !requires_approval(caller, entry.tool->spec())) {
       names.push_back(entry.tool->spec().name);
     }
   }
@@ -78,7 +74,7 @@ Result<std::vector<std::string>> ReactAgent::choose_tools(const Principal& calle
       return Error{ErrorCode::forbidden, "this credential may not use tool " + name, "tools",
                    "tool_not_allowed"};
     }
-    if (!with_approval && needs_approval(entry->tool->spec(), caller)) {
+    if (!with_approval && requires_approval(caller, entry->tool->spec())) {
       return Error::invalid("tool " + name + " needs approval and cannot run in this mode",
                             "tools", "tool_requires_approval");
     }
@@ -180,7 +176,7 @@ asio::awaitable<Status> ReactAgent::check_approval(AgentContext& context, AgentS
   for (const auto& call : state.pending_calls) {
     if (state.decisions.contains(call.id) || !contains(state.tools, call.name)) continue;
     auto entry = registry_.find(call.name);
-    if (entry && needs_approval(entry->tool->spec(), context.caller)) {
+    if (entry && requires_approval(context.caller, entry->tool->spec())) {
       state.awaiting_approval.push_back(call.id);
     }
   }
@@ -292,12 +288,14 @@ asio::awaitable<ToolResult> ReactAgent::execute_one(AgentContext& context, const
     co_return refused;
   }
   std::string arguments = call.arguments;
+  CallOrigin origin{context.conversation_id, PersonApproval::absent};
   if (auto decision = state.decisions.find(call.id); decision != state.decisions.end()) {
     if (!decision->second.approved) co_return rejected_call(call, decision->second.reason);
     if (decision->second.arguments) arguments = *decision->second.arguments;
+    origin.approval = PersonApproval::granted;
   }
   ToolCall request{call.id, call.name, boost::json::value(arguments)};
-  co_return co_await tools_.run(context.caller, std::move(request), context.conversation_id);
+  co_return co_await tools_.run(context.caller, std::move(request), std::move(origin));
 }
 
 asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentState& state) {

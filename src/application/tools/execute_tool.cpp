@@ -65,12 +65,12 @@ asio::awaitable<Result<boost::json::value>> execute_catching(Tool& tool,
 }  // namespace
 
 asio::awaitable<ToolResult> ExecuteTool::run(const Principal& caller, ToolCall call,
-                                             std::optional<std::string> conversation_id) {
+                                             CallOrigin origin) {
   if (call.id.empty()) call.id = "call_" + ids_.new_id();
   ToolResult result;
   bool interrupted = false;
   try {
-    result = co_await attempt(caller, call);
+    result = co_await attempt(caller, call, origin.approval);
   } catch (const boost::system::system_error& e) {
     if (e.code() != asio::error::operation_aborted) throw;
     interrupted = true;
@@ -82,12 +82,13 @@ asio::awaitable<ToolResult> ExecuteTool::run(const Principal& caller, ToolCall c
   auto cancellation = co_await asio::this_coro::cancellation_state;
   interrupted = interrupted || cancellation.cancelled() != asio::cancellation_type::none;
   if (interrupted) co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
-  co_await record(caller, call, result, conversation_id);
+  co_await record(caller, call, result, origin.conversation_id);
   if (interrupted) throw boost::system::system_error(asio::error::operation_aborted);
   co_return result;
 }
 
-asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCall& call) {
+asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCall& call,
+                                                 PersonApproval approval) {
   const auto started = std::chrono::steady_clock::now();
   ToolResult result{call.id, call.name, std::nullopt, std::nullopt, 0};
   auto finish = [&](Result<boost::json::value> outcome) {
@@ -110,13 +111,14 @@ asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCa
   if (!entry) {
     co_return finish(Error::not_found("no tool named " + call.name, "tool_not_found"));
   }
+  const auto& spec = entry->tool->spec();
+  if (auto cleared = clear_to_run(caller, spec, approval); !cleared) co_return finish(cleared.error());
   auto arguments = parse_arguments(call.arguments);
   if (!arguments) co_return finish(arguments.error());
   if (auto valid = entry->schema->validate(*arguments); !valid) co_return finish(valid.error());
   // The audit records the arguments the tool ran with, not the string that carried them.
   if (!call.arguments.is_object()) call.arguments = *arguments;
 
-  const auto& spec = entry->tool->spec();
   asio::steady_timer deadline(co_await asio::this_coro::executor, spec.timeout);
   ToolContext context{caller.user_id, caller.api_key_id};
   // Whichever finishes first wins; the loser is cancelled through its cancellation slot.

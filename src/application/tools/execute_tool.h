@@ -13,6 +13,7 @@
 #include "application/ports/clock.h"
 #include "application/ports/id_generator.h"
 #include "application/ports/tool_execution_repository.h"
+#include "application/tools/approval_gate.h"
 #include "application/tools/tool_registry.h"
 
 namespace agentd {
@@ -33,6 +34,13 @@ struct ToolResult {
   bool ok() const { return !error.has_value(); }
 };
 
+// Where a call comes from: the conversation whose run made it (recorded in the audit), and
+// whether a person approved it. Direct calls (execute, batch) have neither.
+struct CallOrigin {
+  std::optional<std::string> conversation_id;
+  PersonApproval approval = PersonApproval::absent;
+};
+
 class ExecuteTool {
  public:
   static constexpr std::size_t kMaxBatchCalls = 32;
@@ -42,14 +50,17 @@ class ExecuteTool {
       : registry_(registry), audit_(audit), ids_(ids), clock_(clock),
         batch_concurrency_(batch_concurrency == 0 ? 1 : batch_concurrency) {}
 
+  // Refuses (403 approval_required) a call that needs a person unless the origin carries
+  // that person's approval.
   boost::asio::awaitable<ToolResult> run(const Principal& caller, ToolCall call,
-                                         std::optional<std::string> conversation_id = {});
+                                         CallOrigin origin = {});
   // Results in input order; at most batch_concurrency calls run at once.
   boost::asio::awaitable<std::vector<ToolResult>> run_batch(const Principal& caller,
                                                             std::vector<ToolCall> calls);
 
  private:
-  boost::asio::awaitable<ToolResult> attempt(const Principal& caller, ToolCall& call);
+  boost::asio::awaitable<ToolResult> attempt(const Principal& caller, ToolCall& call,
+                                             PersonApproval approval);
   boost::asio::awaitable<void> record(const Principal& caller, const ToolCall& call,
                                       const ToolResult& result,
                                       const std::optional<std::string>& conversation_id);

@@ -1,7 +1,8 @@
 // A tool call waiting for a person to allow it, and what they decided.
 //
-//   pending ──> approved | rejected     (a decision, by the conversation's owner)
+//   pending ──> approved | rejected     (a decision, by the owner or a key that may approve)
 //      └──────> expired                 (no decision within the approval TTL)
+//      └──────> rejected "cancelled"    (the run was cancelled while it waited)
 #pragma once
 
 #include <optional>
@@ -17,6 +18,14 @@ enum class ApprovalStatus { pending, approved, rejected, expired };
 std::string_view to_string(ApprovalStatus status);
 std::optional<ApprovalStatus> parse_approval_status(std::string_view text);
 
+// Who decided: the owner, through a session (no key) or through one of their API keys.
+struct Decider {
+  std::string user_id;
+  std::optional<std::string> api_key_id;
+
+  bool operator==(const Decider&) const = default;
+};
+
 struct Approval {
   std::string id;
   std::string conversation_id;
@@ -28,7 +37,9 @@ struct Approval {
   ApprovalStatus status = ApprovalStatus::pending;
   std::optional<std::string> reason;            // why it was rejected (or "expired")
   std::optional<std::string> edited_arguments;  // JSON text the approver ran it with instead
-  std::optional<std::string> decided_by;        // user id
+  // The key whose own approval_required_tools made this call wait; that key may not decide it.
+  std::optional<std::string> required_by_api_key_id;
+  std::optional<Decider> decided_by;
   Timestamp created_at;
   Timestamp expires_at;
   std::optional<Timestamp> decided_at;

@@ -5,10 +5,31 @@
 
 namespace agentd {
 
-bool needs_approval(bool tool_requires_approval, const Principal& caller, std::string_view tool) {
-  if (tool_requires_approval) return true;
+ApprovalRequirement approval_requirement(bool tool_requires_approval, const Principal& caller,
+                                         std::string_view tool) {
   const auto& listed = caller.approval_required_tools;
-  return std::find(listed.begin(), listed.end(), tool) != listed.end();
+  if (std::find(listed.begin(), listed.end(), tool) != listed.end()) {
+    return ApprovalRequirement::by_caller_key;
+  }
+  return tool_requires_approval ? ApprovalRequirement::by_tool : ApprovalRequirement::none;
+}
+
+Status may_decide(const Principal& decider, const Approval& approval) {
+  if (!decider.can_approve) {
+    return Error{ErrorCode::forbidden,
+                 "this API key may not decide approvals; create a key with \"can_approve\": true "
+                 "or decide as the conversation's owner",
+                 {},
+                 "approval_not_allowed"};
+  }
+  if (decider.api_key_id && decider.api_key_id == approval.required_by_api_key_id) {
+    return Error{ErrorCode::forbidden,
+                 "tool call " + approval.tool_call_id + " waits because this API key requires "
+                     "approval of " + approval.tool + "; another credential must decide it",
+                 {},
+                 "self_approval"};
+  }
+  return ok_status();
 }
 
 Status check_decisions(const std::vector<Approval>& pending,

@@ -12,9 +12,19 @@
 
 namespace agentd {
 
-// A call waits for approval when the tool's configuration says so (builtin, MCP server or
-// MCP tool level) or the caller's key lists the tool in approval_required_tools.
-bool needs_approval(bool tool_requires_approval, const Principal& caller, std::string_view tool);
+// Why a call waits for a person, if it does: the caller's key lists the tool in its
+// approval_required_tools (checked first: it also decides who may approve), or the tool's
+// configuration says so (builtin, MCP server or MCP tool level, MCP annotations under auto).
+enum class ApprovalRequirement { none, by_caller_key, by_tool };
+
+ApprovalRequirement approval_requirement(bool tool_requires_approval, const Principal& caller,
+                                         std::string_view tool);
+
+// Whether `decider` may decide `approval` (the conversation's ownership is checked by the
+// caller): a person's session may; an API key only with can_approve (403
+// approval_not_allowed), and never for a call that waits because of its own list (403
+// self_approval).
+Status may_decide(const Principal& decider, const Approval& approval);
 
 struct ApprovalDecision {
   std::string tool_call_id;

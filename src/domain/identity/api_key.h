@@ -26,6 +26,7 @@ struct ApiKey {
   NameAllowList allowed_tools;
   NameAllowList allowed_models;
   std::vector<std::string> approval_required_tools;
+  bool can_approve = false;  // may decide other credentials' paused tool calls
   std::optional<Timestamp> expires_at;
   std::optional<int> rate_limit_per_minute;
   Timestamp created_at;

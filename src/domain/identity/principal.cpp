@@ -7,6 +7,7 @@ Principal Principal::for_session(const User& user, std::string session_id) {
   principal.user_id = user.id;
   principal.role = user.role;
   principal.session_id = std::move(session_id);
+  principal.can_approve = true;
   return principal;
 }
 
@@ -18,6 +19,7 @@ Principal Principal::for_api_key(const User& user, const ApiKey& key) {
   principal.allowed_tools = key.allowed_tools;
   principal.allowed_models = key.allowed_models;
   principal.approval_required_tools = key.approval_required_tools;
+  principal.can_approve = key.can_approve;
   principal.rate_limit_per_minute = key.rate_limit_per_minute;
   return principal;
 }

@@ -18,6 +18,8 @@ struct Principal {
   NameAllowList allowed_tools;
   NameAllowList allowed_models;
   std::vector<std::string> approval_required_tools;
+  // May decide paused tool calls: a person always, a key only when created with can_approve.
+  bool can_approve = false;
   std::optional<int> rate_limit_per_minute;
 
   static Principal for_session(const User& user, std::string session_id);

@@ -4,11 +4,11 @@
 
 namespace agentd::http {
 
-boost::json::object to_json(const ToolSpec& spec) {
+boost::json::object to_json(const ToolSpec& spec, const Principal& caller) {
   return {{"type", "function"},
           {"function",
            {{"name", spec.name}, {"description", spec.description}, {"parameters", spec.parameters}}},
-          {"requires_approval", spec.requires_approval}};
+          {"requires_approval", requires_approval(caller, spec)}};
 }
 
 boost::json::object to_json(const ToolResult& result) {

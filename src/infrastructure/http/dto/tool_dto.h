@@ -7,8 +7,9 @@
 
 namespace agentd::http {
 
-// {"type":"function","function":{"name","description","parameters"},"requires_approval"}
-boost::json::object to_json(const ToolSpec& spec);
+// {"type":"function","function":{"name","description","parameters"},"requires_approval"},
+// where requires_approval is the gate's answer for `caller`.
+boost::json::object to_json(const ToolSpec& spec, const Principal& caller);
 // {"tool_call_id","name","status","result"|"error","duration_ms"}
 boost::json::object to_json(const ToolResult& result);
 // {"id"?,"type":"function","function":{"name","arguments"}}; `param` prefixes error fields.

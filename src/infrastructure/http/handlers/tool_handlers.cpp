@@ -14,7 +14,7 @@ using boost::asio::awaitable;
 
 awaitable<Response> list_tools(const ToolRegistry& registry, const Principal& caller) {
   boost::json::array data;
-  for (const auto& entry : registry.list_for(caller)) data.emplace_back(to_json(entry.tool->spec()));
+  for (const auto& entry : registry.list_for(caller)) data.emplace_back(to_json(entry.tool->spec(), caller));
   co_return list_response(std::move(data), false);
 }
 
