@@ -169,7 +169,8 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
   http::add_chat_routes(router, guard, services->models, services->model_router,
                         services->agent_completion, services->ids, services->clock);
   http::add_conversation_routes(router, guard, services->manage_conversations,
-                                services->conversation_runs, services->live_runs);
+                                services->conversation_runs, services->manage_runs,
+                                services->live_runs);
 
   // Server and its threads; MCP tools are registered before the first request.
   auto mcp_sources = start_mcp_sources(io, file.mcp_servers, services->http_client, services->tools);
@@ -186,6 +187,17 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
     return kExitFailure;
   }
   server.start();
+
+  // Cancel requests stored by any process reach the runs this one runs within a second.
+  asio::co_spawn(io, services->manage_runs.follow_cancel_requests(std::chrono::milliseconds(500)),
+                 [](std::exception_ptr failure) {
+                   if (!failure) return;
+                   try {
+                     std::rethrow_exception(failure);
+                   } catch (const std::exception& e) {
+                     log::error("cancel_follower_failed", {{"error", e.what()}});
+                   }
+                 });
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

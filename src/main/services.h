@@ -21,6 +21,7 @@
 #include "application/chat/model_router.h"
 #include "application/conversations/conversation_runs.h"
 #include "application/conversations/manage_conversations.h"
+#include "application/conversations/manage_runs.h"
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
 #include "infrastructure/cache/caching_identity_repositories.h"
@@ -90,6 +91,7 @@ struct Services {
   ExecuteTool execute_tool;
   ModelRouter model_router;
   ReactAgent agent;
+  ManageRuns manage_runs;
   ManageConversations manage_conversations;
   ConversationRuns conversation_runs;
   AgentCompletion agent_completion;

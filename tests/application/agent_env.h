@@ -42,9 +42,20 @@ namespace agentd {
 inline constexpr std::string_view kTestModel = "test-model";
 inline constexpr std::string_view kUpstreamModel = "upstream-test-model";
 
+// A person signed in: a session of the user.
 inline Principal user_caller(std::string user_id = "user-1") {
   Principal caller;
   caller.user_id = std::move(user_id);
+  caller.session_id = "session-of-" + caller.user_id;
+  caller.can_approve = true;
+  return caller;
+}
+
+// A program: one of the user's API keys.
+inline Principal key_caller(std::string key_id, std::string user_id = "user-1") {
+  Principal caller;
+  caller.user_id = std::move(user_id);
+  caller.api_key_id = std::move(key_id);
   return caller;
 }
 
@@ -222,13 +233,14 @@ struct AgentEnv {
   LiveRuns live_runs;
   ReactAgent agent;
   ConversationRuns runs{conversations, checkpoints, agent, router, registry, live_runs, ids, clock};
-  ManageConversations manage{conversations, router, live_runs, ids, clock};
+  ManageRuns manage_runs{conversations, live_runs, ids, clock, delay};
+  ManageConversations manage{conversations, router, live_runs, manage_runs, ids, clock};
   AgentCompletion completion{agent, router, ids, clock};
 };
 
-// Every event the run published, in order (the run has ended).
+// Every event this part of the run published, in order (the part has ended).
 inline std::vector<NumberedEvent> events_of(LiveRun& live) {
-  return run_sync(live.events().read_after(0));
+  return run_sync(live.events().read_after(live.resumed_after()));
 }
 
 inline std::vector<std::string> event_names(const std::vector<NumberedEvent>& events) {

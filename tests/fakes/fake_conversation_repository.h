@@ -120,6 +120,8 @@ class FakeConversationRepository : public ConversationRepository {
     stored.usage = run.usage;
     stored.error = std::move(run.error);
     stored.updated_at = run.updated_at;
+    stored.last_event_id = run.last_event_id;
+    stored.finished_at = run.finished_at;
     auto conversation = conversations_.find(stored.conversation_id);
     if (conversation != conversations_.end()) {
       conversation->second.status = conversation_status_for(stored.status);
@@ -134,6 +136,79 @@ class FakeConversationRepository : public ConversationRepository {
     co_return found->second;
   }
 
+  boost::asio::awaitable<Result<Page<Run>>> list_runs(std::string conversation_id, int limit,
+                                                      std::optional<std::string> after) override {
+    if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+    std::lock_guard lock(mutex_);
+    if (after) {
+      auto cursor = runs_.find(*after);
+      if (cursor == runs_.end() || cursor->second.conversation_id != conversation_id) {
+        co_return Error::invalid("after names no run of this conversation", "after",
+                                 "invalid_cursor");
+      }
+    }
+    Page<Run> page;
+    // Newest first is largest id first; the map is ordered by id.
+    for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
+      if (it->second.conversation_id != conversation_id || (after && it->first >= *after)) continue;
+      if (page.items.size() == static_cast<std::size_t>(limit)) {
+        page.has_more = true;
+        break;
+      }
+      page.items.push_back(it->second);
+    }
+    co_return page;
+  }
+
+  boost::asio::awaitable<Result<Run>> request_cancel(std::string run_id, Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    auto found = runs_.find(run_id);
+    if (found == runs_.end()) co_return run_not_found();
+    if (found->second.status != RunStatus::running) co_return run_not_active();
+    if (!found->second.cancel_requested_at) found->second.cancel_requested_at = now;
+    co_return found->second;
+  }
+
+  boost::asio::awaitable<Result<std::vector<std::string>>> cancel_requested(
+      std::vector<std::string> run_ids) override {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> requested;
+    for (const auto& id : run_ids) {
+      auto found = runs_.find(id);
+      if (found != runs_.end() && found->second.status == RunStatus::running &&
+          found->second.cancel_requested_at) {
+        requested.push_back(id);
+      }
+    }
+    co_return requested;
+  }
+
+  boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(std::string run_id,
+                                                                          Decider decider,
+                                                                          Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    auto found = runs_.find(run_id);
+    if (found == runs_.end()) co_return run_not_found();
+    Run& run = found->second;
+    if (run.status != RunStatus::awaiting_approval) co_return run_not_active();
+    run.status = RunStatus::cancelled;
+    run.updated_at = now;
+    run.finished_at = now;
+    if (!run.cancel_requested_at) run.cancel_requested_at = now;
+    auto conversation = conversations_.find(run.conversation_id);
+    if (conversation != conversations_.end()) conversation->second.status = ConversationStatus::idle;
+    std::vector<Approval> closed;
+    for (auto& approval : approvals_) {
+      if (approval.run_id != run_id || approval.status != ApprovalStatus::pending) continue;
+      approval.status = ApprovalStatus::rejected;
+      approval.reason = "cancelled";
+      approval.decided_by = decider;
+      approval.decided_at = now;
+      closed.push_back(approval);
+    }
+    co_return closed;
+  }
+
   boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override {
     std::lock_guard lock(mutex_);
     int failed = 0;
@@ -142,6 +217,7 @@ class FakeConversationRepository : public ConversationRepository {
       run.status = RunStatus::failed;
       run.error = "interrupted: the server stopped during the run";
       run.updated_at = now;
+      run.finished_at = now;
       ++failed;
       auto conversation = conversations_.find(run.conversation_id);
       if (conversation != conversations_.end() &&
@@ -165,6 +241,7 @@ class FakeConversationRepository : public ConversationRepository {
     stored.steps = run.steps;
     stored.usage = run.usage;
     stored.updated_at = run.updated_at;
+    stored.last_event_id = run.last_event_id;
     auto conversation = conversations_.find(stored.conversation_id);
     if (conversation != conversations_.end()) {
       conversation->second.status = ConversationStatus::awaiting_approval;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "application/ports/llm_provider.h"
+#include "domain/identity/principal.h"
 
 namespace agentd {
 
@@ -46,6 +47,10 @@ struct AgentState {
   std::vector<std::string> awaiting_approval;
   // Decisions on awaited calls, by tool_call_id, until the calls have run.
   std::map<std::string, ToolDecision> decisions;
+  // Whose permissions the run has: the credential that started it, as it was then. A run
+  // resumed by an approver keeps the starter's tool list and approval list, not the
+  // approver's.
+  std::optional<Principal> caller;
 };
 
 }  // namespace agentd

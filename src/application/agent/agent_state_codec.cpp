@@ -46,6 +46,68 @@ std::vector<ModelToolCall> read_calls(const json::object& object, std::string_vi
   return calls;
 }
 
+json::value names_json(const NameAllowList& names) {
+  if (!names) return nullptr;
+  json::array array;
+  for (const auto& name : *names) array.emplace_back(name);
+  return array;
+}
+
+std::vector<std::string> read_names(const json::value& value) {
+  std::vector<std::string> names;
+  if (!value.is_array()) return names;
+  for (const auto& name : value.get_array()) {
+    if (name.is_string()) names.emplace_back(name.get_string());
+  }
+  return names;
+}
+
+NameAllowList read_allow_list(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  if (value == nullptr || !value->is_array()) return std::nullopt;
+  return read_names(*value);
+}
+
+std::optional<std::string> optional_text(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  return std::string(value->get_string());
+}
+
+json::object caller_json(const Principal& caller) {
+  json::array approval;
+  for (const auto& name : caller.approval_required_tools) approval.emplace_back(name);
+  json::object object{{"user_id", caller.user_id},
+                      {"role", to_string(caller.role)},
+                      {"allowed_tools", names_json(caller.allowed_tools)},
+                      {"allowed_models", names_json(caller.allowed_models)},
+                      {"approval_required_tools", std::move(approval)},
+                      {"can_approve", caller.can_approve}};
+  if (caller.session_id) object["session_id"] = *caller.session_id;
+  if (caller.api_key_id) object["api_key_id"] = *caller.api_key_id;
+  if (caller.rate_limit_per_minute) object["rate_limit_per_minute"] = *caller.rate_limit_per_minute;
+  return object;
+}
+
+Principal read_caller(const json::object& object) {
+  Principal caller;
+  caller.user_id = text(object, "user_id");
+  caller.role = parse_role(text(object, "role")).value_or(Role::user);
+  caller.session_id = optional_text(object, "session_id");
+  caller.api_key_id = optional_text(object, "api_key_id");
+  caller.allowed_tools = read_allow_list(object, "allowed_tools");
+  caller.allowed_models = read_allow_list(object, "allowed_models");
+  if (const auto* names = object.if_contains("approval_required_tools")) {
+    caller.approval_required_tools = read_names(*names);
+  }
+  const auto* can_approve = object.if_contains("can_approve");
+  caller.can_approve = can_approve != nullptr && can_approve->is_bool() && can_approve->get_bool();
+  if (const auto* limit = object.if_contains("rate_limit_per_minute"); limit && limit->is_int64()) {
+    caller.rate_limit_per_minute = static_cast<int>(limit->get_int64());
+  }
+  return caller;
+}
+
 ChatMessage read_message(const json::object& object) {
   ChatMessage message;
   message.role = text(object, "role");
@@ -96,6 +158,7 @@ std::string encode_agent_state(const AgentState& state) {
   if (options.seed) sampling["seed"] = *options.seed;
   if (options.user) sampling["user"] = *options.user;
   object["sampling"] = std::move(sampling);
+  if (state.caller) object["caller"] = caller_json(*state.caller);
   return json::serialize(object);
 }
 
@@ -166,6 +229,9 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
     if (const auto* user = options.if_contains("user"); user != nullptr && user->is_string()) {
       state.sampling.user = std::string(user->get_string());
     }
+  }
+  if (const auto* caller = object.if_contains("caller"); caller != nullptr && caller->is_object()) {
+    state.caller = read_caller(caller->get_object());
   }
   return state;
 }

@@ -36,7 +36,8 @@ void LiveRun::cancel() {
 }
 
 boost::asio::awaitable<RunEvent> LiveRun::outcome() {
-  std::int64_t seen = 0;
+  // Events carried over from before a pause end that part, not this one.
+  std::int64_t seen = resumed_after_;
   for (;;) {
     auto events = co_await events_.read_after(seen);
     if (events.empty()) co_return RunEvent{RunFailed{Error::internal("the run ended without an outcome"), std::nullopt}};
@@ -58,6 +59,23 @@ std::shared_ptr<LiveRun> LiveRuns::latest(const std::string& conversation_id) co
   std::lock_guard lock(mutex_);
   auto it = by_conversation_.find(conversation_id);
   return it == by_conversation_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<LiveRun> LiveRuns::find(const std::string& run_id) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [conversation, run] : by_conversation_) {
+    if (run->run_id() == run_id) return run;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> LiveRuns::running_ids() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> ids;
+  for (const auto& [conversation, run] : by_conversation_) {
+    if (!run->events().closed()) ids.push_back(run->run_id());
+  }
+  return ids;
 }
 
 void LiveRuns::forget(const std::string& conversation_id) {

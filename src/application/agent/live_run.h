@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -21,14 +22,20 @@ namespace agentd {
 
 class LiveRun : public std::enable_shared_from_this<LiveRun> {
  public:
-  LiveRun(std::string run_id, std::string conversation_id, std::string user_id, bool background)
+  // `last_event_id`: the id of the run's last stored event (a resumed run numbers on).
+  LiveRun(std::string run_id, std::string conversation_id, std::string user_id, bool background,
+          std::int64_t last_event_id = 0)
       : run_id_(std::move(run_id)), conversation_id_(std::move(conversation_id)),
-        user_id_(std::move(user_id)), background_(background) {}
+        user_id_(std::move(user_id)), background_(background), resumed_after_(last_event_id),
+        events_(last_event_id) {}
 
   const std::string& run_id() const { return run_id_; }
   const std::string& conversation_id() const { return conversation_id_; }
   const std::string& user_id() const { return user_id_; }
   bool background() const { return background_; }
+  // The last event id of the run before this part began: 0 for a new run, else where the
+  // pause left it. The part's own stream starts after it.
+  std::int64_t resumed_after() const { return resumed_after_; }
   RunEventLog& events() { return events_; }
   const graph::Cancellation& cancellation() const { return cancellation_; }
 
@@ -45,6 +52,7 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
   std::string conversation_id_;
   std::string user_id_;
   bool background_;
+  std::int64_t resumed_after_;
   RunEventLog events_;
   graph::Cancellation cancellation_;
   std::mutex mutex_;
@@ -64,6 +72,10 @@ class LiveRuns {
   void add(std::shared_ptr<LiveRun> run);
   // The conversation's latest run, if this process still has it.
   std::shared_ptr<LiveRun> latest(const std::string& conversation_id) const;
+  // The run, if this process has it.
+  std::shared_ptr<LiveRun> find(const std::string& run_id) const;
+  // The ids of the runs that have not ended yet.
+  std::vector<std::string> running_ids() const;
   void forget(const std::string& conversation_id);
   std::size_t size() const;
   // How many runs have not ended yet.

@@ -7,12 +7,22 @@
 
 namespace agentd {
 
+void RunEventLog::carry_over(const RunEventLog& earlier) {
+  std::scoped_lock lock(mutex_, earlier.mutex_);
+  events_.insert(events_.begin(), earlier.events_.begin(), earlier.events_.end());
+  last_id_ = std::max(last_id_, earlier.last_id_);
+}
+
 void RunEventLog::emit(RunEvent event) {
   std::lock_guard lock(mutex_);
   if (closed_at_) return;
-  const auto id = static_cast<std::int64_t>(events_.size()) + 1;
-  events_.push_back(NumberedEvent{id, std::move(event)});
+  events_.push_back(NumberedEvent{++last_id_, std::move(event)});
   wake_all();
+}
+
+std::int64_t RunEventLog::last_id() const {
+  std::lock_guard lock(mutex_);
+  return last_id_;
 }
 
 void RunEventLog::close() {
@@ -43,11 +53,11 @@ boost::asio::awaitable<std::vector<NumberedEvent>> RunEventLog::read_after(std::
     std::shared_ptr<Wakeup> wakeup;
     {
       std::lock_guard lock(mutex_);
-      const auto first = static_cast<std::size_t>(std::max<std::int64_t>(after_id, 0));
-      if (first < events_.size()) {
-        co_return std::vector<NumberedEvent>(events_.begin() + static_cast<std::ptrdiff_t>(first),
-                                             events_.end());
-      }
+      // Ids ascend, with gaps only where a stored run's events are not in this process.
+      auto first = std::upper_bound(
+          events_.begin(), events_.end(), after_id,
+          [](std::int64_t id, const NumberedEvent& event) { return id < event.id; });
+      if (first != events_.end()) co_return std::vector<NumberedEvent>(first, events_.end());
       if (closed_at_) co_return std::vector<NumberedEvent>{};
       wakeup = std::make_shared<Wakeup>(executor, 1);
       waiting_.push_back(wakeup);

@@ -1,5 +1,7 @@
-// The events of one run, numbered from 1 and kept, so any number of readers can follow it
-// live or catch up from an event id (Last-Event-ID). Thread-safe.
+// The events of one run, numbered and kept, so any number of readers can follow it live or
+// catch up from an event id (Last-Event-ID). Numbering goes on across a run's pauses: a
+// resumed run's log starts after the last id the run stored, and carries the events of the
+// part before the pause when this process still has them. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -25,7 +27,14 @@ struct NumberedEvent {
 
 class RunEventLog final : public graph::EventSink<RunEvent> {
  public:
+  // The first event gets id last_id + 1.
+  explicit RunEventLog(std::int64_t last_id = 0) : last_id_(last_id) {}
+
+  // Takes the events of the same run's earlier log, before any event is emitted here.
+  void carry_over(const RunEventLog& earlier);
   void emit(RunEvent event) override;
+  // The id of the last event emitted (or carried over, or stored before this log began).
+  std::int64_t last_id() const;
   // No event follows; readers waiting are woken.
   void close();
   bool closed() const;
@@ -43,6 +52,7 @@ class RunEventLog final : public graph::EventSink<RunEvent> {
   mutable std::mutex mutex_;
   // A deque: growing never copies the events, and never holds twice the room they need.
   std::deque<NumberedEvent> events_;
+  std::int64_t last_id_;
   std::vector<std::shared_ptr<Wakeup>> waiting_;
   std::optional<std::chrono::steady_clock::time_point> closed_at_;
 };

@@ -43,6 +43,7 @@ boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create(const Princi
   key.allowed_tools = std::move(request.allowed_tools);
   key.allowed_models = std::move(request.allowed_models);
   key.approval_required_tools = std::move(request.approval_required_tools);
+  key.can_approve = request.can_approve;
   key.expires_at = request.expires_at;
   key.rate_limit_per_minute = request.rate_limit_per_minute;
   key.created_at = now;

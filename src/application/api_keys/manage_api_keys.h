@@ -21,6 +21,7 @@ struct NewApiKey {
   NameAllowList allowed_tools;
   NameAllowList allowed_models;
   std::vector<std::string> approval_required_tools;
+  bool can_approve = false;
   std::optional<Timestamp> expires_at;
   std::optional<int> rate_limit_per_minute;
 };

@@ -6,6 +6,7 @@
 
 #include "application/agent/agent_state_codec.h"
 #include "application/conversations/conversation_memory.h"
+#include "application/tools/approval_gate.h"
 #include "domain/conversation/conversation_errors.h"
 
 namespace agentd {
@@ -41,14 +42,17 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   auto model = request.model.value_or(conversation->model);
   auto route = models_.resolve(caller, model);
   if (!route) co_return route.error();
+  const std::string model_name = (*route)->name;
   auto state = agent_.initial_state(caller, std::move(model), request.tools, request.max_steps,
                                     true, "");
   if (!state) co_return state.error();
+  state->caller = caller;
 
   Run run;
   run.id = ids_.new_id();
   run.conversation_id = conversation->id;
   run.user_id = caller.user_id;
+  run.model = model_name;
   run.created_at = clock_.now();
   run.updated_at = run.created_at;
   auto claimed = co_await conversations_.start_run(run);
@@ -69,6 +73,7 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   if (!stored) {
     run.status = RunStatus::failed;
     run.error = stored.error().message;
+    run.finished_at = clock_.now();
     (void)co_await conversations_.update_run(run);
     co_return stored.error();
   }
@@ -129,6 +134,9 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
     const auto answer = tool_message(not_run(call, "the run stopped before this tool ran"));
     (void)co_await job.memory.keep(answer, std::nullopt);
   }
+  if (is_final(run.status)) run.finished_at = run.updated_at;
+  // One event follows the store: run.completed or error.
+  run.last_event_id = job.live->events().last_id() + 1;
   auto stored = co_await conversations_.update_run(run);
   RunResult result{run, job.memory.last_answer(), {}};
   if (run.status == RunStatus::failed) {
@@ -160,12 +168,20 @@ asio::awaitable<Status> ConversationRuns::pause(Job& job, const graph::Report& r
     approval.user_id = run.user_id;
     approval.tool_call_id = call.id;
     approval.tool = call.name;
+    // A call its own key's list made wait may not be decided by that key.
+    if (auto entry = tools_.find(call.name);
+        entry && approval_requirement(job.caller, entry->tool->spec()) ==
+                     ApprovalRequirement::by_caller_key) {
+      approval.required_by_api_key_id = job.caller.api_key_id;
+    }
     approval.arguments = call.arguments;
     approval.created_at = now;
     approval.expires_at = now + agent_.settings().approval_ttl;
     approvals.push_back(std::move(approval));
   }
   const auto resume = ReactAgent::resume_point(report.steps);
+  // Two events follow the store: approval.required and run.completed.
+  run.last_event_id = job.live->events().last_id() + 2;
   Checkpoint checkpoint;
   checkpoint.run_id = run.id;
   checkpoint.next_node = resume.node;
@@ -198,11 +214,15 @@ Result<std::vector<Approval>> ConversationRuns::decide_all(const Principal& call
     }
   }
   if (auto valid = check_decisions(pending, decisions, now); !valid) return valid.error();
+  for (const auto& approval : pending) {
+    if (approval.is_expired(now)) continue;
+    if (auto allowed = may_decide(caller, approval); !allowed) return allowed.error();
+  }
 
   std::vector<Approval> decided;
   for (auto approval : pending) {
     approval.decided_at = now;
-    approval.decided_by = caller.user_id;
+    approval.decided_by = Decider{caller.user_id, caller.api_key_id};
     auto decision = std::find_if(decisions.begin(), decisions.end(), [&](const auto& d) {
       return d.tool_call_id == approval.tool_call_id;
     });
@@ -272,10 +292,17 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(cons
   run->status = RunStatus::running;
   run->updated_at = now;
   ConversationMemory memory(conversations_, ids_, clock_, *conversation, run->id);
-  auto live = std::make_shared<LiveRun>(run->id, conversation->id, caller.user_id, request.background);
+  auto live = std::make_shared<LiveRun>(run->id, conversation->id, caller.user_id,
+                                        request.background, run->last_event_id);
+  // A reader of /events catches up across the pause while this process has the first part.
+  if (auto earlier = live_runs_.latest(conversation->id); earlier && earlier->run_id() == run->id) {
+    live->events().carry_over(earlier->events());
+  }
   graph::Start start{(*checkpoint)->next_node, (*checkpoint)->steps};
-  auto job = std::make_shared<Job>(
-      Job{live, caller, std::move(*run), std::move(*state), std::move(memory), std::move(start)});
+  // The run goes on with the permissions of whoever started it, not the approver's.
+  Principal runner = state->caller.value_or(caller);
+  auto job = std::make_shared<Job>(Job{live, std::move(runner), std::move(*run), std::move(*state),
+                                       std::move(memory), std::move(start)});
   live_runs_.add(live);
   live->start(co_await asio::this_coro::executor, drive(job));
   co_return live;
@@ -311,6 +338,7 @@ asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(const Prin
   run->status = RunStatus::cancelled;
   run->error = "its approvals expired";
   run->updated_at = now;
+  run->finished_at = now;
   auto ended = co_await conversations_.update_run(*run);
   if (!ended) co_return ended.error();
   co_return true;

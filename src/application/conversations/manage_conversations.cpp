@@ -49,6 +49,18 @@ boost::asio::awaitable<Result<Conversation>> ManageConversations::find(
 
 boost::asio::awaitable<Status> ManageConversations::remove(const Principal& caller,
                                                            std::string conversation_id) {
+  auto conversation = co_await conversations_.find(caller.user_id, conversation_id);
+  if (!conversation) co_return conversation.error();
+  if (conversation->status != ConversationStatus::idle) {
+    auto latest = co_await conversations_.list_runs(conversation_id, 1, std::nullopt);
+    if (!latest) co_return latest.error();
+    for (const auto& run : latest->items) {
+      if (is_final(run.status)) continue;
+      auto cancelled = co_await runs_.cancel(caller, run.id);
+      // Ended on its own meanwhile: nothing left to cancel.
+      if (!cancelled && cancelled.error().code != "run_not_active") co_return cancelled.error();
+    }
+  }
   auto removed = co_await conversations_.remove(caller.user_id, conversation_id);
   if (!removed) co_return removed.error();
   live_runs_.forget(conversation_id);

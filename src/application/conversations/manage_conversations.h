@@ -10,6 +10,7 @@
 
 #include "application/agent/live_run.h"
 #include "application/chat/model_router.h"
+#include "application/conversations/manage_runs.h"
 #include "application/ports/clock.h"
 #include "application/ports/conversation_repository.h"
 #include "application/ports/id_generator.h"
@@ -32,9 +33,9 @@ inline constexpr std::size_t kMaxTitleInputBytes = 1000;
 class ManageConversations {
  public:
   ManageConversations(ConversationRepository& conversations, const ModelRouter& models,
-                      LiveRuns& live_runs, IdGenerator& ids, const Clock& clock)
-      : conversations_(conversations), models_(models), live_runs_(live_runs), ids_(ids),
-        clock_(clock) {}
+                      LiveRuns& live_runs, ManageRuns& runs, IdGenerator& ids, const Clock& clock)
+      : conversations_(conversations), models_(models), live_runs_(live_runs), runs_(runs),
+        ids_(ids), clock_(clock) {}
 
   boost::asio::awaitable<Result<Conversation>> create(const Principal& caller,
                                                       NewConversation request);
@@ -45,6 +46,8 @@ class ManageConversations {
   // The conversation without its messages.
   boost::asio::awaitable<Result<Conversation>> find(const Principal& caller,
                                                     std::string conversation_id);
+  // A run still going (or paused) is cancelled first; 409 run_in_progress if it does not
+  // stop in time.
   boost::asio::awaitable<Status> remove(const Principal& caller, std::string conversation_id);
   // The approvals across the caller's conversations, newest first; all when no status.
   boost::asio::awaitable<Result<Page<Approval>>> list_approvals(const Principal& caller,
@@ -56,6 +59,7 @@ class ManageConversations {
   ConversationRepository& conversations_;
   const ModelRouter& models_;
   LiveRuns& live_runs_;
+  ManageRuns& runs_;
   IdGenerator& ids_;
   const Clock& clock_;
 };

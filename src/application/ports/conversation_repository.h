@@ -52,6 +52,23 @@ class ConversationRepository {
   // status to match: awaiting_approval for a paused run, idle for a finished one.
   virtual boost::asio::awaitable<Status> update_run(Run run) = 0;
   virtual boost::asio::awaitable<Result<Run>> find_run(std::string run_id) = 0;
+  // The conversation's runs, newest first (ids are time-ordered), after the cursor `after`.
+  // The caller has already checked ownership.
+  virtual boost::asio::awaitable<Result<Page<Run>>> list_runs(std::string conversation_id,
+                                                              int limit,
+                                                              std::optional<std::string> after) = 0;
+  // Records a request to cancel a running run (cancel_requested_at = now), for whichever
+  // process runs it; returns the run. conflict "run_not_active" unless it is running.
+  virtual boost::asio::awaitable<Result<Run>> request_cancel(std::string run_id, Timestamp now) = 0;
+  // Of these runs, the ones whose cancellation was requested.
+  virtual boost::asio::awaitable<Result<std::vector<std::string>>> cancel_requested(
+      std::vector<std::string> run_ids) = 0;
+  // Atomically ends a paused run as cancelled: the run (finished_at = now) and its
+  // conversation (idle), and each of its pending approvals rejected with reason "cancelled"
+  // and decided by `decider`. Returns the approvals it closed. conflict "run_not_active"
+  // unless the run is paused.
+  virtual boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(
+      std::string run_id, Decider decider, Timestamp now) = 0;
   // Runs left `running` by a process that died are marked failed ("interrupted") and
   // their conversations freed. Only safe while no other process runs agents on this store.
   virtual boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) = 0;

@@ -16,6 +16,10 @@ inline Error run_in_progress() {
           "run_in_progress"};
 }
 
+inline Error run_not_active() {
+  return {ErrorCode::conflict, "this run has already ended", {}, "run_not_active"};
+}
+
 inline Error not_awaiting_approval() {
   return {ErrorCode::conflict, "this conversation has no pending approvals (decided already?)", {},
           "not_awaiting_approval"};

@@ -4,6 +4,7 @@
 //      └──────> awaiting_approval ──> running (resumed)
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,8 +33,16 @@ struct Run {
   int steps = 0;  // model calls made
   Usage usage;    // summed over every model call
   std::optional<std::string> error;  // why it failed
+  std::string model;                 // the public model name it runs on
+  // The id of the last event it streamed: a resumed run numbers on from here, so
+  // Last-Event-ID never repeats an id.
+  std::int64_t last_event_id = 0;
+  int attempts = 1;
+  // Set by a cancel request; whichever process runs the run sees it and stops.
+  std::optional<Timestamp> cancel_requested_at;
   Timestamp created_at;
   Timestamp updated_at;
+  std::optional<Timestamp> finished_at;  // set once it completed, failed or was cancelled
 };
 
 }  // namespace agentd

@@ -320,7 +320,7 @@ TEST_F(ApprovalsTest, AnApprovedCallRunsOnceAndTheModelSeesItsResult) {
   const auto approvals = approvals_of(paused.result.run.id);
   ASSERT_EQ(approvals.size(), 1u);
   EXPECT_EQ(approvals[0].status, ApprovalStatus::approved);
-  EXPECT_EQ(approvals[0].decided_by, caller.user_id);
+  EXPECT_EQ(approvals[0].decided_by, (Decider{caller.user_id, std::nullopt}));
   EXPECT_EQ(approvals[0].decided_at, env.clock.now());
   EXPECT_FALSE(approvals[0].edited_arguments);
   EXPECT_THAT(roles_of(history()), ElementsAre("user", "assistant", "tool", "assistant"));
@@ -348,7 +348,7 @@ TEST_F(ApprovalsTest, ARejectedCallNeverRunsAndTheModelIsToldWhy) {
   ASSERT_EQ(approvals.size(), 1u);
   EXPECT_EQ(approvals[0].status, ApprovalStatus::rejected);
   EXPECT_EQ(approvals[0].reason, "not on a Friday");
-  EXPECT_EQ(approvals[0].decided_by, caller.user_id);
+  EXPECT_EQ(approvals[0].decided_by, (Decider{caller.user_id, std::nullopt}));
   EXPECT_EQ(status(), ConversationStatus::idle);
   expect_valid_history();
 }
@@ -886,6 +886,133 @@ TEST_F(ApprovalsTest, APausedRunResumesInAnotherProcess) {
   EXPECT_EQ(status(), ConversationStatus::idle);
   EXPECT_THAT(roles_of(history()), ElementsAre("user", "assistant", "tool", "assistant"));
   expect_valid_history();
+}
+
+// --- Who may decide --------------------------------------------------------------------
+
+TEST_F(ApprovalsTest, AKeyWithoutCanApproveCannotDecide) {
+  auto deploy = given_guarded_tool("deploy");
+  env.provider->then(ScriptedAnswer::calls({tool_call("call_1", "deploy", R"({"env":"prod"})")}));
+  auto paused = ask("Deploy to prod.");
+
+  auto refused = env.approval_of(key_caller("key-2"), deciding_all(true));
+
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorCode::forbidden);
+  EXPECT_EQ(refused.error().code, "approval_not_allowed");
+  expect_still_paused(paused, *deploy);
+}
+
+TEST_F(ApprovalsTest, AKeyCannotApproveACallItsOwnListMadeWaitButAnotherKeyMay) {
+  auto lookup = env.given_tool("lookup");
+  env.provider->then(ScriptedAnswer::calls({tool_call("call_1", "lookup", R"({"q":"x"})")}))
+      .then(ScriptedAnswer::says("Found."));
+  caller = key_caller("key-1");
+  caller.approval_required_tools = {"lookup"};
+  caller.can_approve = true;
+  auto paused = ask("Look it up.");
+  ASSERT_EQ(paused.result.pending_approvals.size(), 1u);
+  EXPECT_EQ(paused.result.pending_approvals[0].required_by_api_key_id, "key-1");
+
+  auto refused = decide(deciding_all(true));
+
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorCode::forbidden);
+  EXPECT_EQ(refused.error().code, "self_approval");
+  EXPECT_EQ(lookup->calls(), 0);
+  EXPECT_EQ(status(), ConversationStatus::awaiting_approval);
+
+  auto approver = key_caller("key-2");
+  approver.can_approve = true;
+  auto resumed = env.approval_of(approver, deciding_all(true));
+
+  ASSERT_TRUE(resumed) << resumed.error().message;
+  EXPECT_EQ(resumed->result.run.status, RunStatus::completed);
+  EXPECT_EQ(lookup->calls(), 1);
+  const auto approvals = approvals_of(paused.result.run.id);
+  ASSERT_EQ(approvals.size(), 1u);
+  EXPECT_EQ(approvals[0].decided_by, (Decider{"user-1", "key-2"}));
+}
+
+TEST_F(ApprovalsTest, ACallTheToolConfigMadeWaitMayBeApprovedByTheKeyThatAskedIfItMayApprove) {
+  auto deploy = given_guarded_tool("deploy");
+  env.provider->then(ScriptedAnswer::calls({tool_call("call_1", "deploy", R"({"env":"prod"})")}))
+      .then(ScriptedAnswer::says("Deployed."));
+  caller = key_caller("key-1");
+  caller.can_approve = true;
+  auto paused = ask("Deploy to prod.");
+  EXPECT_FALSE(paused.result.pending_approvals.at(0).required_by_api_key_id);
+
+  auto resumed = decided(deciding_all(true));
+
+  EXPECT_EQ(resumed.result.run.status, RunStatus::completed);
+  EXPECT_EQ(deploy->calls(), 1);
+}
+
+TEST_F(ApprovalsTest, AResumedRunKeepsTheStartersPermissionsNotTheApprovers) {
+  auto lookup = env.given_tool("lookup");
+  env.provider->then(ScriptedAnswer::calls({tool_call("call_1", "lookup", R"({"q":"a"})")}))
+      .then(ScriptedAnswer::calls({tool_call("call_2", "lookup", R"({"q":"b"})")}))
+      .then(ScriptedAnswer::says("Found both."));
+  caller = key_caller("key-1");
+  caller.approval_required_tools = {"lookup"};
+  auto paused = ask("Look up a, then b.");
+  ASSERT_EQ(paused.result.pending_approvals.size(), 1u);
+
+  // The owner approves in person; the key's own list still holds for the next call.
+  auto second = env.approval_of(user_caller(), deciding_all(true));
+
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->result.run.status, RunStatus::awaiting_approval);
+  ASSERT_EQ(second->result.pending_approvals.size(), 1u);
+  EXPECT_EQ(second->result.pending_approvals[0].tool_call_id, "call_2");
+  EXPECT_EQ(second->result.pending_approvals[0].required_by_api_key_id, "key-1");
+  EXPECT_EQ(lookup->calls(), 1);
+  const auto audit = env.audit.records();
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].api_key_id, "key-1");
+}
+
+// --- Event ids -------------------------------------------------------------------------
+
+TEST_F(ApprovalsTest, EventIdsGoOnAcrossAPauseAndTheEarlierEventsAreKept) {
+  auto deploy = given_guarded_tool("deploy");
+  env.provider->then(ScriptedAnswer::calls({tool_call("call_1", "deploy", R"({"env":"prod"})")}))
+      .then(ScriptedAnswer::says("Deployed."));
+  auto paused = ask("Deploy to prod.");
+  const auto first = events_of(*paused.live);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first.back().id, 3);
+  EXPECT_EQ(env.stored_run(paused.result.run.id).last_event_id, 3);
+
+  auto resumed = decided(deciding_all(true));
+
+  EXPECT_EQ(resumed.live->resumed_after(), 3);
+  const auto second = events_of(*resumed.live);
+  ASSERT_FALSE(second.empty());
+  EXPECT_EQ(second.front().id, 4);
+  EXPECT_EQ(event_name(second.front().event), "run.started");
+  for (std::size_t i = 1; i < second.size(); ++i) EXPECT_EQ(second[i].id, second[i - 1].id + 1);
+  EXPECT_EQ(env.stored_run(paused.result.run.id).last_event_id, second.back().id);
+  // A reader that saw only part of the first stream still gets the rest of it.
+  const auto replay = run_sync(resumed.live->events().read_after(1));
+  ASSERT_EQ(replay.size(), 2u + second.size());
+  EXPECT_EQ(replay[0].id, 2);
+  EXPECT_EQ(event_name(replay[0].event), "approval.required");
+}
+
+TEST_F(ApprovalsTest, EventIdsGoOnFromTheStoredRunInAProcessThatNeverSawIt) {
+  auto deploy = given_guarded_tool("deploy");
+  env.provider->then(ScriptedAnswer::calls({tool_call("call_1", "deploy", R"({"env":"prod"})")}))
+      .then(ScriptedAnswer::says("Deployed."));
+  auto paused = ask("Deploy to prod.");
+  env.live_runs.forget(conversation.id);  // as after a restart
+
+  auto resumed = decided(deciding_all(true));
+
+  const auto events = run_sync(resumed.live->events().read_after(0));
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.front().id, 4);
 }
 
 }  // namespace

@@ -172,6 +172,63 @@ TEST_F(ExecuteToolTest, AnUnknownToolOutsideTheCallersListIsForbiddenNotRevealed
   expect_error(result, ErrorCode::forbidden, "tool_not_allowed");
 }
 
+TEST_F(ExecuteToolTest, AToolThatNeedsAPersonIsRefusedAndNamesTheWayToRunIt) {
+  auto deploy = std::make_shared<FakeTool>("deploy");
+  deploy->with_approval_required();
+  given(deploy);
+
+  auto result = run(call_of("deploy"));
+
+  expect_error(result, ErrorCode::forbidden, "approval_required");
+  EXPECT_THAT(result.error->message, HasSubstr("deploy"));
+  EXPECT_THAT(result.error->message, HasSubstr("conversation"));
+  EXPECT_EQ(deploy->calls(), 0);
+  const auto records = audit_.records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].error_code, "approval_required");
+}
+
+TEST_F(ExecuteToolTest, AToolTheCallersKeyListsForApprovalIsRefused) {
+  auto echo = given_tool("echo");
+  auto caller = api_key_caller();
+  caller.approval_required_tools = {"echo"};
+
+  auto result = run(call_of("echo"), caller);
+
+  expect_error(result, ErrorCode::forbidden, "approval_required");
+  EXPECT_EQ(echo->calls(), 0);
+  EXPECT_TRUE(run(call_of("echo")).ok()) << "another key without the list may run it";
+}
+
+TEST_F(ExecuteToolTest, ACallAPersonApprovedRuns) {
+  auto deploy = std::make_shared<FakeTool>("deploy");
+  deploy->with_approval_required();
+  given(deploy);
+
+  auto result = run_sync(execute_.run(api_key_caller(), call_of("deploy"),
+                                      CallOrigin{"conv-1", PersonApproval::granted}));
+
+  EXPECT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(deploy->calls(), 1);
+}
+
+TEST_F(ExecuteToolTest, ABatchRefusesOnlyTheCallsThatNeedAPerson) {
+  auto deploy = std::make_shared<FakeTool>("deploy");
+  deploy->with_approval_required();
+  given(deploy);
+  given_tool("echo");
+  std::vector<ToolCall> calls;
+  calls.push_back(call_of("deploy", boost::json::object{}, "a"));
+  calls.push_back(call_of("echo", boost::json::object{}, "b"));
+
+  auto results = run_batch(std::move(calls));
+
+  ASSERT_EQ(results.size(), 2u);
+  expect_error(results[0], ErrorCode::forbidden, "approval_required");
+  EXPECT_TRUE(results[1].ok());
+  EXPECT_EQ(deploy->calls(), 0);
+}
+
 TEST_F(ExecuteToolTest, AcceptsArgumentsAsAJsonString) {
   auto echo = given_tool("echo");
 

@@ -34,17 +34,66 @@ Principal caller_with_approval_list(std::vector<std::string> tools) {
 }
 
 TEST(ApprovalPolicy, AToolConfiguredForApprovalAlwaysWaits) {
-  EXPECT_TRUE(needs_approval(true, caller_with_approval_list({}), "shell"));
+  EXPECT_EQ(approval_requirement(true, caller_with_approval_list({}), "shell"),
+            ApprovalRequirement::by_tool);
 }
 
 TEST(ApprovalPolicy, AKeyCanAskForApprovalOfAToolThatNeedsNone) {
   const auto caller = caller_with_approval_list({"http_get"});
-  EXPECT_TRUE(needs_approval(false, caller, "http_get"));
-  EXPECT_FALSE(needs_approval(false, caller, "calculator"));
+  EXPECT_EQ(approval_requirement(false, caller, "http_get"), ApprovalRequirement::by_caller_key);
+  EXPECT_EQ(approval_requirement(false, caller, "calculator"), ApprovalRequirement::none);
+}
+
+TEST(ApprovalPolicy, TheKeysOwnListIsNamedEvenWhenTheToolAlsoWaits) {
+  const auto caller = caller_with_approval_list({"shell"});
+  EXPECT_EQ(approval_requirement(true, caller, "shell"), ApprovalRequirement::by_caller_key);
 }
 
 TEST(ApprovalPolicy, NothingWaitsWithoutConfigurationOrKeyList) {
-  EXPECT_FALSE(needs_approval(false, caller_with_approval_list({}), "calculator"));
+  EXPECT_EQ(approval_requirement(false, caller_with_approval_list({}), "calculator"),
+            ApprovalRequirement::none);
+}
+
+Approval waiting_call(std::optional<std::string> required_by_key) {
+  Approval approval;
+  approval.tool_call_id = "call-1";
+  approval.tool = "shell";
+  approval.required_by_api_key_id = std::move(required_by_key);
+  return approval;
+}
+
+Principal key_caller(std::string key_id, bool can_approve) {
+  Principal caller;
+  caller.user_id = "user-1";
+  caller.api_key_id = std::move(key_id);
+  caller.can_approve = can_approve;
+  return caller;
+}
+
+TEST(ApprovalDecider, APersonsSessionMayDecide) {
+  User user;
+  user.id = "user-1";
+  const auto session = Principal::for_session(user, "session-1");
+  EXPECT_TRUE(may_decide(session, waiting_call("key-1")));
+}
+
+TEST(ApprovalDecider, AKeyWithoutCanApproveMayNot) {
+  auto refused = may_decide(key_caller("key-2", false), waiting_call(std::nullopt));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorCode::forbidden);
+  EXPECT_EQ(refused.error().code, "approval_not_allowed");
+}
+
+TEST(ApprovalDecider, AKeyMayNotDecideACallItsOwnListMadeWait) {
+  auto refused = may_decide(key_caller("key-1", true), waiting_call("key-1"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorCode::forbidden);
+  EXPECT_EQ(refused.error().code, "self_approval");
+}
+
+TEST(ApprovalDecider, AKeyThatMayApproveDecidesWhatAnotherKeyOrTheConfigMadeWait) {
+  EXPECT_TRUE(may_decide(key_caller("key-1", true), waiting_call("key-2")));
+  EXPECT_TRUE(may_decide(key_caller("key-1", true), waiting_call(std::nullopt)));
 }
 
 TEST(ApprovalDecisions, EveryPendingCallDecidedOnceIsAccepted) {

@@ -248,7 +248,7 @@ TEST_P(ApprovalRepositoryContract, AnotherUserCannotDecide) {
   const Approval approval = sample_approval("appr-01", run, "call-a");
   given_paused(run, {approval});
   Approval decision = decided(approval, ApprovalStatus::approved);
-  decision.decided_by = kStranger;
+  decision.decided_by = Decider{kStranger, std::nullopt};
   const std::vector<Approval> decisions{decision};
 
   auto foreign =
@@ -437,4 +437,57 @@ TEST_P(ApprovalRepositoryContract, RemovingAConversationRemovesItsApprovals) {
 }
 
 }  // namespace
+TEST_P(ApprovalRepositoryContract, CancellingAPausedRunClosesItsPendingApprovalsAsRejected) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  Approval waiting = sample_approval("appr-01", run, "call-a");
+  waiting.required_by_api_key_id = "key-01";
+  given_paused(run, {waiting, sample_approval("appr-02", run, "call-b")});
+  const Decider decider{kOwner, "key-02"};
+
+  auto closed = must(run_sync(conversations().cancel_paused_run("run-01", decider, kT0 + 20min)));
+
+  ASSERT_EQ(closed.size(), 2u);
+  const auto approvals = stored_approvals("run-01");
+  ASSERT_EQ(approvals.size(), 2u);
+  for (const auto& approval : approvals) {
+    EXPECT_EQ(approval.status, ApprovalStatus::rejected);
+    EXPECT_EQ(approval.reason, "cancelled");
+    EXPECT_EQ(approval.decided_by, decider);
+    EXPECT_EQ(approval.decided_at, kT0 + 20min);
+  }
+  EXPECT_EQ(approvals[0].required_by_api_key_id, "key-01");
+  const Run stored = stored_run("run-01");
+  EXPECT_EQ(stored.status, RunStatus::cancelled);
+  EXPECT_EQ(stored.finished_at, kT0 + 20min);
+  EXPECT_EQ(this->stored("conv-01").status, ConversationStatus::idle);
+}
+
+TEST_P(ApprovalRepositoryContract, OnlyAPausedRunIsCancelledThatWay) {
+  given_run("run-01", given_conversation("conv-01"));
+
+  auto running = run_sync(conversations().cancel_paused_run("run-01", Decider{kOwner, {}}, kT0));
+  ASSERT_FALSE(running);
+  EXPECT_EQ(running.error().code, "run_not_active");
+  EXPECT_EQ(stored_run("run-01").status, RunStatus::running);
+  auto unknown = run_sync(conversations().cancel_paused_run("run-99", Decider{kOwner, {}}, kT0));
+  ASSERT_FALSE(unknown);
+  expect_not_found(unknown.error(), "run_not_found");
+}
+
+TEST_P(ApprovalRepositoryContract, WhichKeyMadeACallWaitAndWhoDecidedAreStored) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+  Approval approval = sample_approval("appr-01", run, "call-a");
+  approval.required_by_api_key_id = "key-01";
+  given_paused(run, {approval});
+  Approval decision = decided(approval, ApprovalStatus::approved);
+  decision.decided_by = Decider{kOwner, "key-02"};
+
+  must(run_sync(conversations().decide(kOwner, "conv-01", "run-01", {decision}, kT0 + 10min)));
+
+  const auto stored = stored_approvals("run-01");
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].required_by_api_key_id, "key-01");
+  EXPECT_EQ(stored[0].decided_by, (Decider{kOwner, "key-02"}));
+}
+
 }  // namespace agentd::contract

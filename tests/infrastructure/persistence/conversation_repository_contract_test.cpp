@@ -303,9 +303,85 @@ TEST_P(ConversationRepositoryContract, UpdateRunStoresItsProgress) {
   run.usage = Usage{1200, 345, 1545};
   run.error = "model unavailable: upstream returned 503";
   run.updated_at = kT0 + 5min;
+  run.finished_at = kT0 + 5min;
+  run.last_event_id = 17;
   ASSERT_TRUE(run_sync(conversations().update_run(run)));
 
   expect_same(stored_run("run-01"), run);
+}
+
+TEST_P(ConversationRepositoryContract, ARunsOwnFieldsRoundTrip) {
+  const Run run = given_run("run-01", given_conversation("conv-01"));
+
+  const Run stored = stored_run("run-01");
+
+  expect_same(stored, run);
+  EXPECT_EQ(stored.model, "gpt-4o-mini");
+  EXPECT_EQ(stored.attempts, 1);
+  EXPECT_EQ(stored.last_event_id, 0);
+  EXPECT_FALSE(stored.finished_at);
+}
+
+TEST_P(ConversationRepositoryContract, RunsOfAConversationAreListedNewestFirstWithACursor) {
+  const auto conversation = given_conversation("conv-01");
+  const auto other = given_conversation("conv-02");
+  for (int i = 1; i <= 3; ++i) {
+    given_run_is(given_run(numbered("run", i), conversation), RunStatus::completed);
+  }
+  given_run("run-09", other);
+
+  auto first = must(run_sync(conversations().list_runs("conv-01", 2, std::nullopt)));
+  ASSERT_EQ(first.items.size(), 2u);
+  EXPECT_EQ(first.items[0].id, "run-03");
+  EXPECT_EQ(first.items[1].id, "run-02");
+  EXPECT_TRUE(first.has_more);
+  auto second = must(run_sync(conversations().list_runs("conv-01", 2, "run-02")));
+  ASSERT_EQ(second.items.size(), 1u);
+  EXPECT_EQ(second.items[0].id, "run-01");
+  EXPECT_FALSE(second.has_more);
+}
+
+TEST_P(ConversationRepositoryContract, ARunCursorOfAnotherConversationIsInvalid) {
+  given_run("run-01", given_conversation("conv-01"));
+  given_run("run-09", given_conversation("conv-02"));
+
+  for (const std::string cursor : {"run-09", "run-99"}) {
+    auto listed = run_sync(conversations().list_runs("conv-01", 20, cursor));
+    ASSERT_FALSE(listed) << cursor;
+    EXPECT_EQ(listed.error().code, "invalid_cursor");
+    EXPECT_EQ(listed.error().param, "after");
+  }
+}
+
+TEST_P(ConversationRepositoryContract, ACancelRequestIsStoredOnARunningRunOnly) {
+  given_run("run-01", given_conversation("conv-01"));
+  given_run_is(given_run("run-02", given_conversation("conv-02")), RunStatus::completed);
+
+  auto requested = must(run_sync(conversations().request_cancel("run-01", kT0 + 3min)));
+  EXPECT_EQ(requested.cancel_requested_at, kT0 + 3min);
+  EXPECT_EQ(requested.status, RunStatus::running);
+  auto again = must(run_sync(conversations().request_cancel("run-01", kT0 + 4min)));
+  EXPECT_EQ(again.cancel_requested_at, kT0 + 3min) << "the first request's time is kept";
+
+  auto ended = run_sync(conversations().request_cancel("run-02", kT0 + 3min));
+  ASSERT_FALSE(ended);
+  EXPECT_EQ(ended.error().code, "run_not_active");
+  auto unknown = run_sync(conversations().request_cancel("run-99", kT0 + 3min));
+  ASSERT_FALSE(unknown);
+  expect_not_found(unknown.error(), "run_not_found");
+}
+
+TEST_P(ConversationRepositoryContract, CancelRequestedNamesTheRequestedRunsAmongThoseAsked) {
+  given_run("run-01", given_conversation("conv-01"));
+  given_run("run-02", given_conversation("conv-02"));
+  given_run("run-03", given_conversation("conv-03"));
+  must(run_sync(conversations().request_cancel("run-01", kT0 + 3min)));
+  must(run_sync(conversations().request_cancel("run-03", kT0 + 3min)));
+
+  auto requested = must(run_sync(conversations().cancel_requested({"run-01", "run-02", "run-99"})));
+
+  EXPECT_EQ(requested, std::vector<std::string>{"run-01"});
+  EXPECT_TRUE(must(run_sync(conversations().cancel_requested({}))).empty());
 }
 
 TEST_P(ConversationRepositoryContract, UpdateRunSetsTheConversationStatusToMatch) {

@@ -41,6 +41,7 @@ Run ConversationStoreTest::sample_run(std::string id, const Conversation& conver
   run.id = std::move(id);
   run.conversation_id = conversation.id;
   run.user_id = conversation.user_id;
+  run.model = "gpt-4o-mini";
   run.created_at = kT0 + 1min;
   run.updated_at = kT0 + 1min;
   return run;
@@ -73,7 +74,7 @@ Approval ConversationStoreTest::sample_approval(std::string id, const Run& run,
 
 Approval ConversationStoreTest::decided(Approval approval, ApprovalStatus status) {
   approval.status = status;
-  approval.decided_by = approval.user_id;
+  approval.decided_by = Decider{approval.user_id, "key-01"};
   approval.decided_at = kT0 + 10min;
   return approval;
 }
@@ -154,8 +155,13 @@ void ConversationStoreTest::expect_same(const Run& actual, const Run& expected) 
   EXPECT_EQ(actual.steps, expected.steps);
   EXPECT_EQ(actual.usage, expected.usage);
   EXPECT_EQ(actual.error, expected.error);
+  EXPECT_EQ(actual.model, expected.model);
+  EXPECT_EQ(actual.last_event_id, expected.last_event_id);
+  EXPECT_EQ(actual.attempts, expected.attempts);
+  EXPECT_EQ(actual.cancel_requested_at, expected.cancel_requested_at);
   EXPECT_EQ(actual.created_at, expected.created_at);
   EXPECT_EQ(actual.updated_at, expected.updated_at);
+  EXPECT_EQ(actual.finished_at, expected.finished_at);
 }
 
 void ConversationStoreTest::expect_same(const Checkpoint& actual, const Checkpoint& expected) {
@@ -181,6 +187,7 @@ void ConversationStoreTest::expect_same(const Approval& actual, const Approval& 
   EXPECT_EQ(actual.created_at, expected.created_at);
   EXPECT_EQ(actual.expires_at, expected.expires_at);
   EXPECT_EQ(actual.decided_at, expected.decided_at);
+  EXPECT_EQ(actual.required_by_api_key_id, expected.required_by_api_key_id);
 }
 
 void ConversationStoreTest::expect_same(const std::vector<Approval>& actual,

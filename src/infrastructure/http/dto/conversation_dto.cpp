@@ -26,16 +26,24 @@ json::object tool_call_json(const ModelToolCall& call) {
           {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
 }
 
-json::object run_json(const Run& run) {
+}  // namespace
+
+json::object to_json(const Run& run) {
   json::object object{{"id", run.id},
+                      {"object", "run"},
+                      {"conversation_id", run.conversation_id},
                       {"status", to_string(run.status)},
                       {"steps", run.steps},
-                      {"usage", to_json(run.usage)}};
+                      {"usage", to_json(run.usage)},
+                      {"model", run.model},
+                      {"attempts", run.attempts},
+                      {"created_at", format_time(run.created_at)},
+                      {"updated_at", format_time(run.updated_at)}};
   if (run.error) object["error"] = *run.error;
+  if (run.finished_at) object["finished_at"] = format_time(*run.finished_at);
+  if (run.cancel_requested_at) object["cancel_requested_at"] = format_time(*run.cancel_requested_at);
   return object;
 }
-
-}  // namespace
 
 json::object to_json(const Conversation& conversation) {
   return {{"id", conversation.id},
@@ -74,7 +82,13 @@ json::object to_json(const Approval& approval) {
                       {"created_at", format_time(approval.created_at)},
                       {"expires_at", format_time(approval.expires_at)}};
   if (approval.decided_at) object["decided_at"] = format_time(*approval.decided_at);
-  if (approval.reason) object["reason"] = *approval.reason;
+  object["decided_by"] = approval.decided_by
+                            ? json::value({{"user_id", approval.decided_by->user_id},
+                                           {"api_key_id", approval.decided_by->api_key_id
+                                                              ? json::value(*approval.decided_by->api_key_id)
+                                                              : json::value(nullptr)}})
+                            : json::value(nullptr);
+  object["reason"] = approval.reason ? json::value(*approval.reason) : json::value(nullptr);
   if (approval.edited_arguments) object["edited_arguments"] = *approval.edited_arguments;
   return object;
 }
@@ -86,7 +100,7 @@ json::array to_json(const std::vector<Approval>& approvals) {
 }
 
 json::object to_json(const RunResult& result) {
-  json::object object{{"run", run_json(result.run)}};
+  json::object object{{"run", to_json(result.run)}};
   object["message"] = result.message ? json::value(to_json(*result.message)) : json::value(nullptr);
   object["pending_approvals"] = to_json(result.pending_approvals);
   return object;
@@ -96,7 +110,7 @@ json::value event_data(const RunEvent& event) {
   return std::visit(
       Overloaded{
           [](const RunStarted& e) -> json::value {
-            return {{"run", run_json(e.run)}, {"conversation_id", e.run.conversation_id}};
+            return {{"run", to_json(e.run)}, {"conversation_id", e.run.conversation_id}};
           },
           [](const MessageDelta& e) -> json::value { return {{"content", e.content}}; },
           [](const ToolCallStarted& e) -> json::value {

@@ -17,10 +17,14 @@ namespace agentd::http {
 boost::json::object to_json(const Conversation& conversation);
 // {"id","role","content","tool_calls"?,"tool_call_id"?,"name"?,"created_at","usage"?}
 boost::json::object to_json(const Message& message);
+// {"id","conversation_id","run_id","status","steps","usage","model","attempts","created_at",
+//  "updated_at","error"?,"finished_at"?,"cancel_requested_at"?}
+boost::json::object to_json(const Run& run);
 // {"id","conversation_id","run_id","tool_call_id","tool","arguments","status","created_at",
-//  "expires_at","decided_at"?,"reason"?,"edited_arguments"?}
+//  "expires_at","decided_at"?,"decided_by":{"user_id","api_key_id"}|null,"reason":…|null,
+//  "edited_arguments"?}
 boost::json::object to_json(const Approval& approval);
-// {"run":{"id","status","steps","usage"},"message":Message|null,"pending_approvals":[…]}
+// {"run":Run,"message":Message|null,"pending_approvals":[…]}
 boost::json::object to_json(const RunResult& result);
 // The `data` of a named stream event.
 boost::json::value event_data(const RunEvent& event);

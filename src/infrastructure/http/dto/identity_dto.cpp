@@ -39,6 +39,7 @@ boost::json::object to_json(const ApiKey& key) {
                            {"allowed_tools", to_json(key.allowed_tools)},
                            {"allowed_models", to_json(key.allowed_models)},
                            {"approval_required_tools", std::move(approval)},
+                           {"can_approve", key.can_approve},
                            {"expires_at", to_json(key.expires_at)},
                            {"created_at", format_time(key.created_at)},
                            {"last_used_at", to_json(key.last_used_at)}};

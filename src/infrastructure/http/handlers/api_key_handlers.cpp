@@ -37,6 +37,9 @@ Result<NewApiKey> parse_new_key(const Request& request) {
   auto approval = optional_string_list(fields, "approval_required_tools");
   if (!approval) return std::move(approval).take_error();
   key.approval_required_tools = approval->value_or(std::vector<std::string>{});
+  auto can_approve = optional_bool(fields, "can_approve");
+  if (!can_approve) return std::move(can_approve).take_error();
+  key.can_approve = can_approve->value_or(false);
   auto expires = optional_string(fields, "expires_at");
   if (!expires) return std::move(expires).take_error();
   if (*expires) {

@@ -17,8 +17,10 @@ using boost::asio::awaitable;
 
 class ConversationRoutes {
  public:
-  ConversationRoutes(ManageConversations& conversations, ConversationRuns& runs, LiveRuns& live_runs)
-      : conversations_(conversations), runs_(runs), live_runs_(live_runs) {}
+  ConversationRoutes(ManageConversations& conversations, ConversationRuns& runs,
+                     ManageRuns& manage_runs, LiveRuns& live_runs)
+      : conversations_(conversations), runs_(runs), manage_runs_(manage_runs),
+        live_runs_(live_runs) {}
 
   awaitable<Response> create(Request& request, const Principal& caller) {
     auto body = parse_json_body(request);
@@ -78,9 +80,16 @@ class ConversationRoutes {
     auto parsed = parse_turn(*body);
     if (!parsed) co_return error_response(parsed.error());
     parsed->turn.conversation_id = std::string(request.path_param("id"));
+    const bool background = parsed->turn.background;
     auto live = co_await runs_.start(caller, std::move(parsed->turn));
     if (!live) co_return error_response(live.error());
     if (parsed->stream) co_return run_event_stream(std::move(*live), 0, true);
+    if (background) {
+      // Nobody waits: the Run at once, to be followed with /events, /v1/runs/{id} or cancel.
+      auto run = co_await manage_runs_.get(caller, (*live)->run_id());
+      if (!run) co_return error_response(run.error());
+      co_return json_response(202, to_json(*run));
+    }
     auto result = co_await ConversationRuns::wait(**live);
     if (!result) co_return error_response(result.error());
     co_return json_response(200, to_json(*result));
@@ -94,7 +103,10 @@ class ConversationRoutes {
     parsed->approve.conversation_id = std::string(request.path_param("id"));
     auto live = co_await runs_.approve(caller, std::move(parsed->approve));
     if (!live) co_return error_response(live.error());
-    if (parsed->stream) co_return run_event_stream(std::move(*live), 0, true);
+    if (parsed->stream) {
+      const auto after = (*live)->resumed_after();
+      co_return run_event_stream(std::move(*live), after, true);
+    }
     auto result = co_await ConversationRuns::wait(**live);
     if (!result) co_return error_response(result.error());
     co_return json_response(200, to_json(*result));
@@ -117,6 +129,29 @@ class ConversationRoutes {
     boost::json::array data;
     for (const auto& approval : page->items) data.emplace_back(to_json(approval));
     co_return list_response(std::move(data), page->has_more);
+  }
+
+  awaitable<Response> list_runs(Request& request, const Principal& caller) {
+    auto page_request = parse_page_request(request);
+    if (!page_request) co_return error_response(page_request.error());
+    auto page = co_await manage_runs_.list(caller, std::string(request.path_param("id")),
+                                           page_request->limit, page_request->after);
+    if (!page) co_return error_response(page.error());
+    boost::json::array data;
+    for (const auto& run : page->items) data.emplace_back(to_json(run));
+    co_return list_response(std::move(data), page->has_more);
+  }
+
+  awaitable<Response> get_run(Request& request, const Principal& caller) {
+    auto run = co_await manage_runs_.get(caller, std::string(request.path_param("id")));
+    if (!run) co_return error_response(run.error());
+    co_return json_response(200, to_json(*run));
+  }
+
+  awaitable<Response> cancel_run(Request& request, const Principal& caller) {
+    auto run = co_await manage_runs_.cancel(caller, std::string(request.path_param("id")));
+    if (!run) co_return error_response(run.error());
+    co_return json_response(200, to_json(*run));
   }
 
   // Follows the conversation's current (or last) run: replays what came after
@@ -144,6 +179,7 @@ class ConversationRoutes {
  private:
   ManageConversations& conversations_;
   ConversationRuns& runs_;
+  ManageRuns& manage_runs_;
   LiveRuns& live_runs_;
 };
 
@@ -151,8 +187,8 @@ class ConversationRoutes {
 
 void add_conversation_routes(Router& router, const AuthGuard& guard,
                              ManageConversations& conversations, ConversationRuns& runs,
-                             LiveRuns& live_runs) {
-  auto routes = std::make_shared<ConversationRoutes>(conversations, runs, live_runs);
+                             ManageRuns& manage_runs, LiveRuns& live_runs) {
+  auto routes = std::make_shared<ConversationRoutes>(conversations, runs, manage_runs, live_runs);
   router.add("POST", "/v1/conversations", guard.protect([routes](Request& r, const Principal& p) {
     return routes->create(r, p);
   }));
@@ -171,6 +207,12 @@ void add_conversation_routes(Router& router, const AuthGuard& guard,
              guard.protect([routes](Request& r, const Principal& p) { return routes->approve(r, p); }));
   router.add("GET", "/v1/approvals",
              guard.protect([routes](Request& r, const Principal& p) { return routes->list_approvals(r, p); }));
+  router.add("GET", "/v1/conversations/{id}/runs",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->list_runs(r, p); }));
+  router.add("GET", "/v1/runs/{id}",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->get_run(r, p); }));
+  router.add("POST", "/v1/runs/{id}/cancel",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->cancel_run(r, p); }));
   router.add("GET", "/v1/conversations/{id}/events",
              guard.protect([routes](Request& r, const Principal& p) { return routes->events(r, p); }));
 }

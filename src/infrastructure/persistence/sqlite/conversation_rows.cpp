@@ -14,14 +14,16 @@ constexpr std::string_view kMessageColumns =
     "prompt_tokens, completion_tokens, total_tokens, created_at";
 constexpr std::string_view kRunColumns =
     "id, conversation_id, user_id, status, steps, prompt_tokens, completion_tokens, "
-    "total_tokens, error, created_at, updated_at";
+    "total_tokens, error, created_at, updated_at, model, last_event_id, attempts, "
+    "cancel_requested_at, finished_at";
 constexpr std::string_view kApprovalColumns =
     "id, conversation_id, run_id, user_id, tool_call_id, tool, arguments, status, reason, "
-    "edited_arguments, decided_by, created_at, expires_at, decided_at";
+    "edited_arguments, decided_by, created_at, expires_at, decided_at, required_by_api_key_id, "
+    "decided_by_api_key_id";
 // A new approval has no decision yet, so its decision columns stay NULL.
 constexpr std::string_view kPendingApprovalColumns =
     "id, conversation_id, run_id, user_id, position, tool_call_id, tool, arguments, status, "
-    "created_at, expires_at";
+    "created_at, expires_at, required_by_api_key_id";
 constexpr std::string_view kSaveCheckpoint =
     "INSERT INTO checkpoints(run_id, next_node, steps, state, saved_at) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT(run_id) DO UPDATE SET next_node = excluded.next_node, steps = excluded.steps, "
@@ -108,6 +110,11 @@ Run read_run(const Statement& row) {
   run.error = row.optional_text(8);
   run.created_at = time_column(row, 9);
   run.updated_at = time_column(row, 10);
+  run.model = row.text(11);
+  run.last_event_id = row.integer(12);
+  run.attempts = static_cast<int>(row.integer(13));
+  run.cancel_requested_at = optional_time_column(row, 14);
+  run.finished_at = optional_time_column(row, 15);
   return run;
 }
 
@@ -123,10 +130,11 @@ Approval read_approval(const Statement& row) {
   approval.status = status_column(row, 7, parse_approval_status, "approval");
   approval.reason = row.optional_text(8);
   approval.edited_arguments = row.optional_text(9);
-  approval.decided_by = row.optional_text(10);
+  if (auto decider = row.optional_text(10)) approval.decided_by = Decider{*decider, row.optional_text(15)};
   approval.created_at = time_column(row, 11);
   approval.expires_at = time_column(row, 12);
   approval.decided_at = optional_time_column(row, 13);
+  approval.required_by_api_key_id = row.optional_text(14);
   return approval;
 }
 
@@ -163,7 +171,7 @@ void insert_message(sqlite3* connection, const Message& message) {
 }
 
 void insert_run(sqlite3* connection, const Run& run) {
-  Statement statement(connection, insert("runs", kRunColumns, 11));
+  Statement statement(connection, insert("runs", kRunColumns, 16));
   statement.bind(1, run.id)
       .bind(2, run.conversation_id)
       .bind(3, run.user_id)
@@ -171,11 +179,16 @@ void insert_run(sqlite3* connection, const Run& run) {
       .bind(5, std::int64_t{run.steps});
   bind_usage(statement, 6, run.usage).bind(9, run.error);
   bind_time(statement, 10, run.created_at);
-  bind_time(statement, 11, run.updated_at).step();
+  bind_time(statement, 11, run.updated_at)
+      .bind(12, run.model)
+      .bind(13, run.last_event_id)
+      .bind(14, std::int64_t{run.attempts});
+  bind_time(statement, 15, run.cancel_requested_at);
+  bind_time(statement, 16, run.finished_at).step();
 }
 
 void insert_pending_approval(sqlite3* connection, const Approval& approval, std::int64_t position) {
-  Statement statement(connection, insert("approvals", kPendingApprovalColumns, 11));
+  Statement statement(connection, insert("approvals", kPendingApprovalColumns, 12));
   statement.bind(1, approval.id)
       .bind(2, approval.conversation_id)
       .bind(3, approval.run_id)
@@ -186,7 +199,7 @@ void insert_pending_approval(sqlite3* connection, const Approval& approval, std:
       .bind(8, approval.arguments)
       .bind(9, to_string(ApprovalStatus::pending));
   bind_time(statement, 10, approval.created_at);
-  bind_time(statement, 11, approval.expires_at).step();
+  bind_time(statement, 11, approval.expires_at).bind(12, approval.required_by_api_key_id).step();
 }
 
 void save_checkpoint(sqlite3* connection, const Checkpoint& checkpoint) {

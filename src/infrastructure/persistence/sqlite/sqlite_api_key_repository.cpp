@@ -12,8 +12,8 @@ namespace {
 constexpr std::string_view kColumns =
     "id, user_id, name, prefix, secret_hash, allowed_tools, allowed_models, "
     "approval_required_tools, expires_at, rate_limit_per_minute, created_at, last_used_at, "
-    "revoked_at";
-constexpr std::string_view kInsertValues = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "revoked_at, can_approve";
+constexpr std::string_view kInsertValues = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kByHash = "WHERE secret_hash = ?";
 constexpr std::string_view kNewestOfUser = "WHERE user_id = ? ORDER BY id DESC LIMIT ?";
 constexpr std::string_view kNewestOfUserAfter =
@@ -53,6 +53,7 @@ ApiKey read_key(const Statement& row) {
   key.created_at = time_column(row, 10);
   key.last_used_at = optional_time_column(row, 11);
   key.revoked_at = optional_time_column(row, 12);
+  key.can_approve = row.integer(13) != 0;
   return key;
 }
 
@@ -85,7 +86,7 @@ boost::asio::awaitable<Status> SqliteApiKeyRepository::create(ApiKey key) {
       }
       bind_time(insert, 11, key.created_at);
       bind_time(insert, 12, key.last_used_at);
-      bind_time(insert, 13, key.revoked_at).step();
+      bind_time(insert, 13, key.revoked_at).bind(14, std::int64_t{key.can_approve ? 1 : 0}).step();
     });
     return ok_status();
   });

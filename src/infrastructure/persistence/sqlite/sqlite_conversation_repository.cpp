@@ -9,6 +9,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/storage_failure.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
+#include "infrastructure/persistence/name_list_codec.h"
 
 namespace agentd::sqlite {
 namespace {
@@ -32,7 +33,8 @@ constexpr std::string_view kClaim =
     "WHERE id = ? AND user_id = ? AND status = 'idle'";
 constexpr std::string_view kUpdateRun =
     "UPDATE runs SET status = ?, steps = ?, prompt_tokens = ?, completion_tokens = ?, "
-    "total_tokens = ?, error = ?, updated_at = ? WHERE id = ?";
+    "total_tokens = ?, error = ?, updated_at = ?, last_event_id = ?, finished_at = ? "
+    "WHERE id = ?";
 constexpr std::string_view kFollowRun =
     "UPDATE conversations SET status = ? "
     "WHERE id = (SELECT conversation_id FROM runs WHERE id = ?)";
@@ -40,14 +42,36 @@ constexpr std::string_view kFreeInterrupted =
     "UPDATE conversations SET status = 'idle' WHERE status = 'running' "
     "AND id IN (SELECT conversation_id FROM runs WHERE status = 'running')";
 constexpr std::string_view kFailInterrupted =
-    "UPDATE runs SET status = 'failed', error = ?, updated_at = ? WHERE status = 'running'";
+    "UPDATE runs SET status = 'failed', error = ?, updated_at = ?2, finished_at = ?2 "
+    "WHERE status = 'running'";
+
+constexpr std::string_view kRunsOfConversation =
+    "WHERE conversation_id = ? ORDER BY id DESC LIMIT ?";
+constexpr std::string_view kRunsOfConversationAfter =
+    "WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
+constexpr std::string_view kRunOfConversation =
+    "SELECT 1 FROM runs WHERE conversation_id = ? AND id = ?";
+// Only a running run takes a cancel request; a repeated request keeps the first time.
+constexpr std::string_view kRequestCancel =
+    "UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, ?) "
+    "WHERE id = ? AND status = 'running'";
+constexpr std::string_view kCancelRequested =
+    "SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND status = 'running' "
+    "AND id IN (SELECT value FROM json_each(?))";
+constexpr std::string_view kCancelPaused =
+    "UPDATE runs SET status = 'cancelled', updated_at = ?1, "
+    "finished_at = ?1, cancel_requested_at = COALESCE(cancel_requested_at, ?1) "
+    "WHERE id = ?2 AND status = 'awaiting_approval'";
+constexpr std::string_view kPendingOfRun = "WHERE run_id = ? AND status = 'pending' ORDER BY position";
+constexpr std::string_view kCancelled = "cancelled";
 
 constexpr std::string_view kInterrupted = "interrupted: the server stopped during the run";
 
 // Only a running run pauses, so a run that finished meanwhile is never revived.
 constexpr std::string_view kPauseRun =
     "UPDATE runs SET status = 'awaiting_approval', steps = ?, prompt_tokens = ?, "
-    "completion_tokens = ?, total_tokens = ?, updated_at = ? WHERE id = ? AND status = 'running'";
+    "completion_tokens = ?, total_tokens = ?, updated_at = ?, last_event_id = ? "
+    "WHERE id = ? AND status = 'running'";
 constexpr std::string_view kLastApprovalPosition =
     "SELECT COALESCE(MAX(position), 0) FROM approvals WHERE run_id = ?";
 constexpr std::string_view kPausedRun =
@@ -63,7 +87,7 @@ constexpr std::string_view kResumeRun =
     "WHERE id = ? AND conversation_id = ? AND status = 'awaiting_approval'";
 constexpr std::string_view kDecideApproval =
     "UPDATE approvals SET status = ?, reason = ?, edited_arguments = ?, decided_by = ?, "
-    "decided_at = ? WHERE id = ? AND run_id = ? AND status = 'pending'";
+    "decided_by_api_key_id = ?, decided_at = ? WHERE id = ? AND run_id = ? AND status = 'pending'";
 
 // Thrown inside a transaction to roll back what it wrote and answer the caller with `error`.
 struct Refusal {
@@ -120,7 +144,7 @@ bool pause(sqlite3* connection, const Run& run) {
       .bind(2, run.usage.prompt_tokens)
       .bind(3, run.usage.completion_tokens)
       .bind(4, run.usage.total_tokens);
-  bind_time(update, 5, run.updated_at).bind(6, run.id).step();
+  bind_time(update, 5, run.updated_at).bind(6, run.last_event_id).bind(7, run.id).step();
   return update.changed_rows() > 0;
 }
 
@@ -164,11 +188,13 @@ Page<Approval> approval_page(sqlite3* connection, const std::string& user_id,
 // Applies one decision; throws Refusal unless the approval is a pending one of the run.
 void record_decision(sqlite3* connection, const std::string& run_id, const Approval& decision) {
   Statement update(connection, kDecideApproval);
+  const auto& decider = decision.decided_by;
   update.bind(1, to_string(decision.status))
       .bind(2, decision.reason)
       .bind(3, decision.edited_arguments)
-      .bind(4, decision.decided_by);
-  bind_time(update, 5, decision.decided_at).bind(6, decision.id).bind(7, run_id).step();
+      .bind(4, decider ? std::optional<std::string>(decider->user_id) : std::nullopt)
+      .bind(5, decider ? decider->api_key_id : std::nullopt);
+  bind_time(update, 6, decision.decided_at).bind(7, decision.id).bind(8, run_id).step();
   if (update.changed_rows() == 0) throw Refusal{not_awaiting_approval()};
 }
 
@@ -308,7 +334,8 @@ boost::asio::awaitable<Status> SqliteConversationRepository::update_run(Run run)
             .bind(4, run.usage.completion_tokens)
             .bind(5, run.usage.total_tokens)
             .bind(6, run.error);
-        bind_time(update, 7, run.updated_at).bind(8, run.id).step();
+        bind_time(update, 7, run.updated_at).bind(8, run.last_event_id);
+        bind_time(update, 9, run.finished_at).bind(10, run.id).step();
         if (update.changed_rows() == 0) return run_not_found();
         Statement follow(connection, kFollowRun);
         follow.bind(1, to_string(conversation_status_for(run.status))).bind(2, run.id).step();
@@ -327,6 +354,109 @@ boost::asio::awaitable<Result<Run>> SqliteConversationRepository::find_run(std::
       if (!run) return run_not_found();
       return std::move(*run);
     });
+  });
+}
+
+boost::asio::awaitable<Result<Page<Run>>> SqliteConversationRepository::list_runs(
+    std::string conversation_id, int limit, std::optional<std::string> after) {
+  // LIMIT would read a negative count as "no limit".
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await pool_.run([&]() -> Result<Page<Run>> {
+    return with_storage_failures_logged("list_runs", [&]() -> Result<Page<Run>> {
+      return db_.with([&](sqlite3* connection) -> Result<Page<Run>> {
+        if (after) {
+          Statement known(connection, kRunOfConversation);
+          known.bind(1, conversation_id).bind(2, *after);
+          if (!known.step()) {
+            return Error::invalid("after names no run of this conversation", "after",
+                                  "invalid_cursor");
+          }
+        }
+        Statement query(connection,
+                        select_runs(after ? kRunsOfConversationAfter : kRunsOfConversation));
+        int index = 1;
+        query.bind(index++, conversation_id);
+        if (after) query.bind(index++, *after);
+        // One row more than asked tells whether another page exists.
+        query.bind(index, std::int64_t{limit} + 1);
+        Page<Run> page;
+        while (query.step()) page.items.push_back(read_run(query));
+        if (page.items.size() > static_cast<std::size_t>(limit)) {
+          page.items.pop_back();
+          page.has_more = true;
+        }
+        return page;
+      });
+    });
+  });
+}
+
+boost::asio::awaitable<Result<Run>> SqliteConversationRepository::request_cancel(std::string run_id,
+                                                                                Timestamp now) {
+  co_return co_await pool_.run([&]() -> Result<Run> {
+    return with_storage_failures_logged("request_cancel", [&]() -> Result<Run> {
+      return db_.transaction([&](sqlite3* connection) -> Result<Run> {
+        Statement request(connection, kRequestCancel);
+        bind_time(request, 1, now).bind(2, run_id).step();
+        const bool requested = request.changed_rows() > 0;
+        auto run = find_one(connection, select_runs(kRunById), run_id, read_run);
+        if (!run) return run_not_found();
+        if (!requested) return run_not_active();
+        return std::move(*run);
+      });
+    });
+  });
+}
+
+boost::asio::awaitable<Result<std::vector<std::string>>>
+SqliteConversationRepository::cancel_requested(std::vector<std::string> run_ids) {
+  co_return co_await pool_.run([&]() -> Result<std::vector<std::string>> {
+    return with_storage_failures_logged(
+        "cancel_requested", [&]() -> Result<std::vector<std::string>> {
+          std::vector<std::string> requested;
+          if (run_ids.empty()) return requested;
+          db_.with([&](sqlite3* connection) {
+            Statement query(connection, kCancelRequested);
+            query.bind(1, persistence::encode_name_list(run_ids));
+            while (query.step()) requested.push_back(query.text(0));
+          });
+          return requested;
+        });
+  });
+}
+
+boost::asio::awaitable<Result<std::vector<Approval>>>
+SqliteConversationRepository::cancel_paused_run(std::string run_id, Decider decider,
+                                                Timestamp now) {
+  co_return co_await pool_.run([&]() -> Result<std::vector<Approval>> {
+    return with_storage_failures_logged(
+        "cancel_paused_run", [&]() -> Result<std::vector<Approval>> {
+          return db_.transaction([&](sqlite3* connection) -> Result<std::vector<Approval>> {
+            Statement cancel(connection, kCancelPaused);
+            bind_time(cancel, 1, now).bind(2, run_id).step();
+            // Nothing is written before this check, so returning here commits nothing.
+            if (cancel.changed_rows() == 0) {
+              if (!find_one(connection, select_runs(kRunById), run_id, read_run)) {
+                return run_not_found();
+              }
+              return run_not_active();
+            }
+            Statement follow(connection, kFollowRun);
+            follow.bind(1, to_string(ConversationStatus::idle)).bind(2, run_id).step();
+            std::vector<Approval> closed;
+            Statement pending(connection, select_approvals(kPendingOfRun));
+            pending.bind(1, run_id);
+            while (pending.step()) closed.push_back(read_approval(pending));
+            for (auto& approval : closed) {
+              approval.status = ApprovalStatus::rejected;
+              approval.reason = std::string(kCancelled);
+              approval.decided_by = decider;
+              approval.decided_at = now;
+              record_decision(connection, run_id, approval);
+            }
+            return closed;
+          });
+        });
   });
 }
 

@@ -37,6 +37,14 @@ class SqliteConversationRepository final : public ConversationRepository {
   boost::asio::awaitable<Status> start_run(Run run) override;
   boost::asio::awaitable<Status> update_run(Run run) override;
   boost::asio::awaitable<Result<Run>> find_run(std::string run_id) override;
+  boost::asio::awaitable<Result<Page<Run>>> list_runs(std::string conversation_id, int limit,
+                                                      std::optional<std::string> after) override;
+  boost::asio::awaitable<Result<Run>> request_cancel(std::string run_id, Timestamp now) override;
+  boost::asio::awaitable<Result<std::vector<std::string>>> cancel_requested(
+      std::vector<std::string> run_ids) override;
+  boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(std::string run_id,
+                                                                          Decider decider,
+                                                                          Timestamp now) override;
   boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override;
 
   boost::asio::awaitable<Status> pause_run(Run run, std::vector<Approval> approvals,
