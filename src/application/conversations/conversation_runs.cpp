@@ -213,11 +213,12 @@ Result<std::vector<Approval>> ConversationRuns::decide_all(const Principal& call
       decisions.push_back(std::move(decision));
     }
   }
-  if (auto valid = check_decisions(pending, decisions, now); !valid) return valid.error();
+  // Who decides is checked before what is decided: a refused credential learns nothing more.
   for (const auto& approval : pending) {
     if (approval.is_expired(now)) continue;
     if (auto allowed = may_decide(caller, approval); !allowed) return allowed.error();
   }
+  if (auto valid = check_decisions(pending, decisions, now); !valid) return valid.error();
 
   std::vector<Approval> decided;
   for (auto approval : pending) {

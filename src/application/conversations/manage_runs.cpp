@@ -42,13 +42,20 @@ asio::awaitable<Result<Run>> ManageRuns::cancel(const Principal& caller, std::st
     }
     co_return requested.error();
   }
+  Result<Run> stopped = run_not_found();
   if (auto live = live_runs_.find(run_id); live && !live->events().closed()) {
     // This process runs it: stop it now and answer once its end is stored.
     live->cancel();
     (void)co_await live->outcome();
-    co_return co_await conversations_.find_run(std::move(run_id));
+    stopped = co_await conversations_.find_run(run_id);
+  } else {
+    stopped = co_await wait_until_final(run_id);
   }
-  co_return co_await wait_until_final(std::move(run_id));
+  // It reached a pause before it saw the request: the pause is cancelled instead.
+  if (stopped && stopped->status == RunStatus::awaiting_approval) {
+    co_return co_await cancel_paused(caller, *stopped);
+  }
+  co_return stopped;
 }
 
 asio::awaitable<Result<Run>> ManageRuns::cancel_paused(const Principal& caller, Run run) {
@@ -73,7 +80,7 @@ asio::awaitable<Result<Run>> ManageRuns::wait_until_final(std::string run_id) {
   auto waited = std::chrono::milliseconds::zero();
   for (;;) {
     auto run = co_await conversations_.find_run(run_id);
-    if (!run || is_final(run->status) || waited >= kCancelWait) co_return run;
+    if (!run || run->status != RunStatus::running || waited >= kCancelWait) co_return run;
     co_await delay_.wait(kCancelPoll);
     waited += kCancelPoll;
   }
