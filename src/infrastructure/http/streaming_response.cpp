@@ -37,6 +37,12 @@ std::string chunk(std::string_view piece) {
   return out;
 }
 
+// What a cancelled asynchronous operation throws.
+bool is_cancellation(const std::exception& failure) {
+  const auto* system = dynamic_cast<const boost::system::system_error*>(&failure);
+  return system != nullptr && system->code() == asio::error::operation_aborted;
+}
+
 // Writes `bytes` within `timeout`; past it the watchdog cancels the write (and the read that
 // watches for a disconnect), which ends the stream. Between writes nothing is bounded: a
 // producer may think as long as it needs.
@@ -174,17 +180,19 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
     if (!co_await writer.send_head()) co_return StreamOutcome{};
   }
   bool complete = false;
+  // Set when the watch below sees the client go (or misbehave): the producer is then
+  // cancelled, and what it throws on the way out, whatever its type, is not its failure.
+  bool client_left = false;
 
   auto produce = [&]() -> asio::awaitable<void> {
     try {
       co_await response.stream(writer);
-    } catch (const boost::system::system_error& e) {
-      // A client that left is not the producer's failure.
-      if (!writer.failed() && e.code() != asio::error::operation_aborted) {
+    } catch (const std::exception& e) {
+      if (writer.failed() || client_left || is_cancellation(e)) {
+        log::debug("stream_producer_failed", {{"error", e.what()}, {"cause", "client_left"}});
+      } else {
         log::error("stream_producer_failed", {{"error", e.what()}});
       }
-    } catch (const std::exception& e) {
-      log::error("stream_producer_failed", {{"error", e.what()}});
     }
     complete = co_await writer.finish();
   };
@@ -194,9 +202,10 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
   auto watch_disconnect = [&]() -> asio::awaitable<void> {
     while (incoming.size() < kMaxReadAhead) {
       auto [ec, n] = co_await stream.socket().async_read_some(incoming.prepare(1024), token);
-      if (ec) co_return;
+      if (ec) break;
       incoming.commit(n);
     }
+    client_left = true;
   };
 
   auto finished =
