@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -182,6 +183,48 @@ class HostileRequests(unittest.TestCase):
                                 headers={"Content-Type": "application/json"})
         error = assert_error(self, r, 400, "invalid_json")
         self.assertIn("nesting deeper than 64", error["message"])
+
+
+class PrivateDataDir(unittest.TestCase):
+    """The data dir holds password and key hashes and the signing secret."""
+
+    def setUp(self):
+        self.parent = tempfile.mkdtemp(prefix="agentd-e2e-private-")
+        self.addCleanup(subprocess.run, ["rm", "-rf", self.parent])
+
+    def mode(self, *parts):
+        return stat.S_IMODE(os.stat(os.path.join(*parts)).st_mode)
+
+    def test_a_new_data_dir_and_database_are_owner_only(self):
+        data_dir = os.path.join(self.parent, "data")
+        previous = os.umask(0o022)  # the usual umask, which gave 0755 and 0644 before
+        try:
+            server = Agentd(data_dir=data_dir).start()
+        finally:
+            os.umask(previous)
+        try:
+            server.sign_up()  # a write, so the WAL files exist
+            self.assertEqual(self.mode(data_dir), 0o700)
+            for name in ("agentd.db", "agentd.db-wal", "agentd.db-shm", "jwt_secret"):
+                self.assertEqual(self.mode(data_dir, name), 0o600, name)
+        finally:
+            server.stop()
+
+    def test_an_existing_open_data_dir_keeps_its_mode_with_a_warning(self):
+        data_dir = os.path.join(self.parent, "shared")
+        os.mkdir(data_dir)
+        os.chmod(data_dir, 0o750)
+        server = Agentd({"AGENTD_LOG_FORMAT": "json"}, data_dir=data_dir).start()
+        try:
+            self.assertEqual(self.mode(data_dir), 0o750)
+            self.assertEqual(self.mode(data_dir, "agentd.db"), 0o600)
+        finally:
+            server.stop()
+        warnings = [line for line in json_log_lines(server)
+                    if line["event"] == "data_dir_not_private"]
+        self.assertEqual(len(warnings), 1)
+        self.assertEqual(warnings[0]["level"], "warning")
+        self.assertEqual(warnings[0]["path"], data_dir)
 
 
 class StreamDisconnect(unittest.TestCase):
