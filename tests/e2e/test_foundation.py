@@ -196,10 +196,10 @@ class PrivateDataDir(unittest.TestCase):
         return stat.S_IMODE(os.stat(os.path.join(*parts)).st_mode)
 
     def test_a_new_data_dir_and_database_are_owner_only(self):
-        data_dir = os.path.join(self.parent, "data")
+        data_dir = os.path.join(self.parent, "data")  # agentd creates it
         previous = os.umask(0o022)  # the usual umask, which gave 0755 and 0644 before
         try:
-            server = Agentd(data_dir=data_dir).start()
+            server = Agentd({"AGENTD_DATA_DIR": data_dir}, data_dir=self.parent).start()
         finally:
             os.umask(previous)
         try:

@@ -137,18 +137,13 @@ Error uri_too_long() {
           "uri_too_long"};
 }
 
-// A head over the limit stays unparsed in `head`: its request line alone says whether the
-// target or the header fields are to blame.
-Error oversized_head(std::string_view head) {
-  const auto request_line = head.substr(0, head.find("\r\n"));
-  if (request_line.size() > kMaxTargetLength) return uri_too_long();
+// Which part of a head over the limit is to blame. The parser consumes the request line as
+// soon as it is whole, so a target is known unless the line itself never ended.
+Error oversized_head(std::string_view parsed_target) {
+  if (parsed_target.empty() || parsed_target.size() > kMaxTargetLength) return uri_too_long();
   return {ErrorCode::request_header_fields_too_large,
           "request headers exceed " + std::to_string(kHeaderLimit) + " bytes", {},
           "request_header_fields_too_large"};
-}
-
-std::string_view unparsed(const beast::flat_buffer& buffer) {
-  return {static_cast<const char*>(buffer.data().data()), buffer.size()};
 }
 
 bool has_no_body(int status) {
@@ -263,7 +258,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
                    "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes",
                    {}, "request_too_large"};
     } else if (header_ec == bhttp::error::header_limit) {
-      rejection = oversized_head(unparsed(buffer));
+      rejection = oversized_head(parser.get().target());
     } else if (header_ec == beast::error::timeout || header_ec == asio::error::eof ||
                header_ec == asio::error::connection_reset ||
                header_ec == asio::error::operation_aborted || header_ec == bhttp::error::end_of_stream) {
@@ -285,7 +280,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       request.request_id = request_id_from(
           id == partial.end() ? std::nullopt : std::optional<std::string_view>(id->value()));
       request.method = std::string(partial.method_string());
-      if (!is_target_too_long) {
+      if (rejection.kind != ErrorCode::uri_too_long) {
         request.path = std::string(partial.target().substr(0, partial.target().find('?')));
       }
     } else {

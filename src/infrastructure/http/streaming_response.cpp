@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/channel_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -37,10 +38,12 @@ std::string chunk(std::string_view piece) {
   return out;
 }
 
-// What a cancelled asynchronous operation throws.
+// What a cancelled asynchronous operation throws: an aborted operation, or a wait on a
+// channel (a run's events) cut short.
 bool is_cancellation(const std::exception& failure) {
   const auto* system = dynamic_cast<const boost::system::system_error*>(&failure);
-  return system != nullptr && system->code() == asio::error::operation_aborted;
+  return system != nullptr && (system->code() == asio::error::operation_aborted ||
+                               system->code() == asio::experimental::error::channel_cancelled);
 }
 
 // Writes `bytes` within `timeout`; past it the watchdog cancels the write (and the read that
