@@ -37,7 +37,8 @@ class FakeSessionRepository : public SessionRepository {
     if (!session.is_active(request.now)) co_return RefreshRotation{};
     RefreshToken& used = token->second;
     if (used.used_at) {
-      if (*used.used_at > request.reuse_window_start && !used.successor_sealed.empty()) {
+      if (request.reuse_window_start && *used.used_at > *request.reuse_window_start &&
+          !used.successor_sealed.empty()) {
         co_return RefreshRotation{RefreshOutcome::replayed, session, used.successor_sealed};
       }
       session.revoked_at = request.now;

@@ -12,6 +12,12 @@ boost::asio::awaitable<Result<TokenPair>> RefreshSession::operator()(std::string
   const auto now = clock_.now();
   const auto& settings = tokens_.settings();
   auto next_token = tokens_.new_refresh_token();
+  // No window means no replay at all: comparing with `now` would not do, because a racing
+  // request may have read the clock just before the one that rotated.
+  std::optional<Timestamp> reuse_window_start;
+  if (settings.refresh_reuse_window > std::chrono::seconds::zero()) {
+    reuse_window_start = now - settings.refresh_reuse_window;
+  }
   // The successor is stored sealed under the token it replaces: only a holder of the old
   // token can get it back, never a reader of the database.
   RefreshRotationRequest request{tokens_.digest(refresh_token),
@@ -19,7 +25,7 @@ boost::asio::awaitable<Result<TokenPair>> RefreshSession::operator()(std::string
                                  sealer_.seal(next_token, refresh_token),
                                  now,
                                  now + settings.refresh_ttl,
-                                 now - settings.refresh_reuse_window};
+                                 reuse_window_start};
   auto rotation = co_await sessions_.rotate_refresh_token(std::move(request));
   if (!rotation) co_return rotation.error();
   switch (rotation->outcome) {

@@ -1,6 +1,7 @@
 // Storage of login sessions and their refresh tokens (by hash only).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -27,9 +28,9 @@ struct RefreshRotationRequest {
   std::string successor_sealed;
   Timestamp now;
   Timestamp new_expiry;
-  // A used token whose use came after this instant is replayed, not treated as leaked; `now`
-  // itself turns replays off.
-  Timestamp reuse_window_start;
+  // A used token whose use came after this instant is replayed, not treated as leaked; none:
+  // never replayed.
+  std::optional<Timestamp> reuse_window_start;
 };
 
 struct RefreshRotation {

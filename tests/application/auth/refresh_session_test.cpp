@@ -170,6 +170,20 @@ TEST(RefreshSession, ZeroWindowRevokesOnTheFirstReuse) {
   expect_invalid_refresh_token(run_sync(env.refresh(first->refresh_token)));
 }
 
+// A request racing the one that rotated may have read the clock a moment earlier.
+TEST(RefreshSession, ZeroWindowRevokesEvenARaceThatReadTheClockFirst) {
+  AuthSettings settings = test_auth_settings();
+  settings.refresh_reuse_window = std::chrono::seconds(0);
+  IdentityEnv env(settings);
+  const TokenPair login = env.given_login(env.given_user());
+  const auto earlier = env.clock.now();
+  env.clock.advance(std::chrono::milliseconds(5));
+  ASSERT_TRUE(run_sync(env.refresh(login.refresh_token)));
+  env.clock.set(earlier);
+
+  expect_invalid_refresh_token(run_sync(env.refresh(login.refresh_token)));
+}
+
 TEST(RefreshSession, UnknownTokenIsRejected) {
   IdentityEnv env;
   env.given_login(env.given_user());

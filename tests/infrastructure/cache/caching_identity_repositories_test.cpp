@@ -22,7 +22,7 @@ Session session(std::string id) {
 
 // A rotation at kNow with no reuse window: presenting `old_hash` again revokes at once.
 RefreshRotationRequest rotation(std::string old_hash, std::string new_hash) {
-  return {std::move(old_hash), std::move(new_hash), "sealed", kNow, kNow + 48h, kNow};
+  return {std::move(old_hash), std::move(new_hash), "sealed", kNow, kNow + 48h, std::nullopt};
 }
 
 ApiKey key(std::string id, std::string hash) {

@@ -175,6 +175,19 @@ TEST_P(SessionRepositoryContract, TokenUsedJustAsTheWindowClosesRevokesTheSessio
   EXPECT_EQ(stored->revoked_at, rotated_at + kReuseWindow);
 }
 
+TEST_P(SessionRepositoryContract, WithoutAWindowAUsedTokenIsNeverReplayed) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  ASSERT_EQ(must(rotate("hash-1", "hash-2", kT0 + 1h)).outcome, RefreshOutcome::rotated);
+
+  // Even a request that read the clock before the rotation happened.
+  auto reuse_request = rotation_request("hash-1", "hash-3", kT0 + 1h - 1s);
+  reuse_request.reuse_window_start = std::nullopt;
+  auto reuse = run_sync(sessions().rotate_refresh_token(std::move(reuse_request)));
+  ASSERT_TRUE(reuse);
+  EXPECT_EQ(reuse->outcome, RefreshOutcome::reused);
+}
+
 TEST_P(SessionRepositoryContract, TokenRotatedWithoutASealedSuccessorIsNeverReplayed) {
   given_user("user-01");
   given_session("session-01", "user-01", "hash-1");

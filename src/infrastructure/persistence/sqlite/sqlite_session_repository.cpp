@@ -58,9 +58,10 @@ int revoke_session(sqlite3* connection, const std::string& session_id, Timestamp
 // The successor a used token may still be answered with, if its use is recent enough.
 std::optional<std::string> replayable_successor(sqlite3* connection,
                                                 const RefreshRotationRequest& request) {
+  if (!request.reuse_window_start) return std::nullopt;
   Statement find(connection, kFindReplayable);
   find.bind(1, request.old_hash);
-  bind_time(find, 2, request.reuse_window_start);
+  bind_time(find, 2, *request.reuse_window_start);
   if (!find.step()) return std::nullopt;
   return find.text(0);
 }
