@@ -27,6 +27,7 @@
 #include "infrastructure/http/middleware/auth_guard.h"
 #include "infrastructure/http/router.h"
 #include "infrastructure/http/server.h"
+#include "infrastructure/files/private_paths.h"
 #include "infrastructure/logging/log.h"
 #include "infrastructure/persistence/sqlite/migrations.h"
 #include "infrastructure/security/jwt_secret_file.h"
@@ -55,6 +56,17 @@ Result<std::string> jwt_secret_for(const config::Config& config) {
   return std::move(secret->secret);
 }
 
+// An existing data dir keeps the mode its owner gave it, which may be deliberate (a backup
+// group), so open access is only warned about; a new one is created private (0700) by the
+// first thing stored there.
+void warn_if_data_dir_is_open(const std::string& data_dir) {
+  if (is_open_to_others(data_dir)) {
+    log::warn("data_dir_not_private",
+              {{"path", data_dir},
+               {"hint", "it holds password and key hashes: chmod 700 it unless others must read it"}});
+  }
+}
+
 // Builds the services over a migrated database; nullptr (after logging why) on failure.
 // Runs one coroutine to completion on a private loop, for work before the server starts.
 template <typename T>
@@ -74,6 +86,7 @@ T run_blocking(asio::awaitable<T> work) {
 std::unique_ptr<Services> start_services(const config::Config& config,
                                          const config::FileConfig& file,
                                          const config::EnvLookup& env) {
+  warn_if_data_dir_is_open(config.data_dir);
   auto secret = jwt_secret_for(config);
   if (!secret) {
     log::error("jwt_secret_unavailable", {{"error", secret.error().message}});

@@ -40,6 +40,7 @@
 #include "infrastructure/security/jwt_token_signer.h"
 #include "infrastructure/security/sodium_password_hasher.h"
 #include "infrastructure/security/sodium_secret_generator.h"
+#include "infrastructure/security/sodium_secret_sealer.h"
 #include "infrastructure/security/uuid_v7_generator.h"
 #include "infrastructure/net/http_client.h"
 #include "infrastructure/time/asio_delay.h"
@@ -58,6 +59,7 @@ struct Services {
   SystemClock clock;
   UuidV7Generator ids;
   SodiumSecretGenerator secrets;
+  SodiumSecretSealer sealer;
   SodiumPasswordHasher hasher;
   JwtTokenSigner signer;
   cache::CachingTokenSigner cached_signer;  // what requests verify their tokens with

@@ -19,6 +19,7 @@
 #include "fakes/fake_id_generator.h"
 #include "fakes/fake_password_hasher.h"
 #include "fakes/fake_secret_generator.h"
+#include "fakes/fake_secret_sealer.h"
 #include "fakes/fake_session_repository.h"
 #include "fakes/fake_token_signer.h"
 #include "fakes/fake_user_repository.h"
@@ -30,7 +31,9 @@ inline constexpr std::string_view kPassword = "correct horse battery";
 
 // Lifetimes unlike the defaults, so a test sees which ones were used.
 inline AuthSettings test_auth_settings() {
-  return {.access_ttl = std::chrono::minutes(7), .refresh_ttl = std::chrono::hours(24 * 3)};
+  return {.access_ttl = std::chrono::minutes(7),
+          .refresh_ttl = std::chrono::hours(24 * 3),
+          .refresh_reuse_window = std::chrono::seconds(4)};
 }
 
 // The value of a Result that a set-up step needs; a failure ends the test with its message.
@@ -70,6 +73,7 @@ struct IdentityEnv {
   FakeIdGenerator ids;
   FakePasswordHasher hasher;
   FakeSecretGenerator secrets;
+  FakeSecretSealer sealer;
   FakeTokenSigner signer;
   FakeUserRepository user_store;
   FakeSessionRepository session_store;
@@ -78,7 +82,7 @@ struct IdentityEnv {
   SessionTokens tokens;
   RegisterUser register_user{user_store, hasher, ids, clock};
   Login login{user_store, session_store, hasher, tokens, ids, clock};
-  RefreshSession refresh{user_store, session_store, tokens, clock};
+  RefreshSession refresh{user_store, session_store, tokens, sealer, clock};
   Logout logout{session_store, tokens, clock};
   Authenticate authenticate{user_store, session_store, key_store, signer, secrets, clock};
   CurrentUser current_user{user_store};

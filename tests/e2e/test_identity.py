@@ -234,6 +234,9 @@ class ServerTestCase(unittest.TestCase):
 
 
 class SessionLifecycle(ServerTestCase):
+    # Reuse detection itself is under test here: no grace window (RefreshReuseWindow has one).
+    ENV = {"AGENTD_REFRESH_REUSE_WINDOW": "0"}
+
     def test_register_returns_the_user_with_a_normalised_email(self):
         r = self.server.register(" Alice@Example.COM ", name="Alice")
         self.assertEqual(r.status, 201, r.body)
@@ -319,6 +322,52 @@ class SessionLifecycle(ServerTestCase):
         self.assertEqual(self.server.logout(session["refresh_token"]).status, 204)
         self.assertEqual(self.server.me(other["access_token"]).status, 200)
         assert_token_pair(self, self.server.refresh(other["refresh_token"]), session["user"])
+
+
+class RefreshReuseWindow(ServerTestCase):
+    """A refresh token presented again shortly after its rotation (two tabs, a retry after a
+    lost answer) gets the same new token; later, reuse still revokes the session."""
+
+    WINDOW_SECONDS = 1
+    ENV = {"AGENTD_REFRESH_REUSE_WINDOW": str(WINDOW_SECONDS)}
+
+    def test_concurrent_refreshes_within_the_window_all_get_the_same_new_token(self):
+        session = self.server.sign_up()
+        responses = at_once(4, lambda: self.server.refresh(session["refresh_token"]))
+        pairs = [assert_token_pair(self, r, session["user"]) for r in responses]
+        new_tokens = {pair["refresh_token"] for pair in pairs}
+        self.assertEqual(len(new_tokens), 1, new_tokens)
+        self.assertNotIn(session["refresh_token"], new_tokens)
+        for pair in pairs:
+            self.assertEqual(self.server.me(pair["access_token"]).status, 200)
+        # The one new refresh token is the session's current one.
+        assert_token_pair(self, self.server.refresh(new_tokens.pop()), session["user"])
+
+    def test_a_retry_within_the_window_gets_the_same_pair_and_both_work(self):
+        session = self.server.sign_up()
+        first = assert_token_pair(self, self.server.refresh(session["refresh_token"]))
+        again = assert_token_pair(self, self.server.refresh(session["refresh_token"]))
+        self.assertEqual(again["refresh_token"], first["refresh_token"])
+        self.assertEqual(self.server.me(first["access_token"]).status, 200)
+        self.assertEqual(self.server.me(again["access_token"]).status, 200)
+        assert_token_pair(self, self.server.refresh(first["refresh_token"]), session["user"])
+
+    def test_reuse_after_the_window_revokes_the_whole_session(self):
+        session = self.server.sign_up()
+        rotated = assert_token_pair(self, self.server.refresh(session["refresh_token"]))
+        time.sleep(self.WINDOW_SECONDS + 0.5)
+
+        assert_error(self, self.server.refresh(session["refresh_token"]), 401,
+                     "invalid_refresh_token", "authentication_error")
+        assert_unauthenticated(self, self.server.me(rotated["access_token"]))
+        assert_error(self, self.server.refresh(rotated["refresh_token"]), 401,
+                     type_="authentication_error")
+
+    def test_the_window_is_given_in_whole_seconds(self):
+        result = subprocess.run([AGENTD_BIN, "serve"], capture_output=True, text=True,
+                                env={"AGENTD_REFRESH_REUSE_WINDOW": "10s"}, timeout=10)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("AGENTD_REFRESH_REUSE_WINDOW", result.stderr)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 // An in-memory SessionRepository with the refresh-token rotation rules of the port: a
-// current token rotates, a used one revokes its session, anything else is unknown.
+// current token rotates, one used within the reuse window is replayed, one used before it
+// revokes its session, anything else is unknown.
 #pragma once
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "application/ports/session_repository.h"
@@ -14,7 +16,7 @@ class FakeSessionRepository : public SessionRepository {
  public:
   boost::asio::awaitable<Status> create(Session session, std::string refresh_hash) override {
     std::lock_guard lock(mutex_);
-    tokens_[refresh_hash] = {session.id, false};
+    tokens_[refresh_hash] = {session.id, std::nullopt, {}};
     sessions_[session.id] = std::move(session);
     co_return ok_status();
   }
@@ -27,20 +29,26 @@ class FakeSessionRepository : public SessionRepository {
   }
 
   boost::asio::awaitable<Result<RefreshRotation>> rotate_refresh_token(
-      std::string old_hash, std::string new_hash, Timestamp now, Timestamp new_expiry) override {
+      RefreshRotationRequest request) override {
     std::lock_guard lock(mutex_);
-    auto token = tokens_.find(old_hash);
+    auto token = tokens_.find(request.old_hash);
     if (token == tokens_.end()) co_return RefreshRotation{};
     Session& session = sessions_.at(token->second.session_id);
-    if (!session.is_active(now)) co_return RefreshRotation{};
-    if (token->second.is_used) {
-      session.revoked_at = now;
-      co_return RefreshRotation{RefreshOutcome::reused, session};
+    if (!session.is_active(request.now)) co_return RefreshRotation{};
+    RefreshToken& used = token->second;
+    if (used.used_at) {
+      if (request.reuse_window_start && *used.used_at > *request.reuse_window_start &&
+          !used.successor_sealed.empty()) {
+        co_return RefreshRotation{RefreshOutcome::replayed, session, used.successor_sealed};
+      }
+      session.revoked_at = request.now;
+      co_return RefreshRotation{RefreshOutcome::reused, session, {}};
     }
-    token->second.is_used = true;
-    tokens_[new_hash] = {session.id, false};
-    session.expires_at = new_expiry;
-    co_return RefreshRotation{RefreshOutcome::rotated, session};
+    used.used_at = request.now;
+    used.successor_sealed = std::move(request.successor_sealed);
+    tokens_[request.new_hash] = {session.id, std::nullopt, {}};
+    session.expires_at = request.new_expiry;
+    co_return RefreshRotation{RefreshOutcome::rotated, session, {}};
   }
 
   boost::asio::awaitable<Result<Session>> find_by_refresh_token(std::string hash) override {
@@ -65,6 +73,13 @@ class FakeSessionRepository : public SessionRepository {
     return sessions_.size();
   }
 
+  // What the rotation of the token with this hash stored for replays; empty when none.
+  std::string successor_sealed_of(const std::string& hash) const {
+    std::lock_guard lock(mutex_);
+    auto token = tokens_.find(hash);
+    return token == tokens_.end() ? std::string() : token->second.successor_sealed;
+  }
+
   // Whether a refresh token with this hash is stored, used or not.
   bool has_token(const std::string& hash) const {
     std::lock_guard lock(mutex_);
@@ -74,7 +89,8 @@ class FakeSessionRepository : public SessionRepository {
  private:
   struct RefreshToken {
     std::string session_id;
-    bool is_used = false;
+    std::optional<Timestamp> used_at;
+    std::string successor_sealed;
   };
 
   static Error session_not_found() {

@@ -17,9 +17,11 @@ enum class ErrorCode {
   method_not_allowed,      // 405
   conflict,                // 409
   payload_too_large,       // 413
+  uri_too_long,            // 414: the request target is longer than the server reads
   unsupported_media_type,  // 415
   unprocessable,           // 422: the request was valid but the operation failed (a tool error)
   rate_limited,            // 429
+  request_header_fields_too_large,  // 431
   internal,                // 500
   bad_gateway,             // 502: an upstream failed or could not be reached
   unavailable,             // 503

@@ -35,11 +35,13 @@ awaitable<Result<Session>> CachingSessionRepository::find(std::string session_id
 }
 
 awaitable<Result<RefreshRotation>> CachingSessionRepository::rotate_refresh_token(
-    std::string old_hash, std::string new_hash, Timestamp now, Timestamp new_expiry) {
-  auto rotation = co_await inner_.rotate_refresh_token(std::move(old_hash), std::move(new_hash),
-                                                       now, new_expiry);
-  // Rotated: a new expiry; reused: the whole session is now revoked.
-  if (rotation && rotation->outcome != RefreshOutcome::unknown) by_id_.erase(rotation->session.id);
+    RefreshRotationRequest request) {
+  auto rotation = co_await inner_.rotate_refresh_token(std::move(request));
+  // Rotated: a new expiry; reused: the whole session is now revoked; replayed: no change.
+  if (rotation && (rotation->outcome == RefreshOutcome::rotated ||
+                   rotation->outcome == RefreshOutcome::reused)) {
+    by_id_.erase(rotation->session.id);
+  }
   co_return rotation;
 }
 

@@ -36,7 +36,7 @@ class CachingSessionRepository final : public SessionRepository {
   boost::asio::awaitable<Status> create(Session session, std::string refresh_hash) override;
   boost::asio::awaitable<Result<Session>> find(std::string session_id) override;
   boost::asio::awaitable<Result<RefreshRotation>> rotate_refresh_token(
-      std::string old_hash, std::string new_hash, Timestamp now, Timestamp new_expiry) override;
+      RefreshRotationRequest request) override;
   boost::asio::awaitable<Result<Session>> find_by_refresh_token(std::string hash) override;
   boost::asio::awaitable<Status> revoke(std::string session_id, Timestamp now) override;
 

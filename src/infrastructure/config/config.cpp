@@ -112,6 +112,7 @@ EnvLookup process_environment() {
 }
 
 Result<Config> load_config(const EnvLookup& env) {
+  constexpr int kMaxReuseWindow = 300;
   Config config;
   if (auto addr = env("AGENTD_ADDR")) {
     if (auto status = parse_address(*addr, config); !status) return std::move(status).take_error();
@@ -166,6 +167,13 @@ Result<Config> load_config(const EnvLookup& env) {
     if (auto status = parse_seconds(env, name, *field); !status) {
       return std::move(status).take_error();
     }
+  }
+  if (auto window = env("AGENTD_REFRESH_REUSE_WINDOW")) {
+    // Seconds only, and small: the window is a grace period for racing clients, not a
+    // second lifetime for a used token.
+    auto seconds = parse_int<int>("AGENTD_REFRESH_REUSE_WINDOW", *window, 0, kMaxReuseWindow);
+    if (!seconds) return std::move(seconds).take_error();
+    config.refresh_reuse_window = std::chrono::seconds(*seconds);
   }
   constexpr int kMaxRate = 1'000'000'000;
   constexpr int kMaxToolConcurrency = 256;

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "infrastructure/text/utf8.h"
+
 namespace agentd::http {
 
 int status_for(ErrorCode code) {
@@ -14,9 +16,11 @@ int status_for(ErrorCode code) {
     case ErrorCode::method_not_allowed: return 405;
     case ErrorCode::conflict: return 409;
     case ErrorCode::payload_too_large: return 413;
+    case ErrorCode::uri_too_long: return 414;
     case ErrorCode::unsupported_media_type: return 415;
     case ErrorCode::unprocessable: return 422;
     case ErrorCode::rate_limited: return 429;
+    case ErrorCode::request_header_fields_too_large: return 431;
     case ErrorCode::internal: return 500;
     case ErrorCode::bad_gateway: return 502;
     case ErrorCode::unavailable: return 503;
@@ -38,12 +42,14 @@ std::string_view error_type_for(ErrorCode code) {
   }
 }
 
+// Messages and params quote what the client sent (a path, a field name), which may not be
+// UTF-8; Boost.JSON would copy such bytes into the body and make it invalid JSON.
 boost::json::object error_json(const Error& error) {
   boost::json::object detail;
-  detail["message"] = error.message;
+  detail["message"] = to_valid_utf8(error.message);
   detail["type"] = error_type_for(error.kind);
   detail["param"] = error.param.empty() ? boost::json::value(nullptr)
-                                        : boost::json::value(error.param);
+                                        : boost::json::value(to_valid_utf8(error.param));
   detail["code"] = error.code.empty() ? to_string(error.kind) : std::string_view(error.code);
   boost::json::object body;
   body["error"] = std::move(detail);

@@ -1,12 +1,20 @@
 #include "infrastructure/http/json_body.h"
 
+#include <boost/json/error.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cctype>
+#include <string>
 
 namespace agentd::http {
 namespace {
+
+// Boost.JSON's default of 32 refuses real documents (JSON Schemas of tool parameters nest
+// deeply); a limit stays because code that walks a value (validation, serialising) recurses
+// once per level.
+constexpr std::size_t kMaxNesting = 64;
 
 bool is_json_content_type(std::string_view value) {
   auto semicolon = value.find(';');
@@ -26,7 +34,15 @@ Result<boost::json::value> parse_json_body(const Request& request) {
                  "Content-Type must be application/json", {}, "unsupported_media_type"};
   }
   boost::system::error_code ec;
-  auto value = boost::json::parse(request.body, ec);
+  boost::json::parse_options options;
+  options.max_depth = kMaxNesting;
+  auto value = boost::json::parse(request.body, ec, {}, options);
+  if (ec == boost::json::error::too_deep) {
+    return Error{ErrorCode::invalid_json,
+                 "request body is not accepted: JSON nesting deeper than " +
+                     std::to_string(kMaxNesting) + " levels",
+                 {}, "invalid_json"};
+  }
   if (ec) {
     return Error{ErrorCode::invalid_json, "request body is not valid JSON: " + ec.message(), {},
                  "invalid_json"};

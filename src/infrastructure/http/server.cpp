@@ -46,6 +46,8 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 // and most requests fit; a longer head is read on in steps up to kHeaderLimit.
 constexpr std::size_t kFirstRead = 1024;
 constexpr std::size_t kMaxRequestIdLength = 128;
+// The longest request target served; longer ones get 414, as from common proxies.
+constexpr std::size_t kMaxTargetLength = 8 * 1024;
 
 std::string new_request_id() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -127,6 +129,21 @@ asio::awaitable<beast::error_code> read_request(beast::tcp_stream& stream,
     if (read_ec) co_return read_ec;
     buffer.commit(n);
   }
+}
+
+Error uri_too_long() {
+  return {ErrorCode::uri_too_long,
+          "request target exceeds " + std::to_string(kMaxTargetLength) + " bytes", {},
+          "uri_too_long"};
+}
+
+// Which part of a head over the limit is to blame. The parser consumes the request line as
+// soon as it is whole, so a target is known unless the line itself never ended.
+Error oversized_head(std::string_view parsed_target) {
+  if (parsed_target.empty() || parsed_target.size() > kMaxTargetLength) return uri_too_long();
+  return {ErrorCode::request_header_fields_too_large,
+          "request headers exceed " + std::to_string(kHeaderLimit) + " bytes", {},
+          "request_header_fields_too_large"};
 }
 
 bool has_no_body(int status) {
@@ -224,7 +241,9 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     auto header_ec = co_await read_request(stream, buffer, parser, Until::header);
     Error rejection;
     bool rejected = false;
-    if (!header_ec) {
+    const bool is_target_too_long =
+        !header_ec && parser.get().target().size() > kMaxTargetLength;
+    if (!header_ec && !is_target_too_long) {
       auto length = parser.content_length();
       if (length && *length > options_.max_body_bytes) {
         rejected = true;
@@ -232,12 +251,14 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
         header_ec = co_await read_request(stream, buffer, parser, Until::message);
       }
     }
-    if (rejected || header_ec == bhttp::error::body_limit) {
+    if (is_target_too_long) {
+      rejection = uri_too_long();
+    } else if (rejected || header_ec == bhttp::error::body_limit) {
       rejection = {ErrorCode::payload_too_large,
                    "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes",
                    {}, "request_too_large"};
     } else if (header_ec == bhttp::error::header_limit) {
-      rejection = {ErrorCode::invalid_request, "request headers are too large", {}, "headers_too_large"};
+      rejection = oversized_head(parser.get().target());
     } else if (header_ec == beast::error::timeout || header_ec == asio::error::eof ||
                header_ec == asio::error::connection_reset ||
                header_ec == asio::error::operation_aborted || header_ec == bhttp::error::end_of_stream) {
@@ -259,7 +280,9 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       request.request_id = request_id_from(
           id == partial.end() ? std::nullopt : std::optional<std::string_view>(id->value()));
       request.method = std::string(partial.method_string());
-      request.path = std::string(partial.target().substr(0, partial.target().find('?')));
+      if (rejection.kind != ErrorCode::uri_too_long) {
+        request.path = std::string(partial.target().substr(0, partial.target().find('?')));
+      }
     } else {
       auto message = parser.release();
       keep_alive = message.keep_alive();

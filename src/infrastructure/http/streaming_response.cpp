@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/channel_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -35,6 +36,14 @@ std::string chunk(std::string_view piece) {
   out.reserve(piece.size() + 24);
   out.append(size, end).append("\r\n").append(piece).append("\r\n");
   return out;
+}
+
+// What a cancelled asynchronous operation throws: an aborted operation, or a wait on a
+// channel (a run's events) cut short.
+bool is_cancellation(const std::exception& failure) {
+  const auto* system = dynamic_cast<const boost::system::system_error*>(&failure);
+  return system != nullptr && (system->code() == asio::error::operation_aborted ||
+                               system->code() == asio::experimental::error::channel_cancelled);
 }
 
 // Writes `bytes` within `timeout`; past it the watchdog cancels the write (and the read that
@@ -174,17 +183,19 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
     if (!co_await writer.send_head()) co_return StreamOutcome{};
   }
   bool complete = false;
+  // Set when the watch below sees the client go (or misbehave): the producer is then
+  // cancelled, and what it throws on the way out, whatever its type, is not its failure.
+  bool client_left = false;
 
   auto produce = [&]() -> asio::awaitable<void> {
     try {
       co_await response.stream(writer);
-    } catch (const boost::system::system_error& e) {
-      // A client that left is not the producer's failure.
-      if (!writer.failed() && e.code() != asio::error::operation_aborted) {
+    } catch (const std::exception& e) {
+      if (writer.failed() || client_left || is_cancellation(e)) {
+        log::debug("stream_producer_failed", {{"error", e.what()}, {"cause", "client_left"}});
+      } else {
         log::error("stream_producer_failed", {{"error", e.what()}});
       }
-    } catch (const std::exception& e) {
-      log::error("stream_producer_failed", {{"error", e.what()}});
     }
     complete = co_await writer.finish();
   };
@@ -194,9 +205,10 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
   auto watch_disconnect = [&]() -> asio::awaitable<void> {
     while (incoming.size() < kMaxReadAhead) {
       auto [ec, n] = co_await stream.socket().async_read_some(incoming.prepare(1024), token);
-      if (ec) co_return;
+      if (ec) break;
       incoming.commit(n);
     }
+    client_left = true;
   };
 
   auto finished =

@@ -9,13 +9,21 @@
 #include <cstdio>
 #include <ctime>
 
+#include "infrastructure/text/utf8.h"
+
 namespace agentd::log {
 namespace {
 
 config::LogFormat g_format = config::LogFormat::text;
 
+// Boost.JSON writes a string's bytes as they are: a request path that is not UTF-8 would
+// make the whole line invalid JSON, so such text is repaired first.
 void append_json_string(std::string& out, std::string_view text) {
-  out += boost::json::serialize(boost::json::string(text));
+  if (is_valid_utf8(text)) {
+    out += boost::json::serialize(boost::json::string(text));
+  } else {
+    out += boost::json::serialize(boost::json::string(to_valid_utf8(text)));
+  }
 }
 
 std::string render_text(std::string_view event, Fields fields) {

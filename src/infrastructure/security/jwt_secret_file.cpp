@@ -10,6 +10,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "infrastructure/files/private_paths.h"
 #include "infrastructure/security/sodium_secret_generator.h"
 
 namespace agentd {
@@ -102,9 +103,9 @@ Result<JwtSecret> load_or_create_jwt_secret(const std::string& data_dir) {
   const std::string path = (std::filesystem::path(data_dir) / "jwt_secret").string();
   if (auto existing = read_secret(path)) return std::move(*existing);
 
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) return failure(path, "cannot create the data directory", ec.value());
+  if (auto created = create_private_directories(data_dir); !created) {
+    return std::move(created).take_error();
+  }
 
   const std::string secret = SodiumSecretGenerator().random_token(kSecretBytes);
   auto published = publish_secret(path, secret);

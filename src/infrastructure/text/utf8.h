@@ -7,6 +7,10 @@
 
 namespace agentd {
 
+// Whether every byte belongs to a well-formed UTF-8 sequence: the cheap check that spares a
+// copy when, as nearly always, nothing needs replacing.
+bool is_valid_utf8(std::string_view bytes);
+
 // Every byte sequence that is not well-formed UTF-8 (overlong forms, surrogates, stray
 // continuation bytes, Latin-1 text) becomes U+FFFD; valid text is returned unchanged.
 std::string to_valid_utf8(std::string_view bytes);

@@ -1,5 +1,5 @@
-// RefreshSession: a refresh token is good for exactly one rotation; a second use ends the
-// session it belongs to.
+// RefreshSession: a refresh token is good for exactly one rotation; presenting it again within
+// the reuse window gets the same successor, and any later use ends the session it belongs to.
 #include <gtest/gtest.h>
 
 #include "application/identity_env.h"
@@ -8,6 +8,8 @@ namespace agentd {
 namespace {
 
 using namespace std::chrono_literals;
+
+const auto kReuseWindow = test_auth_settings().refresh_reuse_window;
 
 void expect_invalid_refresh_token(const Result<TokenPair>& refreshed) {
   ASSERT_FALSE(refreshed);
@@ -66,10 +68,11 @@ TEST(RefreshSession, ExtendsTheSessionFromNow) {
   EXPECT_EQ(session->expires_at, env.clock.now() + test_auth_settings().refresh_ttl);
 }
 
-TEST(RefreshSession, UsedTokenIsRejected) {
+TEST(RefreshSession, UsedTokenIsRejectedAfterTheReuseWindow) {
   IdentityEnv env;
   const TokenPair login = env.given_login(env.given_user());
   ASSERT_TRUE(run_sync(env.refresh(login.refresh_token)));
+  env.clock.advance(kReuseWindow);
 
   expect_invalid_refresh_token(run_sync(env.refresh(login.refresh_token)));
 }
@@ -79,6 +82,7 @@ TEST(RefreshSession, ReusedTokenRevokesWholeSession) {
   const TokenPair login = env.given_login(env.given_user());
   auto refreshed = run_sync(env.refresh(login.refresh_token));
   ASSERT_TRUE(refreshed);
+  env.clock.advance(kReuseWindow);
 
   expect_invalid_refresh_token(run_sync(env.refresh(login.refresh_token)));
 
@@ -97,11 +101,87 @@ TEST(RefreshSession, ReuseLeavesOtherSessionsOfTheUserAlone) {
   const TokenPair stolen = env.given_login(user);
   const TokenPair other = env.given_login(user);
   ASSERT_TRUE(run_sync(env.refresh(stolen.refresh_token)));
+  env.clock.advance(kReuseWindow);
 
   expect_invalid_refresh_token(run_sync(env.refresh(stolen.refresh_token)));
 
   EXPECT_TRUE(run_sync(env.authenticate(other.access_token)));
   EXPECT_TRUE(run_sync(env.refresh(other.refresh_token)));
+}
+
+TEST(RefreshSession, TokenPresentedAgainWithinTheWindowGetsTheSameSuccessor) {
+  IdentityEnv env;
+  const User user = env.given_user();
+  const TokenPair login = env.given_login(user);
+  auto first = run_sync(env.refresh(login.refresh_token));
+  ASSERT_TRUE(first);
+  env.clock.advance(kReuseWindow - std::chrono::seconds(1));
+
+  auto second = run_sync(env.refresh(login.refresh_token));
+
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->refresh_token, first->refresh_token);
+  EXPECT_EQ(second->user.id, user.id);
+  EXPECT_EQ(env.claims_of(*second).session_id, env.claims_of(login).session_id);
+  EXPECT_TRUE(run_sync(env.authenticate(first->access_token)));
+  EXPECT_TRUE(run_sync(env.authenticate(second->access_token)));
+}
+
+TEST(RefreshSession, ReplayChangesNothingStored) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+  const std::string session_id = env.claims_of(login).session_id;
+  auto first = run_sync(env.refresh(login.refresh_token));
+  ASSERT_TRUE(first);
+  const Session before = must(run_sync(env.session_store.find(session_id)));
+  env.clock.advance(std::chrono::seconds(1));
+
+  ASSERT_TRUE(run_sync(env.refresh(login.refresh_token)));
+
+  const Session after = must(run_sync(env.session_store.find(session_id)));
+  EXPECT_EQ(after.expires_at, before.expires_at);
+  EXPECT_FALSE(after.revoked_at);
+  // The successor both callers hold is still the one current token of the session.
+  auto next = run_sync(env.refresh(first->refresh_token));
+  ASSERT_TRUE(next);
+  EXPECT_NE(next->refresh_token, first->refresh_token);
+}
+
+TEST(RefreshSession, StoresTheSuccessorSealedUnderTheOldToken) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+  auto first = run_sync(env.refresh(login.refresh_token));
+  ASSERT_TRUE(first);
+
+  const auto stored = env.session_store.successor_sealed_of(env.secrets.digest(login.refresh_token));
+  EXPECT_EQ(env.sealer.open(stored, login.refresh_token), first->refresh_token);
+  EXPECT_FALSE(env.sealer.open(stored, first->refresh_token));
+}
+
+TEST(RefreshSession, ZeroWindowRevokesOnTheFirstReuse) {
+  AuthSettings settings = test_auth_settings();
+  settings.refresh_reuse_window = std::chrono::seconds(0);
+  IdentityEnv env(settings);
+  const TokenPair login = env.given_login(env.given_user());
+  auto first = run_sync(env.refresh(login.refresh_token));
+  ASSERT_TRUE(first);
+
+  expect_invalid_refresh_token(run_sync(env.refresh(login.refresh_token)));
+  expect_invalid_refresh_token(run_sync(env.refresh(first->refresh_token)));
+}
+
+// A request racing the one that rotated may have read the clock a moment earlier.
+TEST(RefreshSession, ZeroWindowRevokesEvenARaceThatReadTheClockFirst) {
+  AuthSettings settings = test_auth_settings();
+  settings.refresh_reuse_window = std::chrono::seconds(0);
+  IdentityEnv env(settings);
+  const TokenPair login = env.given_login(env.given_user());
+  const auto earlier = env.clock.now();
+  env.clock.advance(std::chrono::milliseconds(5));
+  ASSERT_TRUE(run_sync(env.refresh(login.refresh_token)));
+  env.clock.set(earlier);
+
+  expect_invalid_refresh_token(run_sync(env.refresh(login.refresh_token)));
 }
 
 TEST(RefreshSession, UnknownTokenIsRejected) {

@@ -20,6 +20,11 @@ Session session(std::string id) {
   return Session{std::move(id), "user-1", kNow, kNow + 24h, std::nullopt};
 }
 
+// A rotation at kNow with no reuse window: presenting `old_hash` again revokes at once.
+RefreshRotationRequest rotation(std::string old_hash, std::string new_hash) {
+  return {std::move(old_hash), std::move(new_hash), "sealed", kNow, kNow + 48h, std::nullopt};
+}
+
 ApiKey key(std::string id, std::string hash) {
   ApiKey key;
   key.id = std::move(id);
@@ -58,9 +63,11 @@ TEST(CachingSessionRepository, RefreshTokenReuseDropsTheRevokedSession) {
   FakeSessionRepository stored;
   CachingSessionRepository cached(stored, kLong);
   ASSERT_TRUE(run_sync(cached.create(session("s1"), "first")));
-  ASSERT_TRUE(run_sync(cached.rotate_refresh_token("first", "second", kNow, kNow + 48h)));
+  auto first_use = rotation("first", "second");
+  ASSERT_TRUE(run_sync(cached.rotate_refresh_token(std::move(first_use))));
   ASSERT_TRUE(run_sync(cached.find("s1"))->is_active(kNow));
-  auto reuse = run_sync(cached.rotate_refresh_token("first", "third", kNow, kNow + 48h));
+  auto second_use = rotation("first", "third");
+  auto reuse = run_sync(cached.rotate_refresh_token(std::move(second_use)));
   ASSERT_TRUE(reuse);
   ASSERT_EQ(reuse->outcome, RefreshOutcome::reused);
   EXPECT_FALSE(run_sync(cached.find("s1"))->is_active(kNow));

@@ -52,6 +52,20 @@ TEST(LoadConfig, AcceptsBracketedIpv6Address) {
   EXPECT_EQ(config->port, 8081);
 }
 
+TEST(LoadConfig, RefreshReuseWindowIsTenSecondsUnlessSet) {
+  auto defaults = load_config(env_of({}));
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->refresh_reuse_window, std::chrono::seconds(10));
+
+  auto set = load_config(env_of({{"AGENTD_REFRESH_REUSE_WINDOW", "1"}}));
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->refresh_reuse_window, std::chrono::seconds(1));
+
+  auto off = load_config(env_of({{"AGENTD_REFRESH_REUSE_WINDOW", "0"}}));
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->refresh_reuse_window, std::chrono::seconds(0));
+}
+
 TEST(LoadConfig, RejectsBadValuesNamingTheVariable) {
   const std::pair<const char*, const char*> cases[] = {
       {"AGENTD_ADDR", "localhost"},
@@ -63,6 +77,9 @@ TEST(LoadConfig, RejectsBadValuesNamingTheVariable) {
       {"AGENTD_LOG_FORMAT", "xml"},
       {"AGENTD_DATABASE_URL", "mysql://x"},
       {"AGENTD_SHUTDOWN_TIMEOUT_MS", "soon"},
+      {"AGENTD_REFRESH_REUSE_WINDOW", "-1"},
+      {"AGENTD_REFRESH_REUSE_WINDOW", "10s"},
+      {"AGENTD_REFRESH_REUSE_WINDOW", "301"},
   };
   for (const auto& [name, value] : cases) {
     auto config = load_config(env_of({{name, value}}));

@@ -26,6 +26,18 @@ TEST(ErrorResponse, MissingParamIsNullAndCodeDefaultsToKind) {
   EXPECT_EQ(error.at("code"), "not_found");
 }
 
+TEST(ErrorResponse, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  auto response = error_response(
+      Error::invalid("no route for GET /v1/\xFF\xFE", "fi\xC0" "eld", "route_not_found"));
+
+  boost::system::error_code ec;
+  auto body = boost::json::parse(response.body, ec);  // refuses invalid UTF-8
+  ASSERT_FALSE(ec) << ec.message();
+  const auto& error = body.as_object().at("error").as_object();
+  EXPECT_EQ(error.at("message"), "no route for GET /v1/\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(error.at("param"), "fi\xEF\xBF\xBD" "eld");
+}
+
 TEST(ErrorResponse, MapsEveryKindToStatusAndType) {
   struct Case { ErrorCode code; int status; const char* type; };
   const Case cases[] = {
@@ -35,6 +47,8 @@ TEST(ErrorResponse, MapsEveryKindToStatusAndType) {
       {ErrorCode::method_not_allowed, 405, "invalid_request_error"},
       {ErrorCode::conflict, 409, "invalid_request_error"},
       {ErrorCode::payload_too_large, 413, "invalid_request_error"},
+      {ErrorCode::uri_too_long, 414, "invalid_request_error"},
+      {ErrorCode::request_header_fields_too_large, 431, "invalid_request_error"},
       {ErrorCode::unsupported_media_type, 415, "invalid_request_error"},
       {ErrorCode::unprocessable, 422, "invalid_request_error"},
       {ErrorCode::rate_limited, 429, "rate_limit_error"},

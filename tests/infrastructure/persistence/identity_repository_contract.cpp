@@ -60,10 +60,18 @@ ApiKey IdentityRepositoryTest::given_key(ApiKey key) {
   return key;
 }
 
+RefreshRotationRequest IdentityRepositoryTest::rotation_request(std::string old_hash,
+                                                                std::string new_hash,
+                                                                Timestamp now) {
+  std::string sealed = sealed_successor(new_hash);
+  return {std::move(old_hash), std::move(new_hash), std::move(sealed),
+          now,                 now + kRefreshTtl,   now - kReuseWindow};
+}
+
 Result<RefreshRotation> IdentityRepositoryTest::rotate(std::string old_hash, std::string new_hash,
                                                        Timestamp now) {
-  return run_sync(sessions().rotate_refresh_token(std::move(old_hash), std::move(new_hash), now,
-                                                  now + kRefreshTtl));
+  auto request = rotation_request(std::move(old_hash), std::move(new_hash), now);
+  return run_sync(sessions().rotate_refresh_token(std::move(request)));
 }
 
 void IdentityRepositoryTest::expect_same(const User& actual, const User& expected) {

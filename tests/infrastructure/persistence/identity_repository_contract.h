@@ -44,6 +44,12 @@ inline const Timestamp kT0 = std::chrono::sys_days{std::chrono::year{2026} / 3 /
                              std::chrono::seconds{53} + std::chrono::microseconds{589793};
 
 inline constexpr auto kRefreshTtl = std::chrono::hours{24 * 30};
+inline constexpr auto kReuseWindow = std::chrono::seconds{10};
+
+// What the suite stores as the sealed successor of a token: storage treats it as opaque text.
+inline std::string sealed_successor(std::string_view new_hash) {
+  return "sealed:" + std::string(new_hash);
+}
 
 // The value of a Result that set-up steps need; a failure ends the test with its message.
 template <typename T>
@@ -74,7 +80,10 @@ class IdentityRepositoryTest : public ::testing::TestWithParam<IdentityBackend> 
   Session given_session(std::string id, std::string user_id, std::string refresh_hash);
   ApiKey given_key(ApiKey key);
 
-  // Rotates a refresh token at `now`, extending the session by kRefreshTtl.
+  // A rotation at `now` that extends the session by kRefreshTtl, stores
+  // sealed_successor(new_hash), and replays a token used less than kReuseWindow before.
+  static RefreshRotationRequest rotation_request(std::string old_hash, std::string new_hash,
+                                                 Timestamp now);
   Result<RefreshRotation> rotate(std::string old_hash, std::string new_hash, Timestamp now);
 
   static void expect_same(const User& actual, const User& expected);

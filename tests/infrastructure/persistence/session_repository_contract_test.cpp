@@ -1,5 +1,6 @@
 // What every SessionRepository adapter must do, refresh-token rotation above all.
 #include <algorithm>
+#include <vector>
 
 #include "fakes/run_concurrently.h"
 #include "fakes/run_sync.h"
@@ -138,25 +139,111 @@ TEST_P(SessionRepositoryContract, TokenOfARevokedSessionIsUnknown) {
   EXPECT_EQ(stored->revoked_at, kT0 + 1h);
 }
 
-TEST_P(SessionRepositoryContract, ConcurrentRotationsOfOneTokenRotateOnce) {
+TEST_P(SessionRepositoryContract, TokenUsedWithinTheWindowIsReplayedWithItsSealedSuccessor) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  const Timestamp rotated_at = kT0 + 1h;
+  ASSERT_EQ(must(rotate("hash-1", "hash-2", rotated_at)).outcome, RefreshOutcome::rotated);
+
+  auto replay = rotate("hash-1", "hash-3", rotated_at + kReuseWindow - 1s);
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(replay->outcome, RefreshOutcome::replayed);
+  EXPECT_EQ(replay->session.id, "session-01");
+  EXPECT_EQ(replay->successor_sealed, sealed_successor("hash-2"));
+
+  // Nothing changed: no new token, the session still active, its successor still current.
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  EXPECT_FALSE(stored->revoked_at);
+  EXPECT_EQ(stored->expires_at, rotated_at + kRefreshTtl);
+  EXPECT_FALSE(run_sync(sessions().find_by_refresh_token("hash-3")));
+  EXPECT_EQ(must(rotate("hash-2", "hash-4", rotated_at + 1h)).outcome, RefreshOutcome::rotated);
+}
+
+TEST_P(SessionRepositoryContract, TokenUsedJustAsTheWindowClosesRevokesTheSession) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  const Timestamp rotated_at = kT0 + 1h;
+  ASSERT_EQ(must(rotate("hash-1", "hash-2", rotated_at)).outcome, RefreshOutcome::rotated);
+
+  auto reuse = rotate("hash-1", "hash-3", rotated_at + kReuseWindow);
+  ASSERT_TRUE(reuse);
+  EXPECT_EQ(reuse->outcome, RefreshOutcome::reused);
+  EXPECT_TRUE(reuse->successor_sealed.empty());
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->revoked_at, rotated_at + kReuseWindow);
+}
+
+TEST_P(SessionRepositoryContract, WithoutAWindowAUsedTokenIsNeverReplayed) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  ASSERT_EQ(must(rotate("hash-1", "hash-2", kT0 + 1h)).outcome, RefreshOutcome::rotated);
+
+  // Even a request that read the clock before the rotation happened.
+  auto reuse_request = rotation_request("hash-1", "hash-3", kT0 + 1h - 1s);
+  reuse_request.reuse_window_start = std::nullopt;
+  auto reuse = run_sync(sessions().rotate_refresh_token(std::move(reuse_request)));
+  ASSERT_TRUE(reuse);
+  EXPECT_EQ(reuse->outcome, RefreshOutcome::reused);
+}
+
+TEST_P(SessionRepositoryContract, TokenRotatedWithoutASealedSuccessorIsNeverReplayed) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  auto without_successor = rotation_request("hash-1", "hash-2", kT0 + 1h);
+  without_successor.successor_sealed.clear();
+  ASSERT_EQ(must(run_sync(sessions().rotate_refresh_token(std::move(without_successor)))).outcome,
+            RefreshOutcome::rotated);
+
+  auto reuse = rotate("hash-1", "hash-3", kT0 + 1h + 1s);
+  ASSERT_TRUE(reuse);
+  EXPECT_EQ(reuse->outcome, RefreshOutcome::reused);
+}
+
+TEST_P(SessionRepositoryContract, ConcurrentRotationsOfOneTokenRotateOnceAndReplayTheSuccessor) {
   given_user("user-01");
   given_session("session-01", "user-01", "hash-1");
 
   std::vector<boost::asio::awaitable<Result<RefreshRotation>>> rotations;
   for (int i = 1; i <= 2; ++i) {
-    rotations.push_back(sessions().rotate_refresh_token("hash-1", numbered("successor", i),
-                                                        kT0 + 1h, kT0 + 1h + kRefreshTtl));
+    auto request = rotation_request("hash-1", numbered("successor", i), kT0 + 1h);
+    rotations.push_back(sessions().rotate_refresh_token(std::move(request)));
   }
-  auto results = run_concurrently(std::move(rotations));
+  const auto results = run_concurrently(std::move(rotations));
 
-  std::vector<RefreshOutcome> outcomes;
-  for (const auto& result : results) outcomes.push_back(must(result).outcome);
-  std::sort(outcomes.begin(), outcomes.end());
-  EXPECT_EQ(outcomes, (std::vector{RefreshOutcome::rotated, RefreshOutcome::reused}));
-  // The loser presented a token that was already used, so the session ends.
+  ASSERT_TRUE(results[0] && results[1]);
+  const int winner = results[0]->outcome == RefreshOutcome::rotated ? 0 : 1;
+  const RefreshRotation& loser = *results[1 - winner];
+  EXPECT_EQ(results[winner]->outcome, RefreshOutcome::rotated);
+  EXPECT_EQ(loser.outcome, RefreshOutcome::replayed);
+  // The loser is handed what the winner stored, so both callers end with the same token.
+  EXPECT_EQ(loser.successor_sealed, sealed_successor(numbered("successor", winner + 1)));
   auto stored = run_sync(sessions().find("session-01"));
   ASSERT_TRUE(stored);
-  EXPECT_TRUE(stored->revoked_at);
+  EXPECT_FALSE(stored->revoked_at);
+}
+
+TEST_P(SessionRepositoryContract, ConcurrentReusesAfterTheWindowRevokeTheSession) {
+  given_user("user-01");
+  given_session("session-01", "user-01", "hash-1");
+  ASSERT_EQ(must(rotate("hash-1", "hash-2", kT0 + 1h)).outcome, RefreshOutcome::rotated);
+
+  std::vector<boost::asio::awaitable<Result<RefreshRotation>>> rotations;
+  for (int i = 1; i <= 2; ++i) {
+    auto request = rotation_request("hash-1", numbered("successor", i), kT0 + 2h);
+    rotations.push_back(sessions().rotate_refresh_token(std::move(request)));
+  }
+  std::vector<RefreshOutcome> outcomes;
+  for (const auto& result : run_concurrently(std::move(rotations))) {
+    outcomes.push_back(must(result).outcome);
+  }
+  std::sort(outcomes.begin(), outcomes.end());
+  // The first revokes; the second finds the session already ended.
+  EXPECT_EQ(outcomes, (std::vector{RefreshOutcome::reused, RefreshOutcome::unknown}));
+  auto stored = run_sync(sessions().find("session-01"));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->revoked_at, kT0 + 2h);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -39,6 +40,26 @@ TEST_F(TempDatabase, AppliesEmbeddedSchemaOnceAndRecordsIt) {
   auto second = migrate(db);
   ASSERT_TRUE(second);
   EXPECT_EQ(*second, 0);
+}
+
+// The database holds password and key hashes: readable by its owner only, under the usual
+// umask too, and so are the WAL files SQLite makes beside it.
+TEST_F(TempDatabase, NewDatabaseItsDirectoryAndItsWalFilesAreOwnerOnly) {
+  const mode_t previous_umask = ::umask(022);
+  {
+    Database db((dir / "private.db").string());
+    ASSERT_TRUE(migrate(db));
+    auto mode_of = [](const std::filesystem::path& path) {
+      struct stat status {};
+      EXPECT_EQ(::stat(path.c_str(), &status), 0) << path;
+      return status.st_mode & 0777;
+    };
+    EXPECT_EQ(mode_of(dir), 0700u);
+    EXPECT_EQ(mode_of(dir / "private.db"), 0600u);
+    EXPECT_EQ(mode_of(dir / "private.db-wal"), 0600u);
+    EXPECT_EQ(mode_of(dir / "private.db-shm"), 0600u);
+  }
+  ::umask(previous_umask);
 }
 
 TEST_F(TempDatabase, FailedMigrationLeavesDatabaseAsItWas) {

@@ -13,6 +13,14 @@ TEST(Utf8, InvalidBytesBecomeReplacementCharacters) {
   EXPECT_EQ(to_valid_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
 }
 
+TEST(Utf8, ValidityCheckAgreesWithTheReplacement) {
+  EXPECT_TRUE(is_valid_utf8("héllo wörld ✓ 😀"));
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_FALSE(is_valid_utf8("/v1/\xFF\xFE"));
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));
+  EXPECT_FALSE(is_valid_utf8("ok \xE2\x9C"));  // cut inside a character
+}
+
 TEST(Utf8, PartialLastCharacterIsDropped) {
   const std::string check = "ok \xE2\x9C\x93";  // ✓ is three bytes
   EXPECT_EQ(without_partial_last_character(check), check);

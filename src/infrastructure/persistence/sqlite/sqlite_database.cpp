@@ -4,11 +4,23 @@
 
 #include <filesystem>
 
+#include "infrastructure/files/private_paths.h"
+
 namespace agentd::sqlite {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, int code) {
   throw SqliteError(code, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+}
+
+// The database holds password and key hashes: its directory and the file (whose mode SQLite
+// gives the -wal and -shm files too) are created private.
+void create_private_database_file(const std::string& path) {
+  if (path.empty() || path == ":memory:") return;  // nothing on disk
+  auto parent = std::filesystem::path(path).parent_path();
+  Status created = parent.empty() ? ok_status() : create_private_directories(parent);
+  if (created) created = create_private_file(path);
+  if (!created) throw SqliteError(SQLITE_CANTOPEN, created.error().message);
 }
 
 }  // namespace
@@ -79,8 +91,7 @@ bool Statement::is_null(int column) const {
 int Statement::changed_rows() const { return sqlite3_changes(db_); }
 
 Database::Database(const std::string& path) {
-  auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
+  create_private_database_file(path);
   int rc = sqlite3_open_v2(path.c_str(), &db_,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                            nullptr);

@@ -19,7 +19,12 @@ constexpr std::string_view kFindByToken =
     "SELECT s.id, s.user_id, s.created_at, s.expires_at, s.revoked_at "
     "FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.hash = ?";
 constexpr std::string_view kUseToken =
-    "UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL";
+    "UPDATE refresh_tokens SET used_at = ?, successor_sealed = ? "
+    "WHERE hash = ? AND used_at IS NULL";
+// Times are stored as fixed-width UTC text, so text order is time order.
+constexpr std::string_view kFindReplayable =
+    "SELECT successor_sealed FROM refresh_tokens "
+    "WHERE hash = ? AND used_at > ? AND successor_sealed IS NOT NULL";
 constexpr std::string_view kExtend = "UPDATE sessions SET expires_at = ? WHERE id = ?";
 // COALESCE keeps the first revocation time, and the row still counts as changed, so a
 // changed-row count of zero means only "no such session".
@@ -50,27 +55,45 @@ int revoke_session(sqlite3* connection, const std::string& session_id, Timestamp
   return revoke.changed_rows();
 }
 
-RefreshRotation rotate(sqlite3* connection, const std::string& old_hash,
-                       const std::string& new_hash, Timestamp now, Timestamp new_expiry) {
-  auto session = find_one(connection, kFindByToken, old_hash, read_session);
-  if (!session || !session->is_active(now)) return {RefreshOutcome::unknown, {}};
+// The successor a used token may still be answered with, if its use is recent enough.
+std::optional<std::string> replayable_successor(sqlite3* connection,
+                                                const RefreshRotationRequest& request) {
+  if (!request.reuse_window_start) return std::nullopt;
+  Statement find(connection, kFindReplayable);
+  find.bind(1, request.old_hash);
+  bind_time(find, 2, *request.reuse_window_start);
+  if (!find.step()) return std::nullopt;
+  return find.text(0);
+}
+
+RefreshRotation rotate(sqlite3* connection, const RefreshRotationRequest& request) {
+  const Timestamp now = request.now;
+  auto session = find_one(connection, kFindByToken, request.old_hash, read_session);
+  if (!session || !session->is_active(now)) return {RefreshOutcome::unknown, {}, {}};
 
   // The conditional UPDATE, not the SELECT above, decides whether the token was still
   // current, so correctness does not depend on how the transaction is isolated.
   Statement use(connection, kUseToken);
-  bind_time(use, 1, now).bind(2, old_hash).step();
+  bind_time(use, 1, now);
+  // Empty means "no successor to hand out again", stored as NULL like rows from before.
+  use.bind(2, request.successor_sealed.empty() ? std::nullopt
+                                               : std::optional(request.successor_sealed));
+  use.bind(3, request.old_hash).step();
   if (use.changed_rows() == 0) {
+    if (auto successor = replayable_successor(connection, request)) {
+      return {RefreshOutcome::replayed, std::move(*session), std::move(*successor)};
+    }
     // A token presented twice has leaked: end the session for its holder and the thief alike.
     revoke_session(connection, session->id, now);
     session->revoked_at = now;
-    return {RefreshOutcome::reused, std::move(*session)};
+    return {RefreshOutcome::reused, std::move(*session), {}};
   }
 
-  insert_token(connection, new_hash, session->id, now);
+  insert_token(connection, request.new_hash, session->id, now);
   Statement extend(connection, kExtend);
-  bind_time(extend, 1, new_expiry).bind(2, session->id).step();
-  session->expires_at = new_expiry;
-  return {RefreshOutcome::rotated, std::move(*session)};
+  bind_time(extend, 1, request.new_expiry).bind(2, session->id).step();
+  session->expires_at = request.new_expiry;
+  return {RefreshOutcome::rotated, std::move(*session), {}};
 }
 
 }  // namespace
@@ -97,11 +120,9 @@ boost::asio::awaitable<Result<Session>> SqliteSessionRepository::find(std::strin
 }
 
 boost::asio::awaitable<Result<RefreshRotation>> SqliteSessionRepository::rotate_refresh_token(
-    std::string old_hash, std::string new_hash, Timestamp now, Timestamp new_expiry) {
+    RefreshRotationRequest request) {
   co_return co_await pool_.run([&]() -> Result<RefreshRotation> {
-    return db_.transaction([&](sqlite3* connection) {
-      return rotate(connection, old_hash, new_hash, now, new_expiry);
-    });
+    return db_.transaction([&](sqlite3* connection) { return rotate(connection, request); });
   });
 }
 
