@@ -13,12 +13,28 @@
 
 namespace agentd::sqlite {
 
+// invalid_cursor unless `after` is absent or the id of a row of `select` ("SELECT <columns>
+// FROM <table>") whose `owner_column` is `owner`: a list's cursor must be one of its items.
+inline Status check_cursor(sqlite3* connection, std::string_view select,
+                           std::string_view owner_column, const std::string& owner,
+                           const std::optional<std::string>& after) {
+  if (!after) return ok_status();
+  Statement query(connection, std::string(select) + " WHERE id = ? AND " +
+                                  std::string(owner_column) + " = ?");
+  query.bind(1, *after).bind(2, owner);
+  if (!query.step()) return invalid_cursor();
+  return ok_status();
+}
+
 // `select` is "SELECT <columns> FROM <table>"; the table has `id` and `user_id` columns and
 // `read` turns one of its rows into a value. `limit` must be at least 1.
 template <typename Read>
 auto newest_first_page(sqlite3* connection, std::string_view select, const std::string& user_id,
                        int limit, const std::optional<std::string>& after, Read read)
-    -> Page<std::invoke_result_t<Read, const Statement&>> {
+    -> Result<Page<std::invoke_result_t<Read, const Statement&>>> {
+  if (auto known = check_cursor(connection, select, "user_id", user_id, after); !known) {
+    return known.error();
+  }
   Page<std::invoke_result_t<Read, const Statement&>> page;
   Statement query(connection, std::string(select) +
                                   (after ? " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?"

@@ -133,10 +133,15 @@ void insert_pending_approvals(sqlite3* connection, const std::string& run_id,
   for (const auto& approval : approvals) insert_pending_approval(connection, approval, ++position);
 }
 
-// The page of the user's approvals that list_approvals describes, as stored.
-Page<Approval> approval_page(sqlite3* connection, const std::string& user_id,
-                             std::optional<ApprovalStatus> status, Timestamp now, int limit,
-                             const std::optional<std::string>& after) {
+// The page of the user's approvals that list_approvals describes, as stored. The cursor may
+// name any of the user's approvals, whatever the filter: one decided meanwhile still counts.
+Result<Page<Approval>> approval_page(sqlite3* connection, const std::string& user_id,
+                                     std::optional<ApprovalStatus> status, Timestamp now,
+                                     int limit, const std::optional<std::string>& after) {
+  if (auto known = check_cursor(connection, select_approvals(""), "user_id", user_id, after);
+      !known) {
+    return known.error();
+  }
   std::string condition = "WHERE user_id = ?";
   if (status) condition += approval_filter(*status);
   if (after) condition += " AND id < ?";
@@ -402,8 +407,9 @@ boost::asio::awaitable<Result<Page<Approval>>> SqliteConversationRepository::lis
       auto page = db_.with([&](sqlite3* connection) {
         return approval_page(connection, user_id, status, now, limit, after);
       });
+      if (!page) return page;
       // Expiry is not written back: a pending approval past its time reads as expired.
-      for (auto& approval : page.items) {
+      for (auto& approval : page->items) {
         if (approval.is_expired(now)) approval.status = ApprovalStatus::expired;
       }
       return page;
