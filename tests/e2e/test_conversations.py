@@ -575,6 +575,38 @@ class Validation(ConversationServer):
         self.assertFalse(exact["has_more"])
         assert_error(self, self.server.request("GET", "/v1/conversations?limit=abc", token=token), 400)
 
+    def test_an_unknown_cursor_is_400_on_every_list(self):
+        token = self.server.sign_up()["access_token"]
+        stranger = self.server.sign_up()["access_token"]
+        mine = self.new_conversation(token=token)
+        theirs = self.new_conversation(token=stranger)
+
+        def new_key(owner):
+            r = self.server.request("POST", "/v1/auth/tokens", {"name": "cursor"}, token=owner)
+            self.assertEqual(r.status, 201, r.body)
+            return r.json()["id"]
+
+        my_key, their_key = new_key(token), new_key(stranger)
+        # Made-up ids, ids of another list, and the stranger's ids (their existence is private)
+        # are all unknown cursors.
+        unknown = [("/v1/conversations?", "no-such-id"), ("/v1/conversations?", my_key),
+                   ("/v1/conversations?", theirs),
+                   ("/v1/auth/tokens?", "no-such-id"), ("/v1/auth/tokens?", mine),
+                   ("/v1/auth/tokens?", their_key),
+                   ("/v1/approvals?", "no-such-id"), ("/v1/approvals?status=pending&", mine),
+                   ("/v1/tools?", "no_such_tool"), ("/v1/tools?", mine)]
+        for path, after in unknown:
+            with self.subTest(path=path, after=after):
+                r = self.server.request("GET", f"{path}after={after}", token=token)
+                error = assert_error(self, r, 400, "invalid_cursor", "invalid_request_error")
+                self.assertEqual(error["param"], "after")
+        # A cursor the list holds still pages.
+        for path, after in [("/v1/conversations?", mine), ("/v1/auth/tokens?", my_key),
+                            ("/v1/tools?", "calculator")]:
+            with self.subTest(path=path, after=after):
+                r = self.server.request("GET", f"{path}after={after}", token=token)
+                self.assertEqual(r.status, 200, r.body)
+
     def test_delete_is_204_then_404(self):
         conversation_id = self.create({"model": "fake-echo", "message": "hi"}).json()["conversation"]["id"]
         path = f"/v1/conversations/{conversation_id}"

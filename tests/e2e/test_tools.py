@@ -125,6 +125,35 @@ class Listing(ToolsTestCase):
         everything = self.list_tools()
         self.assertEqual(self.list_tools(self.create_key(allowed_tools=["*"])), everything)
 
+    def test_the_listing_pages_by_name_with_limit_and_after(self):
+        names = [tool["function"]["name"] for tool in self.list_tools()]
+        seen = []
+        after = None
+        while True:
+            path = "/v1/tools?limit=1" + (f"&after={after}" if after else "")
+            r = self.server.request("GET", path, token=self.token)
+            self.assertEqual(r.status, 200, r.body)
+            body = r.json()
+            self.assertEqual(len(body["data"]), 1, body)
+            seen.append(body["data"][0]["function"]["name"])
+            after = seen[-1]
+            if not body["has_more"]:
+                break
+        self.assertEqual(seen, names)
+
+    def test_the_listing_refuses_a_limit_out_of_range(self):
+        for limit in ["0", "101", "ten"]:
+            with self.subTest(limit=limit):
+                r = self.server.request("GET", f"/v1/tools?limit={limit}", token=self.token)
+                self.assertEqual(assert_error(self, r, 400, "invalid_limit")["param"], "limit")
+
+    def test_a_cursor_outside_the_callers_tools_is_400(self):
+        # current_time exists, but not for a key limited to calculator: it is no cursor of theirs.
+        for token, after in [(self.token, "teleport"), (self.calculator_key, "current_time")]:
+            with self.subTest(after=after):
+                r = self.server.request("GET", f"/v1/tools?after={after}", token=token)
+                self.assertEqual(assert_error(self, r, 400, "invalid_cursor")["param"], "after")
+
     def test_tool_routes_need_a_credential(self):
         for method, path in [("GET", "/v1/tools"), ("POST", "/v1/tools/execute"),
                              ("POST", "/v1/tools/batch")]:

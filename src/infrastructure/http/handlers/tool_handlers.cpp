@@ -12,10 +12,15 @@ namespace {
 
 using boost::asio::awaitable;
 
-awaitable<Response> list_tools(const ToolRegistry& registry, const Principal& caller) {
+awaitable<Response> list_tools(const ToolRegistry& registry, Request& request,
+                               const Principal& caller) {
+  auto page_request = parse_page_request(request);
+  if (!page_request) co_return error_response(page_request.error());
+  auto page = registry.page_for(caller, page_request->limit, page_request->after);
+  if (!page) co_return error_response(page.error());
   boost::json::array data;
-  for (const auto& entry : registry.list_for(caller)) data.emplace_back(to_json(entry.tool->spec()));
-  co_return list_response(std::move(data), false);
+  for (const auto& entry : page->items) data.emplace_back(to_json(entry.tool->spec()));
+  co_return list_response(std::move(data), page->has_more);
 }
 
 awaitable<Response> execute_one(ExecuteTool& execute, Request& request, const Principal& caller) {
@@ -61,8 +66,8 @@ awaitable<Response> execute_batch(ExecuteTool& execute, Request& request, const 
 
 void add_tool_routes(Router& router, const AuthGuard& guard, const ToolRegistry& registry,
                      ExecuteTool& execute) {
-  router.add("GET", "/v1/tools", guard.protect([&registry](Request&, const Principal& p) {
-    return list_tools(registry, p);
+  router.add("GET", "/v1/tools", guard.protect([&registry](Request& r, const Principal& p) {
+    return list_tools(registry, r, p);
   }));
   router.add("POST", "/v1/tools/execute", guard.protect([&execute](Request& r, const Principal& p) {
     return execute_one(execute, r, p);
