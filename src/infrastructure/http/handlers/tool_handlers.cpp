@@ -49,14 +49,21 @@ awaitable<Response> execute_batch(ExecuteTool& execute, Request& request, const 
                               "a batch holds at most 32 calls, got " + std::to_string(items->size()),
                               "calls", "batch_too_large"});
   }
+  // A malformed item fails alone: the others run, and its result keeps its place.
+  std::vector<ToolResult> results(items->size());
   std::vector<ToolCall> calls;
-  calls.reserve(items->size());
+  std::vector<std::size_t> positions;  // of each call in `calls` among the items
   for (std::size_t i = 0; i < items->size(); ++i) {
     auto call = parse_tool_call((*items)[i], "calls[" + std::to_string(i) + "]");
-    if (!call) co_return error_response(call.error());
+    if (!call) {
+      results[i] = malformed_call_result((*items)[i], std::move(call).take_error());
+      continue;
+    }
     calls.push_back(std::move(*call));
+    positions.push_back(i);
   }
-  auto results = co_await execute.run_batch(caller, std::move(calls));
+  auto ran = co_await execute.run_batch(caller, std::move(calls));
+  for (std::size_t j = 0; j < ran.size(); ++j) results[positions[j]] = std::move(ran[j]);
   boost::json::array data;
   for (const auto& result : results) data.emplace_back(to_json(result));
   co_return json_response(200, boost::json::object{{"results", std::move(data)}});
