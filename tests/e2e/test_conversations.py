@@ -607,6 +607,22 @@ class Validation(ConversationServer):
                 r = self.server.request("GET", f"{path}after={after}", token=token)
                 self.assertEqual(r.status, 200, r.body)
 
+    def test_a_conversation_created_without_a_model_shows_the_default_model(self):
+        conversation_id = self.new_conversation(title="no model named")
+        self.assertEqual(self.stored(conversation_id)["model"], "fake-echo")
+        listed = self.server.request("GET", "/v1/conversations?limit=100", token=self.token).json()
+        [conversation] = [c for c in listed["data"] if c["id"] == conversation_id]
+        self.assertEqual(conversation["model"], "fake-echo")
+
+    def test_without_any_model_on_the_server_the_model_stays_empty(self):
+        no_models = {**BASE_ENV, "AGENTD_CONFIG": None, "AGENTD_DEFAULT_MODEL": None,
+                     "OPENAI_API_KEY": None, "ANTHROPIC_API_KEY": None}
+        with Agentd(no_models) as server:
+            token = server.sign_up()["access_token"]
+            r = server.request("POST", "/v1/conversations", {"title": "nothing to run"}, token=token)
+            self.assertEqual(r.status, 201, r.body)
+            self.assertEqual(r.json()["model"], "")
+
     def test_delete_is_204_then_404(self):
         conversation_id = self.create({"model": "fake-echo", "message": "hi"}).json()["conversation"]["id"]
         path = f"/v1/conversations/{conversation_id}"
