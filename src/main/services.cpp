@@ -52,6 +52,13 @@ void register_builtin_tools(ToolRegistry& tools, const config::FileConfig& file,
   }
 }
 
+// Their tools may connect after the keys that name them are made.
+std::vector<std::string> mcp_server_names(const config::FileConfig& file) {
+  std::vector<std::string> names;
+  for (const auto& server : file.mcp_servers) names.push_back(server.name);
+  return names;
+}
+
 }  // namespace
 
 Services::Services(const config::Config& config, const config::FileConfig& file,
@@ -81,7 +88,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       logout(cached_sessions, tokens, clock),
       current_user(cached_users),
       authenticate(cached_users, cached_sessions, cached_keys, cached_signer, secrets, clock),
-      manage_keys(cached_keys, secrets, ids, clock),
+      manage_keys(cached_keys, secrets, ids, clock, tools, models, mcp_server_names(file)),
       execute_tool(tools, tool_executions, ids, clock,
                    static_cast<std::size_t>(config.tool_concurrency)),
       model_router(models, delay, RetryPolicy{}, [] {

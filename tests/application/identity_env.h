@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -14,6 +15,8 @@
 #include "application/auth/refresh_session.h"
 #include "application/auth/register_user.h"
 #include "application/auth/session_tokens.h"
+#include "application/chat/model_catalog.h"
+#include "application/tools/tool_registry.h"
 #include "fakes/fake_api_key_repository.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_id_generator.h"
@@ -22,12 +25,15 @@
 #include "fakes/fake_secret_sealer.h"
 #include "fakes/fake_session_repository.h"
 #include "fakes/fake_token_signer.h"
+#include "fakes/fake_tool.h"
 #include "fakes/fake_user_repository.h"
 #include "fakes/run_sync.h"
+#include "infrastructure/tools/valijson_schema_compiler.h"
 
 namespace agentd {
 
 inline constexpr std::string_view kPassword = "correct horse battery";
+inline constexpr std::string_view kMcpServer = "github";
 
 // Lifetimes unlike the defaults, so a test sees which ones were used.
 inline AuthSettings test_auth_settings() {
@@ -51,8 +57,17 @@ inline NewApiKey key_request(std::string name) {
 }
 
 struct IdentityEnv {
+  // The server offers the tools calculator and shell, the model gpt-4o, and the tools of the
+  // MCP server kMcpServer: what keys of these tests may name.
   explicit IdentityEnv(AuthSettings settings = test_auth_settings())
-      : tokens(signer, secrets, settings) {}
+      : tokens(signer, secrets, settings) {
+    for (const char* name : {"calculator", "shell"}) {
+      if (!tools.add(std::make_shared<FakeTool>(name))) throw std::runtime_error("tool refused");
+    }
+    ModelRoute model;
+    model.name = "gpt-4o";
+    if (!models.add(std::move(model))) throw std::runtime_error("model refused");
+  }
 
   User given_user(std::string email = "ada@example.com") {
     return must(run_sync(register_user({std::move(email), std::string(kPassword), "Ada"})));
@@ -86,7 +101,10 @@ struct IdentityEnv {
   Logout logout{session_store, tokens, clock};
   Authenticate authenticate{user_store, session_store, key_store, signer, secrets, clock};
   CurrentUser current_user{user_store};
-  ManageApiKeys api_keys{key_store, secrets, ids, clock};
+  ValijsonSchemaCompiler schemas;
+  ToolRegistry tools{schemas};
+  ModelCatalog models;
+  ManageApiKeys api_keys{key_store, secrets, ids, clock, tools, models, {std::string(kMcpServer)}};
 };
 
 }  // namespace agentd

@@ -575,6 +575,54 @@ class Validation(ConversationServer):
         self.assertFalse(exact["has_more"])
         assert_error(self, self.server.request("GET", "/v1/conversations?limit=abc", token=token), 400)
 
+    def test_an_unknown_cursor_is_400_on_every_list(self):
+        token = self.server.sign_up()["access_token"]
+        stranger = self.server.sign_up()["access_token"]
+        mine = self.new_conversation(token=token)
+        theirs = self.new_conversation(token=stranger)
+
+        def new_key(owner):
+            r = self.server.request("POST", "/v1/auth/tokens", {"name": "cursor"}, token=owner)
+            self.assertEqual(r.status, 201, r.body)
+            return r.json()["id"]
+
+        my_key, their_key = new_key(token), new_key(stranger)
+        # Made-up ids, ids of another list, and the stranger's ids (their existence is private)
+        # are all unknown cursors.
+        unknown = [("/v1/conversations?", "no-such-id"), ("/v1/conversations?", my_key),
+                   ("/v1/conversations?", theirs),
+                   ("/v1/auth/tokens?", "no-such-id"), ("/v1/auth/tokens?", mine),
+                   ("/v1/auth/tokens?", their_key),
+                   ("/v1/approvals?", "no-such-id"), ("/v1/approvals?status=pending&", mine),
+                   ("/v1/tools?", "no_such_tool"), ("/v1/tools?", mine)]
+        for path, after in unknown:
+            with self.subTest(path=path, after=after):
+                r = self.server.request("GET", f"{path}after={after}", token=token)
+                error = assert_error(self, r, 400, "invalid_cursor", "invalid_request_error")
+                self.assertEqual(error["param"], "after")
+        # A cursor the list holds still pages.
+        for path, after in [("/v1/conversations?", mine), ("/v1/auth/tokens?", my_key),
+                            ("/v1/tools?", "calculator")]:
+            with self.subTest(path=path, after=after):
+                r = self.server.request("GET", f"{path}after={after}", token=token)
+                self.assertEqual(r.status, 200, r.body)
+
+    def test_a_conversation_created_without_a_model_shows_the_default_model(self):
+        conversation_id = self.new_conversation(title="no model named")
+        self.assertEqual(self.stored(conversation_id)["model"], "fake-echo")
+        listed = self.server.request("GET", "/v1/conversations?limit=100", token=self.token).json()
+        [conversation] = [c for c in listed["data"] if c["id"] == conversation_id]
+        self.assertEqual(conversation["model"], "fake-echo")
+
+    def test_without_any_model_on_the_server_the_model_stays_empty(self):
+        no_models = {**BASE_ENV, "AGENTD_CONFIG": None, "AGENTD_DEFAULT_MODEL": None,
+                     "OPENAI_API_KEY": None, "ANTHROPIC_API_KEY": None}
+        with Agentd(no_models) as server:
+            token = server.sign_up()["access_token"]
+            r = server.request("POST", "/v1/conversations", {"title": "nothing to run"}, token=token)
+            self.assertEqual(r.status, 201, r.body)
+            self.assertEqual(r.json()["model"], "")
+
     def test_delete_is_204_then_404(self):
         conversation_id = self.create({"model": "fake-echo", "message": "hi"}).json()["conversation"]["id"]
         path = f"/v1/conversations/{conversation_id}"

@@ -642,7 +642,7 @@ class ApiKeys(ServerTestCase):
         token = self.server.sign_up()["access_token"]
         absent = "(absent)"
         for sent, expected in ((absent, None), (None, None), ([], []), (["*"], ["*"]),
-                               (["calculator", "web_search"], ["calculator", "web_search"])):
+                               (["calculator", "current_time"], ["calculator", "current_time"])):
             with self.subTest(allowed_tools=sent):
                 fields = {} if sent == absent else {"allowed_tools": sent}
                 created = self.create_key(token, **fields).json()
@@ -662,6 +662,64 @@ class ApiKeys(ServerTestCase):
                 error = assert_error(self, self.create_key(token, **fields), 400,
                                      type_="invalid_request_error")
                 self.assertEqual(error["param"], param)
+
+
+# A model and an MCP server that never answer: names are checked against the configuration,
+# not against what is reachable.
+KEY_NAMES_CONFIG = """\
+models:
+  - {name: known-model, provider: openai, base_url: "http://127.0.0.1:1/v1"}
+mcp_servers:
+  - name: later
+    url: http://127.0.0.1:1/mcp
+"""
+
+
+class ApiKeyPermissionNames(ServerTestCase):
+    """A key names only tools and models the server provides, or will once its MCP servers
+    connect."""
+
+    @classmethod
+    def setUpClass(cls):
+        config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+        config.write(KEY_NAMES_CONFIG)
+        config.close()
+        cls.addClassCleanup(os.unlink, config.name)
+        cls.ENV = {"AGENTD_CONFIG": config.name}
+        super().setUpClass()
+
+    def test_an_unknown_tool_is_400_naming_it(self):
+        token = self.server.sign_up()["access_token"]
+        for field in ("allowed_tools", "approval_required_tools"):
+            with self.subTest(field=field):
+                r = self.create_key(token, **{field: ["calculator", "teleport"]})
+                error = assert_error(self, r, 400, "unknown_tool", "invalid_request_error")
+                self.assertEqual(error["param"], field)
+                self.assertIn("teleport", error["message"])
+        self.assertEqual(self.list_keys(token).json()["data"], [])
+
+    def test_an_unknown_model_is_400_naming_it(self):
+        token = self.server.sign_up()["access_token"]
+        r = self.create_key(token, allowed_models=["known-model", "gpt-17"])
+        error = assert_error(self, r, 400, "unknown_model", "invalid_request_error")
+        self.assertEqual(error["param"], "allowed_models")
+        self.assertIn("gpt-17", error["message"])
+        self.assertEqual(self.list_keys(token).json()["data"], [])
+
+    def test_a_tool_of_an_mcp_server_that_is_not_configured_is_unknown(self):
+        token = self.server.sign_up()["access_token"]
+        r = self.create_key(token, allowed_tools=["elsewhere__search"])
+        assert_error(self, r, 400, "unknown_tool")
+
+    def test_configured_names_wildcards_and_mcp_tools_not_yet_connected_are_accepted(self):
+        token = self.server.sign_up()["access_token"]
+        fields = {"allowed_tools": ["calculator", "*", "later__search", "later__*"],
+                  "allowed_models": ["known-model", "*"],
+                  "approval_required_tools": ["current_time", "later__search"]}
+        r = self.create_key(token, **fields)
+        self.assertEqual(r.status, 201, r.body)
+        for field, names in fields.items():
+            self.assertEqual(r.json()[field], names)
 
 
 # ---------------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ mcp_servers:
                                    token=token or self.token)
 
     def tools(self, token=None):
-        body = self.server.request("GET", "/v1/tools", token=token or self.token).json()
+        # Two MCP servers offer more tools than the default page of 20.
+        body = self.server.request("GET", "/v1/tools?limit=100", token=token or self.token).json()
         return {t["function"]["name"]: t for t in body["data"]}
 
     def test_both_servers_tools_are_listed_with_their_schemas_and_approval(self):

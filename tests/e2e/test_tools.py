@@ -125,6 +125,35 @@ class Listing(ToolsTestCase):
         everything = self.list_tools()
         self.assertEqual(self.list_tools(self.create_key(allowed_tools=["*"])), everything)
 
+    def test_the_listing_pages_by_name_with_limit_and_after(self):
+        names = [tool["function"]["name"] for tool in self.list_tools()]
+        seen = []
+        after = None
+        while True:
+            path = "/v1/tools?limit=1" + (f"&after={after}" if after else "")
+            r = self.server.request("GET", path, token=self.token)
+            self.assertEqual(r.status, 200, r.body)
+            body = r.json()
+            self.assertEqual(len(body["data"]), 1, body)
+            seen.append(body["data"][0]["function"]["name"])
+            after = seen[-1]
+            if not body["has_more"]:
+                break
+        self.assertEqual(seen, names)
+
+    def test_the_listing_refuses_a_limit_out_of_range(self):
+        for limit in ["0", "101", "ten"]:
+            with self.subTest(limit=limit):
+                r = self.server.request("GET", f"/v1/tools?limit={limit}", token=self.token)
+                self.assertEqual(assert_error(self, r, 400, "invalid_limit")["param"], "limit")
+
+    def test_a_cursor_outside_the_callers_tools_is_400(self):
+        # current_time exists, but not for a key limited to calculator: it is no cursor of theirs.
+        for token, after in [(self.token, "teleport"), (self.calculator_key, "current_time")]:
+            with self.subTest(after=after):
+                r = self.server.request("GET", f"/v1/tools?after={after}", token=token)
+                self.assertEqual(assert_error(self, r, 400, "invalid_cursor")["param"], "after")
+
     def test_tool_routes_need_a_credential(self):
         for method, path in [("GET", "/v1/tools"), ("POST", "/v1/tools/execute"),
                              ("POST", "/v1/tools/batch")]:
@@ -298,10 +327,36 @@ class Batch(ToolsTestCase):
             with self.subTest(body=body):
                 assert_error(self, self.batch(body), 400, "invalid_batch")
 
-    def test_a_malformed_call_names_its_position(self):
-        r = self.batch([calculate("1+1"), {"type": "function", "function": {}}])
-        error = assert_error(self, r, 400, "invalid_tool_call")
-        self.assertEqual(error["param"], "calls[1].function.name")
+    def test_a_malformed_call_fails_alone_in_its_place(self):
+        r = self.batch([calculate("1+1", "first"),
+                        {"id": "nameless", "type": "function", "function": {}},
+                        calculate("2+3", "last")])
+        self.assertEqual(r.status, 200, r.body)
+        results = r.json()["results"]
+        self.assertEqual([result["tool_call_id"] for result in results],
+                         ["first", "nameless", "last"])
+        self.assert_ok_result(results[0], "calculator", {"expression": "1+1", "result": 2})
+        self.assert_error_result(results[1], "", "invalid_tool_call")
+        self.assertEqual(results[1]["duration_ms"], 0)
+        self.assert_ok_result(results[2], "calculator", {"expression": "2+3", "result": 5})
+
+    def test_a_malformed_call_keeps_what_it_had_of_an_id_and_a_name(self):
+        r = self.batch([
+            "calculator",
+            {"id": 7, "function": {"name": "calculator", "arguments": {"expression": "1"}},
+             "type": "function"},
+            {"id": "typed", "type": "tool", "function": {"name": "calculator"}},
+            {"id": "no-function", "type": "function"},
+            calculate("6*7", "fine"),
+        ])
+        self.assertEqual(r.status, 200, r.body)
+        results = r.json()["results"]
+        self.assertEqual([(result["tool_call_id"], result["name"]) for result in results],
+                         [("", ""), ("", "calculator"), ("typed", "calculator"),
+                          ("no-function", ""), ("fine", "calculator")])
+        for result in results[:4]:
+            self.assert_error_result(result, result["name"], "invalid_tool_call")
+        self.assert_ok_result(results[4], "calculator", {"expression": "6*7", "result": 42})
 
 
 if __name__ == "__main__":

@@ -38,17 +38,13 @@ class FakeApiKeyRepository : public ApiKeyRepository {
                                                     std::optional<std::string> after) override {
     if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
     std::lock_guard lock(mutex_);
-    Page<ApiKey> page;
+    std::vector<ApiKey> listed;
     // Newest first is largest id first.
     for (auto it = keys_.rbegin(); it != keys_.rend(); ++it) {
-      if (it->second.user_id != user_id || (after && it->first >= *after)) continue;
-      if (page.items.size() == static_cast<std::size_t>(limit)) {
-        page.has_more = true;
-        break;
-      }
-      page.items.push_back(it->second);
+      if (it->second.user_id == user_id) listed.push_back(it->second);
     }
-    co_return page;
+    co_return page_after(std::move(listed), limit, after,
+                         [](const ApiKey& key) { return key.id; });
   }
 
   boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,

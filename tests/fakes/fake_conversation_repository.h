@@ -43,17 +43,13 @@ class FakeConversationRepository : public ConversationRepository {
       std::string user_id, int limit, std::optional<std::string> after) override {
     if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
     std::lock_guard lock(mutex_);
-    Page<Conversation> page;
+    std::vector<Conversation> listed;
     // Newest first is largest id first.
     for (auto it = conversations_.rbegin(); it != conversations_.rend(); ++it) {
-      if (it->second.user_id != user_id || (after && it->first >= *after)) continue;
-      if (page.items.size() == static_cast<std::size_t>(limit)) {
-        page.has_more = true;
-        break;
-      }
-      page.items.push_back(it->second);
+      if (it->second.user_id == user_id) listed.push_back(it->second);
     }
-    co_return page;
+    co_return page_after(std::move(listed), limit, after,
+                         [](const Conversation& conversation) { return conversation.id; });
   }
 
   boost::asio::awaitable<Status> remove(std::string user_id, std::string conversation_id) override {
@@ -140,24 +136,12 @@ class FakeConversationRepository : public ConversationRepository {
                                                       std::optional<std::string> after) override {
     if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
     std::lock_guard lock(mutex_);
-    if (after) {
-      auto cursor = runs_.find(*after);
-      if (cursor == runs_.end() || cursor->second.conversation_id != conversation_id) {
-        co_return Error::invalid("after names no run of this conversation", "after",
-                                 "invalid_cursor");
-      }
-    }
-    Page<Run> page;
     // Newest first is largest id first; the map is ordered by id.
+    std::vector<Run> listed;
     for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
-      if (it->second.conversation_id != conversation_id || (after && it->first >= *after)) continue;
-      if (page.items.size() == static_cast<std::size_t>(limit)) {
-        page.has_more = true;
-        break;
-      }
-      page.items.push_back(it->second);
+      if (it->second.conversation_id == conversation_id) listed.push_back(it->second);
     }
-    co_return page;
+    co_return page_after(std::move(listed), limit, after, [](const Run& run) { return run.id; });
   }
 
   boost::asio::awaitable<Result<Run>> request_cancel(std::string run_id, Timestamp now) override {
@@ -284,20 +268,19 @@ class FakeConversationRepository : public ConversationRepository {
     std::lock_guard lock(mutex_);
     std::vector<Approval> matching;
     for (const auto& approval : approvals_) {
-      if (approval.user_id != user_id || (after && approval.id >= *after)) continue;
+      if (approval.user_id != user_id) continue;
       Approval seen = approval;
       if (seen.is_expired(now)) seen.status = ApprovalStatus::expired;
-      if (status && seen.status != *status) continue;
+      // The cursor may be any of the user's approvals, whatever the filter: it only marks
+      // where the page starts.
+      if (status && seen.status != *status && seen.id != after) continue;
       matching.push_back(std::move(seen));
     }
     // Newest first is largest id first.
     std::sort(matching.begin(), matching.end(),
               [](const Approval& a, const Approval& b) { return a.id > b.id; });
-    Page<Approval> page;
-    page.has_more = matching.size() > static_cast<std::size_t>(limit);
-    if (page.has_more) matching.resize(static_cast<std::size_t>(limit));
-    page.items = std::move(matching);
-    co_return page;
+    co_return page_after(std::move(matching), limit, after,
+                         [](const Approval& approval) { return approval.id; });
   }
 
   boost::asio::awaitable<Status> decide(std::string user_id, std::string conversation_id,

@@ -1,5 +1,7 @@
 #include "application/api_keys/manage_api_keys.h"
 
+#include <algorithm>
+
 namespace agentd {
 namespace {
 
@@ -14,7 +16,46 @@ Status require_session(const Principal& caller) {
   return ok_status();
 }
 
+// unknown `code` on `param` for the first of `names` that `is_known` refuses.
+template <typename IsKnown>
+Status require_known(const std::vector<std::string>& names, const std::string& param,
+                     const std::string& code, IsKnown is_known) {
+  for (const auto& name : names) {
+    if (name != "*" && !is_known(name)) {
+      return Error::invalid(param + " names '" + name + "', which this server does not provide",
+                            param, code);
+    }
+  }
+  return ok_status();
+}
+
 }  // namespace
+
+bool ManageApiKeys::is_known_tool(std::string_view name) const {
+  if (tools_.find(name)) return true;
+  // An MCP server's tools may not be registered yet (it connects late, or its list changes).
+  return std::any_of(mcp_servers_.begin(), mcp_servers_.end(), [name](const std::string& server) {
+    return name.starts_with(server + "__");
+  });
+}
+
+Status ManageApiKeys::require_known_names(const NewApiKey& request) const {
+  auto is_tool = [this](const std::string& name) { return is_known_tool(name); };
+  auto is_model = [this](const std::string& name) { return models_.find(name) != nullptr; };
+  const std::vector<std::string> none;
+  if (auto known = require_known(request.allowed_tools.value_or(none), "allowed_tools",
+                                 "unknown_tool", is_tool);
+      !known) {
+    return known;
+  }
+  if (auto known = require_known(request.allowed_models.value_or(none), "allowed_models",
+                                 "unknown_model", is_model);
+      !known) {
+    return known;
+  }
+  return require_known(request.approval_required_tools, "approval_required_tools", "unknown_tool",
+                       is_tool);
+}
 
 boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create(const Principal& caller,
                                                                     NewApiKey request) {
@@ -31,6 +72,7 @@ boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create(const Princi
   if (request.expires_at && *request.expires_at <= now) {
     co_return Error::invalid("expires_at must be in the future", "expires_at", "invalid_expiry");
   }
+  if (auto known = require_known_names(request); !known) co_return known.error();
 
   CreatedApiKey created;
   created.secret = std::string(kApiKeyPrefix) + secrets_.random_token(kSecretBytes);

@@ -8,10 +8,12 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "application/chat/model_catalog.h"
 #include "application/ports/api_key_repository.h"
 #include "application/ports/clock.h"
 #include "application/ports/id_generator.h"
 #include "application/ports/secret_generator.h"
+#include "application/tools/tool_registry.h"
 #include "domain/identity/principal.h"
 
 namespace agentd {
@@ -33,9 +35,13 @@ struct CreatedApiKey {
 
 class ManageApiKeys {
  public:
+  // A key may name the tools of `tools`, the models of `models`, and any tool of the MCP
+  // servers named `mcp_servers` (<server>__…), connected yet or not.
   ManageApiKeys(ApiKeyRepository& keys, const SecretGenerator& secrets, IdGenerator& ids,
-                const Clock& clock)
-      : keys_(keys), secrets_(secrets), ids_(ids), clock_(clock) {}
+                const Clock& clock, const ToolRegistry& tools, const ModelCatalog& models,
+                std::vector<std::string> mcp_servers)
+      : keys_(keys), secrets_(secrets), ids_(ids), clock_(clock), tools_(tools), models_(models),
+        mcp_servers_(std::move(mcp_servers)) {}
 
   boost::asio::awaitable<Result<CreatedApiKey>> create(const Principal& caller, NewApiKey request);
   boost::asio::awaitable<Result<Page<ApiKey>>> list(const Principal& caller, int limit,
@@ -46,10 +52,17 @@ class ManageApiKeys {
   static constexpr std::size_t kSecretBytes = 32;
   static constexpr std::size_t kDisplayPrefixChars = 6;
 
+  // Fails unknown_tool / unknown_model on a name nothing provides.
+  Status require_known_names(const NewApiKey& request) const;
+  bool is_known_tool(std::string_view name) const;
+
   ApiKeyRepository& keys_;
   const SecretGenerator& secrets_;
   IdGenerator& ids_;
   const Clock& clock_;
+  const ToolRegistry& tools_;
+  const ModelCatalog& models_;
+  std::vector<std::string> mcp_servers_;
 };
 
 }  // namespace agentd

@@ -34,6 +34,8 @@ class ModelRouter {
 
   // The route for `model` (empty: the default model), or 404/403/503.
   Result<const ModelRoute*> resolve(const Principal& caller, std::string_view model) const;
+  // The model a request without one uses; empty when the server has no model.
+  const std::string& default_model() const { return catalog_.default_model(); }
 
   // `request.model` is the public name; the answer's `model` is the route that served it.
   boost::asio::awaitable<Result<ChatCompletion>> complete(const Principal& caller,

@@ -16,6 +16,9 @@ boost::asio::awaitable<Result<Conversation>> ManageConversations::create(const P
     auto route = models_.resolve(caller, *request.model);
     if (!route) co_return route.error();
     conversation.model = *request.model;
+  } else {
+    // Stored, so the conversation shows the model its runs use.
+    conversation.model = models_.default_model();
   }
   if (request.system_prompt) conversation.system_prompt = std::move(*request.system_prompt);
   conversation.id = ids_.new_id();

@@ -19,7 +19,8 @@ class ApiKeyRepository {
   virtual boost::asio::awaitable<Status> create(ApiKey key) = 0;
   // Looks a key up by the hash of its secret (indexed); revoked keys are returned too.
   virtual boost::asio::awaitable<Result<ApiKey>> find_by_hash(std::string secret_hash) = 0;
-  // The user's keys, newest first, after the cursor `after` (a key id) when given.
+  // The user's keys, newest first, after the cursor `after` (a key id) when given;
+  // invalid_cursor when `after` is none of theirs.
   virtual boost::asio::awaitable<Result<Page<ApiKey>>> list(std::string user_id, int limit,
                                                             std::optional<std::string> after) = 0;
   // not_found unless the key exists and belongs to `user_id`.

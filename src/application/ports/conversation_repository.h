@@ -26,7 +26,8 @@ class ConversationRepository {
   // not_found unless it exists and belongs to `user_id`.
   virtual boost::asio::awaitable<Result<Conversation>> find(std::string user_id,
                                                             std::string conversation_id) = 0;
-  // The user's conversations, newest first (ids are time-ordered), after the cursor `after`.
+  // The user's conversations, newest first (ids are time-ordered), after the cursor `after`;
+  // invalid_cursor when `after` is none of theirs.
   virtual boost::asio::awaitable<Result<Page<Conversation>>> list(
       std::string user_id, int limit, std::optional<std::string> after) = 0;
   // Deletes it with its messages and runs. not_found unless it belongs to `user_id`;
@@ -85,8 +86,9 @@ class ConversationRepository {
   // Every approval of a run, in the order they were stored.
   virtual boost::asio::awaitable<Result<std::vector<Approval>>> run_approvals(std::string run_id) = 0;
   // The user's approvals across their conversations, newest first, after the cursor `after`
-  // (an approval id). A pending approval past its expires_at counts as expired: it is
-  // listed under `expired` and not under `pending`. No filter: every status.
+  // (an approval id: any of the user's, whatever the filter; else invalid_cursor). A pending
+  // approval past its expires_at counts as expired: it is listed under `expired` and not
+  // under `pending`. No filter: every status.
   virtual boost::asio::awaitable<Result<Page<Approval>>> list_approvals(
       std::string user_id, std::optional<ApprovalStatus> status, Timestamp now, int limit,
       std::optional<std::string> after) = 0;

@@ -44,4 +44,10 @@ std::vector<ToolRegistry::Entry> ToolRegistry::list_for(const Principal& caller)
   return entries;
 }
 
+Result<Page<ToolRegistry::Entry>> ToolRegistry::page_for(
+    const Principal& caller, int limit, const std::optional<std::string>& after) const {
+  return page_after(list_for(caller), limit, after,
+                    [](const Entry& entry) { return entry.tool->spec().name; });
+}
+
 }  // namespace agentd

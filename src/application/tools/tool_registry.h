@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "application/ports/page.h"
 #include "application/ports/schema_validator.h"
 #include "application/ports/tool.h"
 #include "domain/identity/principal.h"
@@ -31,6 +32,9 @@ class ToolRegistry {
   std::vector<Entry> list() const;
   // Sorted by name, only what `caller` may use.
   std::vector<Entry> list_for(const Principal& caller) const;
+  // A page of list_for; `after` is a tool name of that list. `limit` must be at least 1.
+  Result<Page<Entry>> page_for(const Principal& caller, int limit,
+                               const std::optional<std::string>& after) const;
 
  private:
   const SchemaCompiler& compiler_;

@@ -109,6 +109,65 @@ TEST(ManageApiKeys, StoresTheRequestedPermissionsForTheCaller) {
   EXPECT_FALSE(stored->revoked_at);
 }
 
+TEST(ManageApiKeys, RejectsAToolNothingProvides) {
+  ManageApiKeysEnv env;
+  auto allowed = key_request("ci");
+  allowed.allowed_tools = std::vector<std::string>{"calculator", "calculater"};
+  auto gated = key_request("ci");
+  gated.approval_required_tools = {"shell", "rm_rf"};
+
+  auto allowed_created = env.create(std::move(allowed));
+  auto gated_created = env.create(std::move(gated));
+
+  ASSERT_FALSE(allowed_created);
+  expect_invalid(allowed_created.error(), "unknown_tool", "allowed_tools");
+  EXPECT_NE(allowed_created.error().message.find("calculater"), std::string::npos);
+  ASSERT_FALSE(gated_created);
+  expect_invalid(gated_created.error(), "unknown_tool", "approval_required_tools");
+  EXPECT_NE(gated_created.error().message.find("rm_rf"), std::string::npos);
+  EXPECT_TRUE(run_sync(env.api_keys.list(env.signed_in(env.owner), 10, {}))->items.empty());
+}
+
+TEST(ManageApiKeys, RejectsAModelNothingProvides) {
+  ManageApiKeysEnv env;
+  auto request = key_request("ci");
+  request.allowed_models = std::vector<std::string>{"gpt-4o", "gpt-5-turbo-max"};
+
+  auto created = env.create(std::move(request));
+
+  ASSERT_FALSE(created);
+  expect_invalid(created.error(), "unknown_model", "allowed_models");
+  EXPECT_NE(created.error().message.find("gpt-5-turbo-max"), std::string::npos);
+}
+
+TEST(ManageApiKeys, AcceptsWildcardsAndToolsOfAConfiguredMcpServer) {
+  ManageApiKeysEnv env;
+  // The MCP server is configured but has registered no tool yet: it may connect later.
+  const std::string mcp_tool = std::string(kMcpServer) + "__create_issue";
+  const std::string mcp_pattern = std::string(kMcpServer) + "__*";
+  auto request = key_request("ci");
+  request.allowed_tools = std::vector<std::string>{"*", mcp_tool, mcp_pattern};
+  request.allowed_models = std::vector<std::string>{"*"};
+  request.approval_required_tools = {mcp_tool};
+
+  auto created = env.create(std::move(request));
+
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(env.key_store.stored(created->key.id)->allowed_tools,
+            (std::vector<std::string>{"*", mcp_tool, mcp_pattern}));
+}
+
+TEST(ManageApiKeys, RejectsToolsOfAnMcpServerThatIsNotConfigured) {
+  ManageApiKeysEnv env;
+  auto request = key_request("ci");
+  request.allowed_tools = std::vector<std::string>{"gitlab__create_issue"};
+
+  auto created = env.create(std::move(request));
+
+  ASSERT_FALSE(created);
+  expect_invalid(created.error(), "unknown_tool", "allowed_tools");
+}
+
 TEST(ManageApiKeys, ApiKeyCannotCreateKeys) {
   ManageApiKeysEnv env;
   const Principal caller = env.key_of(env.owner);

@@ -55,6 +55,32 @@ TEST_F(ManageConversationsTest, CreatesAnIdleConversationOwnedByTheCaller) {
   EXPECT_EQ(stored.system_prompt, "You plan trips.");
 }
 
+TEST_F(ManageConversationsTest, WithoutAModelStoresTheServersDefaultModel) {
+  ModelRoute other;
+  other.name = "other-model";
+  other.provider = env.provider;
+  ASSERT_TRUE(env.catalog.add(std::move(other)));
+  env.catalog.set_default("other-model");
+
+  auto created = create(titled("no model named"));
+
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->model, "other-model");
+  EXPECT_EQ(env.stored_conversation(caller, created->id).model, "other-model");
+}
+
+TEST_F(ManageConversationsTest, WithoutAnyModelOnTheServerTheModelStaysEmpty) {
+  ModelCatalog no_models;
+  ModelRouter router{no_models, env.delay, RetryPolicy{}, [] { return 0.0; }};
+  ManageConversations manage{env.conversations, router, env.live_runs, env.ids, env.clock};
+
+  auto created = run_sync(manage.create(caller, titled("no model anywhere")));
+
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->model, "");
+  EXPECT_EQ(env.stored_conversation(caller, created->id).model, "");
+}
+
 TEST_F(ManageConversationsTest, RefusesATitleOverAThousandBytes) {
   auto created = create(titled(std::string(kMaxTitleInputBytes + 1, 'a')));
 

@@ -7,6 +7,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -20,6 +23,16 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
+
+// Waits for real on the loop's timer: a follower that checks in a loop must let the runs it
+// follows go on between its looks.
+class TimerDelay : public Delay {
+ public:
+  boost::asio::awaitable<void> wait(std::chrono::milliseconds duration) override {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, duration);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+};
 
 class ManageRunsTest : public ::testing::Test {
  protected:
@@ -132,6 +145,8 @@ TEST_F(ManageRunsTest, CancellingARunningRunStopsItAndAnswersOnceItIsStored) {
 
 TEST_F(ManageRunsTest, ACancelStoredByAnotherProcessStopsTheRunHere) {
   env.provider->then(ScriptedAnswer::says("Too late.").starting_after(30s));
+  TimerDelay delay;
+  ManageRuns follower{env.conversations, env.live_runs, env.ids, env.clock, delay};
   boost::asio::io_context io;
   std::shared_ptr<LiveRun> live;
   boost::asio::co_spawn(
@@ -144,8 +159,7 @@ TEST_F(ManageRunsTest, ACancelStoredByAnotherProcessStopsTheRunHere) {
         co_await until_event<RunStarted>(*live);
         // Another process stores the request; this one only follows the store.
         (void)co_await env.conversations.request_cancel(live->run_id(), env.clock.now());
-        boost::asio::co_spawn(io, env.manage_runs.follow_cancel_requests(10ms),
-                              [](std::exception_ptr) {});
+        boost::asio::co_spawn(io, follower.follow_cancel_requests(10ms), [](std::exception_ptr) {});
         (void)co_await live->outcome();
         io.stop();
       },

@@ -115,5 +115,33 @@ TEST_F(ToolRegistryTest, AnExplicitListShowsOnlyThoseToolsSorted) {
             (std::vector<std::string>{"alpha", "gamma"}));
 }
 
+TEST_F(ToolRegistryTest, PagesTheCallersToolsByNameAfterTheCursor) {
+  given_tools({"delta", "alpha", "gamma", "beta", "epsilon"});
+  const Principal caller = caller_allowed(std::vector<std::string>{"alpha", "beta", "delta", "epsilon"});
+
+  auto first = registry_.page_for(caller, 2, std::nullopt);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(names_of(first->items), (std::vector<std::string>{"alpha", "beta"}));
+  EXPECT_TRUE(first->has_more);
+
+  auto last = registry_.page_for(caller, 2, "beta");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(names_of(last->items), (std::vector<std::string>{"delta", "epsilon"}));
+  EXPECT_FALSE(last->has_more);
+}
+
+TEST_F(ToolRegistryTest, CursorOutsideTheCallersToolsIsInvalid) {
+  given_tools({"alpha", "beta", "gamma"});
+  const Principal caller = caller_allowed(std::vector<std::string>{"alpha", "beta"});
+
+  // gamma exists, but not for this caller: the cursor must not tell them so.
+  for (const char* cursor : {"gamma", "no_such_tool"}) {
+    auto page = registry_.page_for(caller, 10, cursor);
+    ASSERT_FALSE(page) << cursor;
+    EXPECT_EQ(page.error().code, "invalid_cursor") << cursor;
+    EXPECT_EQ(page.error().param, "after") << cursor;
+  }
+}
+
 }  // namespace
 }  // namespace agentd

@@ -106,6 +106,22 @@ TEST_P(ApiKeyRepositoryContract, ListShowsOnlyTheOwnersKeysWithEveryField) {
   EXPECT_FALSE(page->has_more);
 }
 
+TEST_P(ApiKeyRepositoryContract, CursorThatNamesNoKeyOfTheUserIsInvalid) {
+  given_user("user-01");
+  given_user("user-02");
+  given_key(sample_key("key-01", "user-01"));
+  given_key(sample_key("key-02", "user-02"));
+
+  // Another user's key is answered like a missing one: its existence is private.
+  for (const char* cursor : {"key-02", "key-99"}) {
+    auto page = run_sync(api_keys().list("user-01", 10, cursor));
+    ASSERT_FALSE(page) << cursor;
+    EXPECT_EQ(page.error().kind, ErrorCode::invalid_request) << cursor;
+    EXPECT_EQ(page.error().code, "invalid_cursor") << cursor;
+    EXPECT_EQ(page.error().param, "after") << cursor;
+  }
+}
+
 TEST_P(ApiKeyRepositoryContract, ListRejectsALimitBelowOne) {
   auto page = run_sync(api_keys().list("user-01", 0, std::nullopt));
   ASSERT_FALSE(page);

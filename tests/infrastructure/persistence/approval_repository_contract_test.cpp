@@ -419,6 +419,29 @@ TEST_P(ApprovalRepositoryContract, FilteredPagesFollowTheCursor) {
   EXPECT_FALSE(last.has_more);
 }
 
+TEST_P(ApprovalRepositoryContract, CursorThatNamesNoApprovalOfTheUserIsInvalid) {
+  given_every_kind_of_approval();
+
+  // appr-07 is the stranger's: answered like a missing one, so its existence stays private.
+  for (const char* cursor : {"appr-07", "appr-99"}) {
+    auto page = run_sync(conversations().list_approvals(kOwner, std::nullopt, kListedAt, 10, cursor));
+    ASSERT_FALSE(page) << cursor;
+    EXPECT_EQ(page.error().kind, ErrorCode::invalid_request) << cursor;
+    EXPECT_EQ(page.error().code, "invalid_cursor") << cursor;
+    EXPECT_EQ(page.error().param, "after") << cursor;
+  }
+}
+
+TEST_P(ApprovalRepositoryContract, CursorMayBeAnApprovalTheFilterLeavesOut) {
+  given_every_kind_of_approval();
+
+  // appr-05 is expired, so not among the pending; a client paging the pending list whose last
+  // item expired meanwhile still gets the next page.
+  const auto page = listed(ApprovalStatus::pending, 10, "appr-05");
+  EXPECT_EQ(ids_of(page.items), (std::vector<std::string>{"appr-03"}));
+  EXPECT_FALSE(page.has_more);
+}
+
 // --- removal ---
 
 TEST_P(ApprovalRepositoryContract, RemovingAConversationRemovesItsApprovals) {

@@ -100,16 +100,19 @@ TEST_P(ConversationRepositoryContract, ListShowsOnlyTheOwnersConversationsWithEv
   EXPECT_FALSE(page->has_more);
 }
 
-TEST_P(ConversationRepositoryContract, CursorOfAnotherUsersConversationRevealsNothingOfTheirs) {
+TEST_P(ConversationRepositoryContract, CursorOfAnotherUsersConversationIsAnUnknownCursor) {
   given_conversation("conv-01");
   given_conversation("conv-02", kStranger);
   given_conversation("conv-03");
 
-  // The cursor is only a position in id order: the page holds the owner's older items.
-  auto page = run_sync(conversations().list(kOwner, 10, "conv-02"));
-  ASSERT_TRUE(page);
-  EXPECT_EQ(ids_of(*page), (std::vector<std::string>{"conv-01"}));
-  EXPECT_FALSE(page->has_more);
+  // Answered exactly like a cursor that names nothing: their conversation's existence is private.
+  for (const char* cursor : {"conv-02", "conv-99"}) {
+    auto page = run_sync(conversations().list(kOwner, 10, cursor));
+    ASSERT_FALSE(page) << cursor;
+    EXPECT_EQ(page.error().kind, ErrorCode::invalid_request) << cursor;
+    EXPECT_EQ(page.error().code, "invalid_cursor") << cursor;
+    EXPECT_EQ(page.error().param, "after") << cursor;
+  }
 }
 
 TEST_P(ConversationRepositoryContract, ListRejectsALimitBelowOne) {

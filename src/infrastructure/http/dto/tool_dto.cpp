@@ -56,4 +56,18 @@ Result<ToolCall> parse_tool_call(const boost::json::value& value, const std::str
   return call;
 }
 
+ToolResult malformed_call_result(const boost::json::value& item, Error error) {
+  auto string_at = [](const boost::json::object* object, std::string_view key) {
+    const auto* value = object == nullptr ? nullptr : object->if_contains(key);
+    return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
+  };
+  const auto* call = item.if_object();
+  const auto* function = call == nullptr ? nullptr : call->if_contains("function");
+  ToolResult result;
+  result.tool_call_id = string_at(call, "id");
+  result.name = string_at(function == nullptr ? nullptr : function->if_object(), "name");
+  result.error = std::move(error);
+  return result;
+}
+
 }  // namespace agentd::http

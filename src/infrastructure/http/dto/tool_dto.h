@@ -14,5 +14,8 @@ boost::json::object to_json(const ToolSpec& spec, const Principal& caller);
 boost::json::object to_json(const ToolResult& result);
 // {"id"?,"type":"function","function":{"name","arguments"}}; `param` prefixes error fields.
 Result<ToolCall> parse_tool_call(const boost::json::value& value, const std::string& param);
+// The result of a batch item parse_tool_call refused: its id and function.name as far as they
+// are strings (else ""), and `error`.
+ToolResult malformed_call_result(const boost::json::value& item, Error error);
 
 }  // namespace agentd::http

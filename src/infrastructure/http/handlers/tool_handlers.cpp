@@ -12,10 +12,15 @@ namespace {
 
 using boost::asio::awaitable;
 
-awaitable<Response> list_tools(const ToolRegistry& registry, const Principal& caller) {
+awaitable<Response> list_tools(const ToolRegistry& registry, Request& request,
+                               const Principal& caller) {
+  auto page_request = parse_page_request(request);
+  if (!page_request) co_return error_response(page_request.error());
+  auto page = registry.page_for(caller, page_request->limit, page_request->after);
+  if (!page) co_return error_response(page.error());
   boost::json::array data;
-  for (const auto& entry : registry.list_for(caller)) data.emplace_back(to_json(entry.tool->spec(), caller));
-  co_return list_response(std::move(data), false);
+  for (const auto& entry : page->items) data.emplace_back(to_json(entry.tool->spec(), caller));
+  co_return list_response(std::move(data), page->has_more);
 }
 
 awaitable<Response> execute_one(ExecuteTool& execute, Request& request, const Principal& caller) {
@@ -44,14 +49,21 @@ awaitable<Response> execute_batch(ExecuteTool& execute, Request& request, const 
                               "a batch holds at most 32 calls, got " + std::to_string(items->size()),
                               "calls", "batch_too_large"});
   }
+  // A malformed item fails alone: the others run, and its result keeps its place.
+  std::vector<ToolResult> results(items->size());
   std::vector<ToolCall> calls;
-  calls.reserve(items->size());
+  std::vector<std::size_t> positions;  // of each call in `calls` among the items
   for (std::size_t i = 0; i < items->size(); ++i) {
     auto call = parse_tool_call((*items)[i], "calls[" + std::to_string(i) + "]");
-    if (!call) co_return error_response(call.error());
+    if (!call) {
+      results[i] = malformed_call_result((*items)[i], std::move(call).take_error());
+      continue;
+    }
     calls.push_back(std::move(*call));
+    positions.push_back(i);
   }
-  auto results = co_await execute.run_batch(caller, std::move(calls));
+  auto ran = co_await execute.run_batch(caller, std::move(calls));
+  for (std::size_t j = 0; j < ran.size(); ++j) results[positions[j]] = std::move(ran[j]);
   boost::json::array data;
   for (const auto& result : results) data.emplace_back(to_json(result));
   co_return json_response(200, boost::json::object{{"results", std::move(data)}});
@@ -61,8 +73,8 @@ awaitable<Response> execute_batch(ExecuteTool& execute, Request& request, const 
 
 void add_tool_routes(Router& router, const AuthGuard& guard, const ToolRegistry& registry,
                      ExecuteTool& execute) {
-  router.add("GET", "/v1/tools", guard.protect([&registry](Request&, const Principal& p) {
-    return list_tools(registry, p);
+  router.add("GET", "/v1/tools", guard.protect([&registry](Request& r, const Principal& p) {
+    return list_tools(registry, r, p);
   }));
   router.add("POST", "/v1/tools/execute", guard.protect([&execute](Request& r, const Principal& p) {
     return execute_one(execute, r, p);

@@ -3,6 +3,7 @@
 #include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/persistence/name_list_codec.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
+#include "infrastructure/persistence/sqlite/newest_first_page.h"
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
@@ -15,9 +16,6 @@ constexpr std::string_view kColumns =
     "revoked_at, can_approve";
 constexpr std::string_view kInsertValues = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kByHash = "WHERE secret_hash = ?";
-constexpr std::string_view kNewestOfUser = "WHERE user_id = ? ORDER BY id DESC LIMIT ?";
-constexpr std::string_view kNewestOfUserAfter =
-    "WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
 
 // COALESCE keeps the first revocation time while the row still counts as changed, so zero
 // changed rows means only "no such key of this user".
@@ -108,21 +106,9 @@ boost::asio::awaitable<Result<Page<ApiKey>>> SqliteApiKeyRepository::list(
   // LIMIT would read a negative count as "no limit".
   if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
   co_return co_await pool_.run([&]() -> Result<Page<ApiKey>> {
-    Page<ApiKey> page;
-    db_.with([&](sqlite3* connection) {
-      Statement query(connection, select_keys(after ? kNewestOfUserAfter : kNewestOfUser));
-      int index = 1;
-      query.bind(index++, user_id);
-      if (after) query.bind(index++, *after);
-      // One row more than asked tells whether another page exists.
-      query.bind(index, std::int64_t{limit} + 1);
-      while (query.step()) page.items.push_back(read_key(query));
+    return db_.with([&](sqlite3* connection) {
+      return newest_first_page(connection, select_keys(""), user_id, limit, after, read_key);
     });
-    if (page.items.size() > static_cast<std::size_t>(limit)) {
-      page.items.pop_back();
-      page.has_more = true;
-    }
-    return page;
   });
 }
 

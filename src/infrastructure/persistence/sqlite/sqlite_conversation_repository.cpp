@@ -45,12 +45,6 @@ constexpr std::string_view kFailInterrupted =
     "UPDATE runs SET status = 'failed', error = ?, updated_at = ?2, finished_at = ?2 "
     "WHERE status = 'running'";
 
-constexpr std::string_view kRunsOfConversation =
-    "WHERE conversation_id = ? ORDER BY id DESC LIMIT ?";
-constexpr std::string_view kRunsOfConversationAfter =
-    "WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
-constexpr std::string_view kRunOfConversation =
-    "SELECT 1 FROM runs WHERE conversation_id = ? AND id = ?";
 // Only a running run takes a cancel request; a repeated request keeps the first time.
 constexpr std::string_view kRequestCancel =
     "UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, ?) "
@@ -157,10 +151,15 @@ void insert_pending_approvals(sqlite3* connection, const std::string& run_id,
   for (const auto& approval : approvals) insert_pending_approval(connection, approval, ++position);
 }
 
-// The page of the user's approvals that list_approvals describes, as stored.
-Page<Approval> approval_page(sqlite3* connection, const std::string& user_id,
-                             std::optional<ApprovalStatus> status, Timestamp now, int limit,
-                             const std::optional<std::string>& after) {
+// The page of the user's approvals that list_approvals describes, as stored. The cursor may
+// name any of the user's approvals, whatever the filter: one decided meanwhile still counts.
+Result<Page<Approval>> approval_page(sqlite3* connection, const std::string& user_id,
+                                     std::optional<ApprovalStatus> status, Timestamp now,
+                                     int limit, const std::optional<std::string>& after) {
+  if (auto known = check_cursor(connection, select_approvals(""), "user_id", user_id, after);
+      !known) {
+    return known.error();
+  }
   std::string condition = "WHERE user_id = ?";
   if (status) condition += approval_filter(*status);
   if (after) condition += " AND id < ?";
@@ -363,29 +362,9 @@ boost::asio::awaitable<Result<Page<Run>>> SqliteConversationRepository::list_run
   if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
   co_return co_await pool_.run([&]() -> Result<Page<Run>> {
     return with_storage_failures_logged("list_runs", [&]() -> Result<Page<Run>> {
-      return db_.with([&](sqlite3* connection) -> Result<Page<Run>> {
-        if (after) {
-          Statement known(connection, kRunOfConversation);
-          known.bind(1, conversation_id).bind(2, *after);
-          if (!known.step()) {
-            return Error::invalid("after names no run of this conversation", "after",
-                                  "invalid_cursor");
-          }
-        }
-        Statement query(connection,
-                        select_runs(after ? kRunsOfConversationAfter : kRunsOfConversation));
-        int index = 1;
-        query.bind(index++, conversation_id);
-        if (after) query.bind(index++, *after);
-        // One row more than asked tells whether another page exists.
-        query.bind(index, std::int64_t{limit} + 1);
-        Page<Run> page;
-        while (query.step()) page.items.push_back(read_run(query));
-        if (page.items.size() > static_cast<std::size_t>(limit)) {
-          page.items.pop_back();
-          page.has_more = true;
-        }
-        return page;
+      return db_.with([&](sqlite3* connection) {
+        return newest_first_page(connection, select_runs(""), "conversation_id",
+                                 conversation_id, limit, after, read_run);
       });
     });
   });
@@ -532,8 +511,9 @@ boost::asio::awaitable<Result<Page<Approval>>> SqliteConversationRepository::lis
       auto page = db_.with([&](sqlite3* connection) {
         return approval_page(connection, user_id, status, now, limit, after);
       });
+      if (!page) return page;
       // Expiry is not written back: a pending approval past its time reads as expired.
-      for (auto& approval : page.items) {
+      for (auto& approval : page->items) {
         if (approval.is_expired(now)) approval.status = ApprovalStatus::expired;
       }
       return page;
