@@ -154,9 +154,15 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
   auto services = start_services(config, file, env);
   if (!services) return kExitFailure;
 
+  // MCP servers connect once the server listens; /ready tells how each stands.
+  auto mcp_sources = make_mcp_sources(io.get_executor(), file.mcp_servers, services->http_client);
+  std::vector<http::ReadinessCheck> checks{database_check(*services), models_check(*services),
+                                           web_search_check(*services)};
+  for (auto& check : mcp_readiness_checks(mcp_sources)) checks.push_back(std::move(check));
+
   // Routes.
   http::Router router;
-  http::add_health_routes(router, {database_check(*services), models_check(*services), web_search_check(*services)});
+  http::add_health_routes(router, std::move(checks));
   http::AuthGuard guard(services->authenticate, services->limiter, config.rate_limit_per_minute);
   http::add_auth_routes(router, guard,
                         {services->register_user, services->login, services->refresh,
@@ -171,8 +177,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
   http::add_conversation_routes(router, guard, services->manage_conversations,
                                 services->conversation_runs, services->live_runs);
 
-  // Server and its threads; MCP tools are registered before the first request.
-  auto mcp_sources = start_mcp_sources(io, file.mcp_servers, services->http_client, services->tools);
+  // Server and its threads.
   http::Server server(io,
                       {config.host, config.port, config.max_body_bytes, config.header_timeout,
                        config.idle_timeout, config.threads},
@@ -186,6 +191,8 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
     return kExitFailure;
   }
   server.start();
+  // In the background: a slow server (npx fetching a package) must not delay the rest.
+  start_mcp_sources(mcp_sources, services->tools);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -203,7 +210,8 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
             log::warn("shutdown_deadline_passed",
                       {{"runs_still_going", static_cast<std::int64_t>(left)}});
           }
-          for (auto& source : mcp_sources) source->stop();
+          // A source still connecting stops too.
+          for (auto& source : mcp_sources) co_await source->stop();
           io.stop();
         },
         asio::detached);

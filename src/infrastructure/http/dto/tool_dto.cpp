@@ -5,10 +5,13 @@
 namespace agentd::http {
 
 boost::json::object to_json(const ToolSpec& spec) {
-  return {{"type", "function"},
-          {"function",
-           {{"name", spec.name}, {"description", spec.description}, {"parameters", spec.parameters}}},
-          {"requires_approval", spec.requires_approval}};
+  boost::json::object json{
+      {"type", "function"},
+      {"function",
+       {{"name", spec.name}, {"description", spec.description}, {"parameters", spec.parameters}}},
+      {"requires_approval", spec.requires_approval}};
+  if (spec.annotations) json["annotations"] = *spec.annotations;
+  return json;
 }
 
 boost::json::object to_json(const ToolResult& result) {

@@ -7,7 +7,8 @@
 
 namespace agentd::http {
 
-// {"type":"function","function":{"name","description","parameters"},"requires_approval"}
+// {"type":"function","function":{"name","description","parameters"},"requires_approval",
+// "annotations"?} (annotations only when the tool has them)
 boost::json::object to_json(const ToolSpec& spec);
 // {"tool_call_id","name","status","result"|"error","duration_ms"}
 boost::json::object to_json(const ToolResult& result);
