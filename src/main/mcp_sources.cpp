@@ -50,11 +50,10 @@ std::vector<http::ReadinessCheck> mcp_readiness_checks(
     const std::vector<std::shared_ptr<McpToolSource>>& sources) {
   std::vector<http::ReadinessCheck> checks;
   for (const auto& source : sources) {
-    checks.push_back({"mcp:" + source->name(),
-                      [source]() -> boost::asio::awaitable<Status> {
-                        co_return readiness_of(source->state());
-                      },
-                      false});
+    checks.push_back(
+        {"mcp:" + source->name(),
+         [source]() -> boost::asio::awaitable<Status> { co_return readiness_of(source->state()); },
+         false});
   }
   return checks;
 }

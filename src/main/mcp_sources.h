@@ -2,10 +2,9 @@
 // the registry once listed, and /ready tells how each stands.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
 
 #include "application/tools/tool_registry.h"
 #include "infrastructure/config/file_config.h"

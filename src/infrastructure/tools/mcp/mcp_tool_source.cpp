@@ -159,10 +159,9 @@ McpToolSource::McpToolSource(asio::any_io_executor strand, McpServerConfig confi
 
 void McpToolSource::start(ToolsListed on_listed) {
   // The coroutine itself goes to co_spawn, not a lambda making it: see docs/coroutines.md.
-  asio::co_spawn(strand_, run(shared_from_this(), std::move(on_listed)),
-                 [server = config_.name](std::exception_ptr failure) {
-                   log_if_failed(failure, server);
-                 });
+  asio::co_spawn(
+      strand_, run(shared_from_this(), std::move(on_listed)),
+      [server = config_.name](std::exception_ptr failure) { log_if_failed(failure, server); });
 }
 
 asio::awaitable<void> McpToolSource::run([[maybe_unused]] std::shared_ptr<McpToolSource> self,
@@ -224,8 +223,8 @@ asio::awaitable<Status> McpToolSource::connect_and_list() {
     co_return listed.error();
   }
   remote_tools_ = std::move(*listed);
-  log::info("mcp_tools_listed",
-            {{"server", config_.name}, {"tools", static_cast<std::int64_t>(remote_tools_->size())}});
+  log::info("mcp_tools_listed", {{"server", config_.name},
+                                 {"tools", static_cast<std::int64_t>(remote_tools_->size())}});
   co_return ok_status();
 }
 

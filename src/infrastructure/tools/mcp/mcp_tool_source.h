@@ -92,8 +92,8 @@ class McpToolSource : public std::enable_shared_from_this<McpToolSource> {
   const McpServerConfig config_;  // never changes, so any thread may read it
   // Used on the strand only.
   McpTransportFactory make_transport_;
-  std::shared_ptr<JsonRpcSession> session_;     // initialized: calls go through it
-  std::shared_ptr<JsonRpcSession> connecting_;  // not yet initialized: stop() ends it too
+  std::shared_ptr<JsonRpcSession> session_;              // initialized: calls go through it
+  std::shared_ptr<JsonRpcSession> connecting_;           // not yet initialized: stop() ends it too
   std::optional<std::vector<RemoteTool>> remote_tools_;  // listed once, kept across reconnections
   bool is_stopping_ = false;
   bool is_running_ = false;

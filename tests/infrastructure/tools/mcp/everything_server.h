@@ -105,12 +105,11 @@ inline std::vector<std::shared_ptr<Tool>> start_and_wait_for_tools(
     McpToolSource& source, std::chrono::seconds timeout = std::chrono::seconds(30)) {
   auto listed = std::make_shared<std::promise<std::vector<std::shared_ptr<Tool>>>>();
   auto tools = listed->get_future();
-  source.start([listed](std::vector<std::shared_ptr<Tool>> each) {
-    listed->set_value(std::move(each));
-  });
+  source.start(
+      [listed](std::vector<std::shared_ptr<Tool>> each) { listed->set_value(std::move(each)); });
   if (tools.wait_for(timeout) != std::future_status::ready) {
-    ADD_FAILURE() << "MCP server " << source.name() << " listed no tools in time: "
-                  << source.state().reason;
+    ADD_FAILURE() << "MCP server " << source.name()
+                  << " listed no tools in time: " << source.state().reason;
     return {};
   }
   return tools.get();

@@ -117,7 +117,11 @@ class ScriptedSource {
     is_stopped_ = true;
     bool stopped = false;
     asio::co_spawn(
-        io_, [&]() -> asio::awaitable<void> { co_await source_->stop(); stopped = true; },
+        io_,
+        [&]() -> asio::awaitable<void> {
+          co_await source_->stop();
+          stopped = true;
+        },
         asio::detached);
     EXPECT_TRUE(run_until([&] { return stopped; }));
     tools_.clear();
@@ -312,7 +316,11 @@ TEST(McpToolSource, ToolsJoinTheRegistryWhenAServerListsThemLate) {
 
   bool stopped = false;
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { co_await source->stop(); stopped = true; },
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await source->stop();
+        stopped = true;
+      },
       asio::detached);
   io.restart();
   io.run();
