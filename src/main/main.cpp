@@ -167,9 +167,15 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
   auto services = start_services(config, file, env);
   if (!services) return kExitFailure;
 
+  // MCP servers connect once the server listens; /ready tells how each stands.
+  auto mcp_sources = make_mcp_sources(io.get_executor(), file.mcp_servers, services->http_client);
+  std::vector<http::ReadinessCheck> checks{database_check(*services), models_check(*services),
+                                           web_search_check(*services)};
+  for (auto& check : mcp_readiness_checks(mcp_sources)) checks.push_back(std::move(check));
+
   // Routes.
   http::Router router;
-  http::add_health_routes(router, {database_check(*services), models_check(*services), web_search_check(*services)});
+  http::add_health_routes(router, std::move(checks));
   http::AuthGuard guard(services->authenticate, services->limiter, config.rate_limit_per_minute);
   http::add_auth_routes(router, guard,
                         {services->register_user, services->login, services->refresh,
@@ -185,8 +191,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
                                 services->conversation_runs, services->manage_runs,
                                 services->live_runs);
 
-  // Server and its threads; MCP tools are registered before the first request.
-  auto mcp_sources = start_mcp_sources(io, file.mcp_servers, services->http_client, services->tools);
+  // Server and its threads.
   http::Server server(io,
                       {config.host, config.port, config.max_body_bytes, config.header_timeout,
                        config.idle_timeout, config.threads},
@@ -200,6 +205,8 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
     return kExitFailure;
   }
   server.start();
+  // In the background: a slow server (npx fetching a package) must not delay the rest.
+  start_mcp_sources(mcp_sources, services->tools);
 
   // Cancel requests stored by any process reach the runs this one runs within a second.
   asio::co_spawn(io, services->manage_runs.follow_cancel_requests(std::chrono::milliseconds(500)),
@@ -228,7 +235,8 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
             log::warn("shutdown_deadline_passed",
                       {{"runs_still_going", static_cast<std::int64_t>(left)}});
           }
-          for (auto& source : mcp_sources) source->stop();
+          // A source still connecting stops too.
+          for (auto& source : mcp_sources) co_await source->stop();
           io.stop();
         },
         asio::detached);

@@ -1,45 +1,61 @@
 #include "main/mcp_sources.h"
 
-#include <boost/asio/co_spawn.hpp>
-
 #include <stdexcept>
 
 #include "infrastructure/logging/log.h"
 
 namespace agentd {
+namespace {
 
-std::vector<std::shared_ptr<McpToolSource>> start_mcp_sources(
-    boost::asio::io_context& io, const std::vector<McpServerConfig>& servers,
-    net::HttpClient& http, ToolRegistry& tools) {
+Status readiness_of(const McpConnectionState& state) {
+  switch (state.phase) {
+    case McpConnectionState::Phase::ok:
+      return ok_status();
+    case McpConnectionState::Phase::connecting:
+      return Error::unavailable("connecting");
+    case McpConnectionState::Phase::unavailable:
+      break;
+  }
+  return Error::unavailable("unavailable: " + state.reason);
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<McpToolSource>> make_mcp_sources(
+    const boost::asio::any_io_executor& executor, const std::vector<McpServerConfig>& servers,
+    net::HttpClient& http) {
   std::vector<std::shared_ptr<McpToolSource>> sources;
   for (const auto& server : servers) {
-    auto source = McpToolSource::create(io.get_executor(), server, http);
+    auto source = McpToolSource::create(executor, server, http);
     if (!source) throw std::runtime_error(source.error().message);
     sources.push_back(std::move(*source));
   }
-  std::size_t pending = sources.size();
-  for (auto& source : sources) {
-    boost::asio::co_spawn(
-        io,
-        // The coroutine itself is handed to co_spawn, not a lambda: see docs/coroutines.md.
-        [](std::shared_ptr<McpToolSource> source, ToolRegistry& tools) -> boost::asio::awaitable<void> {
-          auto started = co_await source->start();
-          if (!started) {
-            log::warn("mcp_server_unavailable", {{"error", started.error().message}});
-            co_return;
-          }
-          for (auto& tool : source->tools()) {
-            if (auto added = tools.add(tool); !added) {
-              log::warn("mcp_tool_skipped", {{"error", added.error().message}});
-            }
-          }
-        }(source, tools),
-        [&pending](std::exception_ptr) { --pending; });
-  }
-  while (pending > 0 && io.run_one() > 0) {
-  }
-  io.restart();
   return sources;
+}
+
+void start_mcp_sources(const std::vector<std::shared_ptr<McpToolSource>>& sources,
+                       ToolRegistry& tools) {
+  for (const auto& source : sources) {
+    source->start([&tools](std::vector<std::shared_ptr<Tool>> listed) {
+      for (auto& tool : listed) {
+        if (auto added = tools.add(tool); !added) {
+          log::warn("mcp_tool_skipped", {{"error", added.error().message}});
+        }
+      }
+    });
+  }
+}
+
+std::vector<http::ReadinessCheck> mcp_readiness_checks(
+    const std::vector<std::shared_ptr<McpToolSource>>& sources) {
+  std::vector<http::ReadinessCheck> checks;
+  for (const auto& source : sources) {
+    checks.push_back(
+        {"mcp:" + source->name(),
+         [source]() -> boost::asio::awaitable<Status> { co_return readiness_of(source->state()); },
+         false});
+  }
+  return checks;
 }
 
 }  // namespace agentd

@@ -26,6 +26,28 @@ def wait_for_port(port, timeout=20):
     raise RuntimeError(f"nothing listens on {port}")
 
 
+def readiness(server):
+    return server.request("GET", "/ready").json()["checks"]
+
+
+def wait_for_mcp(server, names, timeout=60):
+    """Waits until /ready calls every named MCP server ok; returns the checks."""
+    deadline = time.time() + timeout
+    while True:
+        checks = readiness(server)
+        if all(checks.get(f"mcp:{name}") == "ok" for name in names):
+            return checks
+        if time.time() > deadline:
+            raise RuntimeError(f"MCP servers not ok in {timeout}s: {checks}\n{server.logs()}")
+        time.sleep(0.1)
+
+
+def tool_items(server, token):
+    # Two MCP servers offer more tools than the default page of 20.
+    body = server.request("GET", "/v1/tools?limit=100", token=token).json()
+    return {t["function"]["name"]: t for t in body["data"]}
+
+
 @unittest.skipUnless(os.path.exists(EVERYTHING), "npm packages missing: run scripts/setup")
 class McpTools(unittest.TestCase):
     @classmethod
@@ -48,6 +70,7 @@ mcp_servers:
 """)
         cls.config.close()
         cls.server = Agentd({"AGENTD_CONFIG": cls.config.name}).start()
+        wait_for_mcp(cls.server, ["everything", "remote"])
         cls.token = cls.server.sign_up()["access_token"]
 
     @classmethod
@@ -63,9 +86,7 @@ mcp_servers:
                                    token=token or self.token)
 
     def tools(self, token=None):
-        # Two MCP servers offer more tools than the default page of 20.
-        body = self.server.request("GET", "/v1/tools?limit=100", token=token or self.token).json()
-        return {t["function"]["name"]: t for t in body["data"]}
+        return tool_items(self.server, token or self.token)
 
     def test_both_servers_tools_are_listed_with_their_schemas_and_approval(self):
         tools = self.tools()
@@ -101,6 +122,128 @@ mcp_servers:
         self.assertEqual(list(self.tools(key)), ["everything__echo"])
         assert_error(self, self.execute("remote__echo", {"message": "x"}, key), 403, "tool_not_allowed")
         self.assertEqual(self.execute("everything__echo", {"message": "x"}, key).status, 200)
+
+
+SLOW_START_SECONDS = 4
+
+
+@unittest.skipUnless(os.path.exists(EVERYTHING), "npm packages missing: run scripts/setup")
+class McpServersConnectInTheBackground(unittest.TestCase):
+    """One server that takes 3 s to start and one that cannot start at all: agentd serves at
+    once, and /ready says how each server stands."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+        # The slow server notes when it was started: agentd's own start-up time, long under
+        # a sanitizer on a busy machine, does not count.
+        cls.started_file = cls.config.name + ".started"
+        cls.config.write(f"""
+mcp_servers:
+  - name: slow
+    command: sh
+    args: ["-c", "date +%s.%N > \\"$1\\"; sleep {SLOW_START_SECONDS}; exec node \\"$0\\" stdio",
+           "{EVERYTHING}", "{cls.started_file}"]
+    requires_approval: auto
+    tools: {{get-sum: {{requires_approval: true}}}}
+  - name: missing
+    command: /nonexistent/agentd-mcp-server
+""")
+        cls.config.close()
+        cls.server = Agentd({"AGENTD_CONFIG": cls.config.name}).start(wait_ready=False)
+        cls.health_status = None
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                cls.health_status = cls.server.request("GET", "/health", timeout=1).status
+                break
+            except OSError:
+                time.sleep(0.01)
+        cls.health_at = time.time()
+        # What is seen while the slow server is still starting.
+        cls.early_ready = cls.server.request("GET", "/ready")
+        cls.token = cls.server.sign_up()["access_token"]
+        cls.early_tools = tool_items(cls.server, cls.token)
+        cls.early_call = cls.server.request(
+            "POST", "/v1/tools/execute",
+            {"type": "function", "function": {"name": "calculator", "arguments": {"expression": "6*7"}}},
+            token=cls.token)
+        deadline = time.time() + 10
+        while readiness(cls.server).get("mcp:missing") == "connecting" and time.time() < deadline:
+            time.sleep(0.05)
+        cls.missing_state = readiness(cls.server).get("mcp:missing")
+        cls.late_checks = wait_for_mcp(cls.server, ["slow"])
+        cls.late_tools = tool_items(cls.server, cls.token)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__()
+        os.unlink(cls.config.name)
+        os.unlink(cls.started_file)
+
+    def test_health_answers_before_the_slow_server_has_started(self):
+        self.assertEqual(self.health_status, 200)
+        with open(self.started_file) as f:
+            slow_server_started_at = float(f.read())
+        # Within a second of the server being spawned (or before), not after its sleep.
+        self.assertLess(self.health_at - slow_server_started_at, 1.0, self.server.logs())
+
+    def test_ready_is_ready_and_shows_the_slow_server_connecting(self):
+        self.assertEqual(self.early_ready.status, 200, self.early_ready.body)
+        checks = self.early_ready.json()["checks"]
+        self.assertEqual(checks["database"], "ok")
+        self.assertEqual(checks["mcp:slow"], "connecting")
+
+    def test_the_rest_is_served_while_the_slow_server_starts(self):
+        self.assertNotIn("slow__echo", self.early_tools)
+        self.assertIn("calculator", self.early_tools)
+        self.assertEqual(self.early_call.status, 200, self.early_call.body)
+
+    def test_the_slow_servers_tools_appear_once_it_is_ok(self):
+        self.assertEqual(self.late_checks["mcp:slow"], "ok")
+        self.assertIn("slow__echo", self.late_tools)
+        self.assertIn("slow__get-sum", self.late_tools)
+
+    def test_a_server_that_cannot_start_is_unavailable_with_the_reason(self):
+        self.assertTrue(self.missing_state.startswith("unavailable: "), self.missing_state)
+        self.assertIn("/nonexistent/agentd-mcp-server", self.missing_state)
+        self.assertTrue(self.late_checks["mcp:missing"].startswith("unavailable: "))
+        self.assertFalse(any(name.startswith("missing__") for name in self.late_tools))
+
+    def test_tools_show_the_servers_annotations(self):
+        annotations = self.late_tools["slow__echo"]["annotations"]
+        self.assertIs(annotations["readOnlyHint"], True)
+        self.assertIs(annotations["destructiveHint"], False)
+        self.assertNotIn("annotations", self.late_tools["calculator"])
+
+    def test_auto_approval_follows_read_only_hint_and_config_overrides_it(self):
+        self.assertIs(self.late_tools["slow__echo"]["requires_approval"], False)
+        self.assertIs(self.late_tools["slow__toggle-simulated-logging"]["annotations"]["readOnlyHint"], False)
+        self.assertIs(self.late_tools["slow__toggle-simulated-logging"]["requires_approval"], True)
+        # get-sum says readOnlyHint: true, but the config asks for approval.
+        self.assertIs(self.late_tools["slow__get-sum"]["annotations"]["readOnlyHint"], True)
+        self.assertIs(self.late_tools["slow__get-sum"]["requires_approval"], True)
+
+
+@unittest.skipUnless(os.path.exists(EVERYTHING), "npm packages missing: run scripts/setup")
+class McpShutdown(unittest.TestCase):
+    def test_sigterm_stops_a_server_still_connecting(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as config:
+            config.write(f"""
+mcp_servers:
+  - name: sleepy
+    command: sh
+    args: ["-c", "sleep 30; exec node \\"$0\\" stdio", "{EVERYTHING}"]
+""")
+            config.flush()
+            server = Agentd({"AGENTD_CONFIG": config.name}).start()
+            try:
+                self.assertEqual(readiness(server)["mcp:sleepy"], "connecting")
+                started = time.time()
+                self.assertEqual(server.stop(timeout=10), 0, server.logs())
+                self.assertLess(time.time() - started, 5)
+            finally:
+                server.__exit__()
 
 
 if __name__ == "__main__":

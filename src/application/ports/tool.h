@@ -19,6 +19,9 @@ struct ToolSpec {
   boost::json::object parameters;  // JSON Schema of the arguments object
   bool requires_approval = false;
   std::chrono::milliseconds timeout{30'000};
+  // As an MCP server lists them (title, readOnlyHint, destructiveHint, ...): hints from the
+  // server, shown to callers, trusted only as far as the server's config says.
+  std::optional<boost::json::object> annotations;
 };
 
 // Who runs the tool, for tools that act on the caller's behalf.

@@ -143,6 +143,15 @@ ModelConfig read_model(const Reader& read, const YAML::Node& node, const std::st
   return model;
 }
 
+McpApproval mcp_approval(const YAML::Node& node, const std::string& path) {
+  if (node.IsScalar() && node.Scalar() == "auto") return McpApproval::unless_read_only;
+  bool value = false;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+    fail(path, "true, false or auto");
+  }
+  return value ? McpApproval::always : McpApproval::never;
+}
+
 McpServerConfig read_mcp_server(const Reader& read, const YAML::Node& node, const std::string& path) {
   McpServerConfig server;
   read.each(node, path,
@@ -155,7 +164,7 @@ McpServerConfig read_mcp_server(const Reader& read, const YAML::Node& node, cons
               if (key == "env") server.env = read.string_map(value, key_path);
               if (key == "url") server.url = read.string(value, key_path);
               if (key == "headers") server.headers = read.string_map(value, key_path);
-              if (key == "requires_approval") server.requires_approval = read.boolean(value, key_path);
+              if (key == "requires_approval") server.requires_approval = mcp_approval(value, key_path);
               if (key == "timeout_ms") server.timeout = timeout(read, value, key_path);
               if (key == "tools") {
                 read.each(value, key_path, {},

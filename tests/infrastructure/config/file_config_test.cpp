@@ -71,6 +71,33 @@ TEST(FileConfig, McpServerNeedsCommandOrUrl) {
   EXPECT_NE(config.error().message.find("mcp_servers[0]"), std::string::npos);
 }
 
+TEST(FileConfig, McpRequiresApprovalIsTrueFalseOrAuto) {
+  auto config = parse_file_config(R"(
+mcp_servers:
+  - {name: careful, command: a, requires_approval: auto, tools: {t: {requires_approval: false}}}
+  - {name: strict, command: b, requires_approval: true}
+  - {name: open, command: c, requires_approval: false}
+  - {name: unsaid, command: d}
+)", env);
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_EQ(config->mcp_servers.size(), 4u);
+  EXPECT_EQ(config->mcp_servers[0].requires_approval, McpApproval::unless_read_only);
+  EXPECT_FALSE(config->mcp_servers[0].tool_requires_approval.at("t"));
+  EXPECT_EQ(config->mcp_servers[1].requires_approval, McpApproval::always);
+  EXPECT_EQ(config->mcp_servers[2].requires_approval, McpApproval::never);
+  EXPECT_EQ(config->mcp_servers[3].requires_approval, McpApproval::never);
+}
+
+TEST(FileConfig, McpRequiresApprovalOfAnotherValueIsAnErrorNamingTheKey) {
+  auto config = parse_file_config(
+      "mcp_servers:\n  - {name: x, command: a, requires_approval: sometimes}\n", env);
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find("mcp_servers[0].requires_approval"), std::string::npos)
+      << config.error().message;
+  EXPECT_NE(config.error().message.find("true, false or auto"), std::string::npos)
+      << config.error().message;
+}
+
 TEST(FileConfig, EmptyFileIsDefaults) {
   auto config = parse_file_config("", env);
   ASSERT_TRUE(config);

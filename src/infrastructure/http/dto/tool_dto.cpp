@@ -5,10 +5,13 @@
 namespace agentd::http {
 
 boost::json::object to_json(const ToolSpec& spec, const Principal& caller) {
-  return {{"type", "function"},
-          {"function",
-           {{"name", spec.name}, {"description", spec.description}, {"parameters", spec.parameters}}},
-          {"requires_approval", requires_approval(caller, spec)}};
+  boost::json::object json{
+      {"type", "function"},
+      {"function",
+       {{"name", spec.name}, {"description", spec.description}, {"parameters", spec.parameters}}},
+      {"requires_approval", requires_approval(caller, spec)}};
+  if (spec.annotations) json["annotations"] = *spec.annotations;
+  return json;
 }
 
 boost::json::object to_json(const ToolResult& result) {

@@ -7,8 +7,9 @@
 
 namespace agentd::http {
 
-// {"type":"function","function":{"name","description","parameters"},"requires_approval"},
-// where requires_approval is the gate's answer for `caller`.
+// {"type":"function","function":{"name","description","parameters"},"requires_approval",
+// "annotations"?}: requires_approval is the gate's answer for `caller`; annotations only when
+// the tool has them (MCP tools).
 boost::json::object to_json(const ToolSpec& spec, const Principal& caller);
 // {"tool_call_id","name","status","result"|"error","duration_ms"}
 boost::json::object to_json(const ToolResult& result);

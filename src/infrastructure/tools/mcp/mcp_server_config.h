@@ -8,6 +8,13 @@
 
 namespace agentd {
 
+// Whether a server's tools need a person's approval (`requires_approval` in the config file).
+enum class McpApproval {
+  never,             // false
+  always,            // true
+  unless_read_only,  // auto: only tools the server annotates readOnlyHint: true run unasked
+};
+
 struct McpServerConfig {
   std::string name;  // tools appear as <name>__<tool>
 
@@ -20,7 +27,7 @@ struct McpServerConfig {
   std::string url;
   std::map<std::string, std::string> headers;
 
-  bool requires_approval = false;
+  McpApproval requires_approval = McpApproval::never;
   // Per remote tool (by the server's own name for it), overriding `requires_approval`.
   std::map<std::string, bool> tool_requires_approval;
   // Per call, and per request of the handshake.

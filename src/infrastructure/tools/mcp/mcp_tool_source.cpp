@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
+#include <exception>
 #include <utility>
 
 #include "infrastructure/logging/log.h"
@@ -79,6 +78,45 @@ Error tool_timeout(std::string message) {
   return {ErrorCode::gateway_timeout, std::move(message), {}, "tool_timeout"};
 }
 
+// The tools a server's config does not name one by one.
+bool server_requires_approval(McpApproval policy, const json::object* annotations) {
+  switch (policy) {
+    case McpApproval::never:
+      return false;
+    case McpApproval::always:
+      return true;
+    case McpApproval::unless_read_only: {
+      // MCP's defaults are readOnlyHint false and destructiveHint true: a tool that says
+      // nothing about itself is taken to change things.
+      const auto* read_only = annotations ? annotations->if_contains("readOnlyHint") : nullptr;
+      return !(read_only && read_only->is_bool() && read_only->get_bool());
+    }
+  }
+  return true;
+}
+
+std::string unavailable_prefix(const std::string& server) {
+  return "MCP server " + server + " is unavailable: ";
+}
+
+// What /ready shows for a failed attempt: the check is named after the server already.
+std::string reason_of(const Error& error, const std::string& server) {
+  const auto prefix = unavailable_prefix(server);
+  if (error.message.starts_with(prefix)) return error.message.substr(prefix.size());
+  return error.message;
+}
+
+void log_if_failed(std::exception_ptr failure, const std::string& server) {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    log::error("mcp_source_failed", {{"server", server}, {"error", e.what()}});
+  } catch (...) {
+    log::error("mcp_source_failed", {{"server", server}, {"error", "unknown exception"}});
+  }
+}
+
 milliseconds retry_delay(int failures) {
   const auto delay = McpToolSource::kFirstRetryDelay * (1LL << std::min(failures, 16));
   return std::min<milliseconds>(delay, McpToolSource::kMaxRetryDelay);
@@ -116,32 +154,89 @@ McpToolSource::McpToolSource(asio::any_io_executor strand, McpServerConfig confi
     : strand_(std::move(strand)),
       config_(std::move(config)),
       make_transport_(std::move(make_transport)),
-      retry_timer_(strand_) {}
+      retry_timer_(strand_),
+      run_ended_(strand_, asio::steady_timer::time_point::max()) {}
 
-asio::awaitable<Status> McpToolSource::start() {
-  auto self = shared_from_this();  // alive until the strand is done with it
-  // The coroutine, not a lambda making it: GCC 12 mis-copies the captures of a lambda taken by
-  // value into a coroutine.
-  co_return co_await asio::co_spawn(strand_, start_on_strand(), asio::use_awaitable);
+void McpToolSource::start(ToolsListed on_listed) {
+  // The coroutine itself goes to co_spawn, not a lambda making it: see docs/coroutines.md.
+  asio::co_spawn(
+      strand_, run(shared_from_this(), std::move(on_listed)),
+      [server = config_.name](std::exception_ptr failure) { log_if_failed(failure, server); });
 }
 
-asio::awaitable<Status> McpToolSource::start_on_strand() {
+asio::awaitable<void> McpToolSource::run([[maybe_unused]] std::shared_ptr<McpToolSource> self,
+                                         ToolsListed on_listed) {
+  is_running_ = true;
+  std::exception_ptr failure;
+  try {
+    co_await keep_connected(std::move(on_listed));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // A connection made while stop() was on its way is not kept either.
+  if (session_) session_->close();
+  set_state(McpConnectionState::Phase::unavailable, failure ? "failed" : "stopped");
+  // Whatever ended the run, stop() must not wait for it forever.
+  is_running_ = false;
+  run_ended_.cancel();
+  if (failure) std::rethrow_exception(failure);
+}
+
+asio::awaitable<void> McpToolSource::keep_connected(ToolsListed on_listed) {
+  using Phase = McpConnectionState::Phase;
+  int failures = 0;
+  while (!is_stopping_) {
+    auto attempt = co_await connect_and_list();
+    if (is_stopping_) break;
+    if (attempt) {
+      // Tools first: a server /ready calls ok has its tools offered.
+      if (on_listed) {
+        on_listed(tools());
+        on_listed = nullptr;
+      }
+      set_state(Phase::ok, "");
+      const auto connected_at = std::chrono::steady_clock::now();
+      co_await session_->wait_closed();
+      if (is_stopping_) break;
+      log::warn("mcp_server_down", {{"server", config_.name}});
+      set_state(Phase::unavailable, "the connection was lost; reconnecting");
+      // A connection that held for a while earns a quick retry; one that drops at once does not.
+      if (std::chrono::steady_clock::now() - connected_at >= kMaxRetryDelay) failures = 0;
+    } else {
+      set_state(Phase::unavailable, reason_of(attempt.error(), config_.name));
+      log::warn("mcp_server_connect_failed",
+                {{"server", config_.name},
+                 {"error", attempt.error().message},
+                 {"next_retry_ms", static_cast<std::int64_t>(retry_delay(failures).count())}});
+    }
+    retry_timer_.expires_after(retry_delay(failures++));
+    co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<Status> McpToolSource::connect_and_list() {
   if (auto connected = co_await connect(); !connected) co_return connected;
+  if (remote_tools_) co_return ok_status();  // listed on an earlier connection
   auto listed = co_await list_tools();
   if (!listed) {
     session_->close();
     co_return listed.error();
   }
   remote_tools_ = std::move(*listed);
-  log::info("mcp_tools_listed",
-            {{"server", config_.name}, {"tools", static_cast<std::int64_t>(remote_tools_.size())}});
-  asio::co_spawn(
-      strand_, [self = shared_from_this()]() { return self->keep_connected(); }, asio::detached);
+  log::info("mcp_tools_listed", {{"server", config_.name},
+                                 {"tools", static_cast<std::int64_t>(remote_tools_->size())}});
   co_return ok_status();
 }
 
 asio::awaitable<Status> McpToolSource::connect() {
-  auto session = std::make_shared<JsonRpcSession>(strand_, make_transport_(strand_), config_.name);
+  connecting_ = std::make_shared<JsonRpcSession>(strand_, make_transport_(strand_), config_.name);
+  auto initialized = co_await initialize(connecting_);
+  if (initialized) session_ = connecting_;
+  connecting_.reset();
+  co_return initialized;
+}
+
+asio::awaitable<Status> McpToolSource::initialize(std::shared_ptr<JsonRpcSession> session) {
   if (auto opened = co_await session->open(); !opened)
     co_return unavailable(opened.error().message);
   auto initialized = co_await session->request("initialize", initialize_params(), config_.timeout);
@@ -169,7 +264,6 @@ asio::awaitable<Status> McpToolSource::connect() {
   }
   log::info("mcp_server_connected",
             {{"server", config_.name}, {"protocol", version}, {"server_info", server_info}});
-  session_ = std::move(session);
   co_return ok_status();
 }
 
@@ -208,46 +302,23 @@ McpToolSource::RemoteTool McpToolSource::describe(const std::string& remote_name
   } else {
     spec.parameters = json::object{{"type", "object"}};
   }
+  const auto* annotations = tool.if_contains("annotations");
+  if (annotations && annotations->is_object()) spec.annotations = annotations->get_object();
   auto approval = config_.tool_requires_approval.find(remote_name);
-  spec.requires_approval = approval != config_.tool_requires_approval.end()
-                               ? approval->second
-                               : config_.requires_approval;
+  if (approval != config_.tool_requires_approval.end()) {
+    spec.requires_approval = approval->second;
+  } else {
+    spec.requires_approval = server_requires_approval(
+        config_.requires_approval, spec.annotations ? &*spec.annotations : nullptr);
+  }
   spec.timeout = config_.timeout;
   return {remote_name, std::move(spec)};
 }
 
-asio::awaitable<void> McpToolSource::keep_connected() {
-  int failures = 0;
-  for (;;) {
-    const auto connected_at = std::chrono::steady_clock::now();
-    co_await session_->wait_closed();
-    if (is_stopping_) co_return;
-    log::warn("mcp_server_down", {{"server", config_.name}});
-    // A connection that held for a while earns a quick retry; one that drops at once does not.
-    if (std::chrono::steady_clock::now() - connected_at >= kMaxRetryDelay) failures = 0;
-    for (;;) {
-      const auto delay = retry_delay(failures++);
-      retry_timer_.expires_after(delay);
-      co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (is_stopping_) co_return;
-      auto connected = co_await connect();
-      if (is_stopping_) {
-        if (connected) session_->close();
-        co_return;
-      }
-      if (connected) break;
-      log::warn("mcp_server_reconnect_failed",
-                {{"server", config_.name},
-                 {"error", connected.error().message},
-                 {"next_retry_ms", static_cast<std::int64_t>(retry_delay(failures).count())}});
-    }
-  }
-}
-
 std::vector<std::shared_ptr<Tool>> McpToolSource::tools() {
   std::vector<std::shared_ptr<Tool>> tools;
-  tools.reserve(remote_tools_.size());
-  for (const auto& remote : remote_tools_) {
+  tools.reserve(remote_tools_->size());
+  for (const auto& remote : *remote_tools_) {
     tools.push_back(std::make_shared<McpTool>(remote.spec, remote.remote_name, shared_from_this()));
   }
   return tools;
@@ -279,17 +350,32 @@ asio::awaitable<Result<json::value>> McpToolSource::call_on_strand(std::string r
   co_return tool_error(std::move(error.message));
 }
 
-void McpToolSource::stop() {
-  asio::dispatch(strand_, [self = shared_from_this()] {
-    self->is_stopping_ = true;
-    self->retry_timer_.cancel();
-    if (self->session_) self->session_->close();
-  });
+McpConnectionState McpToolSource::state() const {
+  std::lock_guard lock(state_mutex_);
+  return state_;
+}
+
+void McpToolSource::set_state(McpConnectionState::Phase phase, std::string reason) {
+  std::lock_guard lock(state_mutex_);
+  state_.phase = phase;
+  state_.reason = std::move(reason);
+}
+
+asio::awaitable<void> McpToolSource::stop() {
+  auto self = shared_from_this();  // alive until the strand is done with it
+  co_await asio::co_spawn(strand_, stop_on_strand(), asio::use_awaitable);
+}
+
+asio::awaitable<void> McpToolSource::stop_on_strand() {
+  is_stopping_ = true;
+  retry_timer_.cancel();
+  if (connecting_) connecting_->close();
+  if (session_) session_->close();
+  if (is_running_) co_await run_ended_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 Error McpToolSource::unavailable(const std::string& reason) const {
-  return Error::unavailable("MCP server " + config_.name + " is unavailable: " + reason,
-                            "mcp_unavailable");
+  return Error::unavailable(unavailable_prefix(config_.name) + reason, "mcp_unavailable");
 }
 
 }  // namespace agentd

@@ -20,9 +20,12 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
+#include <vector>
 
 #include "infrastructure/tools/mcp/child_process.h"
 #include "infrastructure/tools/mcp/mcp_server_config.h"
+#include "infrastructure/tools/mcp/mcp_tool_source.h"
 
 namespace agentd::testing {
 
@@ -78,13 +81,17 @@ class IoThread {
   template <typename Make>
   auto run(Make make) -> typename decltype(make())::value_type {
     using T = typename decltype(make())::value_type;
-    auto future = boost::asio::co_spawn(
-        io_,
-        [make = std::move(make)]() mutable -> boost::asio::awaitable<std::optional<T>> {
-          co_return co_await make();
-        },
-        boost::asio::use_future);
-    return std::move(*future.get());
+    if constexpr (std::is_void_v<T>) {
+      boost::asio::co_spawn(io_, make(), boost::asio::use_future).get();
+    } else {
+      auto future = boost::asio::co_spawn(
+          io_,
+          [make = std::move(make)]() mutable -> boost::asio::awaitable<std::optional<T>> {
+            co_return co_await make();
+          },
+          boost::asio::use_future);
+      return std::move(*future.get());
+    }
   }
 
  private:
@@ -92,6 +99,32 @@ class IoThread {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::thread thread_;
 };
+
+// Starts `source` and waits until it has listed its tools.
+inline std::vector<std::shared_ptr<Tool>> start_and_wait_for_tools(
+    McpToolSource& source, std::chrono::seconds timeout = std::chrono::seconds(30)) {
+  auto listed = std::make_shared<std::promise<std::vector<std::shared_ptr<Tool>>>>();
+  auto tools = listed->get_future();
+  source.start(
+      [listed](std::vector<std::shared_ptr<Tool>> each) { listed->set_value(std::move(each)); });
+  if (tools.wait_for(timeout) != std::future_status::ready) {
+    ADD_FAILURE() << "MCP server " << source.name()
+                  << " listed no tools in time: " << source.state().reason;
+    return {};
+  }
+  return tools.get();
+}
+
+// Waits until `source` is in `phase`, or `timeout` passed; says whether it is.
+inline bool wait_for_phase(const McpToolSource& source, McpConnectionState::Phase phase,
+                           std::chrono::seconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (source.state().phase != phase) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
 
 // A loopback TCP port nobody listens on right now.
 inline int free_loopback_port() {

@@ -41,12 +41,12 @@ class McpHttpEverything : public ::testing::Test {
     auto created = McpToolSource::create(io_.executor(), config, http_);
     ASSERT_TRUE(created.ok()) << created.error().message;
     source_ = *created;
-    auto started = io_.run([this] { return source_->start(); });
-    ASSERT_TRUE(started.ok()) << started.error().message;
-    for (auto& tool : source_->tools()) tools_[tool->spec().name] = tool;
+    for (auto& tool : testing::start_and_wait_for_tools(*source_)) tools_[tool->spec().name] = tool;
+    ASSERT_FALSE(tools_.empty());
   }
   void TearDown() override {
-    if (source_) source_->stop();
+    if (source_) io_.run([this] { return source_->stop(); });
+    tools_.clear();
     io_.finish();
   }
 
@@ -103,9 +103,8 @@ TEST(McpHttp, ReconnectsAfterTheServerRestarts) {
   config.timeout = 20s;
   auto source = McpToolSource::create(io.executor(), config, http);
   ASSERT_TRUE(source.ok());
-  ASSERT_TRUE(io.run([&] { return (*source)->start(); }).ok());
   std::shared_ptr<Tool> echo;
-  for (auto& tool : (*source)->tools()) {
+  for (auto& tool : testing::start_and_wait_for_tools(**source)) {
     if (tool->spec().name == "remote__echo") echo = tool;
   }
   ASSERT_NE(echo, nullptr);
@@ -124,7 +123,8 @@ TEST(McpHttp, ReconnectsAfterTheServerRestarts) {
   }
   ASSERT_TRUE(result->ok()) << result->error().message;
   EXPECT_EQ(**result, json::value("Echo: again"));
-  (*source)->stop();
+  io.run([&] { return (*source)->stop(); });
+  echo.reset();
   io.finish();
 }
 

@@ -31,7 +31,8 @@ class McpStdioEverything : public ::testing::Test {
  protected:
   void SetUp() override { SKIP_WITHOUT_EVERYTHING_SERVER(); }
   void TearDown() override {
-    if (source_) source_->stop();
+    if (source_) io_.run([this] { return source_->stop(); });
+    tools_.clear();
     io_.finish();
   }
 
@@ -40,9 +41,8 @@ class McpStdioEverything : public ::testing::Test {
     auto created = McpToolSource::create(io_.executor(), std::move(config), http_);
     ASSERT_TRUE(created.ok()) << created.error().message;
     source_ = *created;
-    auto started = io_.run([this] { return source_->start(); });
-    ASSERT_TRUE(started.ok()) << started.error().message;
-    for (auto& tool : source_->tools()) tools_[tool->spec().name] = tool;
+    for (auto& tool : testing::start_and_wait_for_tools(*source_)) tools_[tool->spec().name] = tool;
+    ASSERT_FALSE(tools_.empty());
   }
 
   Result<json::value> call(const std::string& name, const json::object& arguments) {
@@ -193,7 +193,7 @@ TEST_F(McpStdioEverything, CancelledCallReturnsPromptlyAndTheServerStaysUsable) 
   EXPECT_EQ(*result, json::value("Echo: still here"));
 }
 
-TEST(McpStdio, StartFailsWhenTheCommandCannotRun) {
+TEST(McpStdio, ACommandThatCannotRunIsUnavailableAndRetried) {
   IoThread io;
   net::HttpClient http;
   McpServerConfig config;
@@ -201,11 +201,31 @@ TEST(McpStdio, StartFailsWhenTheCommandCannotRun) {
   config.command = "/nonexistent/mcp-server";
   auto source = McpToolSource::create(io.executor(), config, http);
   ASSERT_TRUE(source.ok());
-  auto started = io.run([&] { return (*source)->start(); });
-  ASSERT_FALSE(started.ok());
-  EXPECT_EQ(started.error().kind, ErrorCode::unavailable);
-  EXPECT_NE(started.error().message.find("MCP server missing is unavailable"), std::string::npos)
-      << started.error().message;
+  EXPECT_EQ((*source)->state().phase, McpConnectionState::Phase::connecting);
+  (*source)->start([](std::vector<std::shared_ptr<Tool>>) { ADD_FAILURE() << "tools listed"; });
+  ASSERT_TRUE(testing::wait_for_phase(**source, McpConnectionState::Phase::unavailable));
+  EXPECT_NE((*source)->state().reason.find("cannot start /nonexistent/mcp-server"),
+            std::string::npos)
+      << (*source)->state().reason;
+  io.run([&] { return (*source)->stop(); });
+  EXPECT_EQ((*source)->state().reason, "stopped");
+  io.finish();
+}
+
+TEST_F(McpStdioEverything, AutoApprovalSparesOnlyToolsTheServerCallsReadOnly) {
+  auto config = testing::everything_stdio_config();
+  config.requires_approval = McpApproval::unless_read_only;
+  start(config);
+  EXPECT_FALSE(tools_.at("everything__echo")->spec().requires_approval);
+  EXPECT_TRUE(tools_.at("everything__toggle-simulated-logging")->spec().requires_approval);
+}
+
+TEST_F(McpStdioEverything, KeepsTheServersAnnotations) {
+  start();
+  const auto& annotations = tools_.at("everything__echo")->spec().annotations;
+  ASSERT_TRUE(annotations.has_value());
+  EXPECT_EQ(annotations->at("readOnlyHint"), true);
+  EXPECT_EQ(annotations->at("destructiveHint"), false);
 }
 
 }  // namespace
