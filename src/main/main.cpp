@@ -212,11 +212,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
   asio::co_spawn(io, services->manage_runs.follow_cancel_requests(std::chrono::milliseconds(500)),
                  [](std::exception_ptr failure) {
                    if (!failure) return;
-                   try {
-                     std::rethrow_exception(failure);
-                   } catch (const std::exception& e) {
-                     log::error("cancel_follower_failed", {{"error", e.what()}});
-                   }
+                   log::error("cancel_follower_failed", {{"error", log::describe(failure)}});
                  });
 
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -180,7 +180,9 @@ class FakeConversationRepository : public ConversationRepository {
     run.finished_at = now;
     if (!run.cancel_requested_at) run.cancel_requested_at = now;
     auto conversation = conversations_.find(run.conversation_id);
-    if (conversation != conversations_.end()) conversation->second.status = ConversationStatus::idle;
+    if (conversation != conversations_.end()) {
+      conversation->second.status = ConversationStatus::idle;
+    }
     std::vector<Approval> closed;
     for (auto& approval : approvals_) {
       if (approval.run_id != run_id || approval.status != ApprovalStatus::pending) continue;

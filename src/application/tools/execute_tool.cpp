@@ -112,7 +112,9 @@ asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCa
     co_return finish(Error::not_found("no tool named " + call.name, "tool_not_found"));
   }
   const auto& spec = entry->tool->spec();
-  if (auto cleared = clear_to_run(caller, spec, approval); !cleared) co_return finish(cleared.error());
+  if (auto cleared = clear_to_run(caller, spec, approval); !cleared) {
+    co_return finish(cleared.error());
+  }
   auto arguments = parse_arguments(call.arguments);
   if (!arguments) co_return finish(arguments.error());
   if (auto valid = entry->schema->validate(*arguments); !valid) co_return finish(valid.error());

@@ -196,13 +196,7 @@ asio::awaitable<void> Server::accept_loop() {
     }
     auto executor = connection->stream.get_executor();
     asio::co_spawn(executor, serve(connection), [this, connection](std::exception_ptr failure) {
-      if (failure) {
-        try {
-          std::rethrow_exception(failure);
-        } catch (const std::exception& e) {
-          log::error("connection_failed", {{"error", e.what()}});
-        }
-      }
+      if (failure) log::error("connection_failed", {{"error", log::describe(failure)}});
       std::lock_guard lock(connections_mutex_);
       connections_.erase(connection);
     });

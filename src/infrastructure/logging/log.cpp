@@ -108,4 +108,14 @@ void info(std::string_view event, Fields fields) { write(spdlog::level::info, ev
 void warn(std::string_view event, Fields fields) { write(spdlog::level::warn, event, fields); }
 void error(std::string_view event, Fields fields) { write(spdlog::level::err, event, fields); }
 
+std::string describe(std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 }  // namespace agentd::log

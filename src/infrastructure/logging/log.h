@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <initializer_list>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -21,5 +23,9 @@ void debug(std::string_view event, Fields fields = {});
 void info(std::string_view event, Fields fields = {});
 void warn(std::string_view event, Fields fields = {});
 void error(std::string_view event, Fields fields = {});
+
+// What a detached coroutine let escape, for its completion handler to log: the exception's
+// message, or "unknown exception".
+std::string describe(std::exception_ptr failure);
 
 }  // namespace agentd::log

@@ -41,7 +41,9 @@ json::object to_json(const Run& run) {
                       {"updated_at", format_time(run.updated_at)}};
   if (run.error) object["error"] = *run.error;
   if (run.finished_at) object["finished_at"] = format_time(*run.finished_at);
-  if (run.cancel_requested_at) object["cancel_requested_at"] = format_time(*run.cancel_requested_at);
+  if (run.cancel_requested_at) {
+    object["cancel_requested_at"] = format_time(*run.cancel_requested_at);
+  }
   return object;
 }
 
@@ -82,12 +84,12 @@ json::object to_json(const Approval& approval) {
                       {"created_at", format_time(approval.created_at)},
                       {"expires_at", format_time(approval.expires_at)}};
   if (approval.decided_at) object["decided_at"] = format_time(*approval.decided_at);
-  object["decided_by"] = approval.decided_by
-                            ? json::value({{"user_id", approval.decided_by->user_id},
-                                           {"api_key_id", approval.decided_by->api_key_id
-                                                              ? json::value(*approval.decided_by->api_key_id)
-                                                              : json::value(nullptr)}})
-                            : json::value(nullptr);
+  object["decided_by"] = nullptr;
+  if (const auto& decider = approval.decided_by) {
+    json::value key = nullptr;
+    if (decider->api_key_id) key = *decider->api_key_id;
+    object["decided_by"] = {{"user_id", decider->user_id}, {"api_key_id", std::move(key)}};
+  }
   object["reason"] = approval.reason ? json::value(*approval.reason) : json::value(nullptr);
   if (approval.edited_arguments) object["edited_arguments"] = *approval.edited_arguments;
   return object;

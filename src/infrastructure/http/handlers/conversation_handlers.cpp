@@ -208,11 +208,16 @@ void add_conversation_routes(Router& router, const AuthGuard& guard,
   router.add("GET", "/v1/approvals",
              guard.protect([routes](Request& r, const Principal& p) { return routes->list_approvals(r, p); }));
   router.add("GET", "/v1/conversations/{id}/runs",
-             guard.protect([routes](Request& r, const Principal& p) { return routes->list_runs(r, p); }));
-  router.add("GET", "/v1/runs/{id}",
-             guard.protect([routes](Request& r, const Principal& p) { return routes->get_run(r, p); }));
+             guard.protect([routes](Request& r, const Principal& p) {
+               return routes->list_runs(r, p);
+             }));
+  router.add("GET", "/v1/runs/{id}", guard.protect([routes](Request& r, const Principal& p) {
+    return routes->get_run(r, p);
+  }));
   router.add("POST", "/v1/runs/{id}/cancel",
-             guard.protect([routes](Request& r, const Principal& p) { return routes->cancel_run(r, p); }));
+             guard.protect([routes](Request& r, const Principal& p) {
+               return routes->cancel_run(r, p);
+             }));
   router.add("GET", "/v1/conversations/{id}/events",
              guard.protect([routes](Request& r, const Principal& p) { return routes->events(r, p); }));
 }

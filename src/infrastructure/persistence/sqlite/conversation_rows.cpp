@@ -130,7 +130,9 @@ Approval read_approval(const Statement& row) {
   approval.status = status_column(row, 7, parse_approval_status, "approval");
   approval.reason = row.optional_text(8);
   approval.edited_arguments = row.optional_text(9);
-  if (auto decider = row.optional_text(10)) approval.decided_by = Decider{*decider, row.optional_text(15)};
+  if (auto decider = row.optional_text(10)) {
+    approval.decided_by = Decider{*decider, row.optional_text(15)};
+  }
   approval.created_at = time_column(row, 11);
   approval.expires_at = time_column(row, 12);
   approval.decided_at = optional_time_column(row, 13);

@@ -179,7 +179,8 @@ CREATE INDEX approvals_by_user ON approvals(user_id, id);
 // cancel request any process can see, and a refresh token's successor kept for the reuse
 // window, sealed with the old token so the database alone cannot open it.
 constexpr std::string_view kApprovalGate = R"sql(
-ALTER TABLE api_keys ADD COLUMN can_approve INTEGER NOT NULL DEFAULT 0 CHECK (can_approve IN (0, 1));
+ALTER TABLE api_keys ADD COLUMN can_approve INTEGER NOT NULL DEFAULT 0
+  CHECK (can_approve IN (0, 1));
 
 ALTER TABLE approvals ADD COLUMN required_by_api_key_id TEXT;
 ALTER TABLE approvals ADD COLUMN decided_by_api_key_id TEXT;

@@ -56,7 +56,8 @@ constexpr std::string_view kCancelPaused =
     "UPDATE runs SET status = 'cancelled', updated_at = ?1, "
     "finished_at = ?1, cancel_requested_at = COALESCE(cancel_requested_at, ?1) "
     "WHERE id = ?2 AND status = 'awaiting_approval'";
-constexpr std::string_view kPendingOfRun = "WHERE run_id = ? AND status = 'pending' ORDER BY position";
+constexpr std::string_view kPendingOfRun =
+    "WHERE run_id = ? AND status = 'pending' ORDER BY position";
 constexpr std::string_view kCancelled = "cancelled";
 
 constexpr std::string_view kInterrupted = "interrupted: the server stopped during the run";

@@ -108,13 +108,7 @@ std::string reason_of(const Error& error, const std::string& server) {
 
 void log_if_failed(std::exception_ptr failure, const std::string& server) {
   if (!failure) return;
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::exception& e) {
-    log::error("mcp_source_failed", {{"server", server}, {"error", e.what()}});
-  } catch (...) {
-    log::error("mcp_source_failed", {{"server", server}, {"error", "unknown exception"}});
-  }
+  log::error("mcp_source_failed", {{"server", server}, {"error", log::describe(failure)}});
 }
 
 milliseconds retry_delay(int failures) {
