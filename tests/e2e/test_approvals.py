@@ -569,7 +569,11 @@ class PerKeyApproval(Client, unittest.TestCase):
         self.assertEqual(approval["tool"], "calculator")
         self.assertIn(approval["id"], self.inbox_ids("pending"))
         self.assertIn(approval["id"], self.inbox_ids("pending", token=self.user_token))
-        self.assert_completed(self.approve(conversation_id, {"approved": True}), CALCULATOR_ANSWER)
+        # The key may not decide what its own list made wait; its owner, signed in, may.
+        refused = self.approve(conversation_id, {"approved": True})
+        assert_error(self, refused, 403, "approval_not_allowed", "permission_error")
+        self.assert_completed(self.approve(conversation_id, {"approved": True}, token=self.user_token),
+                              CALCULATOR_ANSWER)
         messages = self.assert_valid_history(conversation_id)
         self.assertEqual([m["role"] for m in messages], ["user", "assistant", "tool", "assistant"] * 2)
         self.assertEqual(len(self.tool_messages(messages, approval["tool_call_id"])), 1)

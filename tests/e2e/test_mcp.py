@@ -63,10 +63,11 @@ mcp_servers:
   - name: everything
     command: node
     args: ["{EVERYTHING}", "stdio"]
-    tools: {{get-sum: {{requires_approval: true}}}}
+    tools: {{toggle-simulated-logging: {{requires_approval: true}}}}
   - name: remote
     url: http://127.0.0.1:{cls.http_port}/mcp
     requires_approval: true
+    tools: {{echo: {{requires_approval: false}}, get-sum: {{requires_approval: false}}}}
 """)
         cls.config.close()
         cls.server = Agentd({"AGENTD_CONFIG": cls.config.name}).start()
@@ -94,10 +95,19 @@ mcp_servers:
             self.assertIn(name, tools)
         self.assertIn("message", tools["everything__echo"]["function"]["parameters"]["properties"])
         self.assertFalse(tools["everything__echo"]["requires_approval"])
-        self.assertTrue(tools["everything__get-sum"]["requires_approval"])
-        self.assertTrue(tools["remote__echo"]["requires_approval"])
+        self.assertFalse(tools["everything__get-sum"]["requires_approval"])
+        self.assertTrue(tools["everything__toggle-simulated-logging"]["requires_approval"])
+        # The server needs approval; its own tool settings override that.
+        self.assertFalse(tools["remote__echo"]["requires_approval"])
+        self.assertTrue(tools["remote__toggle-simulated-logging"]["requires_approval"])
         names = list(tools)
         self.assertEqual(names, sorted(names))
+
+    def test_an_mcp_tool_that_needs_approval_is_never_run_directly(self):
+        for name in ("everything__toggle-simulated-logging", "remote__toggle-simulated-logging"):
+            r = self.execute(name, {})
+            error = assert_error(self, r, 403, "approval_required", "permission_error")
+            self.assertIn(name, error["message"])
 
     def test_echo_over_stdio_and_http(self):
         for name in ("everything__echo", "remote__echo"):

@@ -14,11 +14,12 @@ ENV = {
     "AGENTD_REGISTER_RATE_LIMIT_PER_MINUTE": "100000",
 }
 
-# current_time asks for approval here, so the listing shows both values of the flag.
+# Tools that need approval are never run by execute or batch (test_gate.py covers that);
+# here every builtin runs directly, and a key's own approval list shows the flag set.
 CONFIG_YAML = """\
 tools:
-  current_time:
-    requires_approval: true
+  calculator:
+    requires_approval: false
 """
 
 TOOL_RESULT_OK_FIELDS = {"tool_call_id", "name", "status", "result", "duration_ms"}
@@ -104,7 +105,11 @@ class Listing(ToolsTestCase):
                 self.assertEqual(tool["function"]["parameters"]["type"], "object")
                 self.assertIsInstance(tool["requires_approval"], bool)
         self.assertFalse(tools["calculator"]["requires_approval"])
-        self.assertTrue(tools["current_time"]["requires_approval"])
+        self.assertFalse(tools["current_time"]["requires_approval"])
+        waits = self.create_key(approval_required_tools=["current_time"])
+        seen_by_key = {tool["function"]["name"]: tool for tool in self.list_tools(token=waits)}
+        self.assertTrue(seen_by_key["current_time"]["requires_approval"])
+        self.assertFalse(seen_by_key["calculator"]["requires_approval"])
         self.assertEqual(tools["calculator"]["function"]["parameters"]["required"],
                          ["expression"])
 
