@@ -125,6 +125,11 @@ TEST_F(StreamingResponseTest, PiecesSentInABurstArriveWholeAndInOrder) {
 TEST_F(StreamingResponseTest, TheLastPieceEndsTheBodyAndNothingFollowsIt) {
   g_write_after_last_refused = false;
   EXPECT_EQ(body_of("/held"), "data: a\n\ndata: b\n\n");
+  // The producer tries its extra write after the client has the whole body: wait for it.
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (!g_write_after_last_refused && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
   EXPECT_TRUE(g_write_after_last_refused);
 }
 
