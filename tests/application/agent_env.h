@@ -35,7 +35,7 @@
 #include "fakes/fake_tool_execution_repository.h"
 #include "fakes/run_sync.h"
 #include "fakes/scripted_llm_provider.h"
-#include "infrastructure/tools/valijson_schema_compiler.h"
+#include "fakes/fake_schema_compiler.h"
 
 namespace agentd {
 
@@ -64,6 +64,13 @@ inline ModelToolCall tool_call(std::string id, std::string name, std::string arg
 }
 
 // The roles of stored messages, in order.
+// The names of the tools a model was offered, in order.
+inline std::vector<std::string> names_of(const std::vector<ToolDefinition>& tools) {
+  std::vector<std::string> names;
+  for (const auto& tool : tools) names.push_back(tool.name);
+  return names;
+}
+
 inline std::vector<std::string> roles_of(const std::vector<Message>& messages) {
   std::vector<std::string> roles;
   for (const auto& message : messages) roles.push_back(message.role);
@@ -224,7 +231,7 @@ struct AgentEnv {
   std::shared_ptr<ScriptedLlmProvider> provider = std::make_shared<ScriptedLlmProvider>();
   ModelCatalog catalog;
   ModelRouter router{catalog, delay, RetryPolicy{}, [] { return 0.0; }};
-  ValijsonSchemaCompiler compiler;
+  FakeSchemaCompiler compiler;
   ToolRegistry registry{compiler};
   FakeToolExecutionRepository audit;
   ExecuteTool execute{registry, audit, ids, clock, 4};

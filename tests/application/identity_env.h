@@ -28,7 +28,7 @@
 #include "fakes/fake_tool.h"
 #include "fakes/fake_user_repository.h"
 #include "fakes/run_sync.h"
-#include "infrastructure/tools/valijson_schema_compiler.h"
+#include "fakes/fake_schema_compiler.h"
 
 namespace agentd {
 
@@ -101,7 +101,7 @@ struct IdentityEnv {
   Logout logout{session_store, tokens, clock};
   Authenticate authenticate{user_store, session_store, key_store, signer, secrets, clock};
   CurrentUser current_user{user_store};
-  ValijsonSchemaCompiler schemas;
+  FakeSchemaCompiler schemas;
   ToolRegistry tools{schemas};
   ModelCatalog models;
   ManageApiKeys api_keys{key_store, secrets, ids, clock, tools, models, {std::string(kMcpServer)}};

@@ -11,10 +11,11 @@
 #include <vector>
 
 #include "domain/common/result.h"
+#include "infrastructure/logging/log_format.h"
 
 namespace agentd::config {
 
-enum class LogFormat { text, json };
+using log::LogFormat;
 
 struct Config {
   std::string host = "127.0.0.1";

@@ -14,7 +14,7 @@
 namespace agentd::log {
 namespace {
 
-config::LogFormat g_format = config::LogFormat::text;
+LogFormat g_format = LogFormat::text;
 
 // Boost.JSON writes a string's bytes as they are: a request path that is not UTF-8 would
 // make the whole line invalid JSON, so such text is repaired first.
@@ -85,16 +85,16 @@ std::string render_json(spdlog::level::level_enum level, std::string_view event,
 void write(spdlog::level::level_enum level, std::string_view event, Fields fields) {
   auto* logger = spdlog::default_logger_raw();
   if (!logger->should_log(level)) return;
-  logger->log(level, g_format == config::LogFormat::json ? render_json(level, event, fields)
+  logger->log(level, g_format == LogFormat::json ? render_json(level, event, fields)
                                                          : render_text(event, fields));
 }
 
 }  // namespace
 
-void setup(config::LogFormat format, std::string_view level) {
+void setup(LogFormat format, std::string_view level) {
   g_format = format;
   auto logger = spdlog::stdout_logger_mt("agentd");
-  logger->set_pattern(format == config::LogFormat::json ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+  logger->set_pattern(format == LogFormat::json ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
                       spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(std::string(level)));
   // Flushing every line would cost a syscall per request; warnings flush at once.

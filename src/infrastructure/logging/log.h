@@ -9,7 +9,7 @@
 #include <utility>
 #include <variant>
 
-#include "infrastructure/config/config.h"
+#include "infrastructure/logging/log_format.h"
 
 namespace agentd::log {
 
@@ -17,7 +17,7 @@ using Value = std::variant<std::string_view, std::int64_t, double, bool>;
 using Field = std::pair<std::string_view, Value>;
 using Fields = std::initializer_list<Field>;
 
-void setup(config::LogFormat format, std::string_view level);
+void setup(LogFormat format, std::string_view level);
 
 void debug(std::string_view event, Fields fields = {});
 void info(std::string_view event, Fields fields = {});

@@ -21,7 +21,7 @@
 #include "fakes/fake_tool.h"
 #include "fakes/fake_tool_execution_repository.h"
 #include "fakes/run_sync.h"
-#include "infrastructure/tools/valijson_schema_compiler.h"
+#include "fakes/fake_schema_compiler.h"
 
 namespace agentd {
 namespace {
@@ -100,7 +100,7 @@ class ExecuteToolTest : public ::testing::Test {
   FakeClock clock_;
   FakeIdGenerator ids_;
   FakeToolExecutionRepository audit_;
-  ValijsonSchemaCompiler compiler_;
+  FakeSchemaCompiler compiler_;
   ToolRegistry registry_{compiler_};
   ExecuteTool execute_{registry_, audit_, ids_, clock_, kConcurrency};
 };

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fakes/fake_tool.h"
-#include "infrastructure/tools/valijson_schema_compiler.h"
+#include "fakes/fake_schema_compiler.h"
 
 namespace agentd {
 namespace {
@@ -39,7 +39,7 @@ class ToolRegistryTest : public ::testing::Test {
     }
   }
 
-  ValijsonSchemaCompiler compiler_;
+  FakeSchemaCompiler compiler_;
   ToolRegistry registry_{compiler_};
 };
 
