@@ -5,7 +5,7 @@
 namespace agentd {
 namespace {
 
-constexpr EnumNames<ApprovalStatus, 4> kNames{{{
+constexpr EnumNames<ApprovalStatus, 4> kApprovalStatusNames{{{
     {ApprovalStatus::pending, "pending"},
     {ApprovalStatus::approved, "approved"},
     {ApprovalStatus::rejected, "rejected"},
@@ -14,10 +14,10 @@ constexpr EnumNames<ApprovalStatus, 4> kNames{{{
 
 }  // namespace
 
-std::string_view to_string(ApprovalStatus status) { return kNames.name(status); }
+std::string_view to_string(ApprovalStatus status) { return kApprovalStatusNames.name(status); }
 
 std::optional<ApprovalStatus> parse_approval_status(std::string_view text) {
-  return kNames.parse(text);
+  return kApprovalStatusNames.parse(text);
 }
 
 }  // namespace agentd

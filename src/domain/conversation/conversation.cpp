@@ -7,7 +7,7 @@
 namespace agentd {
 namespace {
 
-constexpr EnumNames<ConversationStatus, 3> kNames{{{
+constexpr EnumNames<ConversationStatus, 3> kConversationStatusNames{{{
     {ConversationStatus::idle, "idle"},
     {ConversationStatus::running, "running"},
     {ConversationStatus::awaiting_approval, "awaiting_approval"},
@@ -20,10 +20,10 @@ bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 }  // namespace
 
-std::string_view to_string(ConversationStatus status) { return kNames.name(status); }
+std::string_view to_string(ConversationStatus status) { return kConversationStatusNames.name(status); }
 
 std::optional<ConversationStatus> parse_conversation_status(std::string_view text) {
-  return kNames.parse(text);
+  return kConversationStatusNames.parse(text);
 }
 
 std::string derive_title(std::string_view first_message) {

@@ -6,7 +6,7 @@ namespace agentd {
 namespace {
 
 // failed first: it names a value missing from the table.
-constexpr EnumNames<RunStatus, 5> kNames{{{
+constexpr EnumNames<RunStatus, 5> kRunStatusNames{{{
     {RunStatus::failed, "failed"},
     {RunStatus::running, "running"},
     {RunStatus::awaiting_approval, "awaiting_approval"},
@@ -16,9 +16,9 @@ constexpr EnumNames<RunStatus, 5> kNames{{{
 
 }  // namespace
 
-std::string_view to_string(RunStatus status) { return kNames.name(status); }
+std::string_view to_string(RunStatus status) { return kRunStatusNames.name(status); }
 
-std::optional<RunStatus> parse_run_status(std::string_view text) { return kNames.parse(text); }
+std::optional<RunStatus> parse_run_status(std::string_view text) { return kRunStatusNames.parse(text); }
 
 bool is_final(RunStatus status) {
   return status == RunStatus::completed || status == RunStatus::failed ||

@@ -108,7 +108,7 @@ json::object assistant_message(const ChatMessage& message) {
   return {{"role", "assistant"}, {"content", std::move(blocks)}};
 }
 
-json::object tool_json(const ToolDefinition& tool) {
+json::object anthropic_tool_json(const ToolDefinition& tool) {
   json::object result{{"name", tool.name}};
   if (!tool.description.empty()) result["description"] = tool.description;
   // Anthropic requires a schema of type object even for a tool without parameters.
@@ -220,7 +220,7 @@ json::object to_anthropic_json(const ChatRequest& request, bool stream,
   // Anthropic refuses tool_choice without tools.
   if (!request.tools.empty()) {
     json::array tools;
-    for (const auto& tool : request.tools) tools.push_back(tool_json(tool));
+    for (const auto& tool : request.tools) tools.push_back(anthropic_tool_json(tool));
     body["tools"] = std::move(tools);
     if (auto choice = tool_choice_json(request)) body["tool_choice"] = std::move(*choice);
   }

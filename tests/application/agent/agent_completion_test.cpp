@@ -45,12 +45,6 @@ AgentCompletionRequest asking(std::string question) {
   return request;
 }
 
-std::vector<std::string> names_of(const std::vector<ToolDefinition>& tools) {
-  std::vector<std::string> names;
-  for (const auto& tool : tools) names.push_back(tool.name);
-  return names;
-}
-
 class AgentCompletionTest : public ::testing::Test {
  protected:
   Result<CompletedRun> complete(AgentCompletionRequest request) {

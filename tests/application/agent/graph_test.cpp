@@ -22,7 +22,7 @@ NumberGraph::Node idle_node() {
 }
 
 // start -> work -> end
-NumberGraph linear_graph() {
+NumberGraph linear_number_graph() {
   NumberGraph graph;
   graph.add_node("start", idle_node())
       .add_node("work", idle_node())
@@ -33,7 +33,7 @@ NumberGraph linear_graph() {
 }
 
 TEST(Graph, WellFormedGraphValidates) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
 
   auto status = graph.validate();
 
@@ -53,7 +53,7 @@ TEST(Graph, ValidateRejectsAGraphWithoutEntry) {
 }
 
 TEST(Graph, ValidateRejectsAnEntryThatIsNotANode) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
   graph.set_entry("begin");
 
   auto status = graph.validate();
@@ -63,7 +63,7 @@ TEST(Graph, ValidateRejectsAnEntryThatIsNotANode) {
 }
 
 TEST(Graph, ValidateRejectsANodeWithoutEdge) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
   graph.add_node("orphan", idle_node());
 
   auto status = graph.validate();
@@ -74,7 +74,7 @@ TEST(Graph, ValidateRejectsANodeWithoutEdge) {
 }
 
 TEST(Graph, ValidateRejectsAnEdgeToAnUnknownNode) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
   graph.add_edge("work", "publish");
 
   auto status = graph.validate();
@@ -85,14 +85,14 @@ TEST(Graph, ValidateRejectsAnEdgeToAnUnknownNode) {
 }
 
 TEST(Graph, ValidateAcceptsConditionalEdgesWhoseTargetsOnlyTheStateDecides) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
   graph.add_conditional_edge("work", [](const int&) { return std::string("anywhere"); });
 
   EXPECT_TRUE(graph.validate().ok());
 }
 
 TEST(Graph, FindsNodesByName) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
 
   EXPECT_NE(graph.find("work"), nullptr);
   EXPECT_EQ(graph.find("missing"), nullptr);
@@ -101,7 +101,7 @@ TEST(Graph, FindsNodesByName) {
 }
 
 TEST(Graph, NextFollowsAPlainEdge) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
 
   auto from_start = graph.next("start", 0);
   auto from_work = graph.next("work", 0);
@@ -113,7 +113,7 @@ TEST(Graph, NextFollowsAPlainEdge) {
 }
 
 TEST(Graph, NextAsksTheRouteWithTheState) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
   graph.add_node("odd", idle_node()).add_edge("odd", std::string(kEnd));
   graph.add_conditional_edge(
       "start", [](const int& number) { return std::string(number % 2 == 0 ? "work" : "odd"); });
@@ -128,7 +128,7 @@ TEST(Graph, NextAsksTheRouteWithTheState) {
 }
 
 TEST(Graph, NextRejectsARouteThatChoosesAnUnknownNode) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
   graph.add_conditional_edge("start", [](const int&) { return std::string("nowhere"); });
 
   auto next = graph.next("start", 0);
@@ -149,7 +149,7 @@ TEST(Graph, NextFromANodeWithoutEdgeFails) {
 }
 
 TEST(Graph, ALaterEdgeFromTheSameNodeReplacesTheEarlierOne) {
-  auto graph = linear_graph();
+  auto graph = linear_number_graph();
   graph.add_edge("start", std::string(kEnd));
 
   auto next = graph.next("start", 0);

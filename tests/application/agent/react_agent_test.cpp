@@ -24,12 +24,6 @@ using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::vector<std::string> names_of(const std::vector<ToolDefinition>& tools) {
-  std::vector<std::string> names;
-  for (const auto& tool : tools) names.push_back(tool.name);
-  return names;
-}
-
 std::vector<Message> tool_messages(const std::vector<Message>& messages) {
   std::vector<Message> tools;
   for (const auto& message : messages) {

@@ -9,7 +9,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const Timestamp kNow = Timestamp{} + 1000h;
+const Timestamp kTokenTime = Timestamp{} + 1000h;
 
 // Counts the verifications that reach the real signer.
 class CountingSigner : public TokenSigner {
@@ -27,7 +27,7 @@ class CountingSigner : public TokenSigner {
 class CachingTokenSignerTest : public ::testing::Test {
  protected:
   std::string token_until(Timestamp expires) {
-    return cached_.sign({"user-1", "session-1", kNow, expires});
+    return cached_.sign({"user-1", "session-1", kTokenTime, expires});
   }
 
   CountingSigner signer_;
@@ -35,9 +35,9 @@ class CachingTokenSignerTest : public ::testing::Test {
 };
 
 TEST_F(CachingTokenSignerTest, ATokenSeenAgainIsNotVerifiedAgain) {
-  const auto token = token_until(kNow + 15min);
+  const auto token = token_until(kTokenTime + 15min);
   for (int i = 0; i < 3; ++i) {
-    auto claims = cached_.verify(token, kNow);
+    auto claims = cached_.verify(token, kTokenTime);
     ASSERT_TRUE(claims.ok());
     EXPECT_EQ(claims->user_id, "user-1");
     EXPECT_EQ(claims->session_id, "session-1");
@@ -46,16 +46,16 @@ TEST_F(CachingTokenSignerTest, ATokenSeenAgainIsNotVerifiedAgain) {
 }
 
 TEST_F(CachingTokenSignerTest, ACachedTokenIsRefusedOnceItExpires) {
-  const auto token = token_until(kNow + 10s);
-  ASSERT_TRUE(cached_.verify(token, kNow).ok());
-  auto late = cached_.verify(token, kNow + 10s);
+  const auto token = token_until(kTokenTime + 10s);
+  ASSERT_TRUE(cached_.verify(token, kTokenTime).ok());
+  auto late = cached_.verify(token, kTokenTime + 10s);
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.error().kind, ErrorCode::unauthenticated);
 }
 
 TEST_F(CachingTokenSignerTest, RefusedTokensAreCheckedEveryTime) {
   for (int i = 0; i < 2; ++i) {
-    auto claims = cached_.verify("forged", kNow);
+    auto claims = cached_.verify("forged", kTokenTime);
     ASSERT_FALSE(claims.ok());
     EXPECT_EQ(claims.error().code, "invalid_token");
   }

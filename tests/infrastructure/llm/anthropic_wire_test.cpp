@@ -19,12 +19,12 @@ using fixtures::message;
 using fixtures::parse_json;
 using fixtures::tool_result;
 
-ChatRequest request_with(std::vector<ChatMessage> messages) {
+ChatRequest anthropic_request(std::vector<ChatMessage> messages) {
   return fixtures::request_for("claude-sonnet-4-20250514", std::move(messages));
 }
 
-ChatRequest request_with_tool() {
-  auto request = request_with({message("user", "Hi")});
+ChatRequest anthropic_request_with_tool() {
+  auto request = anthropic_request({message("user", "Hi")});
   request.tools = {{"get_weather", "", {}}};
   return request;
 }
@@ -32,13 +32,13 @@ ChatRequest request_with_tool() {
 // --- Request -------------------------------------------------------------------------------
 
 TEST(AnthropicRequest, MinimalRequestGetsTheDefaultMaxTokens) {
-  EXPECT_EQ(json::value(to_anthropic_json(request_with({message("user", "Hi")}), false, 1024)),
+  EXPECT_EQ(json::value(to_anthropic_json(anthropic_request({message("user", "Hi")}), false, 1024)),
             parse_json(R"({"model":"claude-sonnet-4-20250514","max_tokens":1024,
                            "messages":[{"role":"user","content":"Hi"}]})"));
 }
 
 TEST(AnthropicRequest, RequestedMaxTokensWinOverTheDefault) {
-  auto request = request_with({message("user", "Hi")});
+  auto request = anthropic_request({message("user", "Hi")});
   request.max_tokens = 300;
   EXPECT_EQ(to_anthropic_json(request, false, 1024).at("max_tokens"), 300);
 }
@@ -47,7 +47,7 @@ TEST(AnthropicRequest, SystemMessagesBecomeOneTopLevelSystem) {
   auto developer = message("developer", "");
   developer.content_parts = parse_json(R"([{"type":"text","text":"Answer in French."}])");
   const auto body = to_anthropic_json(
-      request_with({message("system", "You are terse."), message("user", "Hi"), developer}), false,
+      anthropic_request({message("system", "You are terse."), message("user", "Hi"), developer}), false,
       1024);
   EXPECT_EQ(body.at("system"), "You are terse.\n\nAnswer in French.");
   EXPECT_EQ(body.at("messages"), parse_json(R"([{"role":"user","content":"Hi"}])"));
@@ -58,7 +58,7 @@ TEST(AnthropicRequest, AssistantToolCallsBecomeToolUseBlocksAfterTheText) {
   assistant.tool_calls = {{"toolu_1", "get_weather", R"({"location":"Paris"})"},
                           {"toolu_2", "get_time", R"({"zone":"CET"})"}};
   const auto body =
-      to_anthropic_json(request_with({message("user", "Hi"), assistant}), false, 1024);
+      to_anthropic_json(anthropic_request({message("user", "Hi"), assistant}), false, 1024);
   EXPECT_EQ(body.at("messages").at(1), parse_json(R"({"role":"assistant","content":[
     {"type":"text","text":"Checking both."},
     {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"location":"Paris"}},
@@ -68,7 +68,7 @@ TEST(AnthropicRequest, AssistantToolCallsBecomeToolUseBlocksAfterTheText) {
 TEST(AnthropicRequest, AssistantWithoutTextSendsNoEmptyTextBlock) {
   auto assistant = message("assistant", "");
   assistant.tool_calls = {{"toolu_1", "get_weather", R"({"location":"Paris"})"}};
-  const auto body = to_anthropic_json(request_with({assistant}), false, 1024);
+  const auto body = to_anthropic_json(anthropic_request({assistant}), false, 1024);
   EXPECT_EQ(body.at("messages").at(0).at("content"), parse_json(R"([
     {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"location":"Paris"}}])"));
 }
@@ -77,7 +77,7 @@ TEST(AnthropicRequest, ToolUseInputIsAnEmptyObjectWhenArgumentsAreEmptyOrInvalid
   for (const auto* arguments : {"", "not json", "[1,2]", "{\"unterminated\":"}) {
     auto assistant = message("assistant", "");
     assistant.tool_calls = {{"toolu_1", "f", arguments}};
-    const auto body = to_anthropic_json(request_with({assistant}), false, 1024);
+    const auto body = to_anthropic_json(anthropic_request({assistant}), false, 1024);
     EXPECT_EQ(body.at("messages").at(0).at("content").at(0).at("input"), json::object())
         << arguments;
   }
@@ -87,7 +87,7 @@ TEST(AnthropicRequest, ConsecutiveToolResultsShareOneUserMessage) {
   auto assistant = message("assistant", "");
   assistant.tool_calls = {{"toolu_1", "get_weather", "{}"}, {"toolu_2", "get_time", "{}"}};
   const auto body = to_anthropic_json(
-      request_with({message("user", "Weather and time?"), assistant, tool_result("toolu_1", "21C"),
+      anthropic_request({message("user", "Weather and time?"), assistant, tool_result("toolu_1", "21C"),
                     tool_result("toolu_2", "14:00"), message("user", "Thanks"),
                     tool_result("toolu_3", "late")}),
       false, 1024);
@@ -107,7 +107,7 @@ TEST(AnthropicRequest, ImagePartsBecomeImageBlocks) {
   user.content_parts = parse_json(R"([{"type":"text","text":"Compare"},
     {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}},
     {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg","detail":"high"}}])");
-  const auto body = to_anthropic_json(request_with({user}), false, 1024);
+  const auto body = to_anthropic_json(anthropic_request({user}), false, 1024);
   EXPECT_EQ(body.at("messages").at(0).at("content"), parse_json(R"([
     {"type":"text","text":"Compare"},
     {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},
@@ -115,7 +115,7 @@ TEST(AnthropicRequest, ImagePartsBecomeImageBlocks) {
 }
 
 TEST(AnthropicRequest, ToolsBecomeNameDescriptionAndInputSchema) {
-  auto request = request_with({message("user", "Hi")});
+  auto request = anthropic_request({message("user", "Hi")});
   request.tools = {
       {"get_weather", "Current weather",
        parse_json(
@@ -136,7 +136,7 @@ TEST(AnthropicRequest, ToolChoiceIsTranslated) {
       {R"({"type":"function","function":{"name":"get_weather"}})",
        R"({"type":"tool","name":"get_weather"})"}};
   for (const auto& [openai, anthropic] : cases) {
-    auto request = request_with_tool();
+    auto request = anthropic_request_with_tool();
     request.tool_choice = parse_json(openai);
     EXPECT_EQ(to_anthropic_json(request, false, 1024).at("tool_choice"), parse_json(anthropic))
         << openai;
@@ -144,11 +144,11 @@ TEST(AnthropicRequest, ToolChoiceIsTranslated) {
 }
 
 TEST(AnthropicRequest, NoToolChoiceMeansNoneIsSent) {
-  EXPECT_FALSE(to_anthropic_json(request_with_tool(), false, 1024).contains("tool_choice"));
+  EXPECT_FALSE(to_anthropic_json(anthropic_request_with_tool(), false, 1024).contains("tool_choice"));
 }
 
 TEST(AnthropicRequest, SequentialToolCallsDisableParallelToolUse) {
-  auto request = request_with_tool();
+  auto request = anthropic_request_with_tool();
   request.parallel_tool_calls = false;
   EXPECT_EQ(to_anthropic_json(request, false, 1024).at("tool_choice"),
             parse_json(R"({"type":"auto","disable_parallel_tool_use":true})"));
@@ -167,7 +167,7 @@ TEST(AnthropicRequest, SequentialToolCallsDisableParallelToolUse) {
 }
 
 TEST(AnthropicRequest, ToolChoiceWithoutToolsIsLeftOut) {
-  auto request = request_with({message("user", "Hi")});
+  auto request = anthropic_request({message("user", "Hi")});
   request.tool_choice = parse_json(R"("required")");
   request.parallel_tool_calls = false;
   const auto body = to_anthropic_json(request, false, 1024);
@@ -176,7 +176,7 @@ TEST(AnthropicRequest, ToolChoiceWithoutToolsIsLeftOut) {
 }
 
 TEST(AnthropicRequest, SamplingStopUserAndStreamAreTranslated) {
-  auto request = request_with({message("user", "Hi")});
+  auto request = anthropic_request({message("user", "Hi")});
   request.temperature = 0.5;
   request.top_p = 0.25;
   request.stop = parse_json(R"("END")");
@@ -192,7 +192,7 @@ TEST(AnthropicRequest, SamplingStopUserAndStreamAreTranslated) {
 }
 
 TEST(AnthropicRequest, FieldsWithoutAnAnthropicCounterpartAreLeftOut) {
-  auto request = request_with({message("user", "Hi")});
+  auto request = anthropic_request({message("user", "Hi")});
   request.seed = 42;
   request.response_format = parse_json(R"({"type":"json_object"})");
   request.extra = parse_json(R"({"logprobs":true})").as_object();

@@ -18,14 +18,14 @@ namespace json = boost::json;
 using fixtures::message;
 using fixtures::parse_json;
 
-ChatRequest request_with(std::vector<ChatMessage> messages) {
+ChatRequest openai_request(std::vector<ChatMessage> messages) {
   return fixtures::request_for("gpt-4o", std::move(messages));
 }
 
 // --- Request -------------------------------------------------------------------------------
 
 TEST(OpenAiRequest, MinimalRequestHasOnlyModelAndMessages) {
-  const auto body = to_openai_json(request_with({message("user", "Hi")}), false, false);
+  const auto body = to_openai_json(openai_request({message("user", "Hi")}), false, false);
   EXPECT_EQ(json::value(body),
             parse_json(R"({"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]})"));
 }
@@ -39,7 +39,7 @@ TEST(OpenAiRequest, MessagesKeepRolesNamesToolCallsAndToolCallIds) {
   tool.tool_call_id = "call_1";
 
   const auto body = to_openai_json(
-      request_with({message("system", "Be brief."), user, assistant, tool}), false, false);
+      openai_request({message("system", "Be brief."), user, assistant, tool}), false, false);
 
   EXPECT_EQ(body.at("messages"), parse_json(R"([
     {"role":"system","content":"Be brief."},
@@ -53,12 +53,12 @@ TEST(OpenAiRequest, MessagesKeepRolesNamesToolCallsAndToolCallIds) {
 TEST(OpenAiRequest, AssistantTextIsKeptAlongsideToolCalls) {
   auto assistant = message("assistant", "Let me look.");
   assistant.tool_calls = {{"call_1", "lookup", "{}"}};
-  const auto body = to_openai_json(request_with({assistant}), false, false);
+  const auto body = to_openai_json(openai_request({assistant}), false, false);
   EXPECT_EQ(body.at("messages").at(0).at("content"), "Let me look.");
 }
 
 TEST(OpenAiRequest, AssistantWithoutToolCallsKeepsAnEmptyContent) {
-  const auto body = to_openai_json(request_with({message("assistant", "")}), false, false);
+  const auto body = to_openai_json(openai_request({message("assistant", "")}), false, false);
   EXPECT_EQ(body.at("messages").at(0).at("content"), "");
 }
 
@@ -66,12 +66,12 @@ TEST(OpenAiRequest, ContentPartsAreSentInsteadOfContent) {
   auto user = message("user", "ignored text");
   user.content_parts = parse_json(R"([{"type":"text","text":"What is this?"},
     {"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}])");
-  const auto body = to_openai_json(request_with({user}), false, false);
+  const auto body = to_openai_json(openai_request({user}), false, false);
   EXPECT_EQ(body.at("messages").at(0).at("content"), *user.content_parts);
 }
 
 TEST(OpenAiRequest, ToolsAreFunctionObjects) {
-  auto request = request_with({message("user", "Hi")});
+  auto request = openai_request({message("user", "Hi")});
   request.tools = {
       {"get_weather", "Current weather for a city",
        parse_json(R"({"type":"object","properties":{"city":{"type":"string"}}})").as_object()}};
@@ -82,7 +82,7 @@ TEST(OpenAiRequest, ToolsAreFunctionObjects) {
 }
 
 TEST(OpenAiRequest, EveryOptionalFieldIsSentWhenSet) {
-  auto request = request_with({message("user", "Hi")});
+  auto request = openai_request({message("user", "Hi")});
   request.tool_choice = parse_json(R"({"type":"function","function":{"name":"get_weather"}})");
   request.parallel_tool_calls = false;
   request.temperature = 0.5;
@@ -101,7 +101,7 @@ TEST(OpenAiRequest, EveryOptionalFieldIsSentWhenSet) {
 }
 
 TEST(OpenAiRequest, StreamingAsksForUsageOnlyWhenRequested) {
-  const auto request = request_with({message("user", "Hi")});
+  const auto request = openai_request({message("user", "Hi")});
 
   const auto with_usage = to_openai_json(request, true, true);
   EXPECT_EQ(with_usage.at("stream"), true);
@@ -117,7 +117,7 @@ TEST(OpenAiRequest, StreamingAsksForUsageOnlyWhenRequested) {
 }
 
 TEST(OpenAiRequest, ExtraFieldsPassThroughWithoutOverridingKnownOnes) {
-  auto request = request_with({message("user", "Hi")});
+  auto request = openai_request({message("user", "Hi")});
   request.temperature = 0.5;
   request.extra = parse_json(R"({"logprobs":true,"max_completion_tokens":100,"model":"other",
     "messages":[],"temperature":2,"stream":true,"stream_options":{"include_usage":true},

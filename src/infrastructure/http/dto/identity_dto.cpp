@@ -7,14 +7,14 @@
 namespace agentd::http {
 namespace {
 
-boost::json::value to_json(const NameAllowList& list) {
+boost::json::value names_or_null(const NameAllowList& list) {
   if (!list) return nullptr;
   boost::json::array names;
   for (const auto& name : *list) names.emplace_back(name);
   return names;
 }
 
-boost::json::value to_json(const std::optional<Timestamp>& time) {
+boost::json::value time_or_null(const std::optional<Timestamp>& time) {
   if (!time) return nullptr;
   return boost::json::value(format_time(*time));
 }
@@ -36,17 +36,17 @@ boost::json::object to_json(const ApiKey& key) {
                            {"object", "api_key"},
                            {"name", key.name},
                            {"prefix", key.prefix},
-                           {"allowed_tools", to_json(key.allowed_tools)},
-                           {"allowed_models", to_json(key.allowed_models)},
+                           {"allowed_tools", names_or_null(key.allowed_tools)},
+                           {"allowed_models", names_or_null(key.allowed_models)},
                            {"approval_required_tools", std::move(approval)},
                            {"can_approve", key.can_approve},
-                           {"expires_at", to_json(key.expires_at)},
+                           {"expires_at", time_or_null(key.expires_at)},
                            {"created_at", format_time(key.created_at)},
-                           {"last_used_at", to_json(key.last_used_at)}};
+                           {"last_used_at", time_or_null(key.last_used_at)}};
   json["rate_limit_per_minute"] = key.rate_limit_per_minute
                                       ? boost::json::value(*key.rate_limit_per_minute)
                                       : boost::json::value(nullptr);
-  json["revoked_at"] = to_json(key.revoked_at);
+  json["revoked_at"] = time_or_null(key.revoked_at);
   return json;
 }
 
