@@ -36,7 +36,8 @@ boost::json::object to_json(const Usage& usage);
 // A chat.completion object.
 boost::json::object completion_json(const std::string& id, std::int64_t created,
                                     const ChatCompletion& completion);
-// A chat.completion.chunk object carrying one delta (or only usage when `usage_only`).
+// A chat.completion.chunk object carrying one delta; the first chunk of a completion also
+// names the role. A final chunk with only usage comes from usage_chunk_json.
 boost::json::object chunk_json(const std::string& id, std::int64_t created,
                                const std::string& model, const ChatDelta& delta, bool first);
 boost::json::object usage_chunk_json(const std::string& id, std::int64_t created,
