@@ -31,7 +31,7 @@ boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> AnthropicProvider::s
   auto opened = co_await post_for_stream(client_, std::move(http), endpoint_);
   if (!opened) co_return std::move(opened).take_error();
   auto translator = std::make_shared<AnthropicStreamTranslator>();
-  EventTranslator translate = [translator](const SseEvent& event,
+  EventTranslator translate = [translator](const net::SseEvent& event,
                                            bool& done) -> Result<std::optional<ChatDelta>> {
     boost::system::error_code ec;
     auto data = boost::json::parse(event.data, ec);

@@ -28,7 +28,7 @@ boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> OpenAiProvider::stre
   auto http = http_request(request, true);
   auto opened = co_await post_for_stream(client_, std::move(http), endpoint_);
   if (!opened) co_return std::move(opened).take_error();
-  EventTranslator translate = [](const SseEvent& event, bool& done) -> Result<std::optional<ChatDelta>> {
+  EventTranslator translate = [](const net::SseEvent& event, bool& done) -> Result<std::optional<ChatDelta>> {
     if (is_done(event.data)) {
       done = true;
       return std::optional<ChatDelta>{};

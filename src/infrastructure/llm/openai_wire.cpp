@@ -206,4 +206,6 @@ Result<ChatDelta> delta_from_openai_chunk(const json::value& chunk) {
 
 boost::json::object to_openai_json(const ChatMessage& message) { return message_json(message); }
 
+bool is_done(std::string_view data) { return data.starts_with("[DONE]"); }
+
 }  // namespace agentd::llm

@@ -24,5 +24,7 @@ Result<ChatCompletion> completion_from_openai(const boost::json::value& body);
 // finish_reason, and usage (on the last chunk, whose choices are empty or null).
 Result<ChatDelta> delta_from_openai_chunk(const boost::json::value& chunk);
 
+// OpenAI ends a chat stream with `data: [DONE]`; its SDK stops at any data starting with it.
+bool is_done(std::string_view data);
 
 }  // namespace agentd::llm

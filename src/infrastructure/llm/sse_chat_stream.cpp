@@ -4,7 +4,7 @@
 
 namespace agentd::llm {
 
-Status SseChatStream::consume(const std::vector<SseEvent>& events) {
+Status SseChatStream::consume(const std::vector<net::SseEvent>& events) {
   for (const auto& event : events) {
     if (done_) break;
     auto delta = translate_(event, done_);

@@ -6,17 +6,20 @@
 #include <functional>
 
 #include "application/ports/llm_provider.h"
-#include "infrastructure/llm/sse_parser.h"
 #include "infrastructure/net/http_stream.h"
+#include "infrastructure/net/sse_parser.h"
 
 namespace agentd::llm {
 
 // Returns the delta an event carries (nullopt: none), or an error; sets `done` at the end.
 using EventTranslator =
-    std::function<Result<std::optional<ChatDelta>>(const SseEvent& event, bool& done)>;
+    std::function<Result<std::optional<ChatDelta>>(const net::SseEvent& event, bool& done)>;
 
 class SseChatStream : public ChatStream {
  public:
+  // A chat chunk is small; an event larger than this is a broken upstream, not an answer.
+  static constexpr std::size_t kMaxEventBytes = std::size_t{1} << 20;
+
   SseChatStream(net::HttpStream http, EventTranslator translate)
       : http_(std::move(http)), translate_(std::move(translate)) {}
 
@@ -25,11 +28,11 @@ class SseChatStream : public ChatStream {
   bool next_is_ready() const override { return !pending_.empty(); }
 
  private:
-  Status consume(const std::vector<SseEvent>& events);
+  Status consume(const std::vector<net::SseEvent>& events);
 
   net::HttpStream http_;
   EventTranslator translate_;
-  SseParser parser_;
+  net::SseParser parser_{kMaxEventBytes};
   std::deque<ChatDelta> pending_;
   bool done_ = false;
   bool is_drained_ = false;  // the body after the end marker was read (or given up on)
