@@ -6,6 +6,7 @@
 #include "infrastructure/http/dto/tool_dto.h"
 #include "infrastructure/http/error_response.h"
 #include "infrastructure/http/json_fields.h"
+#include "infrastructure/llm/openai_wire.h"
 #include "infrastructure/text/rfc3339.h"
 
 namespace agentd::http {
@@ -19,12 +20,6 @@ struct Overloaded : Ts... {
 };
 template <typename... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
-
-json::object tool_call_json(const ModelToolCall& call) {
-  return {{"id", call.id},
-          {"type", "function"},
-          {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
-}
 
 }  // namespace
 
@@ -62,7 +57,7 @@ json::object to_json(const Message& message) {
   json::object object{{"id", message.id}, {"role", message.role}, {"content", message.content}};
   if (!message.tool_calls.empty()) {
     json::array calls;
-    for (const auto& call : message.tool_calls) calls.push_back(tool_call_json(call));
+    for (const auto& call : message.tool_calls) calls.push_back(llm::to_openai_json(call));
     object["tool_calls"] = std::move(calls);
   }
   if (!message.tool_call_id.empty()) object["tool_call_id"] = message.tool_call_id;
