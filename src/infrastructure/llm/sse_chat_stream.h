@@ -2,10 +2,14 @@
 // hands each event to a provider-specific translator.
 #pragma once
 
+#include <boost/json/storage_ptr.hpp>
+#include <boost/json/value.hpp>
 #include <deque>
 #include <functional>
+#include <memory>
 
 #include "application/ports/llm_provider.h"
+#include "infrastructure/llm/provider_endpoint.h"
 #include "infrastructure/net/http_stream.h"
 #include "infrastructure/net/sse_parser.h"
 
@@ -37,5 +41,16 @@ class SseChatStream : public ChatStream {
   bool done_ = false;
   bool is_drained_ = false;  // the body after the end marker was read (or given up on)
 };
+
+// POSTs a chat request asking for an event stream and reads the answer as a ChatStream whose
+// events go through `translate`: what every streaming provider does, wire format aside.
+boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> open_sse_chat_stream(
+    net::HttpClient& client, net::HttpRequest request, const ProviderEndpoint& endpoint,
+    EventTranslator translate);
+
+// An event's data parsed as JSON (into `storage` when given); data that is not JSON is an
+// invalid upstream response.
+Result<boost::json::value> event_json(const net::SseEvent& event,
+                                      boost::json::storage_ptr storage = {});
 
 }  // namespace agentd::llm
