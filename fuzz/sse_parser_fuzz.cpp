@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <string_view>
 
-#include "infrastructure/llm/sse_parser.h"
+#include "infrastructure/net/sse_parser.h"
 
 namespace {
 
-using agentd::llm::SseEvent;
-using agentd::llm::SseParser;
+using agentd::net::SseEvent;
+using agentd::net::SseParser;
 
 // All events of `parts` fed in order, or nothing when the stream is rejected.
 std::vector<SseEvent> parse(std::initializer_list<std::string_view> parts, bool& failed) {

@@ -4,6 +4,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "application/agent/request_memory.h"
+#include "application/agent/run_outcome.h"
 
 namespace agentd {
 
@@ -55,20 +56,12 @@ asio::awaitable<void> AgentCompletion::drive(std::shared_ptr<Job> job) {
   auto& run = job->run;
   run.steps = job->state.steps;
   run.usage = job->state.usage;
-  run.updated_at = clock_.now();
-  if (report.outcome == graph::Outcome::finished) {
-    run.status = RunStatus::completed;
-    RunResult result{run, job->memory.last_answer(), {}};
-    job->live->events().emit(RunCompleted{std::move(result)});
-  } else if (report.outcome == graph::Outcome::cancelled) {
-    run.status = RunStatus::cancelled;
-    RunResult result{run, job->memory.last_answer(), {}};
-    job->live->events().emit(RunCompleted{std::move(result)});
+  auto error = record_outcome(run, report, clock_.now());
+  RunResult result{run, job->memory.last_answer(), {}};
+  if (error) {
+    job->live->events().emit(RunFailed{std::move(*error), std::move(result)});
   } else {
-    run.status = RunStatus::failed;
-    auto error = report.error.value_or(Error::internal("the run failed"));
-    RunResult result{run, job->memory.last_answer(), {}};
-    job->live->events().emit(RunFailed{std::move(error), std::move(result)});
+    job->live->events().emit(RunCompleted{std::move(result)});
   }
   job->live->events().close();
 }

@@ -3,10 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
@@ -14,6 +11,7 @@
 
 #include "application/agent/agent_state_codec.h"
 #include "application/chat/tool_call_accumulator.h"
+#include "application/common/run_bounded.h"
 #include "application/tools/approval_gate.h"
 
 namespace agentd {
@@ -316,29 +314,13 @@ asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentSt
   }
 
   std::vector<std::optional<ToolResult>> results(calls.size());
-  std::size_t next = 0;
-  // Workers share the run's executor, so `next` needs no lock.
-  auto worker = [&]() -> asio::awaitable<void> {
-    while (next < calls.size()) {
-      const std::size_t index = next++;
-      results[index] = co_await execute_one(context, state, calls[index]);
-      context.events.emit(ToolCallCompleted{*results[index]});
-    }
+  IndexedJob run_call = [&](std::size_t index) -> asio::awaitable<void> {
+    results[index] = co_await execute_one(context, state, calls[index]);
+    context.events.emit(ToolCallCompleted{*results[index]});
   };
-  auto executor = co_await asio::this_coro::executor;
-  const std::size_t workers = std::min(settings_.tool_concurrency, calls.size());
-  using Worker = decltype(asio::co_spawn(executor, worker(), asio::deferred));
-  std::vector<Worker> group;
-  for (std::size_t w = 0; w < workers; ++w) {
-    group.push_back(asio::co_spawn(executor, worker(), asio::deferred));
-  }
-  // Waits for every worker even when cancelled, so nothing outlives this frame.
-  auto [order, failures] = co_await asio::experimental::make_parallel_group(std::move(group))
-                               .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-  std::exception_ptr failure;
-  for (auto& f : failures) {
-    if (f && !failure) failure = f;
-  }
+  // Returns once every call has ended, even when cancelled: the job may refer to this frame.
+  const auto failure =
+      co_await run_bounded(calls.size(), settings_.tool_concurrency, std::move(run_call));
   const bool cancelled = failure || is_cancelled(context, co_await asio::this_coro::cancellation_state);
   if (cancelled) {
     // Every call still gets its tool message, so the history stays valid.

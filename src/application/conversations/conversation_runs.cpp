@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "application/agent/agent_state_codec.h"
+#include "application/agent/run_outcome.h"
 #include "application/conversations/conversation_memory.h"
 #include "application/tools/approval_gate.h"
 #include "domain/conversation/conversation_errors.h"
@@ -115,33 +116,18 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
   auto& run = job.run;
   run.steps = job.state.steps;
   run.usage = job.state.usage;
-  run.updated_at = clock_.now();
-  switch (report.outcome) {
-    case graph::Outcome::finished:
-      run.status = RunStatus::completed;
-      break;
-    case graph::Outcome::cancelled:
-      run.status = RunStatus::cancelled;
-      break;
-    case graph::Outcome::node_limit:
-    case graph::Outcome::failed:
-      run.status = RunStatus::failed;
-      run.error = report.error ? report.error->message : "the run stopped unexpectedly";
-      break;
-  }
+  auto error = record_outcome(run, report, clock_.now());
   // A run stopped between asking for tools and running them still answers each call.
   for (const auto& call : job.state.pending_calls) {
     const auto answer = tool_message(not_run(call, "the run stopped before this tool ran"));
     (void)co_await job.memory.keep(answer, std::nullopt);
   }
-  if (is_final(run.status)) run.finished_at = run.updated_at;
   // One event follows the store: run.completed or error.
   run.last_event_id = job.live->events().last_id() + 1;
   auto stored = co_await conversations_.update_run(run);
   RunResult result{run, job.memory.last_answer(), {}};
-  if (run.status == RunStatus::failed) {
-    auto error = report.error.value_or(Error::internal("the run failed"));
-    job.live->events().emit(RunFailed{std::move(error), std::move(result)});
+  if (error) {
+    job.live->events().emit(RunFailed{std::move(*error), std::move(result)});
   } else if (!stored) {
     job.live->events().emit(RunFailed{stored.error(), std::nullopt});
   } else {

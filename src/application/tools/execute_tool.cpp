@@ -1,17 +1,14 @@
 #include "application/tools/execute_tool.h"
 
 #include <boost/asio/cancellation_state.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <memory>
+#include "application/common/run_bounded.h"
 
 namespace agentd {
 namespace {
@@ -161,36 +158,14 @@ asio::awaitable<void> ExecuteTool::record(const Principal& caller, const ToolCal
 
 asio::awaitable<std::vector<ToolResult>> ExecuteTool::run_batch(const Principal& caller,
                                                                 std::vector<ToolCall> calls) {
-  // Shared with the workers, so it outlives this frame if the caller goes away first.
-  struct Batch {
-    Principal caller;
-    std::vector<ToolCall> calls;
-    std::vector<ToolResult> results;
-    std::size_t next = 0;
+  std::vector<ToolResult> results(calls.size());
+  IndexedJob run_call = [&](std::size_t index) -> asio::awaitable<void> {
+    results[index] = co_await run(caller, calls[index]);
   };
-  auto batch = std::make_shared<Batch>(Batch{caller, std::move(calls), {}, 0});
-  batch->results.resize(batch->calls.size());
-  if (batch->calls.empty()) co_return std::vector<ToolResult>{};
-
-  auto executor = co_await asio::this_coro::executor;
-  const std::size_t workers = std::min(batch_concurrency_, batch->calls.size());
-  using Done = asio::experimental::channel<void(boost::system::error_code)>;
-  auto done = std::make_shared<Done>(executor, workers);  // buffered: sending never blocks
-  for (std::size_t w = 0; w < workers; ++w) {
-    asio::co_spawn(
-        executor,
-        [this, batch, done]() -> asio::awaitable<void> {
-          // Workers share one executor (the request's strand), so `next` needs no lock.
-          while (batch->next < batch->calls.size()) {
-            const std::size_t index = batch->next++;
-            batch->results[index] = co_await run(batch->caller, batch->calls[index]);
-          }
-          co_await done->async_send(boost::system::error_code{}, asio::use_awaitable);
-        },
-        asio::detached);
-  }
-  for (std::size_t w = 0; w < workers; ++w) co_await done->async_receive(asio::use_awaitable);
-  co_return std::move(batch->results);
+  // A call that throws is a bug: it fails the batch rather than leaving a hole in the results.
+  const auto failure = co_await run_bounded(calls.size(), batch_concurrency_, std::move(run_call));
+  if (failure) std::rethrow_exception(failure);
+  co_return results;
 }
 
 }  // namespace agentd

@@ -26,12 +26,6 @@ bool is_controlled(std::string_view field) {
   return false;
 }
 
-json::object tool_call_json(const ModelToolCall& call) {
-  return {{"id", call.id},
-          {"type", "function"},
-          {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
-}
-
 json::object message_json(const ChatMessage& message) {
   json::object result{{"role", message.role}};
   if (message.content_parts) {
@@ -44,7 +38,7 @@ json::object message_json(const ChatMessage& message) {
   }
   if (!message.tool_calls.empty()) {
     json::array calls;
-    for (const auto& call : message.tool_calls) calls.push_back(tool_call_json(call));
+    for (const auto& call : message.tool_calls) calls.push_back(to_openai_json(call));
     result["tool_calls"] = std::move(calls);
   }
   if (!message.tool_call_id.empty()) result["tool_call_id"] = message.tool_call_id;
@@ -205,5 +199,13 @@ Result<ChatDelta> delta_from_openai_chunk(const json::value& chunk) {
 
 
 boost::json::object to_openai_json(const ChatMessage& message) { return message_json(message); }
+
+boost::json::object to_openai_json(const ModelToolCall& call) {
+  return {{"id", call.id},
+          {"type", "function"},
+          {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
+}
+
+bool is_done(std::string_view data) { return data.starts_with("[DONE]"); }
 
 }  // namespace agentd::llm

@@ -17,6 +17,9 @@ boost::json::object to_openai_json(const ChatRequest& request, bool stream, bool
 // One message as OpenAI writes it (also how agentd answers its own clients).
 boost::json::object to_openai_json(const ChatMessage& message);
 
+// One tool call an assistant asked for, as OpenAI writes it (also in agentd's stored messages).
+boost::json::object to_openai_json(const ModelToolCall& call);
+
 // A `chat.completion` body: choices[0].message, finish_reason, usage, id and model.
 Result<ChatCompletion> completion_from_openai(const boost::json::value& body);
 
@@ -24,5 +27,7 @@ Result<ChatCompletion> completion_from_openai(const boost::json::value& body);
 // finish_reason, and usage (on the last chunk, whose choices are empty or null).
 Result<ChatDelta> delta_from_openai_chunk(const boost::json::value& chunk);
 
+// OpenAI ends a chat stream with `data: [DONE]`; its SDK stops at any data starting with it.
+bool is_done(std::string_view data);
 
 }  // namespace agentd::llm

@@ -1,6 +1,7 @@
 #include "infrastructure/llm/provider_endpoint.h"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <charconv>
 
@@ -13,6 +14,14 @@ std::string join_url(const std::string& base, std::string_view path) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);
   return url + "/" + std::string(path);
+}
+
+net::HttpRequest json_post(const ProviderEndpoint& endpoint, std::string_view path,
+                           net::HttpHeaders credentials, const boost::json::object& body) {
+  net::HttpHeaders headers{{"Content-Type", "application/json"}};
+  for (auto& header : credentials) headers.push_back(std::move(header));
+  return net::HttpRequest("POST", join_url(endpoint.base_url, path), std::move(headers),
+                          boost::json::serialize(body));
 }
 
 net::RequestOptions request_options(const ProviderEndpoint& endpoint) {
@@ -67,6 +76,7 @@ boost::asio::awaitable<Result<boost::json::value>> post_for_json(net::HttpClient
 boost::asio::awaitable<Result<net::HttpStream>> post_for_stream(net::HttpClient& client,
                                                                 net::HttpRequest request,
                                                                 const ProviderEndpoint& endpoint) {
+  request.headers.emplace_back("Accept", "text/event-stream");
   auto opened = co_await client.stream(std::move(request), request_options(endpoint));
   if (!opened) co_return std::move(opened).take_error();
   if (opened->status() != 200) co_return co_await error_from(*opened);

@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "infrastructure/net/http_client.h"
@@ -24,6 +25,11 @@ struct ProviderEndpoint {
 // "https://x/v1/" + "chat/completions" without a doubled or missing slash.
 std::string join_url(const std::string& base, std::string_view path);
 
+// A POST of `body` as JSON to `path` under the endpoint; `credentials` are the headers the
+// provider authenticates with.
+net::HttpRequest json_post(const ProviderEndpoint& endpoint, std::string_view path,
+                           net::HttpHeaders credentials, const boost::json::object& body);
+
 // Request limits for a model call.
 net::RequestOptions request_options(const ProviderEndpoint& endpoint);
 
@@ -36,8 +42,8 @@ boost::asio::awaitable<Result<boost::json::value>> post_for_json(net::HttpClient
                                                                  net::HttpRequest request,
                                                                  const ProviderEndpoint& endpoint);
 
-// POSTs a request whose answer is an event stream; a non-200 answer becomes its error, read
-// from its (small) body to keep the upstream's message.
+// POSTs a request asking for an event stream; a non-200 answer becomes its error, read from
+// its (small) body to keep the upstream's message.
 boost::asio::awaitable<Result<net::HttpStream>> post_for_stream(net::HttpClient& client,
                                                                 net::HttpRequest request,
                                                                 const ProviderEndpoint& endpoint);

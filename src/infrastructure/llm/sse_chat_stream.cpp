@@ -1,10 +1,12 @@
 #include "infrastructure/llm/sse_chat_stream.h"
 
+#include <boost/json/parse.hpp>
+
 #include "infrastructure/llm/provider_error.h"
 
 namespace agentd::llm {
 
-Status SseChatStream::consume(const std::vector<SseEvent>& events) {
+Status SseChatStream::consume(const std::vector<net::SseEvent>& events) {
   for (const auto& event : events) {
     if (done_) break;
     auto delta = translate_(event, done_);
@@ -44,6 +46,24 @@ boost::asio::awaitable<Result<std::optional<ChatDelta>>> SseChatStream::next() {
   std::optional<ChatDelta> delta = std::move(pending_.front());
   pending_.pop_front();
   co_return delta;
+}
+
+boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> open_sse_chat_stream(
+    net::HttpClient& client, net::HttpRequest request, const ProviderEndpoint& endpoint,
+    EventTranslator translate) {
+  auto opened = co_await post_for_stream(client, std::move(request), endpoint);
+  if (!opened) co_return std::move(opened).take_error();
+  std::unique_ptr<ChatStream> stream =
+      std::make_unique<SseChatStream>(std::move(*opened), std::move(translate));
+  co_return stream;
+}
+
+Result<boost::json::value> event_json(const net::SseEvent& event,
+                                      boost::json::storage_ptr storage) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(event.data, ec, std::move(storage));
+  if (ec) return invalid_upstream_response("the upstream sent an event that is not JSON");
+  return value;
 }
 
 }  // namespace agentd::llm

@@ -7,7 +7,7 @@
 #include "infrastructure/llm/chat_builders.h"
 #include "infrastructure/llm/provider_error.h"
 #include "infrastructure/llm/recorded_streams.h"
-#include "infrastructure/llm/sse_parser.h"
+#include "infrastructure/llm/sse_chat_stream.h"
 #include "application/chat/tool_call_accumulator.h"
 
 namespace agentd::llm {
@@ -304,7 +304,7 @@ struct TranslatedStream {
 };
 
 TEST(AnthropicStream, RecordedStreamAssemblesTextAndTwoToolCalls) {
-  SseParser parser;
+  net::SseParser parser(SseChatStream::kMaxEventBytes);
   auto events = parser.feed(recorded::kAnthropicTextThenTwoToolsStream);
   ASSERT_TRUE(events.ok());
   TranslatedStream stream;

@@ -7,7 +7,7 @@
 #include "infrastructure/llm/chat_builders.h"
 #include "infrastructure/llm/provider_error.h"
 #include "infrastructure/llm/recorded_streams.h"
-#include "infrastructure/llm/sse_parser.h"
+#include "infrastructure/llm/sse_chat_stream.h"
 #include "application/chat/tool_call_accumulator.h"
 
 namespace agentd::llm {
@@ -294,8 +294,16 @@ TEST(OpenAiChunk, WrongShapesAreInvalidUpstreamResponses) {
   }
 }
 
+TEST(OpenAiStream, IsDoneRecognisesOpenAisTerminator) {
+  EXPECT_TRUE(is_done("[DONE]"));
+  EXPECT_TRUE(is_done("[DONE] trailing"));
+  EXPECT_FALSE(is_done("{\"choices\":[]}"));
+  EXPECT_FALSE(is_done(" [DONE]"));
+  EXPECT_FALSE(is_done(""));
+}
+
 TEST(OpenAiStream, RecordedToolCallStreamAssemblesOneCompleteCall) {
-  SseParser parser;
+  net::SseParser parser(SseChatStream::kMaxEventBytes);
   auto events = parser.feed(recorded::kOpenAiToolCallStream);
   ASSERT_TRUE(events.ok());
   ToolCallAccumulator calls;

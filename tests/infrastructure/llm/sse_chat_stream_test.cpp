@@ -27,7 +27,7 @@ http::Router upstream_routes() {
 }
 
 // Content deltas until a "[DONE]" event, like the OpenAI translator.
-Result<std::optional<ChatDelta>> translate(const SseEvent& event, bool& done) {
+Result<std::optional<ChatDelta>> translate(const net::SseEvent& event, bool& done) {
   if (event.data == "[DONE]") {
     done = true;
     return std::optional<ChatDelta>{};

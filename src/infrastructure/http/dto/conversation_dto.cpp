@@ -3,10 +3,11 @@
 #include <boost/json/serialize.hpp>
 
 #include "infrastructure/http/dto/chat_dto.h"
-#include "infrastructure/http/dto/time_format.h"
 #include "infrastructure/http/dto/tool_dto.h"
 #include "infrastructure/http/error_response.h"
 #include "infrastructure/http/json_fields.h"
+#include "infrastructure/llm/openai_wire.h"
+#include "infrastructure/text/rfc3339.h"
 
 namespace agentd::http {
 namespace {
@@ -20,12 +21,6 @@ struct Overloaded : Ts... {
 template <typename... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-json::object tool_call_json(const ModelToolCall& call) {
-  return {{"id", call.id},
-          {"type", "function"},
-          {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
-}
-
 }  // namespace
 
 json::object to_json(const Run& run) {
@@ -37,12 +32,12 @@ json::object to_json(const Run& run) {
                       {"usage", to_json(run.usage)},
                       {"model", run.model},
                       {"attempts", run.attempts},
-                      {"created_at", format_time(run.created_at)},
-                      {"updated_at", format_time(run.updated_at)}};
+                      {"created_at", format_rfc3339_seconds(run.created_at)},
+                      {"updated_at", format_rfc3339_seconds(run.updated_at)}};
   if (run.error) object["error"] = *run.error;
-  if (run.finished_at) object["finished_at"] = format_time(*run.finished_at);
+  if (run.finished_at) object["finished_at"] = format_rfc3339_seconds(*run.finished_at);
   if (run.cancel_requested_at) {
-    object["cancel_requested_at"] = format_time(*run.cancel_requested_at);
+    object["cancel_requested_at"] = format_rfc3339_seconds(*run.cancel_requested_at);
   }
   return object;
 }
@@ -53,8 +48,8 @@ json::object to_json(const Conversation& conversation) {
           {"title", conversation.title},
           {"model", conversation.model},
           {"status", to_string(conversation.status)},
-          {"created_at", format_time(conversation.created_at)},
-          {"updated_at", format_time(conversation.updated_at)},
+          {"created_at", format_rfc3339_seconds(conversation.created_at)},
+          {"updated_at", format_rfc3339_seconds(conversation.updated_at)},
           {"message_count", conversation.message_count}};
 }
 
@@ -62,12 +57,12 @@ json::object to_json(const Message& message) {
   json::object object{{"id", message.id}, {"role", message.role}, {"content", message.content}};
   if (!message.tool_calls.empty()) {
     json::array calls;
-    for (const auto& call : message.tool_calls) calls.push_back(tool_call_json(call));
+    for (const auto& call : message.tool_calls) calls.push_back(llm::to_openai_json(call));
     object["tool_calls"] = std::move(calls);
   }
   if (!message.tool_call_id.empty()) object["tool_call_id"] = message.tool_call_id;
   if (!message.name.empty()) object["name"] = message.name;
-  object["created_at"] = format_time(message.created_at);
+  object["created_at"] = format_rfc3339_seconds(message.created_at);
   if (message.usage) object["usage"] = to_json(*message.usage);
   return object;
 }
@@ -81,9 +76,9 @@ json::object to_json(const Approval& approval) {
                       {"tool", approval.tool},
                       {"arguments", approval.arguments},
                       {"status", to_string(approval.status)},
-                      {"created_at", format_time(approval.created_at)},
-                      {"expires_at", format_time(approval.expires_at)}};
-  if (approval.decided_at) object["decided_at"] = format_time(*approval.decided_at);
+                      {"created_at", format_rfc3339_seconds(approval.created_at)},
+                      {"expires_at", format_rfc3339_seconds(approval.expires_at)}};
+  if (approval.decided_at) object["decided_at"] = format_rfc3339_seconds(*approval.decided_at);
   object["decided_by"] = nullptr;
   if (const auto& decider = approval.decided_by) {
     json::value key = nullptr;

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "infrastructure/http/dto/time_format.h"
+#include "infrastructure/text/rfc3339.h"
 
 namespace agentd::http {
 namespace {
@@ -16,7 +16,7 @@ boost::json::value names_or_null(const NameAllowList& list) {
 
 boost::json::value time_or_null(const std::optional<Timestamp>& time) {
   if (!time) return nullptr;
-  return boost::json::value(format_time(*time));
+  return boost::json::value(format_rfc3339_seconds(*time));
 }
 
 }  // namespace
@@ -26,7 +26,7 @@ boost::json::object to_json(const User& user) {
           {"email", user.email},
           {"name", user.name},
           {"role", to_string(user.role)},
-          {"created_at", format_time(user.created_at)}};
+          {"created_at", format_rfc3339_seconds(user.created_at)}};
 }
 
 boost::json::object to_json(const ApiKey& key) {
@@ -41,7 +41,7 @@ boost::json::object to_json(const ApiKey& key) {
                            {"approval_required_tools", std::move(approval)},
                            {"can_approve", key.can_approve},
                            {"expires_at", time_or_null(key.expires_at)},
-                           {"created_at", format_time(key.created_at)},
+                           {"created_at", format_rfc3339_seconds(key.created_at)},
                            {"last_used_at", time_or_null(key.last_used_at)}};
   json["rate_limit_per_minute"] = key.rate_limit_per_minute
                                       ? boost::json::value(*key.rate_limit_per_minute)

@@ -6,11 +6,11 @@
 #include <limits>
 
 #include "infrastructure/http/dto/identity_dto.h"
-#include "infrastructure/http/dto/time_format.h"
 #include "infrastructure/http/error_response.h"
 #include "infrastructure/http/json_body.h"
 #include "infrastructure/http/json_fields.h"
 #include "infrastructure/http/pagination.h"
+#include "infrastructure/text/rfc3339.h"
 
 namespace agentd::http {
 namespace {
@@ -43,7 +43,7 @@ Result<NewApiKey> parse_new_key(const Request& request) {
   auto expires = optional_string(fields, "expires_at");
   if (!expires) return std::move(expires).take_error();
   if (*expires) {
-    key.expires_at = parse_time(**expires);
+    key.expires_at = parse_rfc3339(**expires);
     if (!key.expires_at) {
       return Error::invalid("expires_at must be an RFC 3339 time", "expires_at", "invalid_time");
     }

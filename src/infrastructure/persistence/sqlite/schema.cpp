@@ -4,7 +4,7 @@
 namespace agentd::sqlite {
 namespace {
 
-// Times are RFC 3339 UTC text with microseconds (persistence/time_codec.h). Name lists are
+// Times are RFC 3339 UTC text with microseconds (text/rfc3339.h). Name lists are
 // JSON arrays; NULL means "absent", which is not the same as an empty list.
 constexpr std::string_view kIdentity = R"sql(
 CREATE TABLE users (

@@ -3,12 +3,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "infrastructure/persistence/time_codec.h"
+#include "infrastructure/text/rfc3339.h"
 
 namespace agentd::sqlite {
 
 Statement& bind_time(Statement& statement, int index, TimePoint time) {
-  return statement.bind(index, persistence::encode_time(time));
+  return statement.bind(index, format_rfc3339_micros(time));
 }
 
 Statement& bind_time(Statement& statement, int index, const std::optional<TimePoint>& time) {
@@ -17,7 +17,7 @@ Statement& bind_time(Statement& statement, int index, const std::optional<TimePo
 
 TimePoint time_column(const Statement& statement, int column) {
   const auto text = statement.text(column);
-  const auto time = persistence::decode_time(text);
+  const auto time = parse_rfc3339(text);
   if (!time) throw std::runtime_error("stored time is malformed: '" + text + "'");
   return *time;
 }

@@ -12,8 +12,8 @@
 
 #include "infrastructure/logging/log.h"
 #include "infrastructure/net/http_client.h"
+#include "infrastructure/net/sse_parser.h"
 #include "infrastructure/tools/mcp/json_rpc.h"
-#include "infrastructure/tools/mcp/sse_decoder.h"
 
 namespace agentd {
 namespace {
@@ -134,15 +134,16 @@ asio::awaitable<Status> StreamableHttpTransport::read_answer(net::HttpStream& st
     if (body->empty()) co_return ok_status();  // 202 Accepted for notifications and responses
     co_return queue_message(*body, initialize_id);
   }
-  SseDecoder decoder;
+  // An event carries one message, which may be as large as an answer sent as plain JSON.
+  net::SseParser parser(kMaxBodyBytes);
   for (;;) {
     auto piece = co_await stream.read();
     if (!piece) co_return piece.error();
     if (piece->empty()) co_return ok_status();
-    auto events = decoder.feed(*piece);
+    auto events = parser.feed(*piece);
     if (!events) co_return events.error();
     for (const auto& event : *events) {
-      if (event.type != "message") continue;
+      if (event.type() != "message") continue;
       if (auto queued = queue_message(event.data, initialize_id); !queued) co_return queued;
     }
   }

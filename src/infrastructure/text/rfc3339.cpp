@@ -1,12 +1,13 @@
-#include "infrastructure/persistence/time_codec.h"
+#include "infrastructure/text/rfc3339.h"
 
 #include <cstdio>
 
-namespace agentd::persistence {
+namespace agentd {
 namespace {
 
 using namespace std::chrono;
 
+// Digits of a fraction kept: microseconds, as storage keeps times.
 constexpr std::size_t kStoredFractionDigits = 6;
 
 // The value of `text` when it is only ASCII digits (from_chars alone would accept a sign).
@@ -42,24 +43,35 @@ std::optional<minutes> parse_offset(std::string_view text) {
   return text[0] == '-' ? -offset : offset;
 }
 
-}  // namespace
-
-std::string encode_time(system_clock::time_point time) {
-  const auto exact = floor<microseconds>(time);
-  const auto day = floor<days>(exact);
+// "YYYY-MM-DDTHH:MM:SS" of a whole second.
+std::string date_and_time(sys_seconds time) {
+  const auto day = floor<days>(time);
   const year_month_day date{day};
-  const hh_mm_ss clock{exact - day};
+  const hh_mm_ss clock{time - day};
   char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
-                static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()),
-                static_cast<long long>(clock.subseconds().count()));
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()));
   return text;
 }
 
-std::optional<system_clock::time_point> decode_time(std::string_view text) {
+}  // namespace
+
+std::string format_rfc3339_seconds(system_clock::time_point time) {
+  return date_and_time(floor<seconds>(time)) + "Z";
+}
+
+std::string format_rfc3339_micros(system_clock::time_point time) {
+  const auto exact = floor<microseconds>(time);
+  const auto second = floor<seconds>(exact);
+  char fraction[32];
+  std::snprintf(fraction, sizeof fraction, ".%06lldZ",
+                static_cast<long long>((exact - second).count()));
+  return date_and_time(second) + fraction;
+}
+
+std::optional<system_clock::time_point> parse_rfc3339(std::string_view text) {
   const auto year = field(text, 0, 4);
   const auto month = field(text, 5, 2);
   const auto day = field(text, 8, 2);
@@ -91,4 +103,4 @@ std::optional<system_clock::time_point> decode_time(std::string_view text) {
   return sys_days{date} + hours{*hour} + minutes{*minute} + seconds{*second} + fraction - *offset;
 }
 
-}  // namespace agentd::persistence
+}  // namespace agentd

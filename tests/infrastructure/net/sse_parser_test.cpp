@@ -1,4 +1,5 @@
-#include "infrastructure/llm/sse_parser.h"
+// The one Server-Sent Events parser, as the model providers and MCP servers use it.
+#include "infrastructure/net/sse_parser.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +10,7 @@
 
 #include "infrastructure/llm/recorded_streams.h"
 
-namespace agentd::llm {
+namespace agentd::net {
 
 // Failures show the event, not its bytes.
 void PrintTo(const SseEvent& event, std::ostream* out) {
@@ -19,10 +20,14 @@ void PrintTo(const SseEvent& event, std::ostream* out) {
 
 namespace {
 
+namespace recorded = llm::recorded;
+
+constexpr std::size_t kOneMebibyte = std::size_t{1} << 20;
+
 // Feeds the pieces in order, then ends the stream; fails the test on a parse error.
 std::vector<SseEvent> parse_pieces(std::initializer_list<std::string_view> pieces,
                                    bool finish = true) {
-  SseParser parser;
+  SseParser parser(kOneMebibyte);
   std::vector<SseEvent> events;
   for (const auto piece : pieces) {
     auto fed = parser.feed(piece);
@@ -60,7 +65,7 @@ std::string with_line_endings(std::string_view text, std::string_view ending) {
 }
 
 TEST(SseParser, BlankLineDispatchesTheEvent) {
-  SseParser parser;
+  SseParser parser(kOneMebibyte);
   auto first = parser.feed("event: greeting\ndata: hello\nid: 7\n");
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->empty());
@@ -96,6 +101,14 @@ TEST(SseParser, LineWithoutColonIsAFieldWithAnEmptyValue) {
 }
 
 TEST(SseParser, EventWithoutDataIsNotDispatched) { EXPECT_TRUE(parse("event: ping\n\n").empty()); }
+
+TEST(SseParser, UnnamedEventIsOfTypeMessage) {
+  const auto events = parse("data: 1\n\nevent: message\ndata: 2\n\nevent: ping\ndata: 3\n\n");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].type(), "message");
+  EXPECT_EQ(events[1].type(), "message");
+  EXPECT_EQ(events[2].type(), "ping");
+}
 
 TEST(SseParser, EventNameAppliesToOneEventOnly) {
   EXPECT_EQ(parse("event: first\ndata: 1\n\ndata: 2\n\n"),
@@ -134,7 +147,7 @@ TEST(SseParser, CrAtTheEndOfAChunkFollowedByTextEndsTheLine) {
 }
 
 TEST(SseParser, FinalEventWithoutBlankLineWaitsForFinish) {
-  SseParser parser;
+  SseParser parser(kOneMebibyte);
   auto fed = parser.feed("data: done\n\ndata: last");
   ASSERT_TRUE(fed.ok());
   EXPECT_EQ(data_of(*fed), (std::vector<std::string>{"done"}));
@@ -145,7 +158,7 @@ TEST(SseParser, FinalEventWithoutBlankLineWaitsForFinish) {
 }
 
 TEST(SseParser, FinalEventEndedByOneLineBreakAlsoWaitsForFinish) {
-  SseParser parser;
+  SseParser parser(kOneMebibyte);
   auto fed = parser.feed("data: last\n");
   ASSERT_TRUE(fed.ok());
   EXPECT_TRUE(fed->empty());
@@ -155,7 +168,7 @@ TEST(SseParser, FinalEventEndedByOneLineBreakAlsoWaitsForFinish) {
 }
 
 TEST(SseParser, FinishWithNothingPendingYieldsNothing) {
-  SseParser parser;
+  SseParser parser(kOneMebibyte);
   ASSERT_TRUE(parser.feed("data: a\n\n: trailing comment\n").ok());
   auto rest = parser.finish();
   ASSERT_TRUE(rest.ok());
@@ -193,25 +206,49 @@ TEST(SseParser, EventDataLargerThanTheLimitFailsTheStream) {
   EXPECT_EQ(fed.error().code, "upstream_response_too_large");
 }
 
-TEST(SseParser, DefaultLimitIsOneMebibyte) {
-  SseParser parser;
-  const std::string half(SseParser::kDefaultMaxEventBytes / 2, 'a');
+TEST(SseParser, LimitIsTheOneGivenEvenWhenLarge) {
+  SseParser parser(kOneMebibyte);
+  const std::string half(kOneMebibyte / 2, 'a');
   auto fed = parser.feed("data: " + half + "\n\n");
   ASSERT_TRUE(fed.ok());
   ASSERT_EQ(fed->size(), 1u);
   EXPECT_EQ(fed->front().data.size(), half.size());
 
-  auto huge = parser.feed("data: " + std::string(SseParser::kDefaultMaxEventBytes, 'a'));
+  auto huge = parser.feed("data: " + std::string(kOneMebibyte, 'a'));
   ASSERT_FALSE(huge.ok());
   EXPECT_EQ(huge.error().code, "upstream_response_too_large");
 }
 
-TEST(SseParser, IsDoneRecognisesOpenAisTerminator) {
-  EXPECT_TRUE(is_done("[DONE]"));
-  EXPECT_TRUE(is_done("[DONE] trailing"));
-  EXPECT_FALSE(is_done("{\"choices\":[]}"));
-  EXPECT_FALSE(is_done(" [DONE]"));
-  EXPECT_FALSE(is_done(""));
+// How MCP servers stream their answers (formerly the MCP transport's own decoder's tests).
+
+TEST(SseParser, McpEventsSplitAcrossPiecesComeOutWhole) {
+  const auto events = parse_pieces({"event: mess", "age\nid: 4\nda", "ta: {\"a\":1}\n", "\n"});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type(), "message");
+  EXPECT_EQ(events[0].id, "4");
+  EXPECT_EQ(events[0].data, "{\"a\":1}");
+}
+
+TEST(SseParser, McpCrLfLinesAndMultiLineDataAreHandled) {
+  const auto events = parse_pieces({"data: one\r", "\ndata: two\r\n\r\n"});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data, "one\ntwo");
+}
+
+TEST(SseParser, McpCommentsAndEventsWithoutDataAreDropped) {
+  const auto events = parse(": keep-alive\n\nevent: ping\n\ndata: x\n\n");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type(), "message");
+  EXPECT_EQ(events[0].data, "x");
+}
+
+TEST(SseParser, McpSeveralEventsInOnePiece) {
+  SseParser parser(kOneMebibyte);
+  auto events = parser.feed("data: 1\n\ndata: 2\n\n");
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].data, "1");
+  EXPECT_EQ((*events)[1].data, "2");
 }
 
 TEST(SseRecordedStreams, OpenAiStreamYieldsEveryChunkThenDone) {
@@ -221,7 +258,7 @@ TEST(SseRecordedStreams, OpenAiStreamYieldsEveryChunkThenDone) {
   EXPECT_TRUE(events[0].data.starts_with(R"({"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT")"));
   EXPECT_NE(events[2].data.find(R"("arguments":"location")"), std::string::npos);
   EXPECT_NE(events[7].data.find(R"("total_tokens":99)"), std::string::npos);
-  EXPECT_TRUE(is_done(events[8].data));
+  EXPECT_EQ(events[8].data, "[DONE]");
 }
 
 TEST(SseRecordedStreams, AnthropicStreamYieldsEveryNamedEvent) {
@@ -266,7 +303,7 @@ TEST_P(SseSplitStream, EverySplitPointYieldsTheSameEvents) {
 
 TEST_P(SseSplitStream, OneByteAtATimeYieldsTheSameEvents) {
   const auto bytes = GetParam().bytes();
-  SseParser parser;
+  SseParser parser(kOneMebibyte);
   std::vector<SseEvent> events;
   for (const char byte : bytes) {
     auto fed = parser.feed(std::string_view(&byte, 1));
@@ -306,4 +343,4 @@ INSTANTIATE_TEST_SUITE_P(RecordedStreams, SseSplitStream, ::testing::ValuesIn(sp
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace
-}  // namespace agentd::llm
+}  // namespace agentd::net

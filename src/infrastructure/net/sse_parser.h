@@ -8,12 +8,15 @@
 
 #include "domain/common/result.h"
 
-namespace agentd::llm {
+namespace agentd::net {
 
 struct SseEvent {
   std::string event;  // the `event:` field; empty when the stream named none
   std::string data;   // the `data:` lines joined with "\n"
   std::string id;     // the last `id:` seen so far in the stream, as the WHATWG rules keep it
+
+  // The event's type as a browser names it: an unnamed event is a "message".
+  std::string_view type() const { return event.empty() ? std::string_view("message") : event; }
 
   bool operator==(const SseEvent&) const = default;
 };
@@ -23,11 +26,10 @@ struct SseEvent {
 // a blank line dispatches the event if it has data.
 class SseParser {
  public:
-  static constexpr std::size_t kDefaultMaxEventBytes = std::size_t{1} << 20;
-
   // A line or an event's data longer than `max_event_bytes` fails the stream: an upstream that
-  // never sends a line break must not grow memory without bound.
-  explicit SseParser(std::size_t max_event_bytes = kDefaultMaxEventBytes);
+  // never sends a line break must not grow memory without bound. Each caller knows how large
+  // its events may honestly be.
+  explicit SseParser(std::size_t max_event_bytes);
 
   // The events that `bytes` completes. Once a call fails, every later call fails the same way.
   Result<std::vector<SseEvent>> feed(std::string_view bytes);
@@ -56,7 +58,4 @@ class SseParser {
   bool has_failed_ = false;
 };
 
-// OpenAI ends a chat stream with `data: [DONE]`; its SDK stops at any data starting with it.
-bool is_done(std::string_view data);
-
-}  // namespace agentd::llm
+}  // namespace agentd::net

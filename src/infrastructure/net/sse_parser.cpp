@@ -1,8 +1,8 @@
-#include "infrastructure/llm/sse_parser.h"
+#include "infrastructure/net/sse_parser.h"
 
 #include "infrastructure/net/upstream_error.h"
 
-namespace agentd::llm {
+namespace agentd::net {
 namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
@@ -104,10 +104,8 @@ void SseParser::dispatch(std::vector<SseEvent>& events) {
 }
 
 Error SseParser::too_large() const {
-  return net::upstream_response_too_large("an upstream stream event exceeds " +
-                                          std::to_string(max_event_bytes_) + " bytes");
+  return upstream_response_too_large("an upstream stream event exceeds " +
+                                     std::to_string(max_event_bytes_) + " bytes");
 }
 
-bool is_done(std::string_view data) { return data.starts_with("[DONE]"); }
-
-}  // namespace agentd::llm
+}  // namespace agentd::net
