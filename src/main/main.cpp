@@ -2,7 +2,6 @@
 // and runs the chosen subcommand.
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -86,10 +85,16 @@ T run_blocking(asio::awaitable<T> work) {
   // Work handed to the blocking pool must not let io.run() return early.
   auto guard = asio::make_work_guard(io);
   std::optional<T> result;
+  std::exception_ptr failure;
   asio::co_spawn(
       io, [&]() -> asio::awaitable<void> { result.emplace(co_await std::move(work)); },
-      [&](std::exception_ptr) { guard.reset(); });
+      [&](std::exception_ptr escaped) {
+        failure = escaped;
+        guard.reset();
+      });
   io.run();
+  // The caller sees what the task threw, as if it had run the task itself.
+  if (failure) std::rethrow_exception(failure);
   if (!result) throw std::runtime_error("a start-up task did not finish");
   return std::move(*result);
 }
@@ -226,10 +231,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
 
   // Cancel requests stored by any process reach the runs this one runs within a second.
   asio::co_spawn(io, services->manage_runs.follow_cancel_requests(std::chrono::milliseconds(500)),
-                 [](std::exception_ptr failure) {
-                   if (!failure) return;
-                   log::error("cancel_follower_failed", {{"error", log::describe(failure)}});
-                 });
+                 log::failure_handler("cancel_follower_failed"));
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -251,7 +253,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
           for (auto& source : mcp_sources) co_await source->stop();
           io.stop();
         },
-        asio::detached);
+        log::failure_handler("shutdown_failed"));
   });
 
   log::info("listening", {{"address", config.host},

@@ -2,7 +2,6 @@
 
 #include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -174,22 +173,26 @@ asio::awaitable<std::vector<ToolResult>> ExecuteTool::run_batch(const Principal&
 
   auto executor = co_await asio::this_coro::executor;
   const std::size_t workers = std::min(batch_concurrency_, batch->calls.size());
-  using Done = asio::experimental::channel<void(boost::system::error_code)>;
+  // Each worker reports its end, with what it let escape, for the caller to rethrow.
+  using Done = asio::experimental::channel<void(boost::system::error_code, std::exception_ptr)>;
   auto done = std::make_shared<Done>(executor, workers);  // buffered: sending never blocks
   for (std::size_t w = 0; w < workers; ++w) {
     asio::co_spawn(
         executor,
-        [this, batch, done]() -> asio::awaitable<void> {
+        [this, batch]() -> asio::awaitable<void> {
           // Workers share one executor (the request's strand), so `next` needs no lock.
           while (batch->next < batch->calls.size()) {
             const std::size_t index = batch->next++;
             batch->results[index] = co_await run(batch->caller, batch->calls[index]);
           }
-          co_await done->async_send(boost::system::error_code{}, asio::use_awaitable);
         },
-        asio::detached);
+        [done](std::exception_ptr failure) { done->try_send(boost::system::error_code{}, failure); });
   }
-  for (std::size_t w = 0; w < workers; ++w) co_await done->async_receive(asio::use_awaitable);
+  for (std::size_t w = 0; w < workers; ++w) {
+    if (auto failure = co_await done->async_receive(asio::use_awaitable)) {
+      std::rethrow_exception(failure);
+    }
+  }
   co_return std::move(batch->results);
 }
 
