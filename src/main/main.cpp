@@ -2,7 +2,6 @@
 // and runs the chosen subcommand.
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -42,6 +41,18 @@ using namespace agentd;
 constexpr int kExitConfigError = 2;
 constexpr int kExitFailure = 1;
 
+int report_config_error(const Error& error) {
+  std::fprintf(stderr, "agentd: invalid configuration: %s\n", error.message.c_str());
+  return kExitConfigError;
+}
+
+// What a failed start exits with: 2 for a configuration error (reported here), 1 for
+// anything else (logged where it happened).
+int exit_code_of(const Error& error) {
+  if (config::is_config_error(error)) return report_config_error(error);
+  return kExitFailure;
+}
+
 // The embedded default keeps a generated signing secret in the data dir; with a shared
 // database every replica must be given the same secret.
 Result<std::string> jwt_secret_for(const config::Config& config) {
@@ -67,7 +78,6 @@ void warn_if_data_dir_is_open(const std::string& data_dir) {
   }
 }
 
-// Builds the services over a migrated database; nullptr (after logging why) on failure.
 // Runs one coroutine to completion on a private loop, for work before the server starts.
 template <typename T>
 T run_blocking(asio::awaitable<T> work) {
@@ -75,38 +85,47 @@ T run_blocking(asio::awaitable<T> work) {
   // Work handed to the blocking pool must not let io.run() return early.
   auto guard = asio::make_work_guard(io);
   std::optional<T> result;
+  std::exception_ptr failure;
   asio::co_spawn(
       io, [&]() -> asio::awaitable<void> { result.emplace(co_await std::move(work)); },
-      [&](std::exception_ptr) { guard.reset(); });
+      [&](std::exception_ptr escaped) {
+        failure = escaped;
+        guard.reset();
+      });
   io.run();
+  // The caller sees what the task threw, as if it had run the task itself.
+  if (failure) std::rethrow_exception(failure);
   if (!result) throw std::runtime_error("a start-up task did not finish");
   return std::move(*result);
 }
 
-std::unique_ptr<Services> start_services(const config::Config& config,
-                                         const config::FileConfig& file,
-                                         const config::EnvLookup& env) {
+// Builds the services over a migrated database. A configuration error is answered for the
+// caller to report; any other failure is logged here.
+Result<std::unique_ptr<Services>> start_services(const config::Config& config,
+                                                 const config::FileConfig& file) {
   warn_if_data_dir_is_open(config.data_dir);
   auto secret = jwt_secret_for(config);
   if (!secret) {
     log::error("jwt_secret_unavailable", {{"error", secret.error().message}});
-    return nullptr;
+    return std::move(secret).take_error();
   }
-  auto services = std::make_unique<Services>(config, file, env, std::move(*secret));
+  auto created = Services::create(config, file, std::move(*secret));
+  if (!created) return created;
+  auto services = std::move(*created);
   for (const auto& warning : services->model_warnings) {
     log::warn("model_config_warning", {{"message", warning}});
   }
   // The embedded default migrates itself at start.
   if (auto applied = sqlite::migrate(*services->db); !applied) {
     log::error("migration_failed", {{"error", applied.error().message}});
-    return nullptr;
+    return std::move(applied).take_error();
   }
   // One process owns the embedded database: a run still marked running was cut short by a
   // crash or a kill, and its conversation must not stay locked.
   auto interrupted = run_blocking(services->conversations.fail_interrupted_runs(services->clock.now()));
   if (!interrupted) {
     log::error("interrupted_runs_not_recovered", {{"error", interrupted.error().message}});
-    return nullptr;
+    return std::move(interrupted).take_error();
   }
   if (*interrupted > 0) log::warn("interrupted_runs_failed", {{"runs", std::int64_t{*interrupted}}});
   return services;
@@ -160,15 +179,17 @@ http::ReadinessCheck web_search_check(const Services& services) {
           false};
 }
 
-int run_serve(const config::Config& config, const config::FileConfig& file,
-              const config::EnvLookup& env) {
+int run_serve(const config::Config& config, const config::FileConfig& file) {
   // Declared first so it is destroyed last: pooled upstream connections belong to it.
   asio::io_context io(static_cast<int>(config.threads));
-  auto services = start_services(config, file, env);
-  if (!services) return kExitFailure;
+  auto started = start_services(config, file);
+  if (!started) return exit_code_of(started.error());
+  auto& services = *started;
 
   // MCP servers connect once the server listens; /ready tells how each stands.
-  auto mcp_sources = make_mcp_sources(io.get_executor(), file.mcp_servers, services->http_client);
+  auto made_sources = make_mcp_sources(io.get_executor(), file.mcp_servers, services->http_client);
+  if (!made_sources) return exit_code_of(made_sources.error());
+  auto& mcp_sources = *made_sources;
   std::vector<http::ReadinessCheck> checks{database_check(*services), models_check(*services),
                                            web_search_check(*services)};
   for (auto& check : mcp_readiness_checks(mcp_sources)) checks.push_back(std::move(check));
@@ -210,10 +231,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
 
   // Cancel requests stored by any process reach the runs this one runs within a second.
   asio::co_spawn(io, services->manage_runs.follow_cancel_requests(std::chrono::milliseconds(500)),
-                 [](std::exception_ptr failure) {
-                   if (!failure) return;
-                   log::error("cancel_follower_failed", {{"error", log::describe(failure)}});
-                 });
+                 log::failure_handler("cancel_follower_failed"));
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -235,7 +253,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
           for (auto& source : mcp_sources) co_await source->stop();
           io.stop();
         },
-        asio::detached);
+        log::failure_handler("shutdown_failed"));
   });
 
   log::info("listening", {{"address", config.host},
@@ -254,18 +272,17 @@ int run_serve(const config::Config& config, const config::FileConfig& file,
 // `agentd user create --email … [--name …] [--admin]`, password read from standard input so
 // it never shows in the process list or shell history.
 int run_create_user(const config::Config& config, const config::FileConfig& file,
-                    const config::EnvLookup& env, const std::string& email,
-                    const std::string& name, bool admin) {
+                    const std::string& email, const std::string& name, Role role) {
   std::string password;
   if (!std::getline(std::cin, password) || password.empty()) {
     std::fprintf(stderr, "agentd: write the password on standard input\n");
     return kExitConfigError;
   }
-  auto services = start_services(config, file, env);
-  if (!services) return kExitFailure;
+  auto services = start_services(config, file);
+  if (!services) return exit_code_of(services.error());
   // Named, not braced into the call: see docs/coroutines.md.
-  Registration registration{email, std::move(password), name, admin ? Role::admin : Role::user};
-  auto created = run_blocking(services->register_user(std::move(registration)));
+  Registration registration{email, std::move(password), name, role};
+  auto created = run_blocking((*services)->register_user(std::move(registration)));
   if (!created) {
     std::fprintf(stderr, "agentd: %s\n", created.error().message.c_str());
     return kExitFailure;
@@ -305,17 +322,11 @@ int main(int argc, char** argv) {
 
   const auto env = config::process_environment();
   auto config = config::load_config(env);
-  if (!config) {
-    std::fprintf(stderr, "agentd: invalid configuration: %s\n", config.error().message.c_str());
-    return kExitConfigError;
-  }
+  if (!config) return report_config_error(config.error());
   config::FileConfig file;
   if (!config->config_file.empty()) {
     auto loaded = config::load_file_config(config->config_file, env);
-    if (!loaded) {
-      std::fprintf(stderr, "agentd: invalid configuration: %s\n", loaded.error().message.c_str());
-      return kExitConfigError;
-    }
+    if (!loaded) return report_config_error(loaded.error());
     file = std::move(*loaded);
   }
   log::setup(config->log_format, config->log_level);
@@ -323,8 +334,10 @@ int main(int argc, char** argv) {
 
   try {
     if (migrate->parsed()) return run_migrate(*config);
-    if (serve->parsed()) return run_serve(*config, file, env);
-    if (user_create->parsed()) return run_create_user(*config, file, env, email, name, admin);
+    if (serve->parsed()) return run_serve(*config, file);
+    if (user_create->parsed()) {
+      return run_create_user(*config, file, email, name, admin ? Role::admin : Role::user);
+    }
   } catch (const std::exception& e) {
     log::error("fatal", {{"error", e.what()}});
     return kExitFailure;

@@ -1,7 +1,6 @@
 #include "main/mcp_sources.h"
 
-#include <stdexcept>
-
+#include "infrastructure/config/config.h"
 #include "infrastructure/logging/log.h"
 
 namespace agentd {
@@ -21,13 +20,15 @@ Status readiness_of(const McpConnectionState& state) {
 
 }  // namespace
 
-std::vector<std::shared_ptr<McpToolSource>> make_mcp_sources(
+Result<std::vector<std::shared_ptr<McpToolSource>>> make_mcp_sources(
     const boost::asio::any_io_executor& executor, const std::vector<McpServerConfig>& servers,
     net::HttpClient& http) {
   std::vector<std::shared_ptr<McpToolSource>> sources;
   for (const auto& server : servers) {
     auto source = McpToolSource::create(executor, server, http);
-    if (!source) throw std::runtime_error(source.error().message);
+    if (!source) {
+      return config::config_error(source.error().message, "mcp_servers." + server.name);
+    }
     sources.push_back(std::move(*source));
   }
   return sources;

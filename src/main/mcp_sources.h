@@ -14,8 +14,8 @@
 
 namespace agentd {
 
-// One source per server, none started yet. Throws on a configuration error.
-std::vector<std::shared_ptr<McpToolSource>> make_mcp_sources(
+// One source per server, none started yet; a configuration error names the server at fault.
+Result<std::vector<std::shared_ptr<McpToolSource>>> make_mcp_sources(
     const boost::asio::any_io_executor& executor, const std::vector<McpServerConfig>& servers,
     net::HttpClient& http);
 

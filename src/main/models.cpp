@@ -1,7 +1,5 @@
 #include "main/models.h"
 
-#include <stdexcept>
-
 #include "infrastructure/llm/anthropic_provider.h"
 #include "infrastructure/llm/openai_provider.h"
 
@@ -20,53 +18,58 @@ std::shared_ptr<LlmProvider> make_provider(const std::string& provider,
   return std::make_shared<llm::OpenAiProvider>(client, std::move(endpoint));
 }
 
-void add(ModelCatalog& catalog, ModelRoute route) {
+Status add(ModelCatalog& catalog, ModelRoute route) {
   if (auto added = catalog.add(std::move(route)); !added) {
-    throw std::runtime_error(added.error().message);
+    return config::config_error(added.error().message, "models");
   }
+  return ok_status();
+}
+
+std::string or_default(const std::string& value, std::string_view fallback) {
+  return value.empty() ? std::string(fallback) : value;
 }
 
 }  // namespace
 
-std::vector<std::string> add_configured_models(ModelCatalog& catalog,
-                                               const config::FileConfig& file,
-                                               const config::EnvLookup& env,
-                                               net::HttpClient& client) {
+Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
+                                                       const config::FileConfig& file,
+                                                       const config::ModelEnvironment& environment,
+                                                       net::HttpClient& client) {
   std::vector<std::string> warnings;
   for (const auto& model : file.models) {
     llm::ProviderEndpoint endpoint;
-    endpoint.base_url = !model.base_url.empty() ? model.base_url
-                        : model.provider == "anthropic" ? std::string(kAnthropicBaseUrl)
-                                                        : std::string(kOpenAiBaseUrl);
-    if (!model.api_key_env.empty()) {
-      endpoint.api_key = env(model.api_key_env).value_or("");
-      if (endpoint.api_key.empty()) {
-        warnings.push_back("model " + model.name + ": " + model.api_key_env + " is not set");
-      }
+    endpoint.base_url = or_default(
+        model.base_url, model.provider == "anthropic" ? kAnthropicBaseUrl : kOpenAiBaseUrl);
+    endpoint.api_key = model.api_key;
+    if (!model.api_key_env.empty() && model.api_key.empty()) {
+      warnings.push_back("model " + model.name + ": " + model.api_key_env + " is not set");
     }
     endpoint.timeout = model.timeout;
-    add(catalog, {model.name, model.provider, model.model,
-                  make_provider(model.provider, std::move(endpoint), client), model.max_retries,
-                  model.fallbacks});
+    auto added = add(catalog, {model.name, model.provider, model.model,
+                               make_provider(model.provider, std::move(endpoint), client),
+                               model.max_retries, model.fallbacks});
+    if (!added) return std::move(added).take_error();
   }
   // Zero-config defaults, unless the file already names a model of the same name.
-  if (auto key = env("OPENAI_API_KEY"); key && !catalog.find("gpt-4o-mini")) {
-    llm::ProviderEndpoint endpoint{env("OPENAI_BASE_URL").value_or(std::string(kOpenAiBaseUrl)),
-                                   *key, std::chrono::seconds(60)};
-    add(catalog, {"gpt-4o-mini", "openai", "gpt-4o-mini",
-                  make_provider("openai", std::move(endpoint), client), 2, {}});
+  if (!environment.openai_api_key.empty() && !catalog.find("gpt-4o-mini")) {
+    llm::ProviderEndpoint endpoint{or_default(environment.openai_base_url, kOpenAiBaseUrl),
+                                   environment.openai_api_key, std::chrono::seconds(60)};
+    auto added = add(catalog, {"gpt-4o-mini", "openai", "gpt-4o-mini",
+                               make_provider("openai", std::move(endpoint), client), 2, {}});
+    if (!added) return std::move(added).take_error();
   }
-  if (auto key = env("ANTHROPIC_API_KEY"); key && !catalog.find("claude-haiku")) {
-    llm::ProviderEndpoint endpoint{
-        env("ANTHROPIC_BASE_URL").value_or(std::string(kAnthropicBaseUrl)), *key,
-        std::chrono::seconds(60)};
-    add(catalog, {"claude-haiku", "anthropic", "claude-3-5-haiku-latest",
-                  make_provider("anthropic", std::move(endpoint), client), 2, {}});
+  if (!environment.anthropic_api_key.empty() && !catalog.find("claude-haiku")) {
+    llm::ProviderEndpoint endpoint{or_default(environment.anthropic_base_url, kAnthropicBaseUrl),
+                                   environment.anthropic_api_key, std::chrono::seconds(60)};
+    auto added = add(catalog, {"claude-haiku", "anthropic", "claude-3-5-haiku-latest",
+                               make_provider("anthropic", std::move(endpoint), client), 2, {}});
+    if (!added) return std::move(added).take_error();
   }
-  auto default_model = env("AGENTD_DEFAULT_MODEL").value_or(file.default_model);
+  const auto default_model = or_default(environment.default_model, file.default_model);
   if (!default_model.empty()) {
     if (!catalog.find(default_model)) {
-      throw std::runtime_error("default model " + default_model + " is not configured");
+      return config::config_error("default model " + default_model + " is not configured",
+                                  "default_model");
     }
     catalog.set_default(default_model);
   }

@@ -6,17 +6,18 @@
 #include <vector>
 
 #include "application/chat/model_catalog.h"
+#include "domain/common/result.h"
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
 #include "infrastructure/net/http_client.h"
 
 namespace agentd {
 
-// Returns problems worth a warning (a model whose key variable is unset, say); throws on a
-// configuration that cannot work (a duplicate name, an unknown default).
-std::vector<std::string> add_configured_models(ModelCatalog& catalog,
-                                               const config::FileConfig& file,
-                                               const config::EnvLookup& env,
-                                               net::HttpClient& client);
+// Answers problems worth a warning (a model whose key variable is unset, say); a
+// configuration error for a table that cannot work (a duplicate name, an unknown default).
+Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
+                                                       const config::FileConfig& file,
+                                                       const config::ModelEnvironment& environment,
+                                                       net::HttpClient& client);
 
 }  // namespace agentd

@@ -22,34 +22,35 @@ ToolSpec with_settings(ToolSpec spec, const config::ToolSettings& settings) {
 
 // Builtin tools that are enabled in the configuration file; web_search and http_get only
 // when configured (a provider, an allow-list).
-void register_builtin_tools(ToolRegistry& tools, const config::FileConfig& file,
-                            const Clock& clock, const config::EnvLookup& env,
-                            net::HttpClient& http) {
-  auto add = [&tools](std::shared_ptr<Tool> tool) {
-    if (auto added = tools.add(std::move(tool)); !added) {
-      throw std::runtime_error(added.error().message);
-    }
-  };
+Status register_builtin_tools(ToolRegistry& tools, const config::FileConfig& file,
+                              const Clock& clock, net::HttpClient& http) {
+  std::vector<std::shared_ptr<Tool>> enabled;
   if (file.calculator.enabled) {
-    add(std::make_shared<CalculatorTool>(
+    enabled.push_back(std::make_shared<CalculatorTool>(
         with_settings(CalculatorTool::default_spec(), file.calculator)));
   }
   if (file.current_time.enabled) {
-    add(std::make_shared<CurrentTimeTool>(
+    enabled.push_back(std::make_shared<CurrentTimeTool>(
         with_settings(CurrentTimeTool::default_spec(), file.current_time), clock));
   }
   if (file.web_search.tool.enabled) {
     auto search = make_web_search_tool(
-        with_settings(WebSearchTool::default_spec(), file.web_search.tool), file.web_search, env,
-        http);
-    if (!search) throw std::runtime_error(search.error().message);
-    if (*search) add(std::shared_ptr<Tool>(std::move(*search)));
+        with_settings(WebSearchTool::default_spec(), file.web_search.tool), file.web_search, http);
+    if (!search) return std::move(search).take_error();
+    if (*search) enabled.emplace_back(std::move(*search));
   }
   if (file.http_get.tool.enabled && !file.http_get.allow_hosts.empty()) {
-    add(std::make_shared<HttpGetTool>(
+    enabled.push_back(std::make_shared<HttpGetTool>(
         with_settings(HttpGetTool::default_spec(file.http_get.allow_hosts), file.http_get.tool),
         http, HttpGetRules{file.http_get.allow_hosts}));
   }
+  for (auto& tool : enabled) {
+    const auto name = tool->spec().name;
+    if (auto added = tools.add(std::move(tool)); !added) {
+      return config::config_error(added.error().message, "tools." + name);
+    }
+  }
+  return ok_status();
 }
 
 // Their tools may connect after the keys that name them are made.
@@ -61,8 +62,22 @@ std::vector<std::string> mcp_server_names(const config::FileConfig& file) {
 
 }  // namespace
 
+Result<std::unique_ptr<Services>> Services::create(const config::Config& config,
+                                                   const config::FileConfig& file,
+                                                   std::string jwt_secret) {
+  auto services = std::make_unique<Services>(config, file, std::move(jwt_secret));
+  auto warnings =
+      add_configured_models(services->models, file, config.models, services->http_client);
+  if (!warnings) return std::move(warnings).take_error();
+  services->model_warnings = std::move(*warnings);
+  auto registered =
+      register_builtin_tools(services->tools, file, services->clock, services->http_client);
+  if (!registered) return std::move(registered).take_error();
+  return services;
+}
+
 Services::Services(const config::Config& config, const config::FileConfig& file,
-                   const config::EnvLookup& env, std::string jwt_secret)
+                   std::string jwt_secret)
     : db(std::make_unique<sqlite::Database>(config.sqlite_path())),
       blocking(kBlockingThreads),
       hasher(blocking),
@@ -79,7 +94,6 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       checkpoints(*db, blocking),
       limiter(clock),
       tools(schemas),
-      model_warnings(add_configured_models(models, file, env, http_client)),
       tokens(signer, secrets,
              {config.access_ttl, config.refresh_ttl, config.refresh_reuse_window}),
       register_user(cached_users, hasher, ids, clock),
@@ -102,8 +116,6 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       manage_conversations(conversations, model_router, live_runs, manage_runs, ids, clock),
       conversation_runs(conversations, checkpoints, agent, model_router, tools, live_runs, ids,
                         clock),
-      agent_completion(agent, model_router, ids, clock) {
-  register_builtin_tools(tools, file, clock, env, http_client);
-}
+      agent_completion(agent, model_router, ids, clock) {}
 
 }  // namespace agentd

@@ -50,8 +50,13 @@
 namespace agentd {
 
 struct Services {
-  Services(const config::Config& config, const config::FileConfig& file,
-           const config::EnvLookup& env, std::string jwt_secret);
+  // Builds everything and adds the configured models and tools; a configuration that cannot
+  // work (a duplicate model, unusable tool settings) is answered as a configuration error.
+  static Result<std::unique_ptr<Services>> create(const config::Config& config,
+                                                  const config::FileConfig& file,
+                                                  std::string jwt_secret);
+
+  Services(const config::Config& config, const config::FileConfig& file, std::string jwt_secret);
 
   // Adapters of the ports.
   std::unique_ptr<sqlite::Database> db;
@@ -79,7 +84,7 @@ struct Services {
   net::HttpClient http_client;
   AsioDelay delay;
   ModelCatalog models;
-  std::vector<std::string> model_warnings;
+  std::vector<std::string> model_warnings;  // filled by create()
   LiveRuns live_runs;
   // Use cases.
   SessionTokens tokens;

@@ -308,6 +308,26 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(result.returncode, 2)
         self.assertIn("AGENTD_MAX_BODY_BYTES", result.stderr)
 
+    def test_configuration_that_cannot_work_exits_2_with_message(self):
+        """Errors found only while building the server (a duplicate model, a default model
+        nobody configured) are configuration errors too."""
+        server = Agentd({"OPENAI_API_KEY": None, "ANTHROPIC_API_KEY": None})
+        config_path = os.path.join(server.data_dir, "agentd.yaml")
+        with open(config_path, "w") as f:
+            f.write("models:\n"
+                    "  - {name: twin, provider: openai, base_url: http://127.0.0.1:9/v1}\n"
+                    "  - {name: twin, provider: openai, base_url: http://127.0.0.1:9/v1}\n")
+        cases = [({"AGENTD_CONFIG": config_path}, "twin"),
+                 ({"AGENTD_DEFAULT_MODEL": "nowhere"}, "default model nowhere")]
+        for extra, expected in cases:
+            with self.subTest(expected=expected):
+                result = subprocess.run([AGENTD_BIN, "serve"], capture_output=True, text=True,
+                                        env={**server.env, **extra}, timeout=30)
+                self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+                self.assertIn("invalid configuration", result.stderr)
+                self.assertIn(expected, result.stderr)
+        subprocess.run(["rm", "-rf", server.data_dir])
+
     def test_help_and_version(self):
         help_ = subprocess.run([AGENTD_BIN, "--help"], capture_output=True, text=True, timeout=10)
         self.assertEqual(help_.returncode, 0)

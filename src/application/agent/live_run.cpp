@@ -18,7 +18,23 @@ void LiveRun::start(boost::asio::any_io_executor executor, boost::asio::awaitabl
     executor_ = executor;
   }
   boost::asio::co_spawn(executor, std::move(work),
-                        boost::asio::bind_cancellation_slot(signal_.slot(), [](std::exception_ptr) {}));
+                        boost::asio::bind_cancellation_slot(
+                            signal_.slot(), [self = shared_from_this()](std::exception_ptr failure) {
+                              if (failure) self->end_as_failed(failure);
+                            }));
+}
+
+void LiveRun::end_as_failed(std::exception_ptr failure) {
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  // A closed log ignores this: the run had already told its readers how it ended.
+  events_.emit(RunFailed{Error::internal("the run failed unexpectedly: " + what), std::nullopt});
+  events_.close();
 }
 
 void LiveRun::cancel() {

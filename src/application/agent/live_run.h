@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,7 +40,8 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
   RunEventLog& events() { return events_; }
   const graph::Cancellation& cancellation() const { return cancellation_; }
 
-  // Runs `work` on `executor`, detached from the caller; cancel() interrupts it.
+  // Runs `work` on `executor`, detached from the caller; cancel() interrupts it. What `work`
+  // lets escape ends the run as failed, so its readers see it.
   void start(boost::asio::any_io_executor executor, boost::asio::awaitable<void> work);
   // Asks the run to stop: between nodes, and inside whatever it is waiting for.
   void cancel();
@@ -48,6 +50,8 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
   boost::asio::awaitable<RunEvent> outcome();
 
  private:
+  void end_as_failed(std::exception_ptr failure);
+
   std::string run_id_;
   std::string conversation_id_;
   std::string user_id_;

@@ -8,10 +8,12 @@
 namespace agentd::config {
 namespace {
 
+constexpr std::string_view kConfigErrorCode = "invalid_config";
+
 Error bad(std::string_view name, std::string_view expected, std::string_view got) {
-  return Error::invalid(std::string(name) + ": expected " + std::string(expected) + ", got '" +
-                            std::string(got) + "'",
-                        std::string(name), "invalid_config");
+  return config_error(std::string(name) + ": expected " + std::string(expected) + ", got '" +
+                          std::string(got) + "'",
+                      std::string(name));
 }
 
 template <typename Int>
@@ -81,6 +83,16 @@ Status parse_count(const EnvLookup& env, std::string_view name, int& out, int ma
   return ok_status();
 }
 
+ModelEnvironment model_environment(const EnvLookup& env) {
+  ModelEnvironment models;
+  models.openai_api_key = env("OPENAI_API_KEY").value_or("");
+  models.openai_base_url = env("OPENAI_BASE_URL").value_or("");
+  models.anthropic_api_key = env("ANTHROPIC_API_KEY").value_or("");
+  models.anthropic_base_url = env("ANTHROPIC_BASE_URL").value_or("");
+  models.default_model = env("AGENTD_DEFAULT_MODEL").value_or("");
+  return models;
+}
+
 std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> items;
   while (!text.empty()) {
@@ -96,6 +108,12 @@ std::vector<std::string> split_list(std::string_view text) {
 }
 
 }  // namespace
+
+Error config_error(std::string message, std::string setting) {
+  return Error::invalid(std::move(message), std::move(setting), std::string(kConfigErrorCode));
+}
+
+bool is_config_error(const Error& error) { return error.code == kConfigErrorCode; }
 
 std::string Config::sqlite_path() const {
   constexpr std::string_view kScheme = "sqlite://";
@@ -194,6 +212,7 @@ Result<Config> load_config(const EnvLookup& env) {
     config.jwt_secret = *secret;
   }
   if (auto proxies = env("AGENTD_TRUSTED_PROXIES")) config.trusted_proxies = split_list(*proxies);
+  config.models = model_environment(env);
   return config;
 }
 

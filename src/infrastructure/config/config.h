@@ -17,6 +17,16 @@ namespace agentd::config {
 
 using log::LogFormat;
 
+// Models offered without a configuration file: each provider whose key variable is set
+// gets a default model. Empty strings are unset variables.
+struct ModelEnvironment {
+  std::string openai_api_key;      // OPENAI_API_KEY
+  std::string openai_base_url;     // OPENAI_BASE_URL
+  std::string anthropic_api_key;   // ANTHROPIC_API_KEY
+  std::string anthropic_base_url;  // ANTHROPIC_BASE_URL
+  std::string default_model;       // AGENTD_DEFAULT_MODEL, over the file's default_model
+};
+
 struct Config {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -45,6 +55,8 @@ struct Config {
   // Tools.
   int tool_concurrency = 8;  // calls of one batch (or one agent step) running at once
 
+  ModelEnvironment models;
+
   // The SQLite file path when database_url is sqlite://…; empty otherwise.
   std::string sqlite_path() const;
 };
@@ -56,5 +68,9 @@ EnvLookup process_environment();
 
 // Every problem names the variable and says what was expected.
 Result<Config> load_config(const EnvLookup& env);
+
+// A configuration error names the setting at fault; the process exits with status 2 on one.
+Error config_error(std::string message, std::string setting);
+bool is_config_error(const Error& error);
 
 }  // namespace agentd::config

@@ -1,5 +1,7 @@
 #include "infrastructure/config/file_config.h"
 
+#include "infrastructure/config/config.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -41,6 +43,9 @@ class Reader {
     }
     return out;
   }
+
+  // The value of an environment variable a setting names; empty when unset.
+  std::string variable(const std::string& name) const { return lookup_(name).value_or(""); }
 
   std::string string(const YAML::Node& node, const std::string& path) const {
     if (!node.IsScalar()) fail(path, "a string");
@@ -140,6 +145,7 @@ ModelConfig read_model(const Reader& read, const YAML::Node& node, const std::st
     fail(path + ".provider", "openai or anthropic");
   }
   if (model.model.empty()) model.model = model.name;
+  if (!model.api_key_env.empty()) model.api_key = read.variable(model.api_key_env);
   return model;
 }
 
@@ -188,6 +194,13 @@ McpServerConfig read_mcp_server(const Reader& read, const YAML::Node& node, cons
   return server;
 }
 
+// SearXNG needs no key; Brave and Tavily read theirs from a conventional variable.
+std::string default_key_variable(const std::string& search_provider) {
+  if (search_provider == "brave") return "BRAVE_API_KEY";
+  if (search_provider == "tavily") return "TAVILY_API_KEY";
+  return {};
+}
+
 void read_tools(const Reader& read, const YAML::Node& node, FileConfig& config) {
   read.each(node, "tools", {"calculator", "current_time", "web_search", "http_get"},
             [&](const std::string& tool, const YAML::Node& settings, const std::string& path) {
@@ -210,6 +223,8 @@ void read_tools(const Reader& read, const YAML::Node& node, FileConfig& config) 
                     search.provider != "brave" && search.provider != "tavily") {
                   fail(path + ".provider", "searxng, brave or tavily");
                 }
+                if (search.api_key_env.empty()) search.api_key_env = default_key_variable(search.provider);
+                if (!search.api_key_env.empty()) search.api_key = read.variable(search.api_key_env);
               } else {
                 read.each(settings, path, with_tool_keys({"allow_hosts"}),
                           [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
@@ -245,10 +260,9 @@ Result<FileConfig> parse_file_config(const std::string& yaml_text, const Lookup&
                 }
               });
   } catch (const ConfigError& e) {
-    return Error::invalid(e.message, "AGENTD_CONFIG", "invalid_config");
+    return config_error(e.message, "AGENTD_CONFIG");
   } catch (const YAML::Exception& e) {
-    return Error::invalid(std::string("not valid YAML: ") + e.what(), "AGENTD_CONFIG",
-                          "invalid_config");
+    return config_error(std::string("not valid YAML: ") + e.what(), "AGENTD_CONFIG");
   }
   return config;
 }
@@ -256,7 +270,7 @@ Result<FileConfig> parse_file_config(const std::string& yaml_text, const Lookup&
 Result<FileConfig> load_file_config(const std::string& path, const Lookup& lookup) {
   std::ifstream file(path);
   if (!file) {
-    return Error::invalid("cannot read " + path, "AGENTD_CONFIG", "invalid_config");
+    return config_error("cannot read " + path, "AGENTD_CONFIG");
   }
   std::stringstream text;
   text << file.rdbuf();

@@ -20,6 +20,7 @@ struct ModelConfig {
   std::string model;     // upstream model id
   std::string base_url;
   std::string api_key_env;  // the variable holding the key, never the key
+  std::string api_key;      // that variable's value, read once at start; empty when unset
   std::chrono::milliseconds timeout{60'000};
   int max_retries = 2;
   std::vector<std::string> fallbacks;
@@ -36,7 +37,8 @@ struct WebSearchSettings {
   ToolSettings tool;
   std::string provider;  // searxng | brave | tavily; empty: web_search is not offered
   std::string base_url;
-  std::string api_key_env;
+  std::string api_key_env;  // default: BRAVE_API_KEY or TAVILY_API_KEY, by provider
+  std::string api_key;      // that variable's value; empty when unset
 };
 
 struct HttpGetSettings {

@@ -2,7 +2,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -158,6 +157,164 @@ std::string serialize(const Response& response, unsigned version, bool keep_aliv
   return response_head(response, version, keep_alive, length).append(response.body);
 }
 
+
+// The phases of serving a connection, in the order Server::serve goes through them.
+
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+std::string remote_address_of(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  auto remote = stream.socket().remote_endpoint(ec);
+  return ec ? std::string{} : remote.address().to_string();
+}
+
+void expire_after(Server::Connection& connection, const asio::any_io_executor& executor,
+                  std::chrono::milliseconds timeout) {
+  connection.watchdog.arm(executor, connection.stream.socket(),
+                          std::chrono::steady_clock::now() + timeout);
+}
+
+// Idle phase: a kept-alive connection may wait `idle_timeout` for its next request. False
+// when the connection closed or timed out instead.
+asio::awaitable<bool> wait_for_request(Server::Connection& connection, beast::flat_buffer& buffer,
+                                       std::chrono::milliseconds idle_timeout) {
+  connection.is_idle = true;
+  if (buffer.size() == 0) {
+    const auto executor = co_await asio::this_coro::executor;
+    expire_after(connection, executor, idle_timeout);
+    auto [read_ec, n] = co_await connection.stream.async_read_some(
+        buffer.prepare(kFirstRead), asio::as_tuple(asio::use_awaitable));
+    if (read_ec) co_return false;
+    buffer.commit(n);
+  }
+  connection.is_idle = false;
+  co_return true;
+}
+
+// How reading a request ended: read whole, to be refused with `rejection`, or with the
+// connection gone (closed, reset, timed out).
+struct RequestRead {
+  bool is_connection_gone = false;
+  Error rejection;  // no message: the request was read whole
+};
+
+// Request phase: head and body must arrive within the header timeout (no slowloris).
+asio::awaitable<RequestRead> read_whole_request(Server::Connection& connection,
+                                                beast::flat_buffer& buffer, Parser& parser,
+                                                const ServerOptions& options) {
+  const auto executor = co_await asio::this_coro::executor;
+  expire_after(connection, executor, options.header_timeout);
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(options.max_body_bytes);
+  auto header_ec = co_await read_request(connection.stream, buffer, parser, Until::header);
+  bool rejected = false;
+  const bool is_target_too_long = !header_ec && parser.get().target().size() > kMaxTargetLength;
+  if (!header_ec && !is_target_too_long) {
+    auto length = parser.content_length();
+    if (length && *length > options.max_body_bytes) {
+      rejected = true;
+    } else {
+      header_ec = co_await read_request(connection.stream, buffer, parser, Until::message);
+    }
+  }
+  RequestRead read;
+  if (is_target_too_long) {
+    read.rejection = uri_too_long();
+  } else if (rejected || header_ec == bhttp::error::body_limit) {
+    read.rejection = {ErrorCode::payload_too_large,
+                      "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes",
+                      {}, "request_too_large"};
+  } else if (header_ec == bhttp::error::header_limit) {
+    read.rejection = oversized_head(parser.get().target());
+  } else if (header_ec == beast::error::timeout || header_ec == asio::error::eof ||
+             header_ec == asio::error::connection_reset ||
+             header_ec == asio::error::operation_aborted || header_ec == bhttp::error::end_of_stream) {
+    read.is_connection_gone = true;
+  } else if (header_ec) {
+    read.rejection = Error::invalid("malformed HTTP request: " + header_ec.message(), {}, "bad_request");
+  }
+  co_return read;
+}
+
+// What the log and the X-Request-Id need of a refused request: as much as was parsed.
+Request rejected_request(Parser& parser, const Error& rejection) {
+  Request request;
+  auto& partial = parser.get();
+  auto id = partial.find("x-request-id");
+  request.request_id = request_id_from(
+      id == partial.end() ? std::nullopt : std::optional<std::string_view>(id->value()));
+  request.method = std::string(partial.method_string());
+  if (rejection.kind != ErrorCode::uri_too_long) {
+    request.path = std::string(partial.target().substr(0, partial.target().find('?')));
+  }
+  return request;
+}
+
+struct Written {
+  std::int64_t bytes = 0;
+  bool is_complete = true;
+};
+
+// Write phase: a whole response in one write within `write_timeout`, or a streamed one that
+// bounds each of its writes.
+asio::awaitable<Written> write_response(Server::Connection& connection, Response response,
+                                        unsigned version, bool keep_alive,
+                                        beast::flat_buffer& buffer,
+                                        std::chrono::milliseconds write_timeout) {
+  Written written;
+  if (response.stream) {
+    auto sent = co_await send_streaming(connection.stream, connection.watchdog,
+                                        std::move(response), version, keep_alive, buffer,
+                                        write_timeout);
+    written.bytes = sent.bytes;
+    written.is_complete = sent.complete;
+    co_return written;
+  }
+  written.bytes = static_cast<std::int64_t>(response.body.size());
+  const auto message = serialize(response, version, keep_alive);
+  const auto executor = co_await asio::this_coro::executor;
+  expire_after(connection, executor, write_timeout);
+  auto [write_ec, n] = co_await asio::async_write(connection.stream, asio::buffer(message),
+                                                  asio::as_tuple(asio::use_awaitable));
+  written.is_complete = !write_ec;
+  co_return written;
+}
+
+void log_request(const Request& request, int status, std::chrono::steady_clock::time_point started,
+                 std::int64_t bytes, const std::string& remote_address) {
+  const auto elapsed =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+  log::info("request", {{"method", request.method},
+                        {"path", request.path},
+                        {"status", std::int64_t{status}},
+                        {"ms", elapsed.count()},
+                        {"bytes", bytes},
+                        {"request_id", request.request_id},
+                        {"remote", remote_address}});
+}
+
+enum class Closing { at_once, after_draining };
+
+// After a refused request the client may still be sending the rejected body; closing at once
+// would reset the connection and could destroy the error response before the client reads it.
+asio::awaitable<void> close_connection(Server::Connection& connection, beast::flat_buffer& buffer,
+                                       Closing closing, std::size_t max_body_bytes) {
+  auto& stream = connection.stream;
+  connection.watchdog.disarm();
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (closing == Closing::after_draining) {
+    stream.expires_after(std::chrono::milliseconds(500));
+    for (std::size_t drained = 0; drained < 4 * max_body_bytes;) {
+      auto [drain_ec, n] = co_await stream.async_read_some(buffer.prepare(64 * 1024),
+                                                           asio::as_tuple(asio::use_awaitable));
+      if (drain_ec) break;
+      drained += n;
+    }
+  }
+  stream.socket().close(ec);
+}
+
 }  // namespace
 
 Server::Server(asio::io_context& io, ServerOptions options, const Router& router)
@@ -174,7 +331,9 @@ std::uint16_t Server::listen() {
   return acceptor_.local_endpoint().port();
 }
 
-void Server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void Server::start() {
+  asio::co_spawn(acceptor_.get_executor(), accept_loop(), log::failure_handler("accept_loop_failed"));
+}
 
 asio::awaitable<void> Server::accept_loop() {
   while (!stopping_) {
@@ -204,128 +363,43 @@ asio::awaitable<void> Server::accept_loop() {
 }
 
 asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
-  auto& stream = connection->stream;
   beast::flat_buffer buffer;
-  beast::error_code ec;
-  auto remote = stream.socket().remote_endpoint(ec);
-  const std::string remote_address = ec ? std::string{} : remote.address().to_string();
-  const auto token = asio::as_tuple(asio::use_awaitable);
+  const std::string remote_address = remote_address_of(connection->stream);
   const auto executor = co_await asio::this_coro::executor;
-  auto expire_after = [&](std::chrono::milliseconds timeout) {
-    connection->watchdog.arm(executor, stream.socket(), std::chrono::steady_clock::now() + timeout);
-  };
-
-  bool drain_before_close = false;
+  auto closing = Closing::at_once;
   while (!stopping_) {
-    connection->is_idle = true;
-    if (buffer.size() == 0) {
-      // Idle phase: a kept-alive connection may wait this long for its next request.
-      expire_after(options_.idle_timeout);
-      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(kFirstRead), token);
-      if (read_ec) break;
-      buffer.commit(n);
-    }
-    connection->is_idle = false;
-
-    // Request phase: headers and body must arrive within the header timeout (no slowloris).
-    expire_after(options_.header_timeout);
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(options_.max_body_bytes);
-    auto header_ec = co_await read_request(stream, buffer, parser, Until::header);
-    Error rejection;
-    bool rejected = false;
-    const bool is_target_too_long =
-        !header_ec && parser.get().target().size() > kMaxTargetLength;
-    if (!header_ec && !is_target_too_long) {
-      auto length = parser.content_length();
-      if (length && *length > options_.max_body_bytes) {
-        rejected = true;
-      } else {
-        header_ec = co_await read_request(stream, buffer, parser, Until::message);
-      }
-    }
-    if (is_target_too_long) {
-      rejection = uri_too_long();
-    } else if (rejected || header_ec == bhttp::error::body_limit) {
-      rejection = {ErrorCode::payload_too_large,
-                   "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes",
-                   {}, "request_too_large"};
-    } else if (header_ec == bhttp::error::header_limit) {
-      rejection = oversized_head(parser.get().target());
-    } else if (header_ec == beast::error::timeout || header_ec == asio::error::eof ||
-               header_ec == asio::error::connection_reset ||
-               header_ec == asio::error::operation_aborted || header_ec == bhttp::error::end_of_stream) {
-      break;
-    } else if (header_ec) {
-      rejection = Error::invalid("malformed HTTP request: " + header_ec.message(), {}, "bad_request");
-    }
+    if (!co_await wait_for_request(*connection, buffer, options_.idle_timeout)) break;
+    Parser parser;
+    auto read = co_await read_whole_request(*connection, buffer, parser, options_);
+    if (read.is_connection_gone) break;
 
     const auto started = std::chrono::steady_clock::now();
     Response response;
     Request request;
     bool keep_alive = false;
     unsigned version = 11;
-    if (!rejection.message.empty()) {
-      drain_before_close = true;
-      response = error_response(rejection);
-      auto& partial = parser.get();
-      auto id = partial.find("x-request-id");
-      request.request_id = request_id_from(
-          id == partial.end() ? std::nullopt : std::optional<std::string_view>(id->value()));
-      request.method = std::string(partial.method_string());
-      if (rejection.kind != ErrorCode::uri_too_long) {
-        request.path = std::string(partial.target().substr(0, partial.target().find('?')));
-      }
+    if (!read.rejection.message.empty()) {
+      closing = Closing::after_draining;
+      response = error_response(read.rejection);
+      request = rejected_request(parser, read.rejection);
     } else {
       auto message = parser.release();
       keep_alive = message.keep_alive();
       version = message.version();
       request = to_request(std::move(message), remote_address);
       // A handler takes the time it needs; a streamed answer bounds its own writes.
-      connection->watchdog.arm(executor, stream.socket(), net::Deadline::max());
+      connection->watchdog.arm(executor, connection->stream.socket(), net::Deadline::max());
       response = co_await dispatch(request);
     }
     response.set_header("X-Request-Id", request.request_id);
     const int status = response.status;
-    auto bytes = static_cast<std::int64_t>(response.body.size());
     keep_alive = keep_alive && !stopping_;
-    beast::error_code write_ec;
-    if (response.stream) {
-      auto sent = co_await send_streaming(stream, connection->watchdog, std::move(response),
-                                          version, keep_alive, buffer, options_.header_timeout);
-      bytes = sent.bytes;
-      if (!sent.complete) write_ec = asio::error::connection_aborted;
-    } else {
-      const auto message = serialize(response, version, keep_alive);
-      expire_after(options_.header_timeout);
-      std::tie(write_ec, std::ignore) =
-          co_await asio::async_write(stream, asio::buffer(message), token);
-    }
-    const auto elapsed = std::chrono::duration<double, std::milli>(
-        std::chrono::steady_clock::now() - started);
-    log::info("request", {{"method", request.method},
-                          {"path", request.path},
-                          {"status", std::int64_t{status}},
-                          {"ms", elapsed.count()},
-                          {"bytes", bytes},
-                          {"request_id", request.request_id},
-                          {"remote", remote_address}});
-    if (write_ec || !keep_alive) break;
+    auto written = co_await write_response(*connection, std::move(response), version, keep_alive,
+                                           buffer, options_.header_timeout);
+    log_request(request, status, started, written.bytes, remote_address);
+    if (!written.is_complete || !keep_alive) break;
   }
-  connection->watchdog.disarm();
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  if (drain_before_close) {
-    // The client may still be sending the rejected body; closing now would reset the
-    // connection and could destroy the error response before the client reads it.
-    stream.expires_after(std::chrono::milliseconds(500));
-    for (std::size_t drained = 0; drained < 4 * options_.max_body_bytes;) {
-      auto [drain_ec, n] = co_await stream.async_read_some(buffer.prepare(64 * 1024), token);
-      if (drain_ec) break;
-      drained += n;
-    }
-  }
-  stream.socket().close(ec);
+  co_await close_connection(*connection, buffer, closing, options_.max_body_bytes);
 }
 
 asio::awaitable<Response> Server::dispatch(Request& request) {

@@ -28,4 +28,12 @@ void error(std::string_view event, Fields fields = {});
 // message, or "unknown exception".
 std::string describe(std::exception_ptr failure);
 
+// The completion handler of a detached coroutine (co_spawn): logs what it let escape as
+// `event`, a string literal, so no failure goes unseen.
+inline auto failure_handler(std::string_view event) {
+  return [event](std::exception_ptr failure) {
+    if (failure) error(event, {{"error", describe(failure)}});
+  };
+}
+
 }  // namespace agentd::log

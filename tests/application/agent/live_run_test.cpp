@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -222,6 +223,26 @@ TEST(LiveRun, CancelInterruptsTheRunWhereItWaits) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
   EXPECT_TRUE(run->cancellation().requested());
   EXPECT_EQ(std::get<RunCompleted>(outcome).result.run.status, RunStatus::cancelled);
+}
+
+awaitable<void> throw_midway() {
+  co_await boost::asio::this_coro::executor;
+  throw std::runtime_error("lost the plot");
+}
+
+TEST(LiveRun, WhatTheRunLetsEscapeEndsItAsFailedForItsReaders) {
+  auto run = live_run("run-1", "conversation-1");
+
+  auto outcome = run_sync([&]() -> awaitable<RunEvent> {
+    run->start(co_await boost::asio::this_coro::executor, throw_midway());
+    co_return co_await run->outcome();
+  }());
+
+  const auto* failed = std::get_if<RunFailed>(&outcome);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->error.kind, ErrorCode::internal);
+  EXPECT_NE(failed->error.message.find("lost the plot"), std::string::npos);
+  EXPECT_TRUE(run->events().closed());
 }
 
 TEST(LiveRun, CancelBeforeTheRunStartsIsStillSeenByIt) {

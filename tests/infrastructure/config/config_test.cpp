@@ -86,7 +86,34 @@ TEST(LoadConfig, RejectsBadValuesNamingTheVariable) {
     ASSERT_FALSE(config) << name << "=" << value;
     EXPECT_EQ(config.error().param, name);
     EXPECT_NE(config.error().message.find(name), std::string::npos);
+    EXPECT_TRUE(is_config_error(config.error()));
   }
+}
+
+TEST(LoadConfig, ReadsTheZeroConfigModelVariables) {
+  auto config = load_config(env_of({{"OPENAI_API_KEY", "sk-openai"},
+                                    {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"},
+                                    {"ANTHROPIC_API_KEY", "sk-anthropic"},
+                                    {"AGENTD_DEFAULT_MODEL", "claude-haiku"}}));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->models.openai_api_key, "sk-openai");
+  EXPECT_EQ(config->models.openai_base_url, "http://127.0.0.1:9/v1");
+  EXPECT_EQ(config->models.anthropic_api_key, "sk-anthropic");
+  EXPECT_EQ(config->models.anthropic_base_url, "");
+  EXPECT_EQ(config->models.default_model, "claude-haiku");
+}
+
+TEST(LoadConfig, WithoutModelVariablesNoModelIsOffered) {
+  auto config = load_config(env_of({}));
+  ASSERT_TRUE(config);
+  EXPECT_TRUE(config->models.openai_api_key.empty());
+  EXPECT_TRUE(config->models.anthropic_api_key.empty());
+  EXPECT_TRUE(config->models.default_model.empty());
+}
+
+TEST(ConfigError, IsTellable) {
+  EXPECT_TRUE(is_config_error(config_error("models: duplicate name m", "models")));
+  EXPECT_FALSE(is_config_error(Error::invalid("email is not valid", "email")));
 }
 
 }  // namespace

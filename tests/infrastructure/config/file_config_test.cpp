@@ -1,5 +1,7 @@
 #include "infrastructure/config/file_config.h"
 
+#include "infrastructure/config/config.h"
+
 #include <gtest/gtest.h>
 
 namespace agentd::config {
@@ -7,6 +9,9 @@ namespace {
 
 std::optional<std::string> env(std::string_view name) {
   if (name == "REMOTE_MCP_TOKEN") return std::string("s3cret");
+  if (name == "OPENAI_API_KEY") return std::string("sk-openai");
+  if (name == "BRAVE_API_KEY") return std::string("brave-key");
+  if (name == "MY_TAVILY_KEY") return std::string("tavily-key");
   return std::nullopt;
 }
 
@@ -96,6 +101,44 @@ TEST(FileConfig, McpRequiresApprovalOfAnotherValueIsAnErrorNamingTheKey) {
       << config.error().message;
   EXPECT_NE(config.error().message.find("true, false or auto"), std::string::npos)
       << config.error().message;
+}
+
+TEST(FileConfig, AModelsKeyIsReadFromTheVariableItNames) {
+  auto config = parse_file_config(R"(
+models:
+  - {name: a, provider: openai, api_key_env: OPENAI_API_KEY}
+  - {name: b, provider: openai, api_key_env: UNSET_KEY}
+  - {name: c, provider: openai}
+)", env);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->models[0].api_key, "sk-openai");
+  EXPECT_EQ(config->models[1].api_key, "");
+  EXPECT_EQ(config->models[1].api_key_env, "UNSET_KEY");
+  EXPECT_EQ(config->models[2].api_key, "");
+}
+
+TEST(FileConfig, WebSearchKeyComesFromTheProvidersVariableUnlessOneIsNamed) {
+  auto brave = parse_file_config("tools:\n  web_search: {provider: brave}\n", env);
+  ASSERT_TRUE(brave) << brave.error().message;
+  EXPECT_EQ(brave->web_search.api_key_env, "BRAVE_API_KEY");
+  EXPECT_EQ(brave->web_search.api_key, "brave-key");
+
+  auto tavily = parse_file_config(
+      "tools:\n  web_search: {provider: tavily, api_key_env: MY_TAVILY_KEY}\n", env);
+  ASSERT_TRUE(tavily) << tavily.error().message;
+  EXPECT_EQ(tavily->web_search.api_key, "tavily-key");
+
+  auto searxng =
+      parse_file_config("tools:\n  web_search: {provider: searxng, base_url: http://s}\n", env);
+  ASSERT_TRUE(searxng) << searxng.error().message;
+  EXPECT_EQ(searxng->web_search.api_key_env, "");
+  EXPECT_EQ(searxng->web_search.api_key, "");
+}
+
+TEST(FileConfig, ErrorsAreConfigurationErrors) {
+  auto config = parse_file_config("models: [1, 2\n", env);
+  ASSERT_FALSE(config);
+  EXPECT_TRUE(is_config_error(config.error()));
 }
 
 TEST(FileConfig, EmptyFileIsDefaults) {

@@ -7,19 +7,15 @@ namespace agentd {
 namespace {
 
 Error setting_error(std::string message) {
-  return Error::invalid("tools.web_search: " + std::move(message), "tools.web_search",
-                        "invalid_config");
+  return config::config_error("tools.web_search: " + std::move(message), "tools.web_search");
 }
 
-Result<std::string> api_key(const config::WebSearchSettings& settings, std::string_view default_env,
-                            const config::EnvLookup& env) {
-  const std::string name =
-      settings.api_key_env.empty() ? std::string(default_env) : settings.api_key_env;
-  auto key = env(name);
-  if (!key || key->empty()) {
-    return setting_error("provider " + settings.provider + " needs an API key in $" + name);
+Result<std::string> api_key(const config::WebSearchSettings& settings) {
+  if (settings.api_key.empty()) {
+    return setting_error("provider " + settings.provider + " needs an API key in $" +
+                         settings.api_key_env);
   }
-  return std::move(*key);
+  return settings.api_key;
 }
 
 }  // namespace
@@ -92,7 +88,6 @@ boost::asio::awaitable<Result<boost::json::value>> WebSearchTool::execute(
 
 Result<std::unique_ptr<Tool>> make_web_search_tool(ToolSpec spec,
                                                    const config::WebSearchSettings& settings,
-                                                   const config::EnvLookup& env,
                                                    net::HttpClient& client) {
   std::unique_ptr<SearchProvider> provider;
   if (settings.provider.empty()) return std::unique_ptr<Tool>{};
@@ -100,13 +95,13 @@ Result<std::unique_ptr<Tool>> make_web_search_tool(ToolSpec spec,
     if (settings.base_url.empty()) return setting_error("provider searxng needs base_url");
     provider = make_searxng_provider(settings.base_url);
   } else if (settings.provider == "brave") {
-    auto key = api_key(settings, "BRAVE_API_KEY", env);
+    auto key = api_key(settings);
     if (!key) return key.error();
     provider = make_brave_provider(
         settings.base_url.empty() ? "https://api.search.brave.com" : settings.base_url,
         std::move(*key));
   } else if (settings.provider == "tavily") {
-    auto key = api_key(settings, "TAVILY_API_KEY", env);
+    auto key = api_key(settings);
     if (!key) return key.error();
     provider = make_tavily_provider(
         settings.base_url.empty() ? "https://api.tavily.com" : settings.base_url, std::move(*key));

@@ -35,7 +35,6 @@ class WebSearchTool : public Tool {
 // naming the setting when the configuration is unusable (unknown provider, missing key).
 Result<std::unique_ptr<Tool>> make_web_search_tool(ToolSpec spec,
                                                    const config::WebSearchSettings& settings,
-                                                   const config::EnvLookup& env,
                                                    net::HttpClient& client);
 
 }  // namespace agentd

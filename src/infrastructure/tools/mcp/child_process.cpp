@@ -7,7 +7,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
@@ -171,7 +170,7 @@ void reap_child(const asio::any_io_executor& executor, pid_t pid, std::string se
           co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
         }
       },
-      asio::detached);
+      log::failure_handler("mcp_reaper_failed"));
 }
 
 }  // namespace agentd

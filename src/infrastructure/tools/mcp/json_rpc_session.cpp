@@ -2,7 +2,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -52,7 +51,8 @@ asio::awaitable<Status> JsonRpcSession::open() {
   }
   is_open_ = true;
   asio::co_spawn(
-      strand_, [self = shared_from_this()]() { return self->read_until_closed(); }, asio::detached);
+      strand_, [self = shared_from_this()]() { return self->read_until_closed(); },
+      log::failure_handler("mcp_reader_failed"));
   co_return ok_status();
 }
 
@@ -134,7 +134,7 @@ void JsonRpcSession::send_detached(json::object message) {
                      {{"server", self->server_name_}, {"error", sent.error().message}});
         }
       },
-      asio::detached);
+      log::failure_handler("mcp_send_failed"));
 }
 
 asio::awaitable<Result<json::value>> JsonRpcSession::request(std::string method,

@@ -2,7 +2,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -60,7 +59,8 @@ asio::awaitable<Status> StdioTransport::open() {
   stderr_->assign(child->stderr_fd);
   log::info("mcp_server_started",
             {{"server", config_.name}, {"pid", static_cast<std::int64_t>(child->pid)}});
-  asio::co_spawn(strand_, drain_to_log(stderr_, config_.name), asio::detached);
+  asio::co_spawn(strand_, drain_to_log(stderr_, config_.name),
+                 log::failure_handler("mcp_stderr_reader_failed"));
   co_return ok_status();
 }
 
@@ -73,7 +73,8 @@ asio::awaitable<Status> StdioTransport::send(json::value message) {
   if (!writer_->is_writing) {
     writer_->is_writing = true;
     // Detached from the sender: a cancelled caller must not cut a message in half.
-    asio::co_spawn(strand_, write_queued(writer_, config_.name), asio::detached);
+    asio::co_spawn(strand_, write_queued(writer_, config_.name),
+                   log::failure_handler("mcp_writer_failed"));
   }
   co_return ok_status();
 }

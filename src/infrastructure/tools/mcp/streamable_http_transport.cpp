@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -202,7 +201,7 @@ void StreamableHttpTransport::close() {
           log::debug("mcp_session_ended",
                      {{"server", server}, {"status", std::int64_t{ended ? ended->status : 0}}});
         },
-        asio::detached);
+        log::failure_handler("mcp_session_end_failed"));
     session_id_.reset();
   }
   end("the connection was closed");

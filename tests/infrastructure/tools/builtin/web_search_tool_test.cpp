@@ -71,33 +71,25 @@ http::Router search_routes() {
   return router;
 }
 
-config::EnvLookup environment(std::map<std::string, std::string, std::less<>> variables) {
-  return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {
-    auto it = variables.find(name);
-    if (it == variables.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
+// As the configuration gives them: the key already read from its variable.
 config::WebSearchSettings provider(std::string name, std::string base_url = {},
-                                   std::string api_key_env = {}) {
+                                   std::string api_key = {}) {
   config::WebSearchSettings settings;
   settings.provider = std::move(name);
   settings.base_url = std::move(base_url);
-  settings.api_key_env = std::move(api_key_env);
+  settings.api_key_env = "SEARCH_KEY";
+  settings.api_key = std::move(api_key);
   return settings;
 }
 
 class WebSearchToolTest : public ::testing::Test {
  protected:
-  Result<std::unique_ptr<Tool>> make(const config::WebSearchSettings& settings,
-                                     config::EnvLookup env = environment({})) {
-    return make_web_search_tool(WebSearchTool::default_spec(), settings, env, client_);
+  Result<std::unique_ptr<Tool>> make(const config::WebSearchSettings& settings) {
+    return make_web_search_tool(WebSearchTool::default_spec(), settings, client_);
   }
 
-  Result<json::value> search(const config::WebSearchSettings& settings, json::object arguments,
-                             config::EnvLookup env = environment({})) {
-    auto tool = make(settings, std::move(env));
+  Result<json::value> search(const config::WebSearchSettings& settings, json::object arguments) {
+    auto tool = make(settings);
     if (!tool) return tool.error();
     return loop_.run((*tool)->execute(std::move(arguments), ToolContext{"user-1", std::nullopt}));
   }
@@ -125,10 +117,9 @@ TEST_F(WebSearchToolTest, ReturnsFiveResultsByDefault) {
   EXPECT_EQ(result->at("results").as_array().size(), 5u);
 }
 
-TEST_F(WebSearchToolTest, BraveGetsTheTokenFromTheEnvironmentAndLosesMarkup) {
+TEST_F(WebSearchToolTest, BraveSendsTheConfiguredKeyAndLosesMarkup) {
   auto result =
-      search(provider("brave", api_.url("/"), "MY_BRAVE_KEY"),
-             {{"query", "asio"}, {"max_results", 2}}, environment({{"MY_BRAVE_KEY", "brave-key"}}));
+      search(provider("brave", api_.url("/"), "brave-key"), {{"query", "asio"}, {"max_results", 2}});
   ASSERT_TRUE(result.ok()) << result.error().message;
   const auto& hits = result->at("results").as_array();
   ASSERT_EQ(hits.size(), 2u);
@@ -137,9 +128,8 @@ TEST_F(WebSearchToolTest, BraveGetsTheTokenFromTheEnvironmentAndLosesMarkup) {
 }
 
 TEST_F(WebSearchToolTest, TavilyPostsTheQueryWithABearerToken) {
-  auto result =
-      search(provider("tavily", api_.url("/tavily")), {{"query", "beast"}, {"max_results", 3}},
-             environment({{"TAVILY_API_KEY", "tavily-key"}}));
+  auto result = search(provider("tavily", api_.url("/tavily"), "tavily-key"),
+                       {{"query", "beast"}, {"max_results", 3}});
   ASSERT_TRUE(result.ok()) << result.error().message;
   const auto& hits = result->at("results").as_array();
   ASSERT_EQ(hits.size(), 3u);
@@ -155,8 +145,8 @@ TEST_F(WebSearchToolTest, UpstreamErrorIsAToolErrorWithItsStatus) {
 }
 
 TEST_F(WebSearchToolTest, WrongKeyIsAToolErrorWithItsStatus) {
-  auto result = search(provider("brave", api_.url("/")), {{"query", "asio"}, {"max_results", 2}},
-                       environment({{"BRAVE_API_KEY", "wrong"}}));
+  auto result =
+      search(provider("brave", api_.url("/"), "wrong"), {{"query", "asio"}, {"max_results", 2}});
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().message.find("HTTP 401"), std::string::npos) << result.error().message;
 }
@@ -170,7 +160,8 @@ TEST_F(WebSearchToolTest, FactoryOffersNoToolWithoutAProvider) {
 TEST_F(WebSearchToolTest, FactoryRefusesIncompleteSettings) {
   auto keyless = make(provider("brave"));
   ASSERT_FALSE(keyless.ok());
-  EXPECT_NE(keyless.error().message.find("BRAVE_API_KEY"), std::string::npos);
+  EXPECT_NE(keyless.error().message.find("SEARCH_KEY"), std::string::npos);
+  EXPECT_EQ(keyless.error().code, "invalid_config");
   EXPECT_FALSE(make(provider("searxng")).ok());
   EXPECT_FALSE(make(provider("bing")).ok());
 }
