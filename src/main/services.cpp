@@ -36,7 +36,7 @@ Status register_builtin_tools(ToolRegistry& tools, const config::FileConfig& fil
   if (file.web_search.tool.enabled) {
     auto search = make_web_search_tool(
         with_settings(WebSearchTool::default_spec(), file.web_search.tool), file.web_search, http);
-    if (!search) return std::move(search).take_error();
+    if (!search) return config::config_error(search.error().message, "tools.web_search");
     if (*search) enabled.emplace_back(std::move(*search));
   }
   if (file.http_get.tool.enabled && !file.http_get.allow_hosts.empty()) {

@@ -13,6 +13,10 @@ from harness import Agentd, assert_error, free_port
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EVERYTHING = os.path.join(ROOT, "tests", "node", "node_modules", "@modelcontextprotocol",
                           "server-everything", "dist", "index.js")
+# scripts/test installs the packages, so there a missing one is a failure, not a skip.
+NODE_PACKAGES = os.path.exists(EVERYTHING)
+if not NODE_PACKAGES and os.environ.get("AGENTD_TESTS_REQUIRE_NODE"):
+    raise RuntimeError("npm packages missing from tests/node although scripts/test requires them")
 
 
 def wait_for_port(port, timeout=20):
@@ -48,7 +52,7 @@ def tool_items(server, token):
     return {t["function"]["name"]: t for t in body["data"]}
 
 
-@unittest.skipUnless(os.path.exists(EVERYTHING), "npm packages missing: run scripts/setup")
+@unittest.skipUnless(NODE_PACKAGES, "npm packages missing: run scripts/setup")
 class McpTools(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -137,7 +141,7 @@ mcp_servers:
 SLOW_START_SECONDS = 4
 
 
-@unittest.skipUnless(os.path.exists(EVERYTHING), "npm packages missing: run scripts/setup")
+@unittest.skipUnless(NODE_PACKAGES, "npm packages missing: run scripts/setup")
 class McpServersConnectInTheBackground(unittest.TestCase):
     """One server that takes 3 s to start and one that cannot start at all: agentd serves at
     once, and /ready says how each server stands."""
@@ -235,7 +239,7 @@ mcp_servers:
         self.assertIs(self.late_tools["slow__get-sum"]["requires_approval"], True)
 
 
-@unittest.skipUnless(os.path.exists(EVERYTHING), "npm packages missing: run scripts/setup")
+@unittest.skipUnless(NODE_PACKAGES, "npm packages missing: run scripts/setup")
 class McpShutdown(unittest.TestCase):
     def test_sigterm_stops_a_server_still_connecting(self):
         with tempfile.NamedTemporaryFile("w", suffix=".yaml") as config:

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/common/result.h"
+#include "infrastructure/tools/builtin/web_search_settings.h"
 #include "infrastructure/tools/mcp/mcp_server_config.h"
 
 namespace agentd::config {
@@ -33,12 +34,8 @@ struct ToolSettings {
   std::optional<std::chrono::milliseconds> timeout;
 };
 
-struct WebSearchSettings {
+struct WebSearchSettings : WebSearchProviderSettings {
   ToolSettings tool;
-  std::string provider;  // searxng | brave | tavily; empty: web_search is not offered
-  std::string base_url;
-  std::string api_key_env;  // default: BRAVE_API_KEY or TAVILY_API_KEY, by provider
-  std::string api_key;      // that variable's value; empty when unset
 };
 
 struct HttpGetSettings {

@@ -6,11 +6,12 @@
 namespace agentd {
 namespace {
 
+// The configuration names the setting; the composition root marks it a configuration error.
 Error setting_error(std::string message) {
-  return config::config_error("tools.web_search: " + std::move(message), "tools.web_search");
+  return Error::invalid("tools.web_search: " + std::move(message), "tools.web_search");
 }
 
-Result<std::string> api_key(const config::WebSearchSettings& settings) {
+Result<std::string> api_key(const WebSearchProviderSettings& settings) {
   if (settings.api_key.empty()) {
     return setting_error("provider " + settings.provider + " needs an API key in $" +
                          settings.api_key_env);
@@ -87,7 +88,7 @@ boost::asio::awaitable<Result<boost::json::value>> WebSearchTool::execute(
 }
 
 Result<std::unique_ptr<Tool>> make_web_search_tool(ToolSpec spec,
-                                                   const config::WebSearchSettings& settings,
+                                                   const WebSearchProviderSettings& settings,
                                                    net::HttpClient& client) {
   std::unique_ptr<SearchProvider> provider;
   if (settings.provider.empty()) return std::unique_ptr<Tool>{};

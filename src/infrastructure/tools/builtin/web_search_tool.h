@@ -5,10 +5,9 @@
 #include <string>
 
 #include "application/ports/tool.h"
-#include "infrastructure/config/config.h"
-#include "infrastructure/config/file_config.h"
 #include "infrastructure/net/http_client.h"
 #include "infrastructure/tools/builtin/web_search/search_provider.h"
+#include "infrastructure/tools/builtin/web_search_settings.h"
 
 namespace agentd {
 
@@ -34,7 +33,7 @@ class WebSearchTool : public Tool {
 // nullptr when no provider is configured, so the caller does not offer the tool; an error
 // naming the setting when the configuration is unusable (unknown provider, missing key).
 Result<std::unique_ptr<Tool>> make_web_search_tool(ToolSpec spec,
-                                                   const config::WebSearchSettings& settings,
+                                                   const WebSearchProviderSettings& settings,
                                                    net::HttpClient& client);
 
 }  // namespace agentd

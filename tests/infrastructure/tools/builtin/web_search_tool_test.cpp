@@ -72,9 +72,9 @@ http::Router search_routes() {
 }
 
 // As the configuration gives them: the key already read from its variable.
-config::WebSearchSettings provider(std::string name, std::string base_url = {},
+WebSearchProviderSettings provider(std::string name, std::string base_url = {},
                                    std::string api_key = {}) {
-  config::WebSearchSettings settings;
+  WebSearchProviderSettings settings;
   settings.provider = std::move(name);
   settings.base_url = std::move(base_url);
   settings.api_key_env = "SEARCH_KEY";
@@ -84,11 +84,11 @@ config::WebSearchSettings provider(std::string name, std::string base_url = {},
 
 class WebSearchToolTest : public ::testing::Test {
  protected:
-  Result<std::unique_ptr<Tool>> make(const config::WebSearchSettings& settings) {
+  Result<std::unique_ptr<Tool>> make(const WebSearchProviderSettings& settings) {
     return make_web_search_tool(WebSearchTool::default_spec(), settings, client_);
   }
 
-  Result<json::value> search(const config::WebSearchSettings& settings, json::object arguments) {
+  Result<json::value> search(const WebSearchProviderSettings& settings, json::object arguments) {
     auto tool = make(settings);
     if (!tool) return tool.error();
     return loop_.run((*tool)->execute(std::move(arguments), ToolContext{"user-1", std::nullopt}));
@@ -161,7 +161,7 @@ TEST_F(WebSearchToolTest, FactoryRefusesIncompleteSettings) {
   auto keyless = make(provider("brave"));
   ASSERT_FALSE(keyless.ok());
   EXPECT_NE(keyless.error().message.find("SEARCH_KEY"), std::string::npos);
-  EXPECT_EQ(keyless.error().code, "invalid_config");
+  EXPECT_EQ(keyless.error().param, "tools.web_search");
   EXPECT_FALSE(make(provider("searxng")).ok());
   EXPECT_FALSE(make(provider("bing")).ok());
 }

@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <optional>
@@ -30,9 +31,8 @@
 namespace agentd::testing {
 
 inline std::filesystem::path node_packages_dir() {
-  // This file is tests/infrastructure/tools/mcp/everything_server.h.
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() /
-         "node";
+  // tests/node, named by the build: __FILE__ may be relative to wherever the compiler ran.
+  return std::filesystem::path(AGENTD_TESTS_DIR) / "node";
 }
 
 inline std::filesystem::path everything_entry_point() {
@@ -40,11 +40,16 @@ inline std::filesystem::path everything_entry_point() {
          "dist" / "index.js";
 }
 
-// Skips the calling test when the npm packages are not installed.
-#define SKIP_WITHOUT_EVERYTHING_SERVER()                                                       \
-  if (!std::filesystem::exists(::agentd::testing::everything_entry_point())) {                 \
-    GTEST_SKIP() << "the reference MCP server is not installed: run scripts/setup (npm ci in " \
-                 << ::agentd::testing::node_packages_dir().string() << ")";                    \
+// Skips the calling test when the npm packages are not installed, or fails it under
+// scripts/test (AGENTD_TESTS_REQUIRE_NODE), which installs them: a skip there would hide a gap.
+#define SKIP_WITHOUT_EVERYTHING_SERVER()                                                         \
+  if (!std::filesystem::exists(::agentd::testing::everything_entry_point())) {                   \
+    if (std::getenv("AGENTD_TESTS_REQUIRE_NODE")) {                                              \
+      FAIL() << "the reference MCP server is missing from "                                      \
+             << ::agentd::testing::node_packages_dir().string();                                 \
+    }                                                                                            \
+    GTEST_SKIP() << "the reference MCP server is not installed: run scripts/setup (npm ci in "   \
+                 << ::agentd::testing::node_packages_dir().string() << ")";                      \
   }
 
 inline McpServerConfig everything_stdio_config() {
