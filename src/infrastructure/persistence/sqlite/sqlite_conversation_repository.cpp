@@ -1,15 +1,11 @@
 #include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
 
-
 #include "domain/conversation/conversation_errors.h"
-#include "infrastructure/concurrency/blocking_pool.h"
+#include "infrastructure/persistence/name_list_codec.h"
 #include "infrastructure/persistence/sqlite/conversation_rows.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
 #include "infrastructure/persistence/sqlite/newest_first_page.h"
-#include "infrastructure/persistence/sqlite/sqlite_database.h"
-#include "infrastructure/persistence/sqlite/storage_failure.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
-#include "infrastructure/persistence/name_list_codec.h"
 
 namespace agentd::sqlite {
 namespace {
@@ -84,11 +80,6 @@ constexpr std::string_view kDecideApproval =
     "UPDATE approvals SET status = ?, reason = ?, edited_arguments = ?, decided_by = ?, "
     "decided_by_api_key_id = ?, decided_at = ? WHERE id = ? AND run_id = ? AND status = 'pending'";
 
-// Thrown inside a transaction to roll back what it wrote and answer the caller with `error`.
-struct Refusal {
-  Error error;
-};
-
 // A pending approval counts as expired once its time is up, so these two filters need `now`.
 bool depends_on_time(ApprovalStatus status) {
   return status == ApprovalStatus::pending || status == ApprovalStatus::expired;
@@ -155,8 +146,8 @@ void insert_pending_approvals(sqlite3* connection, const std::string& run_id,
 // The page of the user's approvals that list_approvals describes, as stored. The cursor may
 // name any of the user's approvals, whatever the filter: one decided meanwhile still counts.
 Result<Page<Approval>> approval_page(sqlite3* connection, const std::string& user_id,
-                                     std::optional<ApprovalStatus> status, Timestamp now,
-                                     int limit, const std::optional<std::string>& after) {
+                                     std::optional<ApprovalStatus> status, Timestamp now, int limit,
+                                     const std::optional<std::string>& after) {
   if (auto known = check_cursor(connection, select_approvals(""), "user_id", user_id, after);
       !known) {
     return known.error();
@@ -185,8 +176,8 @@ Result<Page<Approval>> approval_page(sqlite3* connection, const std::string& use
   return page;
 }
 
-// Applies one decision; throws Refusal unless the approval is a pending one of the run.
-void record_decision(sqlite3* connection, const std::string& run_id, const Approval& decision) {
+// Applies one decision; false unless the approval is a pending one of the run.
+bool record_decision(sqlite3* connection, const std::string& run_id, const Approval& decision) {
   Statement update(connection, kDecideApproval);
   const auto& decider = decision.decided_by;
   update.bind(1, to_string(decision.status))
@@ -195,56 +186,52 @@ void record_decision(sqlite3* connection, const std::string& run_id, const Appro
       .bind(4, decider ? std::optional<std::string>(decider->user_id) : std::nullopt)
       .bind(5, decider ? decider->api_key_id : std::nullopt);
   bind_time(update, 6, decision.decided_at).bind(7, decision.id).bind(8, run_id).step();
-  if (update.changed_rows() == 0) throw Refusal{not_awaiting_approval()};
+  return update.changed_rows() > 0;
+}
+
+// Sets the status of the run's conversation to follow the run's.
+void follow_run(sqlite3* connection, const std::string& run_id, ConversationStatus status) {
+  Statement follow(connection, kFollowRun);
+  follow.bind(1, to_string(status)).bind(2, run_id).step();
 }
 
 }  // namespace
 
 boost::asio::awaitable<Status> SqliteConversationRepository::create(Conversation conversation) {
-  co_return co_await pool_.run([&]() -> Status {
-    return with_storage_failures_logged("create_conversation", [&]() -> Status {
-      db_.with([&](sqlite3* connection) { insert_conversation(connection, conversation); });
-      return ok_status();
-    });
-  });
+  co_return co_await database_.transaction("create_conversation",
+                                           [&](sqlite3* connection) -> Status {
+                                             insert_conversation(connection, conversation);
+                                             return ok_status();
+                                           });
 }
 
 boost::asio::awaitable<Result<Conversation>> SqliteConversationRepository::find(
     std::string user_id, std::string conversation_id) {
-  co_return co_await pool_.run([&]() -> Result<Conversation> {
-    return with_storage_failures_logged("find_conversation", [&]() -> Result<Conversation> {
-      auto conversation = db_.with([&](sqlite3* connection) -> std::optional<Conversation> {
-        Statement query(connection, select_conversations(kOwned));
-        query.bind(1, conversation_id).bind(2, user_id);
-        if (!query.step()) return std::nullopt;
-        return read_conversation(query);
-      });
-      // Another user's conversation is reported exactly like a missing one.
-      if (!conversation) return conversation_not_found();
-      return std::move(*conversation);
-    });
-  });
+  co_return co_await database_.read("find_conversation",
+                                    [&](sqlite3* connection) -> Result<Conversation> {
+                                      Statement query(connection, select_conversations(kOwned));
+                                      query.bind(1, conversation_id).bind(2, user_id);
+                                      // Another user's conversation is reported exactly like a
+                                      // missing one.
+                                      if (!query.step()) return conversation_not_found();
+                                      return read_conversation(query);
+                                    });
 }
 
 boost::asio::awaitable<Result<Page<Conversation>>> SqliteConversationRepository::list(
     std::string user_id, int limit, std::optional<std::string> after) {
   // LIMIT would read a negative count as "no limit".
   if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
-  co_return co_await pool_.run([&]() -> Result<Page<Conversation>> {
-    return with_storage_failures_logged("list_conversations", [&]() -> Result<Page<Conversation>> {
-      return db_.with([&](sqlite3* connection) {
-        return newest_first_page(connection, select_conversations(""), user_id, limit, after,
-                                 read_conversation);
-      });
-    });
+  co_return co_await database_.read("list_conversations", [&](sqlite3* connection) {
+    return newest_first_page(connection, select_conversations(""), user_id, limit, after,
+                             read_conversation);
   });
 }
 
 boost::asio::awaitable<Status> SqliteConversationRepository::remove(std::string user_id,
                                                                     std::string conversation_id) {
-  co_return co_await pool_.run([&]() -> Status {
-    return with_storage_failures_logged("remove_conversation", [&]() -> Status {
-      return db_.transaction([&](sqlite3* connection) -> Status {
+  co_return co_await database_.transaction(
+      "remove_conversation", [&](sqlite3* connection) -> Status {
         const auto status = owned_status(connection, user_id, conversation_id);
         if (!status) return conversation_not_found();
         if (*status == ConversationStatus::running) return run_in_progress();
@@ -253,30 +240,24 @@ boost::asio::awaitable<Status> SqliteConversationRepository::remove(std::string 
         remove.bind(1, conversation_id).step();
         return ok_status();
       });
-    });
-  });
 }
 
 boost::asio::awaitable<Result<std::vector<Message>>> SqliteConversationRepository::messages(
     std::string conversation_id) {
-  co_return co_await pool_.run([&]() -> Result<std::vector<Message>> {
-    return with_storage_failures_logged("list_messages", [&]() -> Result<std::vector<Message>> {
-      std::vector<Message> messages;
-      db_.with([&](sqlite3* connection) {
-        Statement query(connection, select_messages(kInOrder));
-        query.bind(1, conversation_id);
-        while (query.step()) messages.push_back(read_message(query));
-      });
-      return messages;
-    });
-  });
+  co_return co_await database_.read("list_messages",
+                                    [&](sqlite3* connection) -> Result<std::vector<Message>> {
+                                      std::vector<Message> messages;
+                                      Statement query(connection, select_messages(kInOrder));
+                                      query.bind(1, conversation_id);
+                                      while (query.step()) messages.push_back(read_message(query));
+                                      return messages;
+                                    });
 }
 
 boost::asio::awaitable<Result<Message>> SqliteConversationRepository::append_message(
     Message message) {
-  co_return co_await pool_.run([&]() -> Result<Message> {
-    return with_storage_failures_logged("append_message", [&]() -> Result<Message> {
-      return db_.transaction([&](sqlite3* connection) -> Result<Message> {
+  co_return co_await database_.transaction(
+      "append_message", [&](sqlite3* connection) -> Result<Message> {
         const auto position =
             count_message(connection, message.conversation_id, message.created_at);
         if (!position) return conversation_not_found();
@@ -284,76 +265,59 @@ boost::asio::awaitable<Result<Message>> SqliteConversationRepository::append_mes
         insert_message(connection, message);
         return std::move(message);
       });
-    });
-  });
 }
 
 boost::asio::awaitable<Status> SqliteConversationRepository::set_title_if_empty(
     std::string conversation_id, std::string title) {
-  co_return co_await pool_.run([&]() -> Status {
-    return with_storage_failures_logged("set_conversation_title", [&]() -> Status {
-      const bool found = db_.with([&](sqlite3* connection) {
+  co_return co_await database_.transaction(
+      "set_conversation_title", [&](sqlite3* connection) -> Status {
         Statement update(connection, kSetTitle);
         update.bind(1, title).bind(2, conversation_id).step();
-        return update.changed_rows() > 0 || exists(connection, conversation_id);
+        if (update.changed_rows() == 0 && !exists(connection, conversation_id)) {
+          return conversation_not_found();
+        }
+        return ok_status();
       });
-      if (!found) return conversation_not_found();
-      return ok_status();
-    });
-  });
 }
 
 boost::asio::awaitable<Status> SqliteConversationRepository::start_run(Run run) {
-  co_return co_await pool_.run([&]() -> Status {
-    return with_storage_failures_logged("start_run", [&]() -> Status {
-      return db_.transaction([&](sqlite3* connection) -> Status {
-        Statement claim(connection, kClaim);
-        bind_time(claim, 1, run.created_at).bind(2, run.conversation_id).bind(3, run.user_id);
-        claim.step();
-        if (claim.changed_rows() == 0) {
-          if (!owned_status(connection, run.user_id, run.conversation_id)) {
-            return conversation_not_found();
-          }
-          return run_in_progress();
-        }
-        insert_run(connection, run);
-        return ok_status();
-      });
-    });
+  co_return co_await database_.transaction("start_run", [&](sqlite3* connection) -> Status {
+    Statement claim(connection, kClaim);
+    bind_time(claim, 1, run.created_at).bind(2, run.conversation_id).bind(3, run.user_id);
+    claim.step();
+    if (claim.changed_rows() == 0) {
+      if (!owned_status(connection, run.user_id, run.conversation_id)) {
+        return conversation_not_found();
+      }
+      return run_in_progress();
+    }
+    insert_run(connection, run);
+    return ok_status();
   });
 }
 
 boost::asio::awaitable<Status> SqliteConversationRepository::update_run(Run run) {
-  co_return co_await pool_.run([&]() -> Status {
-    return with_storage_failures_logged("update_run", [&]() -> Status {
-      return db_.transaction([&](sqlite3* connection) -> Status {
-        Statement update(connection, kUpdateRun);
-        update.bind(1, to_string(run.status))
-            .bind(2, std::int64_t{run.steps})
-            .bind(3, run.usage.prompt_tokens)
-            .bind(4, run.usage.completion_tokens)
-            .bind(5, run.usage.total_tokens)
-            .bind(6, run.error);
-        bind_time(update, 7, run.updated_at).bind(8, run.last_event_id);
-        bind_time(update, 9, run.finished_at).bind(10, run.id).step();
-        if (update.changed_rows() == 0) return run_not_found();
-        Statement follow(connection, kFollowRun);
-        follow.bind(1, to_string(conversation_status_for(run.status))).bind(2, run.id).step();
-        return ok_status();
-      });
-    });
+  co_return co_await database_.transaction("update_run", [&](sqlite3* connection) -> Status {
+    Statement update(connection, kUpdateRun);
+    update.bind(1, to_string(run.status))
+        .bind(2, std::int64_t{run.steps})
+        .bind(3, run.usage.prompt_tokens)
+        .bind(4, run.usage.completion_tokens)
+        .bind(5, run.usage.total_tokens)
+        .bind(6, run.error);
+    bind_time(update, 7, run.updated_at).bind(8, run.last_event_id);
+    bind_time(update, 9, run.finished_at).bind(10, run.id).step();
+    if (update.changed_rows() == 0) return run_not_found();
+    follow_run(connection, run.id, conversation_status_for(run.status));
+    return ok_status();
   });
 }
 
 boost::asio::awaitable<Result<Run>> SqliteConversationRepository::find_run(std::string run_id) {
-  co_return co_await pool_.run([&]() -> Result<Run> {
-    return with_storage_failures_logged("find_run", [&]() -> Result<Run> {
-      auto run = db_.with([&](sqlite3* connection) {
-        return find_one(connection, select_runs(kRunById), run_id, read_run);
-      });
-      if (!run) return run_not_found();
-      return std::move(*run);
-    });
+  co_return co_await database_.read("find_run", [&](sqlite3* connection) -> Result<Run> {
+    auto run = find_one(connection, select_runs(kRunById), run_id, read_run);
+    if (!run) return run_not_found();
+    return std::move(*run);
   });
 }
 
@@ -361,21 +325,16 @@ boost::asio::awaitable<Result<Page<Run>>> SqliteConversationRepository::list_run
     std::string conversation_id, int limit, std::optional<std::string> after) {
   // LIMIT would read a negative count as "no limit".
   if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
-  co_return co_await pool_.run([&]() -> Result<Page<Run>> {
-    return with_storage_failures_logged("list_runs", [&]() -> Result<Page<Run>> {
-      return db_.with([&](sqlite3* connection) {
-        return newest_first_page(connection, select_runs(""), "conversation_id",
-                                 conversation_id, limit, after, read_run);
-      });
-    });
+  co_return co_await database_.read("list_runs", [&](sqlite3* connection) {
+    return newest_first_page(connection, select_runs(""), "conversation_id", conversation_id, limit,
+                             after, read_run);
   });
 }
 
 boost::asio::awaitable<Result<Run>> SqliteConversationRepository::request_cancel(std::string run_id,
-                                                                                Timestamp now) {
-  co_return co_await pool_.run([&]() -> Result<Run> {
-    return with_storage_failures_logged("request_cancel", [&]() -> Result<Run> {
-      return db_.transaction([&](sqlite3* connection) -> Result<Run> {
+                                                                                 Timestamp now) {
+  co_return co_await database_.transaction(
+      "request_cancel", [&](sqlite3* connection) -> Result<Run> {
         Statement request(connection, kRequestCancel);
         bind_time(request, 1, now).bind(2, run_id).step();
         const bool requested = request.changed_rows() > 0;
@@ -384,122 +343,95 @@ boost::asio::awaitable<Result<Run>> SqliteConversationRepository::request_cancel
         if (!requested) return run_not_active();
         return std::move(*run);
       });
-    });
-  });
 }
 
 boost::asio::awaitable<Result<std::vector<std::string>>>
 SqliteConversationRepository::cancel_requested(std::vector<std::string> run_ids) {
-  co_return co_await pool_.run([&]() -> Result<std::vector<std::string>> {
-    return with_storage_failures_logged(
-        "cancel_requested", [&]() -> Result<std::vector<std::string>> {
-          std::vector<std::string> requested;
-          if (run_ids.empty()) return requested;
-          db_.with([&](sqlite3* connection) {
-            Statement query(connection, kCancelRequested);
-            query.bind(1, persistence::encode_name_list(run_ids));
-            while (query.step()) requested.push_back(query.text(0));
-          });
-          return requested;
-        });
-  });
+  co_return co_await database_.read("cancel_requested",
+                                    [&](sqlite3* connection) -> Result<std::vector<std::string>> {
+                                      std::vector<std::string> requested;
+                                      if (run_ids.empty()) return requested;
+                                      Statement query(connection, kCancelRequested);
+                                      query.bind(1, persistence::encode_name_list(run_ids));
+                                      while (query.step()) requested.push_back(query.text(0));
+                                      return requested;
+                                    });
 }
 
 boost::asio::awaitable<Result<std::vector<Approval>>>
 SqliteConversationRepository::cancel_paused_run(std::string run_id, Decider decider,
                                                 Timestamp now) {
-  co_return co_await pool_.run([&]() -> Result<std::vector<Approval>> {
-    return with_storage_failures_logged(
-        "cancel_paused_run", [&]() -> Result<std::vector<Approval>> {
-          return db_.transaction([&](sqlite3* connection) -> Result<std::vector<Approval>> {
-            Statement cancel(connection, kCancelPaused);
-            bind_time(cancel, 1, now).bind(2, run_id).step();
-            // Nothing is written before this check, so returning here commits nothing.
-            if (cancel.changed_rows() == 0) {
-              if (!find_one(connection, select_runs(kRunById), run_id, read_run)) {
-                return run_not_found();
-              }
-              return run_not_active();
-            }
-            Statement follow(connection, kFollowRun);
-            follow.bind(1, to_string(ConversationStatus::idle)).bind(2, run_id).step();
-            std::vector<Approval> closed;
-            Statement pending(connection, select_approvals(kPendingOfRun));
-            pending.bind(1, run_id);
-            while (pending.step()) closed.push_back(read_approval(pending));
-            for (auto& approval : closed) {
-              approval.status = ApprovalStatus::rejected;
-              approval.reason = std::string(kCancelled);
-              approval.decided_by = decider;
-              approval.decided_at = now;
-              record_decision(connection, run_id, approval);
-            }
-            return closed;
-          });
-        });
-  });
+  co_return co_await database_.transaction(
+      "cancel_paused_run", [&](sqlite3* connection) -> Result<std::vector<Approval>> {
+        Statement cancel(connection, kCancelPaused);
+        bind_time(cancel, 1, now).bind(2, run_id).step();
+        if (cancel.changed_rows() == 0) {
+          if (!find_one(connection, select_runs(kRunById), run_id, read_run)) {
+            return run_not_found();
+          }
+          return run_not_active();
+        }
+        follow_run(connection, run_id, ConversationStatus::idle);
+        std::vector<Approval> closed;
+        Statement pending(connection, select_approvals(kPendingOfRun));
+        pending.bind(1, run_id);
+        while (pending.step()) closed.push_back(read_approval(pending));
+        for (auto& approval : closed) {
+          approval.status = ApprovalStatus::rejected;
+          approval.reason = std::string(kCancelled);
+          approval.decided_by = decider;
+          approval.decided_at = now;
+          if (!record_decision(connection, run_id, approval)) return not_awaiting_approval();
+        }
+        return closed;
+      });
 }
 
 boost::asio::awaitable<Result<int>> SqliteConversationRepository::fail_interrupted_runs(
     Timestamp now) {
-  co_return co_await pool_.run([&]() -> Result<int> {
-    return with_storage_failures_logged("fail_interrupted_runs", [&]() -> Result<int> {
-      return db_.transaction([&](sqlite3* connection) -> Result<int> {
-        // Conversations first: the runs still say which ones they hold.
-        Statement release(connection, kFreeInterrupted);
-        release.step();
-        Statement fail(connection, kFailInterrupted);
-        fail.bind(1, kInterrupted);
-        bind_time(fail, 2, now).step();
-        return fail.changed_rows();
-      });
-    });
-  });
+  co_return co_await database_.transaction("fail_interrupted_runs",
+                                           [&](sqlite3* connection) -> Result<int> {
+                                             // Conversations first: the runs still say which ones
+                                             // they hold.
+                                             Statement release(connection, kFreeInterrupted);
+                                             release.step();
+                                             Statement fail(connection, kFailInterrupted);
+                                             fail.bind(1, kInterrupted);
+                                             bind_time(fail, 2, now).step();
+                                             return fail.changed_rows();
+                                           });
 }
 
 boost::asio::awaitable<Status> SqliteConversationRepository::pause_run(
     Run run, std::vector<Approval> approvals, Checkpoint checkpoint) {
-  co_return co_await pool_.run([&]() -> Status {
-    return with_storage_failures_logged("pause_run", [&]() -> Status {
-      return db_.transaction([&](sqlite3* connection) -> Status {
-        // Nothing is written before this check, so returning here commits nothing.
-        if (!pause(connection, run)) return run_not_found();
-        Statement follow(connection, kFollowRun);
-        follow.bind(1, to_string(ConversationStatus::awaiting_approval)).bind(2, run.id).step();
-        insert_pending_approvals(connection, run.id, approvals);
-        save_checkpoint(connection, checkpoint);
-        return ok_status();
-      });
-    });
+  co_return co_await database_.transaction("pause_run", [&](sqlite3* connection) -> Status {
+    if (!pause(connection, run)) return run_not_found();
+    follow_run(connection, run.id, ConversationStatus::awaiting_approval);
+    insert_pending_approvals(connection, run.id, approvals);
+    save_checkpoint(connection, checkpoint);
+    return ok_status();
   });
 }
 
 boost::asio::awaitable<Result<Run>> SqliteConversationRepository::find_paused_run(
     std::string conversation_id) {
-  co_return co_await pool_.run([&]() -> Result<Run> {
-    return with_storage_failures_logged("find_paused_run", [&]() -> Result<Run> {
-      auto run = db_.with([&](sqlite3* connection) {
-        return find_one(connection, select_runs(kPausedRun), conversation_id, read_run);
-      });
-      if (!run) return run_not_found();
-      return std::move(*run);
-    });
+  co_return co_await database_.read("find_paused_run", [&](sqlite3* connection) -> Result<Run> {
+    auto run = find_one(connection, select_runs(kPausedRun), conversation_id, read_run);
+    if (!run) return run_not_found();
+    return std::move(*run);
   });
 }
 
 boost::asio::awaitable<Result<std::vector<Approval>>> SqliteConversationRepository::run_approvals(
     std::string run_id) {
-  co_return co_await pool_.run([&]() -> Result<std::vector<Approval>> {
-    return with_storage_failures_logged("run_approvals", [&]() -> Result<std::vector<Approval>> {
-      std::vector<Approval> approvals;
-      db_.with([&](sqlite3* connection) {
+  co_return co_await database_.read(
+      "run_approvals", [&](sqlite3* connection) -> Result<std::vector<Approval>> {
+        std::vector<Approval> approvals;
         Statement query(connection, select_approvals(kApprovalsInOrder));
         query.bind(1, run_id);
         while (query.step()) approvals.push_back(read_approval(query));
+        return approvals;
       });
-      return approvals;
-    });
-  });
 }
 
 boost::asio::awaitable<Result<Page<Approval>>> SqliteConversationRepository::list_approvals(
@@ -507,19 +439,16 @@ boost::asio::awaitable<Result<Page<Approval>>> SqliteConversationRepository::lis
     std::optional<std::string> after) {
   // LIMIT would read a negative count as "no limit".
   if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
-  co_return co_await pool_.run([&]() -> Result<Page<Approval>> {
-    return with_storage_failures_logged("list_approvals", [&]() -> Result<Page<Approval>> {
-      auto page = db_.with([&](sqlite3* connection) {
-        return approval_page(connection, user_id, status, now, limit, after);
+  co_return co_await database_.read(
+      "list_approvals", [&](sqlite3* connection) -> Result<Page<Approval>> {
+        auto page = approval_page(connection, user_id, status, now, limit, after);
+        if (!page) return page;
+        // Expiry is not written back: a pending approval past its time reads as expired.
+        for (auto& approval : page->items) {
+          if (approval.is_expired(now)) approval.status = ApprovalStatus::expired;
+        }
+        return page;
       });
-      if (!page) return page;
-      // Expiry is not written back: a pending approval past its time reads as expired.
-      for (auto& approval : page->items) {
-        if (approval.is_expired(now)) approval.status = ApprovalStatus::expired;
-      }
-      return page;
-    });
-  });
 }
 
 boost::asio::awaitable<Status> SqliteConversationRepository::decide(std::string user_id,
@@ -527,29 +456,21 @@ boost::asio::awaitable<Status> SqliteConversationRepository::decide(std::string 
                                                                     std::string run_id,
                                                                     std::vector<Approval> decided,
                                                                     Timestamp now) {
-  co_return co_await pool_.run([&]() -> Status {
-    return with_storage_failures_logged("decide_approvals", [&]() -> Status {
-      try {
-        return db_.transaction([&](sqlite3* connection) -> Status {
-          Statement resume(connection, kResumeConversation);
-          bind_time(resume, 1, now).bind(2, conversation_id).bind(3, user_id).step();
-          if (resume.changed_rows() == 0) {
-            if (!owned_status(connection, user_id, conversation_id)) {
-              return conversation_not_found();
-            }
-            return not_awaiting_approval();
-          }
-          // From here on a refusal must undo the conversation's change: it throws.
-          Statement resume_run(connection, kResumeRun);
-          bind_time(resume_run, 1, now).bind(2, run_id).bind(3, conversation_id).step();
-          if (resume_run.changed_rows() == 0) throw Refusal{not_awaiting_approval()};
-          for (const auto& decision : decided) record_decision(connection, run_id, decision);
-          return ok_status();
-        });
-      } catch (const Refusal& refusal) {
-        return refusal.error;
-      }
-    });
+  co_return co_await database_.transaction("decide_approvals", [&](sqlite3* connection) -> Status {
+    Statement resume(connection, kResumeConversation);
+    bind_time(resume, 1, now).bind(2, conversation_id).bind(3, user_id).step();
+    if (resume.changed_rows() == 0) {
+      if (!owned_status(connection, user_id, conversation_id)) return conversation_not_found();
+      return not_awaiting_approval();
+    }
+    // A refusal from here on rolls back the conversation's change with the rest.
+    Statement resume_run(connection, kResumeRun);
+    bind_time(resume_run, 1, now).bind(2, run_id).bind(3, conversation_id).step();
+    if (resume_run.changed_rows() == 0) return not_awaiting_approval();
+    for (const auto& decision : decided) {
+      if (!record_decision(connection, run_id, decision)) return not_awaiting_approval();
+    }
+    return ok_status();
   });
 }
 

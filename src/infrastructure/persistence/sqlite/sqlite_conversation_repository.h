@@ -8,18 +8,13 @@
 #include <vector>
 
 #include "application/ports/conversation_repository.h"
-
-namespace agentd {
-class BlockingPool;
-}
+#include "infrastructure/persistence/sqlite/pooled_database.h"
 
 namespace agentd::sqlite {
 
-class Database;
-
 class SqliteConversationRepository final : public ConversationRepository {
  public:
-  SqliteConversationRepository(Database& db, BlockingPool& pool) : db_(db), pool_(pool) {}
+  SqliteConversationRepository(Database& db, BlockingPool& pool) : database_(db, pool) {}
 
   boost::asio::awaitable<Status> create(Conversation conversation) override;
   boost::asio::awaitable<Result<Conversation>> find(std::string user_id,
@@ -59,8 +54,7 @@ class SqliteConversationRepository final : public ConversationRepository {
                                         Timestamp now) override;
 
  private:
-  Database& db_;
-  BlockingPool& pool_;
+  PooledDatabase database_;
 };
 
 }  // namespace agentd::sqlite
