@@ -91,21 +91,21 @@ Message ConversationStoreTest::given_message(Message message) {
 
 Run ConversationStoreTest::given_run(std::string id, const Conversation& conversation) {
   auto run = sample_run(std::move(id), conversation);
-  must(run_sync(conversations().start_run(run)));
+  must(run_sync(runs().start_run(run)));
   return run;
 }
 
 Run ConversationStoreTest::given_run_is(Run run, RunStatus status) {
   run.status = status;
   run.updated_at = kT0 + 1h;
-  must(run_sync(conversations().update_run(run)));
+  must(run_sync(runs().update_run(run)));
   return run;
 }
 
 Run ConversationStoreTest::given_paused(Run run, std::vector<Approval> approvals) {
   run.status = RunStatus::awaiting_approval;
   run.updated_at = kT0 + 2min;
-  must(run_sync(conversations().pause_run(run, std::move(approvals), sample_checkpoint(run.id))));
+  must(run_sync(runs().pause_run(run, std::move(approvals), sample_checkpoint(run.id))));
   return run;
 }
 
@@ -114,11 +114,11 @@ Conversation ConversationStoreTest::stored(const std::string& conversation_id) {
 }
 
 Run ConversationStoreTest::stored_run(const std::string& run_id) {
-  return must(run_sync(conversations().find_run(run_id)));
+  return must(run_sync(runs().find_run(run_id)));
 }
 
 std::vector<Approval> ConversationStoreTest::stored_approvals(const std::string& run_id) {
-  return must(run_sync(conversations().run_approvals(run_id)));
+  return must(run_sync(runs().run_approvals(run_id)));
 }
 
 void ConversationStoreTest::expect_same(const Conversation& actual, const Conversation& expected) {

@@ -1,5 +1,5 @@
-// What every ConversationRepository adapter must do with approvals: pause a run on them,
-// take one decision per pause, and list a user's approvals with the expiry rule.
+// What every RunRepository adapter must do with approvals: pause a run on them, take one
+// decision per pause, and list a user's approvals with the expiry rule.
 #include <algorithm>
 
 #include "fakes/run_concurrently.h"
@@ -26,9 +26,9 @@ std::vector<ApprovalStatus> statuses_of(const std::vector<Approval>& approvals) 
 
 }  // namespace
 
-const Timestamp ApprovalRepositoryContract::kListedAt = kT0 + 45min;
+const Timestamp RunApprovalContract::kListedAt = kT0 + 45min;
 
-void ApprovalRepositoryContract::given_every_kind_of_approval() {
+void RunApprovalContract::given_every_kind_of_approval() {
   const Run decided_run = given_run("run-01", given_conversation("conv-01"));
   const Approval approved = sample_approval("appr-01", decided_run, "call-a");
   const Approval rejected = sample_approval("appr-02", decided_run, "call-b");
@@ -36,7 +36,7 @@ void ApprovalRepositoryContract::given_every_kind_of_approval() {
   Approval rejection = decided(rejected, ApprovalStatus::rejected);
   rejection.reason = "no";
   const std::vector<Approval> decisions{decided(approved, ApprovalStatus::approved), rejection};
-  must(run_sync(conversations().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min)));
+  must(run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min)));
 
   const Run waiting = given_run("run-02", given_conversation("conv-02"));
   Approval late = sample_approval("appr-04", waiting, "call-b");
@@ -52,24 +52,24 @@ void ApprovalRepositoryContract::given_every_kind_of_approval() {
   expired = decided(expired, ApprovalStatus::expired);
   expired.reason = "expired";
   const std::vector<Approval> expiry{expired};
-  must(run_sync(conversations().decide(kOwner, "conv-03", "run-03", expiry, kT0 + 10min)));
+  must(run_sync(runs().decide(kOwner, "conv-03", "run-03", expiry, kT0 + 10min)));
 
   const Run strangers = given_run("run-04", given_conversation("conv-04", kStranger));
   given_paused(strangers, {sample_approval("appr-07", strangers, "call-a"),
                            sample_approval("appr-09", strangers, "call-b")});
 }
 
-Page<Approval> ApprovalRepositoryContract::listed(std::optional<ApprovalStatus> status, int limit,
+Page<Approval> RunApprovalContract::listed(std::optional<ApprovalStatus> status, int limit,
                                                   std::optional<std::string> after) {
   return must(
-      run_sync(conversations().list_approvals(kOwner, status, kListedAt, limit, std::move(after))));
+      run_sync(runs().list_approvals(kOwner, status, kListedAt, limit, std::move(after))));
 }
 
 namespace {
 
 // --- pausing ---
 
-TEST_P(ApprovalRepositoryContract, PauseStoresTheRunTheApprovalsAndTheCheckpoint) {
+TEST_P(RunApprovalContract, PauseStoresTheRunTheApprovalsAndTheCheckpoint) {
   Run run = given_run("run-01", given_conversation("conv-01"));
   run.status = RunStatus::awaiting_approval;
   run.steps = 2;
@@ -79,7 +79,7 @@ TEST_P(ApprovalRepositoryContract, PauseStoresTheRunTheApprovalsAndTheCheckpoint
   const std::vector<Approval> approvals{sample_approval("appr-02", run, "call-a"),
                                         sample_approval("appr-01", run, "call-b")};
   const Checkpoint checkpoint = sample_checkpoint("run-01");
-  ASSERT_TRUE(run_sync(conversations().pause_run(run, approvals, checkpoint)));
+  ASSERT_TRUE(run_sync(runs().pause_run(run, approvals, checkpoint)));
 
   expect_same(stored_run("run-01"), run);
   EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
@@ -90,7 +90,7 @@ TEST_P(ApprovalRepositoryContract, PauseStoresTheRunTheApprovalsAndTheCheckpoint
   expect_same(**loaded, checkpoint);
 }
 
-TEST_P(ApprovalRepositoryContract, PauseStoresApprovalsUndecidedWhateverTheySay) {
+TEST_P(RunApprovalContract, PauseStoresApprovalsUndecidedWhateverTheySay) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   Approval approval = decided(sample_approval("appr-01", run, "call-a"), ApprovalStatus::approved);
   approval.reason = "looks fine";
@@ -100,24 +100,24 @@ TEST_P(ApprovalRepositoryContract, PauseStoresApprovalsUndecidedWhateverTheySay)
   expect_same(stored_approvals("run-01"), {sample_approval("appr-01", run, "call-a")});
 }
 
-TEST_P(ApprovalRepositoryContract, PausedRunKeepsOtherRunsFromStarting) {
+TEST_P(RunApprovalContract, PausedRunKeepsOtherRunsFromStarting) {
   const Conversation conversation = given_conversation("conv-01");
   given_paused(given_run("run-01", conversation), {});
 
-  auto second = run_sync(conversations().start_run(sample_run("run-02", conversation)));
+  auto second = run_sync(runs().start_run(sample_run("run-02", conversation)));
   ASSERT_FALSE(second);
   expect_run_in_progress(second.error());
-  EXPECT_FALSE(run_sync(conversations().find_run("run-02")));
+  EXPECT_FALSE(run_sync(runs().find_run("run-02")));
 }
 
-TEST_P(ApprovalRepositoryContract, OnlyARunningRunPausesAndARefusedPauseStoresNothing) {
+TEST_P(RunApprovalContract, OnlyARunningRunPausesAndARefusedPauseStoresNothing) {
   const Conversation conversation = given_conversation("conv-01");
   const Run finished = given_run_is(given_run("run-01", conversation), RunStatus::completed);
   const Run unknown = sample_run("run-99", conversation);
 
   for (const Run& run : {finished, unknown}) {
     const std::vector<Approval> approvals{sample_approval("appr-01", run, "call-a")};
-    auto paused = run_sync(conversations().pause_run(run, approvals, sample_checkpoint(run.id)));
+    auto paused = run_sync(runs().pause_run(run, approvals, sample_checkpoint(run.id)));
     ASSERT_FALSE(paused) << run.id;
     expect_not_found(paused.error(), "run_not_found");
     EXPECT_TRUE(stored_approvals(run.id).empty()) << run.id;
@@ -129,41 +129,41 @@ TEST_P(ApprovalRepositoryContract, OnlyARunningRunPausesAndARefusedPauseStoresNo
   EXPECT_EQ(stored("conv-01").status, ConversationStatus::idle);
 }
 
-TEST_P(ApprovalRepositoryContract, ALaterPauseAddsItsApprovalsAfterTheEarlierOnes) {
+TEST_P(RunApprovalContract, ALaterPauseAddsItsApprovalsAfterTheEarlierOnes) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   const Approval first = sample_approval("appr-02", run, "call-a");
   given_paused(run, {first});
   const std::vector<Approval> decisions{decided(first, ApprovalStatus::approved)};
-  must(run_sync(conversations().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min)));
+  must(run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min)));
   const Approval second = sample_approval("appr-01", run, "call-b");
   given_paused(stored_run("run-01"), {second});
 
   expect_same(stored_approvals("run-01"), {decisions[0], second});
 }
 
-TEST_P(ApprovalRepositoryContract, RunWithoutApprovalsHasNone) {
+TEST_P(RunApprovalContract, RunWithoutApprovalsHasNone) {
   given_run("run-01", given_conversation("conv-01"));
   EXPECT_TRUE(stored_approvals("run-01").empty());
   EXPECT_TRUE(stored_approvals("run-99").empty());
 }
 
-TEST_P(ApprovalRepositoryContract, PausedRunIsFoundByItsConversation) {
+TEST_P(RunApprovalContract, PausedRunIsFoundByItsConversation) {
   const Conversation conversation = given_conversation("conv-01");
   given_run_is(given_run("run-01", conversation), RunStatus::completed);
   const Run paused = given_paused(given_run("run-02", conversation), {});
   given_run("run-03", given_conversation("conv-02"));
 
-  auto found = run_sync(conversations().find_paused_run("conv-01"));
+  auto found = run_sync(runs().find_paused_run("conv-01"));
   ASSERT_TRUE(found);
   expect_same(*found, paused);
 }
 
-TEST_P(ApprovalRepositoryContract, ConversationWithoutAPausedRunHasNone) {
+TEST_P(RunApprovalContract, ConversationWithoutAPausedRunHasNone) {
   given_run("run-01", given_conversation("conv-01"));
   given_conversation("conv-02");
 
   for (const auto* conversation_id : {"conv-01", "conv-02", "conv-99"}) {
-    auto found = run_sync(conversations().find_paused_run(conversation_id));
+    auto found = run_sync(runs().find_paused_run(conversation_id));
     ASSERT_FALSE(found) << conversation_id;
     expect_not_found(found.error(), "run_not_found");
   }
@@ -171,7 +171,7 @@ TEST_P(ApprovalRepositoryContract, ConversationWithoutAPausedRunHasNone) {
 
 // --- deciding ---
 
-TEST_P(ApprovalRepositoryContract, DecisionIsRecordedAndTheRunTakenBack) {
+TEST_P(RunApprovalContract, DecisionIsRecordedAndTheRunTakenBack) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   const Approval kept = sample_approval("appr-01", run, "call-a");
   const Approval changed = sample_approval("appr-02", run, "call-b");
@@ -185,7 +185,7 @@ TEST_P(ApprovalRepositoryContract, DecisionIsRecordedAndTheRunTakenBack) {
   rejected.reason = "not that site, s'il te plaît";
   const std::vector<Approval> decisions{decided(kept, ApprovalStatus::approved), edited, rejected};
   ASSERT_TRUE(
-      run_sync(conversations().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 11min)));
+      run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 11min)));
 
   expect_same(stored_approvals("run-01"), {decisions[0], edited, rejected, undecided});
   const Conversation conversation = stored("conv-01");
@@ -194,25 +194,25 @@ TEST_P(ApprovalRepositoryContract, DecisionIsRecordedAndTheRunTakenBack) {
   const Run resumed = stored_run("run-01");
   EXPECT_EQ(resumed.status, RunStatus::running);
   EXPECT_EQ(resumed.updated_at, kT0 + 11min);
-  EXPECT_FALSE(run_sync(conversations().find_paused_run("conv-01")));
+  EXPECT_FALSE(run_sync(runs().find_paused_run("conv-01")));
 }
 
-TEST_P(ApprovalRepositoryContract, SecondDecisionOnTheSamePauseIsAConflict) {
+TEST_P(RunApprovalContract, SecondDecisionOnTheSamePauseIsAConflict) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   const Approval approval = sample_approval("appr-01", run, "call-a");
   given_paused(run, {approval});
   const std::vector<Approval> approve{decided(approval, ApprovalStatus::approved)};
   const std::vector<Approval> reject{decided(approval, ApprovalStatus::rejected)};
-  ASSERT_TRUE(run_sync(conversations().decide(kOwner, "conv-01", "run-01", approve, kT0 + 10min)));
+  ASSERT_TRUE(run_sync(runs().decide(kOwner, "conv-01", "run-01", approve, kT0 + 10min)));
 
-  auto second = run_sync(conversations().decide(kOwner, "conv-01", "run-01", reject, kT0 + 12min));
+  auto second = run_sync(runs().decide(kOwner, "conv-01", "run-01", reject, kT0 + 12min));
   ASSERT_FALSE(second);
   expect_not_awaiting_approval(second.error());
   expect_same(stored_approvals("run-01"), approve);
   EXPECT_EQ(stored("conv-01").updated_at, kT0 + 10min);
 }
 
-TEST_P(ApprovalRepositoryContract, ConcurrentDecisionsLetExactlyOneThrough) {
+TEST_P(RunApprovalContract, ConcurrentDecisionsLetExactlyOneThrough) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   const Approval approval = sample_approval("appr-01", run, "call-a");
   given_paused(run, {approval});
@@ -224,7 +224,7 @@ TEST_P(ApprovalRepositoryContract, ConcurrentDecisionsLetExactlyOneThrough) {
     decision.reason = numbered("decision", i);
     std::vector<Approval> decided_now{std::move(decision)};
     decisions.push_back(
-        conversations().decide(kOwner, "conv-01", "run-01", std::move(decided_now), kT0 + 10min));
+        runs().decide(kOwner, "conv-01", "run-01", std::move(decided_now), kT0 + 10min));
   }
   auto results = run_concurrently(std::move(decisions));
 
@@ -243,7 +243,7 @@ TEST_P(ApprovalRepositoryContract, ConcurrentDecisionsLetExactlyOneThrough) {
   EXPECT_EQ(stored_run("run-01").status, RunStatus::running);
 }
 
-TEST_P(ApprovalRepositoryContract, AnotherUserCannotDecide) {
+TEST_P(RunApprovalContract, AnotherUserCannotDecide) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   const Approval approval = sample_approval("appr-01", run, "call-a");
   given_paused(run, {approval});
@@ -252,11 +252,11 @@ TEST_P(ApprovalRepositoryContract, AnotherUserCannotDecide) {
   const std::vector<Approval> decisions{decision};
 
   auto foreign =
-      run_sync(conversations().decide(kStranger, "conv-01", "run-01", decisions, kT0 + 10min));
+      run_sync(runs().decide(kStranger, "conv-01", "run-01", decisions, kT0 + 10min));
   ASSERT_FALSE(foreign);
   expect_not_found(foreign.error(), "conversation_not_found");
   auto missing =
-      run_sync(conversations().decide(kOwner, "conv-99", "run-01", decisions, kT0 + 10min));
+      run_sync(runs().decide(kOwner, "conv-99", "run-01", decisions, kT0 + 10min));
   ASSERT_FALSE(missing);
   expect_not_found(missing.error(), "conversation_not_found");
 
@@ -265,7 +265,7 @@ TEST_P(ApprovalRepositoryContract, AnotherUserCannotDecide) {
   EXPECT_EQ(stored_run("run-01").status, RunStatus::awaiting_approval);
 }
 
-TEST_P(ApprovalRepositoryContract, DecisionOnAnApprovalThatIsNotPendingChangesNothing) {
+TEST_P(RunApprovalContract, DecisionOnAnApprovalThatIsNotPendingChangesNothing) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   const Approval first = sample_approval("appr-01", run, "call-a");
   const Approval second = sample_approval("appr-02", run, "call-b");
@@ -285,7 +285,7 @@ TEST_P(ApprovalRepositoryContract, DecisionOnAnApprovalThatIsNotPendingChangesNo
   };
   for (const auto& decisions : refused) {
     auto result =
-        run_sync(conversations().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min));
+        run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min));
     ASSERT_FALSE(result) << decisions.back().id;
     expect_not_awaiting_approval(result.error());
   }
@@ -296,7 +296,7 @@ TEST_P(ApprovalRepositoryContract, DecisionOnAnApprovalThatIsNotPendingChangesNo
   expect_same(stored_run("run-01"), paused);
 }
 
-TEST_P(ApprovalRepositoryContract, DecisionNeedsTheConversationAndTheRunToWait) {
+TEST_P(RunApprovalContract, DecisionNeedsTheConversationAndTheRunToWait) {
   const Conversation waiting = given_conversation("conv-01");
   const Run paused = given_run("run-01", waiting);
   const Approval approval = sample_approval("appr-01", paused, "call-a");
@@ -313,7 +313,7 @@ TEST_P(ApprovalRepositoryContract, DecisionNeedsTheConversationAndTheRunToWait) 
   };
   for (const auto& [conversation_id, run_id] : cases) {
     auto result =
-        run_sync(conversations().decide(kOwner, conversation_id, run_id, decisions, kT0 + 10min));
+        run_sync(runs().decide(kOwner, conversation_id, run_id, decisions, kT0 + 10min));
     ASSERT_FALSE(result) << conversation_id << " " << run_id;
     expect_not_awaiting_approval(result.error());
   }
@@ -327,7 +327,7 @@ TEST_P(ApprovalRepositoryContract, DecisionNeedsTheConversationAndTheRunToWait) 
 
 // --- listing ---
 
-TEST_P(ApprovalRepositoryContract, ListShowsTheUsersApprovalsNewestFirstWithACursor) {
+TEST_P(RunApprovalContract, ListShowsTheUsersApprovalsNewestFirstWithACursor) {
   const Run mine = given_run("run-01", given_conversation("conv-01"));
   const Run theirs = given_run("run-02", given_conversation("conv-02", kStranger));
   given_paused(
@@ -336,31 +336,31 @@ TEST_P(ApprovalRepositoryContract, ListShowsTheUsersApprovalsNewestFirstWithACur
   given_paused(theirs, {sample_approval("appr-02", theirs, "call-a"),
                         sample_approval("appr-04", theirs, "call-b")});
 
-  auto first = run_sync(conversations().list_approvals(kOwner, std::nullopt, kT0, 2, std::nullopt));
+  auto first = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 2, std::nullopt));
   ASSERT_TRUE(first);
   EXPECT_EQ(ids_of(first->items), (std::vector<std::string>{"appr-05", "appr-03"}));
   EXPECT_TRUE(first->has_more);
   expect_same(first->items[0], sample_approval("appr-05", mine, "call-c"));
 
-  auto last = run_sync(conversations().list_approvals(kOwner, std::nullopt, kT0, 2, "appr-03"));
+  auto last = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 2, "appr-03"));
   ASSERT_TRUE(last);
   EXPECT_EQ(ids_of(last->items), (std::vector<std::string>{"appr-01"}));
   EXPECT_FALSE(last->has_more);
 
   auto exact =
-      run_sync(conversations().list_approvals(kStranger, std::nullopt, kT0, 2, std::nullopt));
+      run_sync(runs().list_approvals(kStranger, std::nullopt, kT0, 2, std::nullopt));
   ASSERT_TRUE(exact);
   EXPECT_EQ(ids_of(exact->items), (std::vector<std::string>{"appr-04", "appr-02"}));
   EXPECT_FALSE(exact->has_more);
 }
 
-TEST_P(ApprovalRepositoryContract, ListRejectsALimitBelowOne) {
-  auto page = run_sync(conversations().list_approvals(kOwner, std::nullopt, kT0, 0, std::nullopt));
+TEST_P(RunApprovalContract, ListRejectsALimitBelowOne) {
+  auto page = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 0, std::nullopt));
   ASSERT_FALSE(page);
   EXPECT_EQ(page.error().kind, ErrorCode::invalid_request);
 }
 
-TEST_P(ApprovalRepositoryContract, WithoutAFilterListsEveryStatusCountingExpiry) {
+TEST_P(RunApprovalContract, WithoutAFilterListsEveryStatusCountingExpiry) {
   given_every_kind_of_approval();
 
   const auto page = listed(std::nullopt);
@@ -375,7 +375,7 @@ TEST_P(ApprovalRepositoryContract, WithoutAFilterListsEveryStatusCountingExpiry)
   EXPECT_FALSE(page.has_more);
 }
 
-TEST_P(ApprovalRepositoryContract, PendingListsOnlyThoseStillInTime) {
+TEST_P(RunApprovalContract, PendingListsOnlyThoseStillInTime) {
   given_every_kind_of_approval();
 
   const auto page = listed(ApprovalStatus::pending);
@@ -384,7 +384,7 @@ TEST_P(ApprovalRepositoryContract, PendingListsOnlyThoseStillInTime) {
             (std::vector<ApprovalStatus>{ApprovalStatus::pending, ApprovalStatus::pending}));
 }
 
-TEST_P(ApprovalRepositoryContract, ExpiredListsTheExpiredAndThePendingPastTheirTime) {
+TEST_P(RunApprovalContract, ExpiredListsTheExpiredAndThePendingPastTheirTime) {
   given_every_kind_of_approval();
 
   const auto page = listed(ApprovalStatus::expired);
@@ -398,7 +398,7 @@ TEST_P(ApprovalRepositoryContract, ExpiredListsTheExpiredAndThePendingPastTheirT
   EXPECT_EQ(stored_approvals("run-02")[1].status, ApprovalStatus::pending);
 }
 
-TEST_P(ApprovalRepositoryContract, DecidedStatusesListOnlyTheirOwn) {
+TEST_P(RunApprovalContract, DecidedStatusesListOnlyTheirOwn) {
   given_every_kind_of_approval();
 
   const auto approved = listed(ApprovalStatus::approved);
@@ -408,7 +408,7 @@ TEST_P(ApprovalRepositoryContract, DecidedStatusesListOnlyTheirOwn) {
   EXPECT_EQ(ids_of(listed(ApprovalStatus::rejected).items), (std::vector<std::string>{"appr-02"}));
 }
 
-TEST_P(ApprovalRepositoryContract, FilteredPagesFollowTheCursor) {
+TEST_P(RunApprovalContract, FilteredPagesFollowTheCursor) {
   given_every_kind_of_approval();
 
   const auto first = listed(ApprovalStatus::expired, 2);
@@ -419,12 +419,12 @@ TEST_P(ApprovalRepositoryContract, FilteredPagesFollowTheCursor) {
   EXPECT_FALSE(last.has_more);
 }
 
-TEST_P(ApprovalRepositoryContract, CursorThatNamesNoApprovalOfTheUserIsInvalid) {
+TEST_P(RunApprovalContract, CursorThatNamesNoApprovalOfTheUserIsInvalid) {
   given_every_kind_of_approval();
 
   // appr-07 is the stranger's: answered like a missing one, so its existence stays private.
   for (const char* cursor : {"appr-07", "appr-99"}) {
-    auto page = run_sync(conversations().list_approvals(kOwner, std::nullopt, kListedAt, 10, cursor));
+    auto page = run_sync(runs().list_approvals(kOwner, std::nullopt, kListedAt, 10, cursor));
     ASSERT_FALSE(page) << cursor;
     EXPECT_EQ(page.error().kind, ErrorCode::invalid_request) << cursor;
     EXPECT_EQ(page.error().code, "invalid_cursor") << cursor;
@@ -432,7 +432,7 @@ TEST_P(ApprovalRepositoryContract, CursorThatNamesNoApprovalOfTheUserIsInvalid) 
   }
 }
 
-TEST_P(ApprovalRepositoryContract, CursorMayBeAnApprovalTheFilterLeavesOut) {
+TEST_P(RunApprovalContract, CursorMayBeAnApprovalTheFilterLeavesOut) {
   given_every_kind_of_approval();
 
   // appr-05 is expired, so not among the pending; a client paging the pending list whose last
@@ -444,7 +444,7 @@ TEST_P(ApprovalRepositoryContract, CursorMayBeAnApprovalTheFilterLeavesOut) {
 
 // --- removal ---
 
-TEST_P(ApprovalRepositoryContract, RemovingAConversationRemovesItsApprovals) {
+TEST_P(RunApprovalContract, RemovingAConversationRemovesItsApprovals) {
   const Run doomed = given_run("run-01", given_conversation("conv-01"));
   given_paused(doomed, {sample_approval("appr-01", doomed, "call-a")});
   const Run kept = given_run("run-02", given_conversation("conv-02"));
@@ -454,20 +454,20 @@ TEST_P(ApprovalRepositoryContract, RemovingAConversationRemovesItsApprovals) {
 
   EXPECT_TRUE(stored_approvals("run-01").empty());
   EXPECT_EQ(ids_of(stored_approvals("run-02")), (std::vector<std::string>{"appr-02"}));
-  auto page = run_sync(conversations().list_approvals(kOwner, std::nullopt, kT0, 10, std::nullopt));
+  auto page = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 10, std::nullopt));
   ASSERT_TRUE(page);
   EXPECT_EQ(ids_of(page->items), (std::vector<std::string>{"appr-02"}));
 }
 
 }  // namespace
-TEST_P(ApprovalRepositoryContract, CancellingAPausedRunClosesItsPendingApprovalsAsRejected) {
+TEST_P(RunApprovalContract, CancellingAPausedRunClosesItsPendingApprovalsAsRejected) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   Approval waiting = sample_approval("appr-01", run, "call-a");
   waiting.required_by_api_key_id = "key-01";
   given_paused(run, {waiting, sample_approval("appr-02", run, "call-b")});
   const Decider decider{kOwner, "key-02"};
 
-  auto closed = must(run_sync(conversations().cancel_paused_run("run-01", decider, kT0 + 20min)));
+  auto closed = must(run_sync(runs().cancel_paused_run("run-01", decider, kT0 + 20min)));
 
   ASSERT_EQ(closed.size(), 2u);
   const auto approvals = stored_approvals("run-01");
@@ -485,19 +485,19 @@ TEST_P(ApprovalRepositoryContract, CancellingAPausedRunClosesItsPendingApprovals
   EXPECT_EQ(this->stored("conv-01").status, ConversationStatus::idle);
 }
 
-TEST_P(ApprovalRepositoryContract, OnlyAPausedRunIsCancelledThatWay) {
+TEST_P(RunApprovalContract, OnlyAPausedRunIsCancelledThatWay) {
   given_run("run-01", given_conversation("conv-01"));
 
-  auto running = run_sync(conversations().cancel_paused_run("run-01", Decider{kOwner, {}}, kT0));
+  auto running = run_sync(runs().cancel_paused_run("run-01", Decider{kOwner, {}}, kT0));
   ASSERT_FALSE(running);
   EXPECT_EQ(running.error().code, "run_not_active");
   EXPECT_EQ(stored_run("run-01").status, RunStatus::running);
-  auto unknown = run_sync(conversations().cancel_paused_run("run-99", Decider{kOwner, {}}, kT0));
+  auto unknown = run_sync(runs().cancel_paused_run("run-99", Decider{kOwner, {}}, kT0));
   ASSERT_FALSE(unknown);
   expect_not_found(unknown.error(), "run_not_found");
 }
 
-TEST_P(ApprovalRepositoryContract, WhichKeyMadeACallWaitAndWhoDecidedAreStored) {
+TEST_P(RunApprovalContract, WhichKeyMadeACallWaitAndWhoDecidedAreStored) {
   const Run run = given_run("run-01", given_conversation("conv-01"));
   Approval approval = sample_approval("appr-01", run, "call-a");
   approval.required_by_api_key_id = "key-01";
@@ -505,7 +505,7 @@ TEST_P(ApprovalRepositoryContract, WhichKeyMadeACallWaitAndWhoDecidedAreStored) 
   Approval decision = decided(approval, ApprovalStatus::approved);
   decision.decided_by = Decider{kOwner, "key-02"};
 
-  must(run_sync(conversations().decide(kOwner, "conv-01", "run-01", {decision}, kT0 + 10min)));
+  must(run_sync(runs().decide(kOwner, "conv-01", "run-01", {decision}, kT0 + 10min)));
 
   const auto stored = stored_approvals("run-01");
   ASSERT_EQ(stored.size(), 1u);
