@@ -30,7 +30,7 @@ TEST_P(ConversationRepositoryContract, CreatedConversationIsFoundByItsOwner) {
 
   auto found = run_sync(conversations().find(kOwner, "conv-01"));
   ASSERT_TRUE(found);
-  expect_same(*found, conversation);
+  EXPECT_EQ(*found, conversation);
 }
 
 TEST_P(ConversationRepositoryContract, ConversationWithEmptyFieldsRoundTrips) {
@@ -40,7 +40,7 @@ TEST_P(ConversationRepositoryContract, ConversationWithEmptyFieldsRoundTrips) {
   conversation.system_prompt.clear();
   ASSERT_TRUE(run_sync(conversations().create(conversation)));
 
-  expect_same(stored("conv-01"), conversation);
+  EXPECT_EQ(stored("conv-01"), conversation);
 }
 
 TEST_P(ConversationRepositoryContract, UnknownConversationIsNotFound) {
@@ -94,8 +94,8 @@ TEST_P(ConversationRepositoryContract, ListShowsOnlyTheOwnersConversationsWithEv
   auto page = run_sync(conversations().list(kOwner, 10, std::nullopt));
   ASSERT_TRUE(page);
   ASSERT_EQ(ids_of(*page), (std::vector<std::string>{"conv-03", "conv-01"}));
-  expect_same(page->items[0], newer);
-  expect_same(page->items[1], older);
+  EXPECT_EQ(page->items[0], newer);
+  EXPECT_EQ(page->items[1], older);
   EXPECT_FALSE(page->has_more);
 }
 
@@ -207,9 +207,9 @@ TEST_P(ConversationRepositoryContract, MessagesKeepToolCallsUsageAndTextExactly)
   auto messages = run_sync(conversations().messages("conv-01"));
   ASSERT_TRUE(messages);
   ASSERT_EQ(messages->size(), 3u);
-  expect_same((*messages)[0], call);
-  expect_same((*messages)[1], result);
-  expect_same((*messages)[2], plain);
+  EXPECT_EQ((*messages)[0], call);
+  EXPECT_EQ((*messages)[1], result);
+  EXPECT_EQ((*messages)[2], plain);
   EXPECT_FALSE((*messages)[2].usage);
   EXPECT_FALSE((*messages)[2].run_id);
 }

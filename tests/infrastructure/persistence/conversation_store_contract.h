@@ -15,6 +15,7 @@
 #include "application/ports/conversation_repository.h"
 #include "application/ports/run_repository.h"
 #include "infrastructure/persistence/identity_repository_contract.h"  // kT0, must, numbered
+#include "infrastructure/persistence/stored_value_printers.h"
 
 namespace agentd::contract {
 
@@ -84,13 +85,6 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
   Run stored_run(const std::string& run_id);
   std::vector<Approval> stored_approvals(const std::string& run_id);
 
-  static void expect_same(const Conversation& actual, const Conversation& expected);
-  static void expect_same(const Message& actual, const Message& expected);
-  static void expect_same(const Run& actual, const Run& expected);
-  static void expect_same(const Checkpoint& actual, const Checkpoint& expected);
-  static void expect_same(const Approval& actual, const Approval& expected);
-  static void expect_same(const std::vector<Approval>& actual,
-                          const std::vector<Approval>& expected);
   static void expect_not_found(const Error& error, std::string_view code);
   static void expect_run_in_progress(const Error& error);
   static void expect_not_awaiting_approval(const Error& error);

@@ -60,9 +60,8 @@ void RunApprovalContract::given_every_kind_of_approval() {
 }
 
 Page<Approval> RunApprovalContract::listed(std::optional<ApprovalStatus> status, int limit,
-                                                  std::optional<std::string> after) {
-  return must(
-      run_sync(runs().list_approvals(kOwner, status, kListedAt, limit, std::move(after))));
+                                           std::optional<std::string> after) {
+  return must(run_sync(runs().list_approvals(kOwner, status, kListedAt, limit, std::move(after))));
 }
 
 namespace {
@@ -81,13 +80,13 @@ TEST_P(RunApprovalContract, PauseStoresTheRunTheApprovalsAndTheCheckpoint) {
   const Checkpoint checkpoint = sample_checkpoint("run-01");
   ASSERT_TRUE(run_sync(runs().pause_run(run, approvals, checkpoint)));
 
-  expect_same(stored_run("run-01"), run);
+  EXPECT_EQ(stored_run("run-01"), run);
   EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
-  expect_same(stored_approvals("run-01"), approvals);
+  EXPECT_EQ(stored_approvals("run-01"), approvals);
   auto loaded = run_sync(checkpoints().load("run-01"));
   ASSERT_TRUE(loaded);
   ASSERT_TRUE(*loaded);
-  expect_same(**loaded, checkpoint);
+  EXPECT_EQ(**loaded, checkpoint);
 }
 
 TEST_P(RunApprovalContract, PauseStoresApprovalsUndecidedWhateverTheySay) {
@@ -97,7 +96,8 @@ TEST_P(RunApprovalContract, PauseStoresApprovalsUndecidedWhateverTheySay) {
   approval.edited_arguments = "{}";
   given_paused(run, {approval});
 
-  expect_same(stored_approvals("run-01"), {sample_approval("appr-01", run, "call-a")});
+  EXPECT_EQ(stored_approvals("run-01"),
+            (std::vector<Approval>{sample_approval("appr-01", run, "call-a")}));
 }
 
 TEST_P(RunApprovalContract, PausedRunKeepsOtherRunsFromStarting) {
@@ -125,7 +125,7 @@ TEST_P(RunApprovalContract, OnlyARunningRunPausesAndARefusedPauseStoresNothing) 
     ASSERT_TRUE(loaded);
     EXPECT_FALSE(*loaded) << run.id;
   }
-  expect_same(stored_run("run-01"), finished);
+  EXPECT_EQ(stored_run("run-01"), finished);
   EXPECT_EQ(stored("conv-01").status, ConversationStatus::idle);
 }
 
@@ -138,7 +138,7 @@ TEST_P(RunApprovalContract, ALaterPauseAddsItsApprovalsAfterTheEarlierOnes) {
   const Approval second = sample_approval("appr-01", run, "call-b");
   given_paused(stored_run("run-01"), {second});
 
-  expect_same(stored_approvals("run-01"), {decisions[0], second});
+  EXPECT_EQ(stored_approvals("run-01"), (std::vector<Approval>{decisions[0], second}));
 }
 
 TEST_P(RunApprovalContract, RunWithoutApprovalsHasNone) {
@@ -155,7 +155,7 @@ TEST_P(RunApprovalContract, PausedRunIsFoundByItsConversation) {
 
   auto found = run_sync(runs().find_paused_run("conv-01"));
   ASSERT_TRUE(found);
-  expect_same(*found, paused);
+  EXPECT_EQ(*found, paused);
 }
 
 TEST_P(RunApprovalContract, ConversationWithoutAPausedRunHasNone) {
@@ -184,10 +184,10 @@ TEST_P(RunApprovalContract, DecisionIsRecordedAndTheRunTakenBack) {
   Approval rejected = decided(refused, ApprovalStatus::rejected);
   rejected.reason = "not that site, s'il te plaît";
   const std::vector<Approval> decisions{decided(kept, ApprovalStatus::approved), edited, rejected};
-  ASSERT_TRUE(
-      run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 11min)));
+  ASSERT_TRUE(run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 11min)));
 
-  expect_same(stored_approvals("run-01"), {decisions[0], edited, rejected, undecided});
+  EXPECT_EQ(stored_approvals("run-01"),
+            (std::vector<Approval>{decisions[0], edited, rejected, undecided}));
   const Conversation conversation = stored("conv-01");
   EXPECT_EQ(conversation.status, ConversationStatus::running);
   EXPECT_EQ(conversation.updated_at, kT0 + 11min);
@@ -208,7 +208,7 @@ TEST_P(RunApprovalContract, SecondDecisionOnTheSamePauseIsAConflict) {
   auto second = run_sync(runs().decide(kOwner, "conv-01", "run-01", reject, kT0 + 12min));
   ASSERT_FALSE(second);
   expect_not_awaiting_approval(second.error());
-  expect_same(stored_approvals("run-01"), approve);
+  EXPECT_EQ(stored_approvals("run-01"), approve);
   EXPECT_EQ(stored("conv-01").updated_at, kT0 + 10min);
 }
 
@@ -251,16 +251,14 @@ TEST_P(RunApprovalContract, AnotherUserCannotDecide) {
   decision.decided_by = Decider{kStranger, std::nullopt};
   const std::vector<Approval> decisions{decision};
 
-  auto foreign =
-      run_sync(runs().decide(kStranger, "conv-01", "run-01", decisions, kT0 + 10min));
+  auto foreign = run_sync(runs().decide(kStranger, "conv-01", "run-01", decisions, kT0 + 10min));
   ASSERT_FALSE(foreign);
   expect_not_found(foreign.error(), "conversation_not_found");
-  auto missing =
-      run_sync(runs().decide(kOwner, "conv-99", "run-01", decisions, kT0 + 10min));
+  auto missing = run_sync(runs().decide(kOwner, "conv-99", "run-01", decisions, kT0 + 10min));
   ASSERT_FALSE(missing);
   expect_not_found(missing.error(), "conversation_not_found");
 
-  expect_same(stored_approvals("run-01"), {approval});
+  EXPECT_EQ(stored_approvals("run-01"), (std::vector<Approval>{approval}));
   EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
   EXPECT_EQ(stored_run("run-01").status, RunStatus::awaiting_approval);
 }
@@ -284,16 +282,15 @@ TEST_P(RunApprovalContract, DecisionOnAnApprovalThatIsNotPendingChangesNothing) 
       {decided(first, ApprovalStatus::approved), decided(first, ApprovalStatus::rejected)},
   };
   for (const auto& decisions : refused) {
-    auto result =
-        run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min));
+    auto result = run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min));
     ASSERT_FALSE(result) << decisions.back().id;
     expect_not_awaiting_approval(result.error());
   }
 
-  expect_same(stored_approvals("run-01"), {first, second});
-  expect_same(stored_approvals("run-02"), {others});
-  expect_same(stored("conv-01"), waiting);
-  expect_same(stored_run("run-01"), paused);
+  EXPECT_EQ(stored_approvals("run-01"), (std::vector<Approval>{first, second}));
+  EXPECT_EQ(stored_approvals("run-02"), (std::vector<Approval>{others}));
+  EXPECT_EQ(stored("conv-01"), waiting);
+  EXPECT_EQ(stored_run("run-01"), paused);
 }
 
 TEST_P(RunApprovalContract, DecisionNeedsTheConversationAndTheRunToWait) {
@@ -312,13 +309,12 @@ TEST_P(RunApprovalContract, DecisionNeedsTheConversationAndTheRunToWait) {
       {"conv-01", "run-99"},  // no such run
   };
   for (const auto& [conversation_id, run_id] : cases) {
-    auto result =
-        run_sync(runs().decide(kOwner, conversation_id, run_id, decisions, kT0 + 10min));
+    auto result = run_sync(runs().decide(kOwner, conversation_id, run_id, decisions, kT0 + 10min));
     ASSERT_FALSE(result) << conversation_id << " " << run_id;
     expect_not_awaiting_approval(result.error());
   }
 
-  expect_same(stored_approvals("run-01"), {approval});
+  EXPECT_EQ(stored_approvals("run-01"), (std::vector<Approval>{approval}));
   EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
   EXPECT_EQ(stored_run("run-01").status, RunStatus::awaiting_approval);
   EXPECT_EQ(stored("conv-02").status, ConversationStatus::running);
@@ -340,15 +336,14 @@ TEST_P(RunApprovalContract, ListShowsTheUsersApprovalsNewestFirstWithACursor) {
   ASSERT_TRUE(first);
   EXPECT_EQ(ids_of(first->items), (std::vector<std::string>{"appr-05", "appr-03"}));
   EXPECT_TRUE(first->has_more);
-  expect_same(first->items[0], sample_approval("appr-05", mine, "call-c"));
+  EXPECT_EQ(first->items[0], sample_approval("appr-05", mine, "call-c"));
 
   auto last = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 2, "appr-03"));
   ASSERT_TRUE(last);
   EXPECT_EQ(ids_of(last->items), (std::vector<std::string>{"appr-01"}));
   EXPECT_FALSE(last->has_more);
 
-  auto exact =
-      run_sync(runs().list_approvals(kStranger, std::nullopt, kT0, 2, std::nullopt));
+  auto exact = run_sync(runs().list_approvals(kStranger, std::nullopt, kT0, 2, std::nullopt));
   ASSERT_TRUE(exact);
   EXPECT_EQ(ids_of(exact->items), (std::vector<std::string>{"appr-04", "appr-02"}));
   EXPECT_FALSE(exact->has_more);
@@ -403,8 +398,8 @@ TEST_P(RunApprovalContract, DecidedStatusesListOnlyTheirOwn) {
 
   const auto approved = listed(ApprovalStatus::approved);
   ASSERT_EQ(ids_of(approved.items), (std::vector<std::string>{"appr-01"}));
-  expect_same(approved.items[0], decided(sample_approval("appr-01", stored_run("run-01"), "call-a"),
-                                         ApprovalStatus::approved));
+  EXPECT_EQ(approved.items[0], decided(sample_approval("appr-01", stored_run("run-01"), "call-a"),
+                                       ApprovalStatus::approved));
   EXPECT_EQ(ids_of(listed(ApprovalStatus::rejected).items), (std::vector<std::string>{"appr-02"}));
 }
 

@@ -20,7 +20,7 @@ TEST_P(RunRepositoryContract, StartingARunMarksTheConversationRunning) {
   const Conversation after = stored("conv-01");
   EXPECT_EQ(after.status, ConversationStatus::running);
   EXPECT_EQ(after.updated_at, run.created_at);
-  expect_same(stored_run("run-01"), run);
+  EXPECT_EQ(stored_run("run-01"), run);
 }
 
 TEST_P(RunRepositoryContract, SecondRunWhileOneIsRunningIsRefused) {
@@ -90,7 +90,7 @@ TEST_P(RunRepositoryContract, UpdateRunStoresItsProgress) {
   run.last_event_id = 17;
   ASSERT_TRUE(run_sync(runs().update_run(run)));
 
-  expect_same(stored_run("run-01"), run);
+  EXPECT_EQ(stored_run("run-01"), run);
 }
 
 TEST_P(RunRepositoryContract, ARunsOwnFieldsRoundTrip) {
@@ -98,7 +98,7 @@ TEST_P(RunRepositoryContract, ARunsOwnFieldsRoundTrip) {
 
   const Run stored = stored_run("run-01");
 
-  expect_same(stored, run);
+  EXPECT_EQ(stored, run);
   EXPECT_EQ(stored.model, "gpt-4o-mini");
   EXPECT_EQ(stored.attempts, 1);
   EXPECT_EQ(stored.last_event_id, 0);
@@ -229,7 +229,7 @@ TEST_P(RunRepositoryContract, InterruptedRunsFailAndFreeTheirConversations) {
   // A paused run waits for a person, not for this process: it survives a restart.
   EXPECT_EQ(stored_run("run-02").status, RunStatus::awaiting_approval);
   EXPECT_EQ(stored("conv-02").status, ConversationStatus::awaiting_approval);
-  expect_same(stored_run("run-03"), completed);
+  EXPECT_EQ(stored_run("run-03"), completed);
   EXPECT_TRUE(run_sync(runs().start_run(sample_run("run-04", stored("conv-01")))));
 }
 
