@@ -122,7 +122,7 @@ Result<std::unique_ptr<Services>> start_services(const config::Config& config,
   }
   // One process owns the embedded database: a run still marked running was cut short by a
   // crash or a kill, and its conversation must not stay locked.
-  auto interrupted = run_blocking(services->conversations.fail_interrupted_runs(services->clock.now()));
+  auto interrupted = run_blocking(services->runs.fail_interrupted_runs(services->clock.now()));
   if (!interrupted) {
     log::error("interrupted_runs_not_recovered", {{"error", interrupted.error().message}});
     return std::move(interrupted).take_error();

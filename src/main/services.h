@@ -33,6 +33,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
 #include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
+#include "infrastructure/persistence/sqlite/sqlite_run_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_tool_execution_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
@@ -77,6 +78,7 @@ struct Services {
   cache::CachingApiKeyRepository cached_keys;
   sqlite::SqliteToolExecutionRepository tool_executions;
   sqlite::SqliteConversationRepository conversations;
+  sqlite::SqliteRunRepository runs;
   sqlite::SqliteCheckpointStore checkpoints;
   InProcessRateLimiter limiter;
   ValijsonSchemaCompiler schemas;

@@ -31,6 +31,7 @@
 #include "fakes/fake_conversation_repository.h"
 #include "fakes/fake_delay.h"
 #include "fakes/fake_id_generator.h"
+#include "fakes/fake_run_repository.h"
 #include "fakes/fake_tool.h"
 #include "fakes/fake_tool_execution_repository.h"
 #include "fakes/run_sync.h"
@@ -91,14 +92,12 @@ inline TurnRequest turn(std::string conversation_id, std::string message) {
   return request;
 }
 
-// The fake store. A pause saves its checkpoint where the CheckpointStore port reads it, as in
-// a database both adapters share. Once told, it acts like a real store whose writes finish
+// The fake conversation store. Once told, it acts like a real store whose writes finish
 // later (on a worker pool): the next tool message is written, the test's hook runs, and only
 // then, after a trip through the executor, is the write acknowledged.
 class ConversationStore : public FakeConversationRepository {
  public:
-  explicit ConversationStore(FakeCheckpointStore& checkpoints)
-      : FakeConversationRepository(checkpoints) {}
+  using FakeConversationRepository::FakeConversationRepository;
 
   void on_next_tool_message(std::function<void()> hook) { hook_ = std::move(hook); }
 
@@ -220,7 +219,7 @@ struct AgentEnv {
     return *conversation;
   }
   Run stored_run(const std::string& run_id) {
-    auto run = run_sync(conversations.find_run(run_id));
+    auto run = run_sync(run_store.find_run(run_id));
     if (!run) throw std::runtime_error("reading the run failed");
     return *run;
   }
@@ -236,12 +235,17 @@ struct AgentEnv {
   FakeToolExecutionRepository audit;
   ExecuteTool execute{registry, audit, ids, clock, 4};
   FakeCheckpointStore checkpoints;
-  ConversationStore conversations{checkpoints};
+  FakeConversationTables tables;
+  ConversationStore conversations{tables};
+  // A pause saves its checkpoint where the CheckpointStore port reads it, as in a database
+  // both adapters share.
+  FakeRunRepository run_store{tables, checkpoints};
   LiveRuns live_runs;
   ReactAgent agent;
-  ConversationRuns runs{conversations, checkpoints, agent, router, registry, live_runs, ids, clock};
-  ManageRuns manage_runs{conversations, live_runs, ids, clock, delay};
-  ManageConversations manage{conversations, router, live_runs, manage_runs, ids, clock};
+  ConversationRuns runs{conversations, run_store, checkpoints, agent, router,
+                        registry,      live_runs, ids,         clock};
+  ManageRuns manage_runs{conversations, run_store, live_runs, ids, clock, delay};
+  ManageConversations manage{conversations, run_store, router, live_runs, manage_runs, ids, clock};
   AgentCompletion completion{agent, router, ids, clock};
 };
 

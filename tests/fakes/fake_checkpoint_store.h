@@ -19,7 +19,7 @@ class FakeCheckpointStore : public CheckpointStore {
   }
 
   // What save does, without a coroutine: for a fake that saves a checkpoint as one part of a
-  // larger change (FakeConversationRepository::pause_run). It counts as a save.
+  // larger change (FakeRunRepository::pause_run). It counts as a save.
   void put(Checkpoint checkpoint) {
     std::lock_guard lock(mutex_);
     ++saves_;

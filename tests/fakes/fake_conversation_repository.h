@@ -1,40 +1,32 @@
-// An in-memory ConversationRepository with the port's rules: owner-scoped reads, positions
-// counted per conversation, only an idle conversation may start a run, and only a waiting one
-// takes a decision on its approvals.
+// An in-memory ConversationRepository with the port's rules: owner-scoped reads and
+// positions counted per conversation. Its tables are shared with a FakeRunRepository.
 #pragma once
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "application/ports/conversation_repository.h"
 #include "domain/conversation/conversation_errors.h"
-#include "fakes/fake_checkpoint_store.h"
+#include "fakes/fake_conversation_tables.h"
 
 namespace agentd {
 
 class FakeConversationRepository : public ConversationRepository {
  public:
-  // The checkpoints pause_run saves stay inside this fake...
-  FakeConversationRepository() = default;
-  // ...or go to `checkpoints`, where code that uses the CheckpointStore port loads them, as
-  // it would from a database both adapters share.
-  explicit FakeConversationRepository(FakeCheckpointStore& checkpoints)
-      : checkpoints_(&checkpoints) {}
+  explicit FakeConversationRepository(FakeConversationTables& tables) : tables_(tables) {}
 
   boost::asio::awaitable<Status> create(Conversation conversation) override {
-    std::lock_guard lock(mutex_);
-    conversations_[conversation.id] = std::move(conversation);
+    std::lock_guard lock(tables_.mutex);
+    tables_.conversations[conversation.id] = std::move(conversation);
     co_return ok_status();
   }
 
   boost::asio::awaitable<Result<Conversation>> find(std::string user_id,
                                                     std::string conversation_id) override {
-    std::lock_guard lock(mutex_);
-    const auto* conversation = owned(user_id, conversation_id);
+    std::lock_guard lock(tables_.mutex);
+    const auto* conversation = tables_.owned(user_id, conversation_id);
     if (conversation == nullptr) co_return conversation_not_found();
     co_return *conversation;
   }
@@ -42,10 +34,10 @@ class FakeConversationRepository : public ConversationRepository {
   boost::asio::awaitable<Result<Page<Conversation>>> list(
       std::string user_id, int limit, std::optional<std::string> after) override {
     if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(tables_.mutex);
     std::vector<Conversation> listed;
     // Newest first is largest id first.
-    for (auto it = conversations_.rbegin(); it != conversations_.rend(); ++it) {
+    for (auto it = tables_.conversations.rbegin(); it != tables_.conversations.rend(); ++it) {
       if (it->second.user_id == user_id) listed.push_back(it->second);
     }
     co_return page_after(std::move(listed), limit, after,
@@ -53,15 +45,16 @@ class FakeConversationRepository : public ConversationRepository {
   }
 
   boost::asio::awaitable<Status> remove(std::string user_id, std::string conversation_id) override {
-    std::lock_guard lock(mutex_);
-    const auto* conversation = owned(user_id, conversation_id);
+    std::lock_guard lock(tables_.mutex);
+    const auto* conversation = tables_.owned(user_id, conversation_id);
     if (conversation == nullptr) co_return conversation_not_found();
     if (conversation->status == ConversationStatus::running) co_return run_in_progress();
-    conversations_.erase(conversation_id);
-    messages_.erase(conversation_id);
-    std::erase_if(
-        runs_, [&](const auto& entry) { return entry.second.conversation_id == conversation_id; });
-    std::erase_if(approvals_, [&](const Approval& approval) {
+    tables_.conversations.erase(conversation_id);
+    tables_.messages.erase(conversation_id);
+    std::erase_if(tables_.runs, [&](const auto& entry) {
+      return entry.second.conversation_id == conversation_id;
+    });
+    std::erase_if(tables_.approvals, [&](const Approval& approval) {
       return approval.conversation_id == conversation_id;
     });
     co_return ok_status();
@@ -69,286 +62,34 @@ class FakeConversationRepository : public ConversationRepository {
 
   boost::asio::awaitable<Result<std::vector<Message>>> messages(
       std::string conversation_id) override {
-    std::lock_guard lock(mutex_);
-    auto found = messages_.find(conversation_id);
-    if (found == messages_.end()) co_return std::vector<Message>{};
+    std::lock_guard lock(tables_.mutex);
+    auto found = tables_.messages.find(conversation_id);
+    if (found == tables_.messages.end()) co_return std::vector<Message>{};
     co_return found->second;
   }
 
   boost::asio::awaitable<Result<Message>> append_message(Message message) override {
-    std::lock_guard lock(mutex_);
-    auto found = conversations_.find(message.conversation_id);
-    if (found == conversations_.end()) co_return conversation_not_found();
+    std::lock_guard lock(tables_.mutex);
+    auto found = tables_.conversations.find(message.conversation_id);
+    if (found == tables_.conversations.end()) co_return conversation_not_found();
     Conversation& conversation = found->second;
     message.position = ++conversation.message_count;
     conversation.updated_at = message.created_at;
-    messages_[message.conversation_id].push_back(message);
+    tables_.messages[message.conversation_id].push_back(message);
     co_return message;
   }
 
   boost::asio::awaitable<Status> set_title_if_empty(std::string conversation_id,
                                                     std::string title) override {
-    std::lock_guard lock(mutex_);
-    auto found = conversations_.find(conversation_id);
-    if (found == conversations_.end()) co_return conversation_not_found();
+    std::lock_guard lock(tables_.mutex);
+    auto found = tables_.conversations.find(conversation_id);
+    if (found == tables_.conversations.end()) co_return conversation_not_found();
     if (found->second.title.empty()) found->second.title = std::move(title);
     co_return ok_status();
   }
 
-  boost::asio::awaitable<Status> start_run(Run run) override {
-    std::lock_guard lock(mutex_);
-    auto* conversation = owned(run.user_id, run.conversation_id);
-    if (conversation == nullptr) co_return conversation_not_found();
-    if (conversation->status != ConversationStatus::idle) co_return run_in_progress();
-    conversation->status = ConversationStatus::running;
-    conversation->updated_at = run.created_at;
-    runs_[run.id] = std::move(run);
-    co_return ok_status();
-  }
-
-  boost::asio::awaitable<Status> update_run(Run run) override {
-    std::lock_guard lock(mutex_);
-    auto found = runs_.find(run.id);
-    if (found == runs_.end()) co_return run_not_found();
-    Run& stored = found->second;
-    stored.status = run.status;
-    stored.steps = run.steps;
-    stored.usage = run.usage;
-    stored.error = std::move(run.error);
-    stored.updated_at = run.updated_at;
-    stored.last_event_id = run.last_event_id;
-    stored.finished_at = run.finished_at;
-    auto conversation = conversations_.find(stored.conversation_id);
-    if (conversation != conversations_.end()) {
-      conversation->second.status = conversation_status_for(stored.status);
-    }
-    co_return ok_status();
-  }
-
-  boost::asio::awaitable<Result<Run>> find_run(std::string run_id) override {
-    std::lock_guard lock(mutex_);
-    auto found = runs_.find(run_id);
-    if (found == runs_.end()) co_return run_not_found();
-    co_return found->second;
-  }
-
-  boost::asio::awaitable<Result<Page<Run>>> list_runs(std::string conversation_id, int limit,
-                                                      std::optional<std::string> after) override {
-    if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
-    std::lock_guard lock(mutex_);
-    // Newest first is largest id first; the map is ordered by id.
-    std::vector<Run> listed;
-    for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
-      if (it->second.conversation_id == conversation_id) listed.push_back(it->second);
-    }
-    co_return page_after(std::move(listed), limit, after, [](const Run& run) { return run.id; });
-  }
-
-  boost::asio::awaitable<Result<Run>> request_cancel(std::string run_id, Timestamp now) override {
-    std::lock_guard lock(mutex_);
-    auto found = runs_.find(run_id);
-    if (found == runs_.end()) co_return run_not_found();
-    if (found->second.status != RunStatus::running) co_return run_not_active();
-    if (!found->second.cancel_requested_at) found->second.cancel_requested_at = now;
-    co_return found->second;
-  }
-
-  boost::asio::awaitable<Result<std::vector<std::string>>> cancel_requested(
-      std::vector<std::string> run_ids) override {
-    std::lock_guard lock(mutex_);
-    std::vector<std::string> requested;
-    for (const auto& id : run_ids) {
-      auto found = runs_.find(id);
-      if (found != runs_.end() && found->second.status == RunStatus::running &&
-          found->second.cancel_requested_at) {
-        requested.push_back(id);
-      }
-    }
-    co_return requested;
-  }
-
-  boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(std::string run_id,
-                                                                          Decider decider,
-                                                                          Timestamp now) override {
-    std::lock_guard lock(mutex_);
-    auto found = runs_.find(run_id);
-    if (found == runs_.end()) co_return run_not_found();
-    Run& run = found->second;
-    if (run.status != RunStatus::awaiting_approval) co_return run_not_active();
-    run.status = RunStatus::cancelled;
-    run.updated_at = now;
-    run.finished_at = now;
-    if (!run.cancel_requested_at) run.cancel_requested_at = now;
-    auto conversation = conversations_.find(run.conversation_id);
-    if (conversation != conversations_.end()) {
-      conversation->second.status = ConversationStatus::idle;
-    }
-    std::vector<Approval> closed;
-    for (auto& approval : approvals_) {
-      if (approval.run_id != run_id || approval.status != ApprovalStatus::pending) continue;
-      approval.status = ApprovalStatus::rejected;
-      approval.reason = "cancelled";
-      approval.decided_by = decider;
-      approval.decided_at = now;
-      closed.push_back(approval);
-    }
-    co_return closed;
-  }
-
-  boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override {
-    std::lock_guard lock(mutex_);
-    int failed = 0;
-    for (auto& [id, run] : runs_) {
-      if (run.status != RunStatus::running) continue;
-      run.status = RunStatus::failed;
-      run.error = "interrupted: the server stopped during the run";
-      run.updated_at = now;
-      run.finished_at = now;
-      ++failed;
-      auto conversation = conversations_.find(run.conversation_id);
-      if (conversation != conversations_.end() &&
-          conversation->second.status == ConversationStatus::running) {
-        conversation->second.status = ConversationStatus::idle;
-      }
-    }
-    co_return failed;
-  }
-
-  boost::asio::awaitable<Status> pause_run(Run run, std::vector<Approval> approvals,
-                                           Checkpoint checkpoint) override {
-    std::lock_guard lock(mutex_);
-    auto found = runs_.find(run.id);
-    // Only a running run pauses, so a run that finished meanwhile is never revived.
-    if (found == runs_.end() || found->second.status != RunStatus::running) {
-      co_return run_not_found();
-    }
-    Run& stored = found->second;
-    stored.status = RunStatus::awaiting_approval;
-    stored.steps = run.steps;
-    stored.usage = run.usage;
-    stored.updated_at = run.updated_at;
-    stored.last_event_id = run.last_event_id;
-    auto conversation = conversations_.find(stored.conversation_id);
-    if (conversation != conversations_.end()) {
-      conversation->second.status = ConversationStatus::awaiting_approval;
-    }
-    for (auto& approval : approvals) {
-      approval.status = ApprovalStatus::pending;
-      approval.reason.reset();
-      approval.edited_arguments.reset();
-      approval.decided_by.reset();
-      approval.decided_at.reset();
-      approvals_.push_back(std::move(approval));
-    }
-    checkpoints_->put(std::move(checkpoint));
-    co_return ok_status();
-  }
-
-  boost::asio::awaitable<Result<Run>> find_paused_run(std::string conversation_id) override {
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, run] : runs_) {
-      if (run.conversation_id == conversation_id && run.status == RunStatus::awaiting_approval) {
-        co_return run;
-      }
-    }
-    co_return run_not_found();
-  }
-
-  boost::asio::awaitable<Result<std::vector<Approval>>> run_approvals(std::string run_id) override {
-    std::lock_guard lock(mutex_);
-    std::vector<Approval> approvals;
-    for (const auto& approval : approvals_) {
-      if (approval.run_id == run_id) approvals.push_back(approval);
-    }
-    co_return approvals;
-  }
-
-  boost::asio::awaitable<Result<Page<Approval>>> list_approvals(
-      std::string user_id, std::optional<ApprovalStatus> status, Timestamp now, int limit,
-      std::optional<std::string> after) override {
-    if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
-    std::lock_guard lock(mutex_);
-    std::vector<Approval> matching;
-    for (const auto& approval : approvals_) {
-      if (approval.user_id != user_id) continue;
-      Approval seen = approval;
-      if (seen.is_expired(now)) seen.status = ApprovalStatus::expired;
-      // The cursor may be any of the user's approvals, whatever the filter: it only marks
-      // where the page starts.
-      if (status && seen.status != *status && seen.id != after) continue;
-      matching.push_back(std::move(seen));
-    }
-    // Newest first is largest id first.
-    std::sort(matching.begin(), matching.end(),
-              [](const Approval& a, const Approval& b) { return a.id > b.id; });
-    co_return page_after(std::move(matching), limit, after,
-                         [](const Approval& approval) { return approval.id; });
-  }
-
-  boost::asio::awaitable<Status> decide(std::string user_id, std::string conversation_id,
-                                        std::string run_id, std::vector<Approval> decided,
-                                        Timestamp now) override {
-    std::lock_guard lock(mutex_);
-    auto* conversation = owned(user_id, conversation_id);
-    if (conversation == nullptr) co_return conversation_not_found();
-    if (conversation->status != ConversationStatus::awaiting_approval) {
-      co_return not_awaiting_approval();
-    }
-    auto run = runs_.find(run_id);
-    if (run == runs_.end() || run->second.conversation_id != conversation_id ||
-        run->second.status != RunStatus::awaiting_approval) {
-      co_return not_awaiting_approval();
-    }
-    // Every decision is checked before any is applied: all or nothing.
-    std::vector<Approval*> targets;
-    for (const auto& decision : decided) {
-      auto* approval = pending_approval(run_id, decision.id);
-      if (approval == nullptr ||
-          std::find(targets.begin(), targets.end(), approval) != targets.end()) {
-        co_return not_awaiting_approval();
-      }
-      targets.push_back(approval);
-    }
-    conversation->status = ConversationStatus::running;
-    conversation->updated_at = now;
-    run->second.status = RunStatus::running;
-    run->second.updated_at = now;
-    for (std::size_t i = 0; i < decided.size(); ++i) {
-      Approval& approval = *targets[i];
-      approval.status = decided[i].status;
-      approval.reason = std::move(decided[i].reason);
-      approval.edited_arguments = std::move(decided[i].edited_arguments);
-      approval.decided_by = std::move(decided[i].decided_by);
-      approval.decided_at = decided[i].decided_at;
-    }
-    co_return ok_status();
-  }
-
  private:
-  // The user's conversation, or nullptr when it is missing or someone else's.
-  Conversation* owned(const std::string& user_id, const std::string& conversation_id) {
-    auto found = conversations_.find(conversation_id);
-    if (found == conversations_.end() || found->second.user_id != user_id) return nullptr;
-    return &found->second;
-  }
-
-  Approval* pending_approval(const std::string& run_id, const std::string& approval_id) {
-    for (auto& approval : approvals_) {
-      if (approval.id == approval_id && approval.run_id == run_id &&
-          approval.status == ApprovalStatus::pending) {
-        return &approval;
-      }
-    }
-    return nullptr;
-  }
-
-  mutable std::mutex mutex_;
-  std::map<std::string, Conversation> conversations_;     // by id
-  std::map<std::string, std::vector<Message>> messages_;  // by conversation id, in order
-  std::map<std::string, Run> runs_;                       // by id
-  std::vector<Approval> approvals_;                       // in the order they were stored
-  FakeCheckpointStore own_checkpoints_;
-  FakeCheckpointStore* checkpoints_ = &own_checkpoints_;
+  FakeConversationTables& tables_;
 };
 
 }  // namespace agentd

@@ -56,13 +56,13 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   run.model = model_name;
   run.created_at = clock_.now();
   run.updated_at = run.created_at;
-  auto claimed = co_await conversations_.start_run(run);
+  auto claimed = co_await runs_.start_run(run);
   if (!claimed && claimed.error().code == "run_in_progress" &&
       conversation->status == ConversationStatus::awaiting_approval) {
     // Expired approvals free their conversation for the next message.
     auto released = co_await release_expired_pause(caller, *conversation);
     if (!released) co_return released.error();
-    if (*released) claimed = co_await conversations_.start_run(run);
+    if (*released) claimed = co_await runs_.start_run(run);
   }
   if (!claimed) co_return claimed.error();
 
@@ -75,7 +75,7 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
     run.status = RunStatus::failed;
     run.error = stored.error().message;
     run.finished_at = clock_.now();
-    (void)co_await conversations_.update_run(run);
+    (void)co_await runs_.update_run(run);
     co_return stored.error();
   }
   if (conversation->title.empty()) {
@@ -124,7 +124,7 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
   }
   // One event follows the store: run.completed or error.
   run.last_event_id = job.live->events().last_id() + 1;
-  auto stored = co_await conversations_.update_run(run);
+  auto stored = co_await runs_.update_run(run);
   RunResult result{run, job.memory.last_answer(), {}};
   if (error) {
     job.live->events().emit(RunFailed{std::move(*error), std::move(result)});
@@ -174,7 +174,7 @@ asio::awaitable<Status> ConversationRuns::pause(Job& job, const graph::Report& r
   checkpoint.steps = resume.steps;
   checkpoint.state = encode_agent_state(job.state);
   checkpoint.saved_at = now;
-  auto paused = co_await conversations_.pause_run(run, approvals, std::move(checkpoint));
+  auto paused = co_await runs_.pause_run(run, approvals, std::move(checkpoint));
   if (!paused) co_return paused.error();
   job.live->events().emit(ApprovalRequired{approvals});
   RunResult result{run, job.memory.last_answer(), std::move(approvals)};
@@ -248,9 +248,9 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(cons
   auto conversation = co_await conversations_.find(caller.user_id, request.conversation_id);
   if (!conversation) co_return conversation.error();
   if (conversation->status != ConversationStatus::awaiting_approval) co_return not_awaiting_approval();
-  auto run = co_await conversations_.find_paused_run(conversation->id);
+  auto run = co_await runs_.find_paused_run(conversation->id);
   if (!run) co_return not_awaiting_approval();
-  auto approvals = co_await conversations_.run_approvals(run->id);
+  auto approvals = co_await runs_.run_approvals(run->id);
   if (!approvals) co_return approvals.error();
   std::vector<Approval> pending;
   for (const auto& approval : *approvals) {
@@ -266,7 +266,7 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(cons
   if (!state) co_return state.error();
 
   const auto now = clock_.now();
-  auto recorded = co_await conversations_.decide(caller.user_id, conversation->id, run->id, *decided, now);
+  auto recorded = co_await runs_.decide(caller.user_id, conversation->id, run->id, *decided, now);
   if (!recorded) co_return recorded.error();
 
   for (const auto& approval : *decided) {
@@ -297,9 +297,9 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(cons
 
 asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(const Principal& caller,
                                                                     const Conversation& conversation) {
-  auto run = co_await conversations_.find_paused_run(conversation.id);
+  auto run = co_await runs_.find_paused_run(conversation.id);
   if (!run) co_return false;
-  auto approvals = co_await conversations_.run_approvals(run->id);
+  auto approvals = co_await runs_.run_approvals(run->id);
   if (!approvals) co_return approvals.error();
   const auto now = clock_.now();
   std::vector<Approval> expired;
@@ -311,7 +311,7 @@ asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(const Prin
     approval.decided_at = now;
     expired.push_back(std::move(approval));
   }
-  auto recorded = co_await conversations_.decide(caller.user_id, conversation.id, run->id, expired, now);
+  auto recorded = co_await runs_.decide(caller.user_id, conversation.id, run->id, expired, now);
   if (!recorded) {
     // Another request released (or decided) it first: not this request's to release.
     if (recorded.error().kind == ErrorCode::conflict) co_return false;
@@ -326,7 +326,7 @@ asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(const Prin
   run->error = "its approvals expired";
   run->updated_at = now;
   run->finished_at = now;
-  auto ended = co_await conversations_.update_run(*run);
+  auto ended = co_await runs_.update_run(*run);
   if (!ended) co_return ended.error();
   co_return true;
 }

@@ -17,6 +17,7 @@
 #include "application/ports/conversation_repository.h"
 #include "domain/conversation/approval_policy.h"
 #include "application/ports/id_generator.h"
+#include "application/ports/run_repository.h"
 
 namespace agentd {
 
@@ -40,11 +41,12 @@ struct TurnRequest {
 
 class ConversationRuns {
  public:
-  ConversationRuns(ConversationRepository& conversations, CheckpointStore& checkpoints,
-                   ReactAgent& agent, const ModelRouter& models, const ToolRegistry& tools,
-                   LiveRuns& live_runs, IdGenerator& ids, const Clock& clock)
-      : conversations_(conversations), checkpoints_(checkpoints), agent_(agent), models_(models),
-        tools_(tools), live_runs_(live_runs), ids_(ids), clock_(clock) {}
+  ConversationRuns(ConversationRepository& conversations, RunRepository& runs,
+                   CheckpointStore& checkpoints, ReactAgent& agent, const ModelRouter& models,
+                   const ToolRegistry& tools, LiveRuns& live_runs, IdGenerator& ids,
+                   const Clock& clock)
+      : conversations_(conversations), runs_(runs), checkpoints_(checkpoints), agent_(agent),
+        models_(models), tools_(tools), live_runs_(live_runs), ids_(ids), clock_(clock) {}
 
   // Started on the caller's executor; 404 for a foreign conversation, 409 run_in_progress
   // when it already has a run, 4xx for a bad model, tool list or step count.
@@ -79,6 +81,7 @@ class ConversationRuns {
                                            const ApproveRequest& request) const;
 
   ConversationRepository& conversations_;
+  RunRepository& runs_;
   CheckpointStore& checkpoints_;
   ReactAgent& agent_;
   const ModelRouter& models_;

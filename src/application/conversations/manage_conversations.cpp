@@ -55,11 +55,11 @@ boost::asio::awaitable<Status> ManageConversations::remove(const Principal& call
   auto conversation = co_await conversations_.find(caller.user_id, conversation_id);
   if (!conversation) co_return conversation.error();
   if (conversation->status != ConversationStatus::idle) {
-    auto latest = co_await conversations_.list_runs(conversation_id, 1, std::nullopt);
+    auto latest = co_await runs_.list_runs(conversation_id, 1, std::nullopt);
     if (!latest) co_return latest.error();
     for (const auto& run : latest->items) {
       if (is_final(run.status)) continue;
-      auto cancelled = co_await runs_.cancel(caller, run.id);
+      auto cancelled = co_await manage_runs_.cancel(caller, run.id);
       // Ended on its own meanwhile: nothing left to cancel.
       if (!cancelled && cancelled.error().code != "run_not_active") co_return cancelled.error();
     }
@@ -73,7 +73,7 @@ boost::asio::awaitable<Status> ManageConversations::remove(const Principal& call
 boost::asio::awaitable<Result<Page<Approval>>> ManageConversations::list_approvals(
     const Principal& caller, std::optional<ApprovalStatus> status, int limit,
     std::optional<std::string> after) {
-  co_return co_await conversations_.list_approvals(caller.user_id, status, clock_.now(), limit,
+  co_return co_await runs_.list_approvals(caller.user_id, status, clock_.now(), limit,
                                                    std::move(after));
 }
 

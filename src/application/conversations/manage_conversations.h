@@ -14,6 +14,7 @@
 #include "application/ports/clock.h"
 #include "application/ports/conversation_repository.h"
 #include "application/ports/id_generator.h"
+#include "application/ports/run_repository.h"
 
 namespace agentd {
 
@@ -32,10 +33,11 @@ inline constexpr std::size_t kMaxTitleInputBytes = 1000;
 
 class ManageConversations {
  public:
-  ManageConversations(ConversationRepository& conversations, const ModelRouter& models,
-                      LiveRuns& live_runs, ManageRuns& runs, IdGenerator& ids, const Clock& clock)
-      : conversations_(conversations), models_(models), live_runs_(live_runs), runs_(runs),
-        ids_(ids), clock_(clock) {}
+  ManageConversations(ConversationRepository& conversations, RunRepository& runs,
+                      const ModelRouter& models, LiveRuns& live_runs, ManageRuns& manage_runs,
+                      IdGenerator& ids, const Clock& clock)
+      : conversations_(conversations), runs_(runs), models_(models), live_runs_(live_runs),
+        manage_runs_(manage_runs), ids_(ids), clock_(clock) {}
 
   boost::asio::awaitable<Result<Conversation>> create(const Principal& caller,
                                                       NewConversation request);
@@ -57,9 +59,10 @@ class ManageConversations {
 
  private:
   ConversationRepository& conversations_;
+  RunRepository& runs_;
   const ModelRouter& models_;
   LiveRuns& live_runs_;
-  ManageRuns& runs_;
+  ManageRuns& manage_runs_;
   IdGenerator& ids_;
   const Clock& clock_;
 };

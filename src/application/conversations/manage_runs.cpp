@@ -15,11 +15,11 @@ asio::awaitable<Result<Page<Run>>> ManageRuns::list(const Principal& caller,
                                                    std::optional<std::string> after) {
   auto conversation = co_await conversations_.find(caller.user_id, conversation_id);
   if (!conversation) co_return conversation.error();
-  co_return co_await conversations_.list_runs(std::move(conversation_id), limit, std::move(after));
+  co_return co_await runs_.list_runs(std::move(conversation_id), limit, std::move(after));
 }
 
 asio::awaitable<Result<Run>> ManageRuns::get(const Principal& caller, std::string run_id) {
-  auto run = co_await conversations_.find_run(std::move(run_id));
+  auto run = co_await runs_.find_run(std::move(run_id));
   // Another user's run is reported exactly like a missing one.
   if (!run || run->user_id != caller.user_id) co_return run_not_found();
   co_return run;
@@ -31,11 +31,11 @@ asio::awaitable<Result<Run>> ManageRuns::cancel(const Principal& caller, std::st
   if (run->status == RunStatus::awaiting_approval) co_return co_await cancel_paused(caller, *run);
   if (is_final(run->status)) co_return run_not_active();
 
-  auto requested = co_await conversations_.request_cancel(run_id, clock_.now());
+  auto requested = co_await runs_.request_cancel(run_id, clock_.now());
   if (!requested) {
     // It paused meanwhile: cancel the pause instead.
     if (requested.error().code == "run_not_active") {
-      auto now_stored = co_await conversations_.find_run(run_id);
+      auto now_stored = co_await runs_.find_run(run_id);
       if (now_stored && now_stored->status == RunStatus::awaiting_approval) {
         co_return co_await cancel_paused(caller, *now_stored);
       }
@@ -47,7 +47,7 @@ asio::awaitable<Result<Run>> ManageRuns::cancel(const Principal& caller, std::st
     // This process runs it: stop it now and answer once its end is stored.
     live->cancel();
     (void)co_await live->outcome();
-    stopped = co_await conversations_.find_run(run_id);
+    stopped = co_await runs_.find_run(run_id);
   } else {
     stopped = co_await wait_until_final(run_id);
   }
@@ -62,7 +62,7 @@ asio::awaitable<Result<Run>> ManageRuns::cancel_paused(const Principal& caller, 
   const auto now = clock_.now();
   // Named, not braced into the call: see docs/coroutines.md.
   Decider decider{caller.user_id, caller.api_key_id};
-  auto closed = co_await conversations_.cancel_paused_run(run.id, std::move(decider), now);
+  auto closed = co_await runs_.cancel_paused_run(run.id, std::move(decider), now);
   if (!closed) co_return closed.error();
   // Each call that waited is answered, so the history stays a valid message list.
   auto conversation = co_await conversations_.find(caller.user_id, run.conversation_id);
@@ -73,13 +73,13 @@ asio::awaitable<Result<Run>> ManageRuns::cancel_paused(const Principal& caller, 
     const auto answer = tool_message(not_run(call, "the run was cancelled before this tool ran"));
     if (auto kept = co_await memory.keep(answer, std::nullopt); !kept) co_return kept.error();
   }
-  co_return co_await conversations_.find_run(run.id);
+  co_return co_await runs_.find_run(run.id);
 }
 
 asio::awaitable<Result<Run>> ManageRuns::wait_until_final(std::string run_id) {
   auto waited = std::chrono::milliseconds::zero();
   for (;;) {
-    auto run = co_await conversations_.find_run(run_id);
+    auto run = co_await runs_.find_run(run_id);
     if (!run || run->status != RunStatus::running || waited >= kCancelWait) co_return run;
     co_await delay_.wait(kCancelPoll);
     waited += kCancelPoll;
@@ -91,7 +91,7 @@ asio::awaitable<void> ManageRuns::follow_cancel_requests(std::chrono::millisecon
     co_await delay_.wait(period);
     auto running = live_runs_.running_ids();
     if (running.empty()) continue;
-    auto requested = co_await conversations_.cancel_requested(std::move(running));
+    auto requested = co_await runs_.cancel_requested(std::move(running));
     // A failed look is tried again next period; the adapter has logged it.
     if (!requested) continue;
     for (const auto& run_id : *requested) {

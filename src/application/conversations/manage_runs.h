@@ -13,6 +13,7 @@
 #include "application/ports/conversation_repository.h"
 #include "application/ports/delay.h"
 #include "application/ports/id_generator.h"
+#include "application/ports/run_repository.h"
 
 namespace agentd {
 
@@ -23,10 +24,10 @@ class ManageRuns {
   static constexpr std::chrono::milliseconds kCancelWait{5'000};
   static constexpr std::chrono::milliseconds kCancelPoll{100};
 
-  ManageRuns(ConversationRepository& conversations, LiveRuns& live_runs, IdGenerator& ids,
-             const Clock& clock, Delay& delay)
-      : conversations_(conversations), live_runs_(live_runs), ids_(ids), clock_(clock),
-        delay_(delay) {}
+  ManageRuns(ConversationRepository& conversations, RunRepository& runs, LiveRuns& live_runs,
+             IdGenerator& ids, const Clock& clock, Delay& delay)
+      : conversations_(conversations), runs_(runs), live_runs_(live_runs), ids_(ids),
+        clock_(clock), delay_(delay) {}
 
   // Newest first; 404 for another user's conversation.
   boost::asio::awaitable<Result<Page<Run>>> list(const Principal& caller,
@@ -49,6 +50,7 @@ class ManageRuns {
   boost::asio::awaitable<Result<Run>> wait_until_final(std::string run_id);
 
   ConversationRepository& conversations_;
+  RunRepository& runs_;
   LiveRuns& live_runs_;
   IdGenerator& ids_;
   const Clock& clock_;

@@ -18,6 +18,8 @@ struct Checkpoint {
   int steps = 0;          // nodes run so far
   std::string state;      // the run state, serialised by the graph's owner
   Timestamp saved_at;
+
+  bool operator==(const Checkpoint&) const = default;
 };
 
 class CheckpointStore {

@@ -44,6 +44,7 @@ struct Approval {
   Timestamp expires_at;
   std::optional<Timestamp> decided_at;
 
+  bool operator==(const Approval&) const = default;
   bool is_expired(Timestamp now) const { return status == ApprovalStatus::pending && now >= expires_at; }
 };
 

@@ -25,6 +25,8 @@ struct Conversation {
   std::int64_t message_count = 0;
   Timestamp created_at;
   Timestamp updated_at;
+
+  bool operator==(const Conversation&) const = default;
 };
 
 // A title from the first message: whitespace collapsed, at most kMaxTitleBytes of UTF-8,

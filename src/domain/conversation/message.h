@@ -25,6 +25,8 @@ struct Message {
   std::string name;                       // tool messages: the tool's name
   std::optional<Usage> usage;             // assistant messages: what producing it cost
   Timestamp created_at;
+
+  bool operator==(const Message&) const = default;
 };
 
 }  // namespace agentd

@@ -43,6 +43,8 @@ struct Run {
   Timestamp created_at;
   Timestamp updated_at;
   std::optional<Timestamp> finished_at;  // set once it completed, failed or was cancelled
+
+  bool operator==(const Run&) const = default;
 };
 
 }  // namespace agentd

@@ -15,6 +15,7 @@ struct Session {
   Timestamp expires_at;  // the refresh horizon; rotation extends it
   std::optional<Timestamp> revoked_at;
 
+  bool operator==(const Session&) const = default;
   bool is_active(Timestamp now) const { return !revoked_at && now < expires_at; }
 };
 

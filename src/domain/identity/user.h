@@ -17,6 +17,8 @@ struct User {
   Role role = Role::user;
   std::string password_hash;
   Timestamp created_at;
+
+  bool operator==(const User&) const = default;
 };
 
 }  // namespace agentd

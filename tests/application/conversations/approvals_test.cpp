@@ -153,7 +153,7 @@ class ApprovalsTest : public ::testing::Test {
   }
 
   std::vector<Approval> approvals_of(const std::string& run_id) {
-    auto approvals = run_sync(env.conversations.run_approvals(run_id));
+    auto approvals = run_sync(env.run_store.run_approvals(run_id));
     if (!approvals) throw std::runtime_error("reading the approvals failed");
     return *approvals;
   }
@@ -652,7 +652,7 @@ TEST_F(ApprovalsTest, DecisionsNeedNameOnlyTheCallsThatHaveNotExpired) {
   run.user_id = caller.user_id;
   run.created_at = now;
   run.updated_at = now;
-  ASSERT_TRUE(run_sync(env.conversations.start_run(run)));
+  ASSERT_TRUE(run_sync(env.run_store.start_run(run)));
   ConversationMemory memory(env.conversations, env.ids, env.clock, conversation, run.id);
   ChatMessage user;
   user.role = "user";
@@ -687,8 +687,7 @@ TEST_F(ApprovalsTest, DecisionsNeedNameOnlyTheCallsThatHaveNotExpired) {
     approvals.push_back(std::move(approval));
   }
   run.status = RunStatus::awaiting_approval;
-  ASSERT_TRUE(
-      run_sync(env.conversations.pause_run(run, std::move(approvals), std::move(checkpoint))));
+  ASSERT_TRUE(run_sync(env.run_store.pause_run(run, std::move(approvals), std::move(checkpoint))));
   env.clock.advance(2min);
 
   auto incomplete = decide(deciding({}));
@@ -865,8 +864,8 @@ TEST_F(ApprovalsTest, APausedRunResumesInAnotherProcess) {
   ReactAgent agent{
       env.router, execute, registry, &env.checkpoints, env.ids, env.clock, with_approval_ttl(kTtl)};
   LiveRuns live_runs;
-  ConversationRuns runs{env.conversations, env.checkpoints, agent,   env.router,
-                        registry,          live_runs,       env.ids, env.clock};
+  ConversationRuns runs{env.conversations, env.run_store, env.checkpoints, agent,    env.router,
+                        registry,          live_runs,     env.ids,         env.clock};
   auto request = deciding({approve_call("call_1")});
 
   auto resumed = run_sync(take_approval(runs, caller, std::move(request)));

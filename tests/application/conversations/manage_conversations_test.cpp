@@ -72,8 +72,8 @@ TEST_F(ManageConversationsTest, WithoutAModelStoresTheServersDefaultModel) {
 TEST_F(ManageConversationsTest, WithoutAnyModelOnTheServerTheModelStaysEmpty) {
   ModelCatalog no_models;
   ModelRouter router{no_models, env.delay, RetryPolicy{}, [] { return 0.0; }};
-  ManageConversations manage{env.conversations, router, env.live_runs, env.manage_runs, env.ids,
-                             env.clock};
+  ManageConversations manage{env.conversations, env.run_store, router,   env.live_runs,
+                             env.manage_runs,   env.ids,       env.clock};
 
   auto created = run_sync(manage.create(caller, titled("no model anywhere")));
 

@@ -99,7 +99,7 @@ TEST_F(ManageRunsTest, CancellingAPausedRunClosesItsApprovalsAndAnswersEveryCall
   ASSERT_TRUE(cancelled) << cancelled.error().message;
   EXPECT_EQ(cancelled->status, RunStatus::cancelled);
   EXPECT_EQ(cancelled->finished_at, env.clock.now());
-  const auto approvals = run_sync(env.conversations.run_approvals(paused.result.run.id));
+  const auto approvals = run_sync(env.run_store.run_approvals(paused.result.run.id));
   ASSERT_TRUE(approvals);
   ASSERT_EQ(approvals->size(), 1u);
   EXPECT_EQ((*approvals)[0].status, ApprovalStatus::rejected);
@@ -146,7 +146,7 @@ TEST_F(ManageRunsTest, CancellingARunningRunStopsItAndAnswersOnceItIsStored) {
 TEST_F(ManageRunsTest, ACancelStoredByAnotherProcessStopsTheRunHere) {
   env.provider->then(ScriptedAnswer::says("Too late.").starting_after(30s));
   TimerDelay delay;
-  ManageRuns follower{env.conversations, env.live_runs, env.ids, env.clock, delay};
+  ManageRuns follower{env.conversations, env.run_store, env.live_runs, env.ids, env.clock, delay};
   boost::asio::io_context io;
   std::shared_ptr<LiveRun> live;
   boost::asio::co_spawn(
@@ -158,7 +158,7 @@ TEST_F(ManageRunsTest, ACancelStoredByAnotherProcessStopsTheRunHere) {
         live = *started;
         co_await until_event<RunStarted>(*live);
         // Another process stores the request; this one only follows the store.
-        (void)co_await env.conversations.request_cancel(live->run_id(), env.clock.now());
+        (void)co_await env.run_store.request_cancel(live->run_id(), env.clock.now());
         boost::asio::co_spawn(io, follower.follow_cancel_requests(10ms), [](std::exception_ptr) {});
         (void)co_await live->outcome();
         io.stop();

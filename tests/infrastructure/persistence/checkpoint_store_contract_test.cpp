@@ -16,7 +16,7 @@ TEST_P(CheckpointStoreContract, SavedCheckpointIsLoaded) {
   auto loaded = run_sync(checkpoints().load("run-01"));
   ASSERT_TRUE(loaded);
   ASSERT_TRUE(*loaded);
-  expect_same(**loaded, checkpoint);
+  EXPECT_EQ(**loaded, checkpoint);
 }
 
 TEST_P(CheckpointStoreContract, SaveReplacesThePreviousCheckpoint) {
@@ -32,7 +32,7 @@ TEST_P(CheckpointStoreContract, SaveReplacesThePreviousCheckpoint) {
   auto loaded = run_sync(checkpoints().load("run-01"));
   ASSERT_TRUE(loaded);
   ASSERT_TRUE(*loaded);
-  expect_same(**loaded, later);
+  EXPECT_EQ(**loaded, later);
 }
 
 TEST_P(CheckpointStoreContract, RunWithoutACheckpointLoadsNothing) {
@@ -59,8 +59,8 @@ TEST_P(CheckpointStoreContract, EachRunKeepsItsOwnCheckpoint) {
   auto loaded_second = run_sync(checkpoints().load("run-02"));
   ASSERT_TRUE(loaded_first && *loaded_first);
   ASSERT_TRUE(loaded_second && *loaded_second);
-  expect_same(**loaded_first, first);
-  expect_same(**loaded_second, second);
+  EXPECT_EQ(**loaded_first, first);
+  EXPECT_EQ(**loaded_second, second);
 }
 
 }  // namespace

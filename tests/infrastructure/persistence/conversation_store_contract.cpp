@@ -91,21 +91,21 @@ Message ConversationStoreTest::given_message(Message message) {
 
 Run ConversationStoreTest::given_run(std::string id, const Conversation& conversation) {
   auto run = sample_run(std::move(id), conversation);
-  must(run_sync(conversations().start_run(run)));
+  must(run_sync(runs().start_run(run)));
   return run;
 }
 
 Run ConversationStoreTest::given_run_is(Run run, RunStatus status) {
   run.status = status;
   run.updated_at = kT0 + 1h;
-  must(run_sync(conversations().update_run(run)));
+  must(run_sync(runs().update_run(run)));
   return run;
 }
 
 Run ConversationStoreTest::given_paused(Run run, std::vector<Approval> approvals) {
   run.status = RunStatus::awaiting_approval;
   run.updated_at = kT0 + 2min;
-  must(run_sync(conversations().pause_run(run, std::move(approvals), sample_checkpoint(run.id))));
+  must(run_sync(runs().pause_run(run, std::move(approvals), sample_checkpoint(run.id))));
   return run;
 }
 
@@ -114,89 +114,11 @@ Conversation ConversationStoreTest::stored(const std::string& conversation_id) {
 }
 
 Run ConversationStoreTest::stored_run(const std::string& run_id) {
-  return must(run_sync(conversations().find_run(run_id)));
+  return must(run_sync(runs().find_run(run_id)));
 }
 
 std::vector<Approval> ConversationStoreTest::stored_approvals(const std::string& run_id) {
-  return must(run_sync(conversations().run_approvals(run_id)));
-}
-
-void ConversationStoreTest::expect_same(const Conversation& actual, const Conversation& expected) {
-  EXPECT_EQ(actual.id, expected.id);
-  EXPECT_EQ(actual.user_id, expected.user_id);
-  EXPECT_EQ(actual.title, expected.title);
-  EXPECT_EQ(actual.model, expected.model);
-  EXPECT_EQ(actual.system_prompt, expected.system_prompt);
-  EXPECT_EQ(actual.status, expected.status);
-  EXPECT_EQ(actual.message_count, expected.message_count);
-  EXPECT_EQ(actual.created_at, expected.created_at);
-  EXPECT_EQ(actual.updated_at, expected.updated_at);
-}
-
-void ConversationStoreTest::expect_same(const Message& actual, const Message& expected) {
-  EXPECT_EQ(actual.id, expected.id);
-  EXPECT_EQ(actual.conversation_id, expected.conversation_id);
-  EXPECT_EQ(actual.run_id, expected.run_id);
-  EXPECT_EQ(actual.position, expected.position);
-  EXPECT_EQ(actual.role, expected.role);
-  EXPECT_EQ(actual.content, expected.content);
-  EXPECT_EQ(actual.tool_calls, expected.tool_calls);
-  EXPECT_EQ(actual.tool_call_id, expected.tool_call_id);
-  EXPECT_EQ(actual.name, expected.name);
-  EXPECT_EQ(actual.usage, expected.usage);
-  EXPECT_EQ(actual.created_at, expected.created_at);
-}
-
-void ConversationStoreTest::expect_same(const Run& actual, const Run& expected) {
-  EXPECT_EQ(actual.id, expected.id);
-  EXPECT_EQ(actual.conversation_id, expected.conversation_id);
-  EXPECT_EQ(actual.user_id, expected.user_id);
-  EXPECT_EQ(actual.status, expected.status);
-  EXPECT_EQ(actual.steps, expected.steps);
-  EXPECT_EQ(actual.usage, expected.usage);
-  EXPECT_EQ(actual.error, expected.error);
-  EXPECT_EQ(actual.model, expected.model);
-  EXPECT_EQ(actual.last_event_id, expected.last_event_id);
-  EXPECT_EQ(actual.attempts, expected.attempts);
-  EXPECT_EQ(actual.cancel_requested_at, expected.cancel_requested_at);
-  EXPECT_EQ(actual.created_at, expected.created_at);
-  EXPECT_EQ(actual.updated_at, expected.updated_at);
-  EXPECT_EQ(actual.finished_at, expected.finished_at);
-}
-
-void ConversationStoreTest::expect_same(const Checkpoint& actual, const Checkpoint& expected) {
-  EXPECT_EQ(actual.run_id, expected.run_id);
-  EXPECT_EQ(actual.next_node, expected.next_node);
-  EXPECT_EQ(actual.steps, expected.steps);
-  EXPECT_EQ(actual.state, expected.state);
-  EXPECT_EQ(actual.saved_at, expected.saved_at);
-}
-
-void ConversationStoreTest::expect_same(const Approval& actual, const Approval& expected) {
-  EXPECT_EQ(actual.id, expected.id);
-  EXPECT_EQ(actual.conversation_id, expected.conversation_id);
-  EXPECT_EQ(actual.run_id, expected.run_id);
-  EXPECT_EQ(actual.user_id, expected.user_id);
-  EXPECT_EQ(actual.tool_call_id, expected.tool_call_id);
-  EXPECT_EQ(actual.tool, expected.tool);
-  EXPECT_EQ(actual.arguments, expected.arguments);
-  EXPECT_EQ(actual.status, expected.status) << to_string(actual.status);
-  EXPECT_EQ(actual.reason, expected.reason);
-  EXPECT_EQ(actual.edited_arguments, expected.edited_arguments);
-  EXPECT_EQ(actual.decided_by, expected.decided_by);
-  EXPECT_EQ(actual.created_at, expected.created_at);
-  EXPECT_EQ(actual.expires_at, expected.expires_at);
-  EXPECT_EQ(actual.decided_at, expected.decided_at);
-  EXPECT_EQ(actual.required_by_api_key_id, expected.required_by_api_key_id);
-}
-
-void ConversationStoreTest::expect_same(const std::vector<Approval>& actual,
-                                        const std::vector<Approval>& expected) {
-  ASSERT_EQ(actual.size(), expected.size());
-  for (std::size_t i = 0; i < actual.size(); ++i) {
-    SCOPED_TRACE("approval " + expected[i].id);
-    expect_same(actual[i], expected[i]);
-  }
+  return must(run_sync(runs().run_approvals(run_id)));
 }
 
 void ConversationStoreTest::expect_not_found(const Error& error, std::string_view code) {

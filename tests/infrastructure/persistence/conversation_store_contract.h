@@ -13,16 +13,20 @@
 
 #include "application/ports/checkpoint_store.h"
 #include "application/ports/conversation_repository.h"
+#include "application/ports/run_repository.h"
 #include "infrastructure/persistence/identity_repository_contract.h"  // kT0, must, numbered
+#include "infrastructure/persistence/stored_value_printers.h"
 
 namespace agentd::contract {
 
-// A conversation repository and a checkpoint store over one fresh store that lives as long
-// as this object. The checkpoint a pause saves through the repository loads from the store.
+// The conversation and run repositories and a checkpoint store over one fresh store that
+// lives as long as this object: a run starts in a conversation the other repository stored,
+// and the checkpoint a pause saves through the run repository loads from the checkpoint store.
 class ConversationStore {
  public:
   virtual ~ConversationStore() = default;
   virtual ConversationRepository& conversations() = 0;
+  virtual RunRepository& runs() = 0;
   virtual CheckpointStore& checkpoints() = 0;
   // Makes `user_id` an account, for stores whose foreign keys need one.
   virtual void add_user(const std::string& user_id) = 0;
@@ -52,6 +56,7 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
   void SetUp() override;
 
   ConversationRepository& conversations() { return store_->conversations(); }
+  RunRepository& runs() { return store_->runs(); }
   CheckpointStore& checkpoints() { return store_->checkpoints(); }
 
   static Conversation sample_conversation(std::string id, std::string user_id = kOwner);
@@ -80,13 +85,6 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
   Run stored_run(const std::string& run_id);
   std::vector<Approval> stored_approvals(const std::string& run_id);
 
-  static void expect_same(const Conversation& actual, const Conversation& expected);
-  static void expect_same(const Message& actual, const Message& expected);
-  static void expect_same(const Run& actual, const Run& expected);
-  static void expect_same(const Checkpoint& actual, const Checkpoint& expected);
-  static void expect_same(const Approval& actual, const Approval& expected);
-  static void expect_same(const std::vector<Approval>& actual,
-                          const std::vector<Approval>& expected);
   static void expect_not_found(const Error& error, std::string_view code);
   static void expect_run_in_progress(const Error& error);
   static void expect_not_awaiting_approval(const Error& error);
@@ -96,8 +94,9 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
 };
 
 class ConversationRepositoryContract : public ConversationStoreTest {};
+class RunRepositoryContract : public ConversationStoreTest {};
 class CheckpointStoreContract : public ConversationStoreTest {};
-class ApprovalRepositoryContract : public ConversationStoreTest {
+class RunApprovalContract : public ConversationStoreTest {
  protected:
   // When the listing tests list.
   static const Timestamp kListedAt;
@@ -117,7 +116,9 @@ class ApprovalRepositoryContract : public ConversationStoreTest {
 #define INSTANTIATE_CONVERSATION_STORE_CONTRACT(prefix, backend)                               \
   INSTANTIATE_TEST_SUITE_P(prefix, ConversationRepositoryContract, ::testing::Values(backend), \
                            conversation_backend_name);                                         \
-  INSTANTIATE_TEST_SUITE_P(prefix, CheckpointStoreContract, ::testing::Values(backend),        \
+  INSTANTIATE_TEST_SUITE_P(prefix, RunRepositoryContract, ::testing::Values(backend),          \
                            conversation_backend_name);                                         \
-  INSTANTIATE_TEST_SUITE_P(prefix, ApprovalRepositoryContract, ::testing::Values(backend),     \
+  INSTANTIATE_TEST_SUITE_P(prefix, RunApprovalContract, ::testing::Values(backend),            \
+                           conversation_backend_name);                                         \
+  INSTANTIATE_TEST_SUITE_P(prefix, CheckpointStoreContract, ::testing::Values(backend),        \
                            conversation_backend_name)

@@ -2,6 +2,7 @@
 // rely on them rely on the same behaviour as production.
 #include "fakes/fake_checkpoint_store.h"
 #include "fakes/fake_conversation_repository.h"
+#include "fakes/fake_run_repository.h"
 #include "infrastructure/persistence/conversation_store_contract.h"
 
 namespace agentd::contract {
@@ -10,13 +11,16 @@ namespace {
 class FakeConversationStore final : public ConversationStore {
  public:
   ConversationRepository& conversations() override { return conversations_; }
+  RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
   void add_user(const std::string&) override {}  // the fakes keep no users
 
  private:
   FakeCheckpointStore checkpoints_;
+  FakeConversationTables tables_;
+  FakeConversationRepository conversations_{tables_};
   // Saves its pauses' checkpoints where the checkpoint store finds them.
-  FakeConversationRepository conversations_{checkpoints_};
+  FakeRunRepository runs_{tables_, checkpoints_};
 };
 
 ConversationBackend fake_backend() {

@@ -74,37 +74,4 @@ Result<RefreshRotation> IdentityRepositoryTest::rotate(std::string old_hash, std
   return run_sync(sessions().rotate_refresh_token(std::move(request)));
 }
 
-void IdentityRepositoryTest::expect_same(const User& actual, const User& expected) {
-  EXPECT_EQ(actual.id, expected.id);
-  EXPECT_EQ(actual.email, expected.email);
-  EXPECT_EQ(actual.name, expected.name);
-  EXPECT_EQ(actual.role, expected.role);
-  EXPECT_EQ(actual.password_hash, expected.password_hash);
-  EXPECT_EQ(actual.created_at, expected.created_at);
-}
-
-void IdentityRepositoryTest::expect_same(const Session& actual, const Session& expected) {
-  EXPECT_EQ(actual.id, expected.id);
-  EXPECT_EQ(actual.user_id, expected.user_id);
-  EXPECT_EQ(actual.created_at, expected.created_at);
-  EXPECT_EQ(actual.expires_at, expected.expires_at);
-  EXPECT_EQ(actual.revoked_at, expected.revoked_at);
-}
-
-void IdentityRepositoryTest::expect_same(const ApiKey& actual, const ApiKey& expected) {
-  EXPECT_EQ(actual.id, expected.id);
-  EXPECT_EQ(actual.user_id, expected.user_id);
-  EXPECT_EQ(actual.name, expected.name);
-  EXPECT_EQ(actual.prefix, expected.prefix);
-  EXPECT_EQ(actual.secret_hash, expected.secret_hash);
-  EXPECT_EQ(actual.allowed_tools, expected.allowed_tools);
-  EXPECT_EQ(actual.allowed_models, expected.allowed_models);
-  EXPECT_EQ(actual.approval_required_tools, expected.approval_required_tools);
-  EXPECT_EQ(actual.expires_at, expected.expires_at);
-  EXPECT_EQ(actual.rate_limit_per_minute, expected.rate_limit_per_minute);
-  EXPECT_EQ(actual.created_at, expected.created_at);
-  EXPECT_EQ(actual.last_used_at, expected.last_used_at);
-  EXPECT_EQ(actual.revoked_at, expected.revoked_at);
-}
-
 }  // namespace agentd::contract

@@ -2,6 +2,8 @@
 // instantiated once per database with INSTANTIATE_IDENTITY_REPOSITORY_CONTRACT.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -9,11 +11,10 @@
 #include <stdexcept>
 #include <string>
 
-#include <gtest/gtest.h>
-
 #include "application/ports/api_key_repository.h"
 #include "application/ports/session_repository.h"
 #include "application/ports/user_repository.h"
+#include "infrastructure/persistence/stored_value_printers.h"
 
 namespace agentd::contract {
 
@@ -85,10 +86,6 @@ class IdentityRepositoryTest : public ::testing::TestWithParam<IdentityBackend> 
   static RefreshRotationRequest rotation_request(std::string old_hash, std::string new_hash,
                                                  Timestamp now);
   Result<RefreshRotation> rotate(std::string old_hash, std::string new_hash, Timestamp now);
-
-  static void expect_same(const User& actual, const User& expected);
-  static void expect_same(const Session& actual, const Session& expected);
-  static void expect_same(const ApiKey& actual, const ApiKey& expected);
 
  private:
   std::unique_ptr<IdentityStore> store_;

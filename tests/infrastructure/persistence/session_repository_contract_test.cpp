@@ -17,10 +17,10 @@ TEST_P(SessionRepositoryContract, CreatedSessionIsFoundByIdAndByItsRefreshToken)
 
   auto by_id = run_sync(sessions().find("session-01"));
   ASSERT_TRUE(by_id);
-  expect_same(*by_id, session);
+  EXPECT_EQ(*by_id, session);
   auto by_token = run_sync(sessions().find_by_refresh_token("hash-1"));
   ASSERT_TRUE(by_token);
-  expect_same(*by_token, session);
+  EXPECT_EQ(*by_token, session);
 }
 
 TEST_P(SessionRepositoryContract, UnknownSessionAndTokenAreNotFound) {
@@ -123,7 +123,7 @@ TEST_P(SessionRepositoryContract, TokenOfAnExpiredSessionIsUnknown) {
   EXPECT_EQ(rotation->outcome, RefreshOutcome::unknown);
   auto stored = run_sync(sessions().find("session-01"));
   ASSERT_TRUE(stored);
-  expect_same(*stored, session);
+  EXPECT_EQ(*stored, session);
 }
 
 TEST_P(SessionRepositoryContract, TokenOfARevokedSessionIsUnknown) {

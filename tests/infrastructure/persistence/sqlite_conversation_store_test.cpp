@@ -7,6 +7,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
 #include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
+#include "infrastructure/persistence/sqlite/sqlite_run_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
 
 namespace agentd::contract {
@@ -21,6 +22,7 @@ class SqliteConversationStore final : public ConversationStore {
         pool_(4),
         users_(db_, pool_),
         conversations_(db_, pool_),
+        runs_(db_, pool_),
         checkpoints_(db_, pool_) {
     if (auto migrated = sqlite::migrate(db_); !migrated) {
       throw std::runtime_error(migrated.error().message);
@@ -28,6 +30,7 @@ class SqliteConversationStore final : public ConversationStore {
   }
 
   ConversationRepository& conversations() override { return conversations_; }
+  RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
 
   void add_user(const std::string& user_id) override {
@@ -45,6 +48,7 @@ class SqliteConversationStore final : public ConversationStore {
   BlockingPool pool_;
   sqlite::SqliteUserRepository users_;
   sqlite::SqliteConversationRepository conversations_;
+  sqlite::SqliteRunRepository runs_;
   sqlite::SqliteCheckpointStore checkpoints_;
 };
 
@@ -66,7 +70,7 @@ class SqliteConversationStoreTest : public ::testing::Test {
     run.conversation_id = "conv-01";
     run.user_id = "user-01";
     run.created_at = run.updated_at = kT0;
-    must(run_sync(store.conversations().start_run(run)));
+    must(run_sync(store.runs().start_run(run)));
   }
 
   Checkpoint checkpoint_of(std::string run_id) {
@@ -86,7 +90,7 @@ class SqliteConversationStoreTest : public ::testing::Test {
 TEST_F(SqliteConversationStoreTest, RemovingAConversationDeletesItsRunsCheckpoints) {
   must(run_sync(store.checkpoints().save(checkpoint_of("run-01"))));
   run.status = RunStatus::completed;
-  must(run_sync(store.conversations().update_run(run)));
+  must(run_sync(store.runs().update_run(run)));
 
   ASSERT_TRUE(run_sync(store.conversations().remove("user-01", "conv-01")));
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "fakes/run_sync.h"
 #include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/persistence/identity_repository_contract.h"
 #include "infrastructure/persistence/sqlite/migrations.h"
@@ -63,6 +64,22 @@ class SqliteIdentityStore final : public IdentityStore {
 
 IdentityBackend sqlite_backend() {
   return {"sqlite", [] { return std::make_unique<SqliteIdentityStore>(); }};
+}
+
+// A failure no caller can act on (here a foreign key no valid call breaks) is answered as a
+// logged internal error, like every SQLite repository's, not thrown at the caller.
+TEST(SqliteIdentityRepositories, StorageFailureIsAnInternalError) {
+  SqliteIdentityStore store;
+  Session orphan;
+  orphan.id = "sess-01";
+  orphan.user_id = "user-99";
+  orphan.created_at = kT0;
+  orphan.expires_at = kT0;
+  auto created = run_sync(store.sessions().create(std::move(orphan), "hash-01"));
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().kind, ErrorCode::internal);
+  EXPECT_EQ(created.error().message, "storage failed");
+  EXPECT_EQ(run_sync(store.sessions().find("sess-01")).error().kind, ErrorCode::not_found);
 }
 
 }  // namespace

@@ -12,14 +12,14 @@ TEST_P(UserRepositoryContract, CreatedUserIsFoundByIdAndByEmail) {
   const User user = sample_user("user-01", "ada@example.org");
   auto created = run_sync(users().create(user));
   ASSERT_TRUE(created);
-  expect_same(*created, user);
+  EXPECT_EQ(*created, user);
 
   auto by_id = run_sync(users().find_by_id("user-01"));
   ASSERT_TRUE(by_id);
-  expect_same(*by_id, user);
+  EXPECT_EQ(*by_id, user);
   auto by_email = run_sync(users().find_by_email("ada@example.org"));
   ASSERT_TRUE(by_email);
-  expect_same(*by_email, user);
+  EXPECT_EQ(*by_email, user);
 }
 
 TEST_P(UserRepositoryContract, UnknownUserIsNotFound) {

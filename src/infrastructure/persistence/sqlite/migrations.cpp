@@ -31,7 +31,7 @@ Result<int> migrate(Database& db, std::span<const Migration> migrations) {
   for (const auto& migration : migrations) {
     if (migration.version <= from) continue;
     try {
-      db.transaction([&](sqlite3* connection) {
+      const Status done = db.transaction([&](sqlite3* connection) -> Status {
         // sqlite3_exec in Database::exec cannot run inside the locked transaction, so each
         // statement of the migration is prepared and stepped here.
         std::string_view rest = migration.sql;
@@ -51,8 +51,9 @@ Result<int> migrate(Database& db, std::span<const Migration> migrations) {
         }
         Statement record(connection, "INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
         record.bind(1, std::int64_t{migration.version}).bind(2, migration.name).step();
-        return 0;
+        return ok_status();
       });
+      if (!done) return done.error();
     } catch (const SqliteError& e) {
       return Error::internal("migration " + std::to_string(migration.version) + " (" +
                              std::string(migration.name) + ") failed: " + e.what());

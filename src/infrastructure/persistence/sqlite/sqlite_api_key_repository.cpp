@@ -1,10 +1,8 @@
 #include "infrastructure/persistence/sqlite/sqlite_api_key_repository.h"
 
-#include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/persistence/name_list_codec.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
 #include "infrastructure/persistence/sqlite/newest_first_page.h"
-#include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
 namespace agentd::sqlite {
@@ -64,38 +62,34 @@ Error key_not_found() { return Error::not_found("API key not found", "api_key_no
 }  // namespace
 
 boost::asio::awaitable<Status> SqliteApiKeyRepository::create(ApiKey key) {
-  co_return co_await pool_.run([&]() -> Status {
-    db_.with([&](sqlite3* connection) {
-      Statement insert(connection, "INSERT INTO api_keys(" + std::string(kColumns) + ")" +
-                                       std::string(kInsertValues));
-      insert.bind(1, key.id)
-          .bind(2, key.user_id)
-          .bind(3, key.name)
-          .bind(4, key.prefix)
-          .bind(5, key.secret_hash)
-          .bind(6, encode(key.allowed_tools))
-          .bind(7, encode(key.allowed_models))
-          .bind(8, persistence::encode_name_list(key.approval_required_tools));
-      bind_time(insert, 9, key.expires_at);
-      if (key.rate_limit_per_minute) {
-        insert.bind(10, std::int64_t{*key.rate_limit_per_minute});
-      } else {
-        insert.bind(10, nullptr);
-      }
-      bind_time(insert, 11, key.created_at);
-      bind_time(insert, 12, key.last_used_at);
-      bind_time(insert, 13, key.revoked_at).bind(14, std::int64_t{key.can_approve ? 1 : 0}).step();
-    });
+  co_return co_await database_.transaction("create_api_key", [&](sqlite3* connection) -> Status {
+    Statement insert(connection, "INSERT INTO api_keys(" + std::string(kColumns) + ")" +
+                                     std::string(kInsertValues));
+    insert.bind(1, key.id)
+        .bind(2, key.user_id)
+        .bind(3, key.name)
+        .bind(4, key.prefix)
+        .bind(5, key.secret_hash)
+        .bind(6, encode(key.allowed_tools))
+        .bind(7, encode(key.allowed_models))
+        .bind(8, persistence::encode_name_list(key.approval_required_tools));
+    bind_time(insert, 9, key.expires_at);
+    if (key.rate_limit_per_minute) {
+      insert.bind(10, std::int64_t{*key.rate_limit_per_minute});
+    } else {
+      insert.bind(10, nullptr);
+    }
+    bind_time(insert, 11, key.created_at);
+    bind_time(insert, 12, key.last_used_at);
+    bind_time(insert, 13, key.revoked_at).bind(14, std::int64_t{key.can_approve ? 1 : 0}).step();
     return ok_status();
   });
 }
 
 boost::asio::awaitable<Result<ApiKey>> SqliteApiKeyRepository::find_by_hash(
     std::string secret_hash) {
-  co_return co_await pool_.run([&]() -> Result<ApiKey> {
-    auto key = db_.with([&](sqlite3* connection) {
-      return find_one(connection, select_keys(kByHash), secret_hash, read_key);
-    });
+  co_return co_await database_.read("find_api_key", [&](sqlite3* connection) -> Result<ApiKey> {
+    auto key = find_one(connection, select_keys(kByHash), secret_hash, read_key);
     if (!key) return key_not_found();
     return std::move(*key);
   });
@@ -105,38 +99,31 @@ boost::asio::awaitable<Result<Page<ApiKey>>> SqliteApiKeyRepository::list(
     std::string user_id, int limit, std::optional<std::string> after) {
   // LIMIT would read a negative count as "no limit".
   if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
-  co_return co_await pool_.run([&]() -> Result<Page<ApiKey>> {
-    return db_.with([&](sqlite3* connection) {
-      return newest_first_page(connection, select_keys(""), user_id, limit, after, read_key);
-    });
+  co_return co_await database_.read("list_api_keys", [&](sqlite3* connection) {
+    return newest_first_page(connection, select_keys(""), user_id, limit, after, read_key);
   });
 }
 
 boost::asio::awaitable<Status> SqliteApiKeyRepository::revoke(std::string user_id,
                                                               std::string key_id, Timestamp now) {
-  co_return co_await pool_.run([&]() -> Status {
-    const int changed = db_.with([&](sqlite3* connection) {
-      Statement revoke(connection, kRevoke);
-      bind_time(revoke, 1, now).bind(2, key_id).bind(3, user_id).step();
-      return revoke.changed_rows();
-    });
+  co_return co_await database_.transaction("revoke_api_key", [&](sqlite3* connection) -> Status {
+    Statement revoke(connection, kRevoke);
+    bind_time(revoke, 1, now).bind(2, key_id).bind(3, user_id).step();
     // Another user's key is reported exactly like a missing one: its existence is private.
-    if (changed == 0) return key_not_found();
+    if (revoke.changed_rows() == 0) return key_not_found();
     return ok_status();
   });
 }
 
 boost::asio::awaitable<Status> SqliteApiKeyRepository::record_use(std::string key_id,
                                                                   Timestamp now) {
-  co_return co_await pool_.run([&]() -> Status {
-    const int changed = db_.with([&](sqlite3* connection) {
-      Statement record(connection, kRecordUse);
-      bind_time(record, 1, now).bind(2, key_id).step();
-      return record.changed_rows();
-    });
-    if (changed == 0) return key_not_found();
-    return ok_status();
-  });
+  co_return co_await database_.transaction("record_api_key_use",
+                                           [&](sqlite3* connection) -> Status {
+                                             Statement record(connection, kRecordUse);
+                                             bind_time(record, 1, now).bind(2, key_id).step();
+                                             if (record.changed_rows() == 0) return key_not_found();
+                                             return ok_status();
+                                           });
 }
 
 }  // namespace agentd::sqlite

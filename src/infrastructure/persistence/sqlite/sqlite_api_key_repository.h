@@ -5,18 +5,13 @@
 #include <string>
 
 #include "application/ports/api_key_repository.h"
-
-namespace agentd {
-class BlockingPool;
-}
+#include "infrastructure/persistence/sqlite/pooled_database.h"
 
 namespace agentd::sqlite {
 
-class Database;
-
 class SqliteApiKeyRepository final : public ApiKeyRepository {
  public:
-  SqliteApiKeyRepository(Database& db, BlockingPool& pool) : db_(db), pool_(pool) {}
+  SqliteApiKeyRepository(Database& db, BlockingPool& pool) : database_(db, pool) {}
 
   boost::asio::awaitable<Status> create(ApiKey key) override;
   boost::asio::awaitable<Result<ApiKey>> find_by_hash(std::string secret_hash) override;
@@ -27,8 +22,7 @@ class SqliteApiKeyRepository final : public ApiKeyRepository {
   boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) override;
 
  private:
-  Database& db_;
-  BlockingPool& pool_;
+  PooledDatabase database_;
 };
 
 }  // namespace agentd::sqlite

@@ -1,10 +1,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
 
-#include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/persistence/sqlite/conversation_rows.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
-#include "infrastructure/persistence/sqlite/sqlite_database.h"
-#include "infrastructure/persistence/sqlite/storage_failure.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
 namespace agentd::sqlite {
@@ -26,25 +23,19 @@ Checkpoint read_checkpoint(const Statement& row) {
 }  // namespace
 
 boost::asio::awaitable<Status> SqliteCheckpointStore::save(Checkpoint checkpoint) {
-  co_return co_await pool_.run([&]() -> Status {
-    // A run that does not exist breaks the foreign key: a caller's bug, reported as internal.
-    return with_storage_failures_logged("save_checkpoint", [&]() -> Status {
-      db_.with([&](sqlite3* connection) { save_checkpoint(connection, checkpoint); });
-      return ok_status();
-    });
+  // A run that does not exist breaks the foreign key: a caller's bug, reported as internal.
+  co_return co_await database_.transaction("save_checkpoint", [&](sqlite3* connection) -> Status {
+    save_checkpoint(connection, checkpoint);
+    return ok_status();
   });
 }
 
 boost::asio::awaitable<Result<std::optional<Checkpoint>>> SqliteCheckpointStore::load(
     std::string run_id) {
-  co_return co_await pool_.run([&]() -> Result<std::optional<Checkpoint>> {
-    return with_storage_failures_logged(
-        "load_checkpoint", [&]() -> Result<std::optional<Checkpoint>> {
-          return db_.with([&](sqlite3* connection) {
-            return find_one(connection, kLoad, run_id, read_checkpoint);
-          });
-        });
-  });
+  co_return co_await database_.read("load_checkpoint",
+                                    [&](sqlite3* connection) -> Result<std::optional<Checkpoint>> {
+                                      return find_one(connection, kLoad, run_id, read_checkpoint);
+                                    });
 }
 
 }  // namespace agentd::sqlite

@@ -5,25 +5,19 @@
 #include <string>
 
 #include "application/ports/checkpoint_store.h"
-
-namespace agentd {
-class BlockingPool;
-}
+#include "infrastructure/persistence/sqlite/pooled_database.h"
 
 namespace agentd::sqlite {
 
-class Database;
-
 class SqliteCheckpointStore final : public CheckpointStore {
  public:
-  SqliteCheckpointStore(Database& db, BlockingPool& pool) : db_(db), pool_(pool) {}
+  SqliteCheckpointStore(Database& db, BlockingPool& pool) : database_(db, pool) {}
 
   boost::asio::awaitable<Status> save(Checkpoint checkpoint) override;
   boost::asio::awaitable<Result<std::optional<Checkpoint>>> load(std::string run_id) override;
 
  private:
-  Database& db_;
-  BlockingPool& pool_;
+  PooledDatabase database_;
 };
 
 }  // namespace agentd::sqlite

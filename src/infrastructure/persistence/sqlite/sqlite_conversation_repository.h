@@ -1,6 +1,5 @@
-// Conversations, their messages, runs and approvals in SQLite. Every change that touches two
-// tables runs in one transaction, and the conditional UPDATE of a conversation's status
-// decides which of two concurrent runs may start, or which of two decisions is taken.
+// Conversations and their messages in SQLite; an appended message and the conversation's
+// count change in one transaction.
 #pragma once
 
 #include <optional>
@@ -8,18 +7,13 @@
 #include <vector>
 
 #include "application/ports/conversation_repository.h"
-
-namespace agentd {
-class BlockingPool;
-}
+#include "infrastructure/persistence/sqlite/pooled_database.h"
 
 namespace agentd::sqlite {
 
-class Database;
-
 class SqliteConversationRepository final : public ConversationRepository {
  public:
-  SqliteConversationRepository(Database& db, BlockingPool& pool) : db_(db), pool_(pool) {}
+  SqliteConversationRepository(Database& db, BlockingPool& pool) : database_(db, pool) {}
 
   boost::asio::awaitable<Status> create(Conversation conversation) override;
   boost::asio::awaitable<Result<Conversation>> find(std::string user_id,
@@ -34,33 +28,8 @@ class SqliteConversationRepository final : public ConversationRepository {
   boost::asio::awaitable<Status> set_title_if_empty(std::string conversation_id,
                                                     std::string title) override;
 
-  boost::asio::awaitable<Status> start_run(Run run) override;
-  boost::asio::awaitable<Status> update_run(Run run) override;
-  boost::asio::awaitable<Result<Run>> find_run(std::string run_id) override;
-  boost::asio::awaitable<Result<Page<Run>>> list_runs(std::string conversation_id, int limit,
-                                                      std::optional<std::string> after) override;
-  boost::asio::awaitable<Result<Run>> request_cancel(std::string run_id, Timestamp now) override;
-  boost::asio::awaitable<Result<std::vector<std::string>>> cancel_requested(
-      std::vector<std::string> run_ids) override;
-  boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(std::string run_id,
-                                                                          Decider decider,
-                                                                          Timestamp now) override;
-  boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override;
-
-  boost::asio::awaitable<Status> pause_run(Run run, std::vector<Approval> approvals,
-                                           Checkpoint checkpoint) override;
-  boost::asio::awaitable<Result<Run>> find_paused_run(std::string conversation_id) override;
-  boost::asio::awaitable<Result<std::vector<Approval>>> run_approvals(std::string run_id) override;
-  boost::asio::awaitable<Result<Page<Approval>>> list_approvals(
-      std::string user_id, std::optional<ApprovalStatus> status, Timestamp now, int limit,
-      std::optional<std::string> after) override;
-  boost::asio::awaitable<Status> decide(std::string user_id, std::string conversation_id,
-                                        std::string run_id, std::vector<Approval> decided,
-                                        Timestamp now) override;
-
  private:
-  Database& db_;
-  BlockingPool& pool_;
+  PooledDatabase database_;
 };
 
 }  // namespace agentd::sqlite

@@ -70,14 +70,16 @@ class Database {
     return work(db_);
   }
 
-  // Runs `work` in BEGIN IMMEDIATE … COMMIT; any exception rolls back and is rethrown.
+  // Runs `work` (which returns a Result) in BEGIN IMMEDIATE … COMMIT. An error result rolls
+  // back, so a refusal found after the first write undoes it; an exception rolls back and is
+  // rethrown.
   template <typename F>
   auto transaction(F&& work) {
     std::lock_guard lock(mutex_);
     exec_locked("BEGIN IMMEDIATE");
     try {
       auto result = work(db_);
-      exec_locked("COMMIT");
+      exec_locked(result.ok() ? "COMMIT" : "ROLLBACK");
       return result;
     } catch (...) {
       exec_locked("ROLLBACK");

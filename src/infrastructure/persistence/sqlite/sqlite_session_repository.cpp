@@ -1,8 +1,6 @@
 #include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
 
-#include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
-#include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
 namespace agentd::sqlite {
@@ -76,8 +74,8 @@ RefreshRotation rotate(sqlite3* connection, const RefreshRotationRequest& reques
   Statement use(connection, kUseToken);
   bind_time(use, 1, now);
   // Empty means "no successor to hand out again", stored as NULL like rows from before.
-  use.bind(2, request.successor_sealed.empty() ? std::nullopt
-                                               : std::optional(request.successor_sealed));
+  use.bind(
+      2, request.successor_sealed.empty() ? std::nullopt : std::optional(request.successor_sealed));
   use.bind(3, request.old_hash).step();
   if (use.changed_rows() == 0) {
     if (auto successor = replayable_successor(connection, request)) {
@@ -100,16 +98,13 @@ RefreshRotation rotate(sqlite3* connection, const RefreshRotationRequest& reques
 
 boost::asio::awaitable<Status> SqliteSessionRepository::create(Session session,
                                                                std::string refresh_hash) {
-  co_return co_await pool_.run([&]() -> Status {
-    db_.transaction([&](sqlite3* connection) {
-      Statement insert(connection, kInsertSession);
-      insert.bind(1, session.id).bind(2, session.user_id);
-      bind_time(insert, 3, session.created_at);
-      bind_time(insert, 4, session.expires_at);
-      bind_time(insert, 5, session.revoked_at).step();
-      insert_token(connection, refresh_hash, session.id, session.created_at);
-      return 0;
-    });
+  co_return co_await database_.transaction("create_session", [&](sqlite3* connection) -> Status {
+    Statement insert(connection, kInsertSession);
+    insert.bind(1, session.id).bind(2, session.user_id);
+    bind_time(insert, 3, session.created_at);
+    bind_time(insert, 4, session.expires_at);
+    bind_time(insert, 5, session.revoked_at).step();
+    insert_token(connection, refresh_hash, session.id, session.created_at);
     return ok_status();
   });
 }
@@ -121,9 +116,9 @@ boost::asio::awaitable<Result<Session>> SqliteSessionRepository::find(std::strin
 
 boost::asio::awaitable<Result<RefreshRotation>> SqliteSessionRepository::rotate_refresh_token(
     RefreshRotationRequest request) {
-  co_return co_await pool_.run([&]() -> Result<RefreshRotation> {
-    return db_.transaction([&](sqlite3* connection) { return rotate(connection, request); });
-  });
+  co_return co_await database_.transaction(
+      "rotate_refresh_token",
+      [&](sqlite3* connection) -> Result<RefreshRotation> { return rotate(connection, request); });
 }
 
 boost::asio::awaitable<Result<Session>> SqliteSessionRepository::find_by_refresh_token(
@@ -135,10 +130,10 @@ boost::asio::awaitable<Result<Session>> SqliteSessionRepository::find_by_refresh
 
 boost::asio::awaitable<Status> SqliteSessionRepository::revoke(std::string session_id,
                                                                Timestamp now) {
-  co_return co_await pool_.run([&]() -> Status {
-    const int changed =
-        db_.with([&](sqlite3* connection) { return revoke_session(connection, session_id, now); });
-    if (changed == 0) return Error::not_found("session not found", "session_not_found");
+  co_return co_await database_.transaction("revoke_session", [&](sqlite3* connection) -> Status {
+    if (revoke_session(connection, session_id, now) == 0) {
+      return Error::not_found("session not found", "session_not_found");
+    }
     return ok_status();
   });
 }
@@ -146,9 +141,8 @@ boost::asio::awaitable<Status> SqliteSessionRepository::revoke(std::string sessi
 boost::asio::awaitable<Result<Session>> SqliteSessionRepository::find_session(std::string_view sql,
                                                                               std::string key,
                                                                               Error not_found) {
-  co_return co_await pool_.run([&]() -> Result<Session> {
-    auto session =
-        db_.with([&](sqlite3* connection) { return find_one(connection, sql, key, read_session); });
+  co_return co_await database_.read("find_session", [&](sqlite3* connection) -> Result<Session> {
+    auto session = find_one(connection, sql, key, read_session);
     if (!session) return std::move(not_found);
     return std::move(*session);
   });

@@ -5,18 +5,13 @@
 #include <string_view>
 
 #include "application/ports/session_repository.h"
-
-namespace agentd {
-class BlockingPool;
-}
+#include "infrastructure/persistence/sqlite/pooled_database.h"
 
 namespace agentd::sqlite {
 
-class Database;
-
 class SqliteSessionRepository final : public SessionRepository {
  public:
-  SqliteSessionRepository(Database& db, BlockingPool& pool) : db_(db), pool_(pool) {}
+  SqliteSessionRepository(Database& db, BlockingPool& pool) : database_(db, pool) {}
 
   boost::asio::awaitable<Status> create(Session session, std::string refresh_hash) override;
   boost::asio::awaitable<Result<Session>> find(std::string session_id) override;
@@ -29,8 +24,7 @@ class SqliteSessionRepository final : public SessionRepository {
   boost::asio::awaitable<Result<Session>> find_session(std::string_view sql, std::string key,
                                                        Error not_found);
 
-  Database& db_;
-  BlockingPool& pool_;
+  PooledDatabase database_;
 };
 
 }  // namespace agentd::sqlite

@@ -1,8 +1,5 @@
 #include "infrastructure/persistence/sqlite/sqlite_tool_execution_repository.h"
 
-#include "infrastructure/concurrency/blocking_pool.h"
-#include "infrastructure/logging/log.h"
-#include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
 namespace agentd::sqlite {
@@ -16,28 +13,22 @@ constexpr std::string_view kInsert =
 }  // namespace
 
 boost::asio::awaitable<Status> SqliteToolExecutionRepository::record(ToolExecution execution) {
-  co_return co_await pool_.run([&]() -> Status {
-    try {
-      db_.with([&](sqlite3* connection) {
-        Statement insert(connection, kInsert);
-        insert.bind(1, execution.id)
-            .bind(2, execution.user_id)
-            .bind(3, execution.api_key_id)
-            .bind(4, execution.conversation_id)
-            .bind(5, execution.tool)
-            .bind(6, execution.arguments)
-            .bind(7, execution.status)
-            .bind(8, execution.error_code)
-            .bind(9, execution.error_message)
-            .bind(10, execution.duration_ms);
-        bind_time(insert, 11, execution.created_at).step();
-      });
-    } catch (const SqliteError& e) {
-      log::error("tool_execution_not_recorded", {{"tool", execution.tool}, {"error", e.what()}});
-      return Error::internal("tool execution was not recorded");
-    }
-    return ok_status();
-  });
+  co_return co_await database_.transaction("record_tool_execution",
+                                           [&](sqlite3* connection) -> Status {
+                                             Statement insert(connection, kInsert);
+                                             insert.bind(1, execution.id)
+                                                 .bind(2, execution.user_id)
+                                                 .bind(3, execution.api_key_id)
+                                                 .bind(4, execution.conversation_id)
+                                                 .bind(5, execution.tool)
+                                                 .bind(6, execution.arguments)
+                                                 .bind(7, execution.status)
+                                                 .bind(8, execution.error_code)
+                                                 .bind(9, execution.error_message)
+                                                 .bind(10, execution.duration_ms);
+                                             bind_time(insert, 11, execution.created_at).step();
+                                             return ok_status();
+                                           });
 }
 
 }  // namespace agentd::sqlite

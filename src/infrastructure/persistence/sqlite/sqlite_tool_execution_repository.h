@@ -2,24 +2,18 @@
 #pragma once
 
 #include "application/ports/tool_execution_repository.h"
-
-namespace agentd {
-class BlockingPool;
-}
+#include "infrastructure/persistence/sqlite/pooled_database.h"
 
 namespace agentd::sqlite {
 
-class Database;
-
 class SqliteToolExecutionRepository final : public ToolExecutionRepository {
  public:
-  SqliteToolExecutionRepository(Database& db, BlockingPool& pool) : db_(db), pool_(pool) {}
+  SqliteToolExecutionRepository(Database& db, BlockingPool& pool) : database_(db, pool) {}
 
   boost::asio::awaitable<Status> record(ToolExecution execution) override;
 
  private:
-  Database& db_;
-  BlockingPool& pool_;
+  PooledDatabase database_;
 };
 
 }  // namespace agentd::sqlite

@@ -2,9 +2,7 @@
 
 #include <stdexcept>
 
-#include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
-#include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
 namespace agentd::sqlite {
@@ -34,17 +32,16 @@ User read_user(const Statement& row) {
 }  // namespace
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::create(User user) {
-  co_return co_await pool_.run([&]() -> Result<User> {
+  co_return co_await database_.transaction("create_user", [&](sqlite3* connection) -> Result<User> {
+    Statement insert(connection, kInsert);
+    insert.bind(1, user.id)
+        .bind(2, user.email)
+        .bind(3, user.name)
+        .bind(4, to_string(user.role))
+        .bind(5, user.password_hash);
+    bind_time(insert, 6, user.created_at);
     try {
-      db_.with([&](sqlite3* connection) {
-        Statement insert(connection, kInsert);
-        insert.bind(1, user.id)
-            .bind(2, user.email)
-            .bind(3, user.name)
-            .bind(4, to_string(user.role))
-            .bind(5, user.password_hash);
-        bind_time(insert, 6, user.created_at).step();
-      });
+      insert.step();
     } catch (const SqliteError& e) {
       if (!e.is_constraint_violation()) throw;
       // Ids are fresh UUIDv7s and every other column is well-formed, so the constraint a
@@ -65,9 +62,8 @@ boost::asio::awaitable<Result<User>> SqliteUserRepository::find_by_id(std::strin
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::find(std::string_view sql,
                                                                 std::string key) {
-  co_return co_await pool_.run([&]() -> Result<User> {
-    auto user =
-        db_.with([&](sqlite3* connection) { return find_one(connection, sql, key, read_user); });
+  co_return co_await database_.read("find_user", [&](sqlite3* connection) -> Result<User> {
+    auto user = find_one(connection, sql, key, read_user);
     if (!user) return Error::not_found("user not found", "user_not_found");
     return std::move(*user);
   });

@@ -5,18 +5,13 @@
 #include <string_view>
 
 #include "application/ports/user_repository.h"
-
-namespace agentd {
-class BlockingPool;
-}
+#include "infrastructure/persistence/sqlite/pooled_database.h"
 
 namespace agentd::sqlite {
 
-class Database;
-
 class SqliteUserRepository final : public UserRepository {
  public:
-  SqliteUserRepository(Database& db, BlockingPool& pool) : db_(db), pool_(pool) {}
+  SqliteUserRepository(Database& db, BlockingPool& pool) : database_(db, pool) {}
 
   boost::asio::awaitable<Result<User>> create(User user) override;
   boost::asio::awaitable<Result<User>> find_by_email(std::string email) override;
@@ -25,8 +20,7 @@ class SqliteUserRepository final : public UserRepository {
  private:
   boost::asio::awaitable<Result<User>> find(std::string_view sql, std::string key);
 
-  Database& db_;
-  BlockingPool& pool_;
+  PooledDatabase database_;
 };
 
 }  // namespace agentd::sqlite
