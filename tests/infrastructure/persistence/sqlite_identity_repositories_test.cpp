@@ -62,7 +62,7 @@ class SqliteIdentityStore final : public IdentityStore {
   sqlite::SqliteApiKeyRepository api_keys_;
 };
 
-IdentityBackend sqlite_backend() {
+IdentityBackend sqlite_identity_backend() {
   return {"sqlite", [] { return std::make_unique<SqliteIdentityStore>(); }};
 }
 
@@ -84,6 +84,6 @@ TEST(SqliteIdentityRepositories, StorageFailureIsAnInternalError) {
 
 }  // namespace
 
-INSTANTIATE_IDENTITY_REPOSITORY_CONTRACT(Sqlite, sqlite_backend());
+INSTANTIATE_IDENTITY_REPOSITORY_CONTRACT(Sqlite, sqlite_identity_backend());
 
 }  // namespace agentd::contract

@@ -8,10 +8,10 @@
 namespace agentd::sqlite {
 namespace {
 
-constexpr std::string_view kInsert =
+constexpr std::string_view kInsertUser =
     "INSERT INTO users(id, email, name, role, password_hash, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kFindById =
+constexpr std::string_view kFindUserById =
     "SELECT id, email, name, role, password_hash, created_at FROM users WHERE id = ?";
 constexpr std::string_view kFindByEmail =
     "SELECT id, email, name, role, password_hash, created_at FROM users WHERE email = ?";
@@ -33,7 +33,7 @@ User read_user(const Statement& row) {
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::create(User user) {
   co_return co_await database_.transaction("create_user", [&](sqlite3* connection) -> Result<User> {
-    Statement insert(connection, kInsert);
+    Statement insert(connection, kInsertUser);
     insert.bind(1, user.id)
         .bind(2, user.email)
         .bind(3, user.name)
@@ -57,7 +57,7 @@ boost::asio::awaitable<Result<User>> SqliteUserRepository::find_by_email(std::st
 }
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::find_by_id(std::string id) {
-  co_return co_await find(kFindById, std::move(id));
+  co_return co_await find(kFindUserById, std::move(id));
 }
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::find(std::string_view sql,
