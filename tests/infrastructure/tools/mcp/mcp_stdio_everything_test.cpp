@@ -25,7 +25,7 @@ using namespace std::chrono_literals;
 using namespace boost::asio::experimental::awaitable_operators;
 using testing::IoThread;
 
-const ToolContext kCaller{"user-1", std::nullopt};
+const ToolContext kStdioCaller{"user-1", std::nullopt};
 
 class McpStdioEverything : public ::testing::Test {
  protected:
@@ -47,7 +47,7 @@ class McpStdioEverything : public ::testing::Test {
 
   Result<json::value> call(const std::string& name, const json::object& arguments) {
     auto tool = tools_.at(name);
-    return io_.run([tool, arguments]() { return tool->execute(arguments, kCaller); });
+    return io_.run([tool, arguments]() { return tool->execute(arguments, kStdioCaller); });
   }
 
   IoThread io_;
@@ -142,7 +142,7 @@ TEST_F(McpStdioEverything, RestartsTheServerAfterItDies) {
 
   auto tool = tools_.at("everything__trigger-long-running-operation");
   auto pending = std::async(std::launch::async, [&] {
-    return io_.run([tool] { return tool->execute({{"duration", 30}, {"steps", 30}}, kCaller); });
+    return io_.run([tool] { return tool->execute({{"duration", 30}, {"steps", 30}}, kStdioCaller); });
   });
   std::this_thread::sleep_for(300ms);
   ASSERT_EQ(::kill(first_pid, SIGKILL), 0);
@@ -182,7 +182,7 @@ TEST_F(McpStdioEverything, CancelledCallReturnsPromptlyAndTheServerStaysUsable) 
   auto [index, took] = io_.run([&]() -> asio::awaitable<Outcome> {
     asio::steady_timer caller_gives_up(co_await asio::this_coro::executor, 300ms);
     const auto started = std::chrono::steady_clock::now();
-    auto outcome = co_await (tool->execute(thirty_seconds, kCaller) ||
+    auto outcome = co_await (tool->execute(thirty_seconds, kStdioCaller) ||
                              caller_gives_up.async_wait(asio::use_awaitable));
     co_return std::pair{outcome.index(), std::chrono::steady_clock::now() - started};
   });
