@@ -237,7 +237,7 @@ struct AgentEnv {
   ExecuteTool execute{registry, audit, ids, clock, 4};
   FakeCheckpointStore checkpoints;
   ConversationStore conversations{checkpoints};
-  LiveRuns live_runs;
+  LiveRuns live_runs{clock, delay};
   ReactAgent agent;
   ConversationRuns runs{conversations, checkpoints, agent, router, registry, live_runs, ids, clock};
   ManageRuns manage_runs{conversations, live_runs, ids, clock, delay};
