@@ -240,7 +240,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          const auto deadline = std::chrono::steady_clock::now() + config.shutdown_timeout;
+          const auto deadline = services->clock.steady_now() + config.shutdown_timeout;
           co_await server.shutdown(config.shutdown_timeout);
           // Runs no request waits for (background mode) get what is left of the deadline;
           // one still going after it is failed as interrupted at the next start.

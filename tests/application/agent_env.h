@@ -240,7 +240,7 @@ struct AgentEnv {
   // A pause saves its checkpoint where the CheckpointStore port reads it, as in a database
   // both adapters share.
   FakeRunRepository run_store{tables, checkpoints};
-  LiveRuns live_runs;
+  LiveRuns live_runs{clock, delay};
   ReactAgent agent;
   ConversationRuns runs{conversations, run_store, checkpoints, agent, router,
                         registry,      live_runs, ids,         clock};

@@ -1,5 +1,6 @@
 // A Tool whose behaviour a test scripts: it answers a value, fails with a tool_error or
-// throws, optionally after sleeping on a timer that honours cancellation. It remembers what it was
+// throws, optionally after sleeping on a timer that honours cancellation, and can move a fake
+// clock by the time it stands for. It remembers what it was
 // given and counts its calls, how many ran at once and how many were cancelled.
 #pragma once
 
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "application/ports/tool.h"
+#include "fakes/fake_clock.h"
 
 namespace agentd {
 
@@ -66,6 +68,14 @@ class FakeTool : public Tool {
     return *this;
   }
 
+  // The call takes `duration` on `clock`: moved as the call starts, so even a call cut short
+  // by its timeout has taken it.
+  FakeTool& takes(FakeClock& clock, std::chrono::milliseconds duration) {
+    clock_ = &clock;
+    takes_ = duration;
+    return *this;
+  }
+
   const ToolSpec& spec() const override { return spec_; }
 
   boost::asio::awaitable<Result<boost::json::value>> execute(boost::json::object arguments,
@@ -76,6 +86,7 @@ class FakeTool : public Tool {
       contexts_.push_back(context);
     }
     ++calls_;
+    if (clock_) clock_->advance(takes_);
     const int now_running = ++running_;
     int seen = most_at_once_.load();
     while (now_running > seen && !most_at_once_.compare_exchange_weak(seen, now_running)) {
@@ -117,6 +128,8 @@ class FakeTool : public Tool {
   std::optional<std::string> failure_;
   std::optional<std::string> exception_;
   std::chrono::milliseconds sleep_{0};
+  FakeClock* clock_ = nullptr;
+  std::chrono::milliseconds takes_{0};
 
   std::atomic<int> calls_{0};
   std::atomic<int> running_{0};

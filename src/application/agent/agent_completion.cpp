@@ -23,7 +23,7 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
   auto route = models_.resolve(caller, request.model);
   if (!route) co_return route.error();
   auto state = agent_.initial_state(caller, (*route)->name, request.tools, request.max_steps,
-                                    false, "agent.");
+                                    WithApproval::no, "agent.");
   if (!state) co_return state.error();
   state->sampling = std::move(request.sampling);
 
@@ -32,7 +32,8 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
   run.user_id = caller.user_id;
   run.created_at = clock_.now();
   run.updated_at = run.created_at;
-  auto live = std::make_shared<LiveRun>(run.id, std::string(), caller.user_id, false);
+  auto live = std::make_shared<LiveRun>(clock_, run.id, std::string(), caller.user_id,
+                                        Background::no);
   RequestMemory memory(std::move(request.messages));
   auto job = std::make_shared<Job>(Job{live, caller, std::move(*state), std::move(memory), std::move(run)});
   StartedAgentRun started{live, job->state.model};

@@ -6,9 +6,6 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace agentd {
 
@@ -66,7 +63,7 @@ boost::asio::awaitable<RunEvent> LiveRun::outcome() {
 
 void LiveRuns::add(std::shared_ptr<LiveRun> run) {
   std::lock_guard lock(mutex_);
-  prune(std::chrono::steady_clock::now());
+  prune(clock_.steady_now());
   auto conversation = run->conversation_id();
   by_conversation_.insert_or_assign(std::move(conversation), std::move(run));
 }
@@ -113,14 +110,15 @@ std::size_t LiveRuns::running() const {
 
 boost::asio::awaitable<std::size_t> LiveRuns::wait_until_ended(
     std::chrono::steady_clock::time_point deadline) const {
-  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   for (;;) {
     const auto left = running();
-    if (left == 0 || std::chrono::steady_clock::now() >= deadline) co_return left;
-    // Polled, like the server's own drain: only shutdown waits here.
-    timer.expires_after(std::min<std::chrono::steady_clock::duration>(
-        std::chrono::milliseconds(20), deadline - std::chrono::steady_clock::now()));
-    co_await timer.async_wait(boost::asio::use_awaitable);
+    const auto now = clock_.steady_now();
+    if (left == 0 || now >= deadline) co_return left;
+    // Polled, like the server's own drain: only shutdown waits here. Rounded up, so the last
+    // wait reaches the deadline instead of spinning short of it.
+    const auto pause = std::min<std::chrono::milliseconds>(
+        std::chrono::milliseconds(20), std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
+    co_await delay_.wait(pause);
   }
 }
 

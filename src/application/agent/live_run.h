@@ -18,22 +18,27 @@
 
 #include "application/agent/graph/cancellation.h"
 #include "application/agent/run_event_log.h"
+#include "application/ports/clock.h"
+#include "application/ports/delay.h"
 
 namespace agentd {
+
+// Whether a run outlives the request that started it.
+enum class Background { no, yes };
 
 class LiveRun : public std::enable_shared_from_this<LiveRun> {
  public:
   // `last_event_id`: the id of the run's last stored event (a resumed run numbers on).
-  LiveRun(std::string run_id, std::string conversation_id, std::string user_id, bool background,
-          std::int64_t last_event_id = 0)
+  LiveRun(const Clock& clock, std::string run_id, std::string conversation_id,
+          std::string user_id, Background background, std::int64_t last_event_id = 0)
       : run_id_(std::move(run_id)), conversation_id_(std::move(conversation_id)),
         user_id_(std::move(user_id)), background_(background), resumed_after_(last_event_id),
-        events_(last_event_id) {}
+        events_(clock, last_event_id) {}
 
   const std::string& run_id() const { return run_id_; }
   const std::string& conversation_id() const { return conversation_id_; }
   const std::string& user_id() const { return user_id_; }
-  bool background() const { return background_; }
+  bool background() const { return background_ == Background::yes; }
   // The last event id of the run before this part began: 0 for a new run, else where the
   // pause left it. The part's own stream starts after it.
   std::int64_t resumed_after() const { return resumed_after_; }
@@ -55,7 +60,7 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
   std::string run_id_;
   std::string conversation_id_;
   std::string user_id_;
-  bool background_;
+  Background background_;
   std::int64_t resumed_after_;
   RunEventLog events_;
   graph::Cancellation cancellation_;
@@ -69,9 +74,11 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
 // bounded in time and in number, so a busy server does not hold every recent run's events.
 class LiveRuns {
  public:
-  explicit LiveRuns(std::chrono::seconds keep_finished = std::chrono::seconds(300),
-                    std::size_t max_finished = 256)
-      : keep_finished_(keep_finished), max_finished_(max_finished) {}
+  // `clock` dates the runs' ends; `delay` paces wait_until_ended.
+  LiveRuns(const Clock& clock, Delay& delay,
+           std::chrono::seconds keep_finished = std::chrono::seconds(300),
+           std::size_t max_finished = 256)
+      : clock_(clock), delay_(delay), keep_finished_(keep_finished), max_finished_(max_finished) {}
 
   void add(std::shared_ptr<LiveRun> run);
   // The conversation's latest run, if this process still has it.
@@ -84,14 +91,17 @@ class LiveRuns {
   std::size_t size() const;
   // How many runs have not ended yet.
   std::size_t running() const;
-  // Waits until every run has ended, or until `deadline`; answers how many still run. A run
-  // ends once its outcome is stored, so waiting here at shutdown loses no finished work.
+  // Waits until every run has ended, or until `deadline` (Clock::steady_now time); answers how
+  // many still run. A run ends once its outcome is stored, so waiting here at shutdown loses no
+  // finished work.
   boost::asio::awaitable<std::size_t> wait_until_ended(
       std::chrono::steady_clock::time_point deadline) const;
 
  private:
   void prune(std::chrono::steady_clock::time_point now);  // with mutex_ held
 
+  const Clock& clock_;
+  Delay& delay_;
   std::chrono::seconds keep_finished_;
   std::size_t max_finished_;
   mutable std::mutex mutex_;

@@ -49,10 +49,10 @@ ReactAgent::ReactAgent(ModelRouter& models, ExecuteTool& tools, const ToolRegist
       clock_(clock), settings_(settings) {}
 
 std::vector<std::string> ReactAgent::default_tools(const Principal& caller,
-                                                   bool with_approval) const {
+                                                   WithApproval with_approval) const {
   std::vector<std::string> names;
   for (const auto& entry : registry_.list_for(caller)) {
-    if (with_approval || !requires_approval(caller, entry.tool->spec())) {
+    if (with_approval == WithApproval::yes || !requires_approval(caller, entry.tool->spec())) {
       names.push_back(entry.tool->spec().name);
     }
   }
@@ -61,7 +61,7 @@ std::vector<std::string> ReactAgent::default_tools(const Principal& caller,
 
 Result<std::vector<std::string>> ReactAgent::choose_tools(const Principal& caller,
                                                           const std::vector<std::string>& requested,
-                                                          bool with_approval) const {
+                                                          WithApproval with_approval) const {
   std::vector<std::string> chosen;
   std::set<std::string, std::less<>> seen;
   for (const auto& name : requested) {
@@ -72,7 +72,7 @@ Result<std::vector<std::string>> ReactAgent::choose_tools(const Principal& calle
       return Error{ErrorCode::forbidden, "this credential may not use tool " + name, "tools",
                    "tool_not_allowed"};
     }
-    if (!with_approval && requires_approval(caller, entry->tool->spec())) {
+    if (with_approval == WithApproval::no && requires_approval(caller, entry->tool->spec())) {
       return Error::invalid("tool " + name + " needs approval and cannot run in this mode",
                             "tools", "tool_requires_approval");
     }
@@ -83,7 +83,7 @@ Result<std::vector<std::string>> ReactAgent::choose_tools(const Principal& calle
 
 Result<AgentState> ReactAgent::initial_state(const Principal& caller, std::string model,
                                              const std::optional<std::vector<std::string>>& tools,
-                                             std::optional<int> max_steps, bool with_approval,
+                                             std::optional<int> max_steps, WithApproval with_approval,
                                              std::string_view param_prefix) const {
   const std::string prefix(param_prefix);
   AgentState state;

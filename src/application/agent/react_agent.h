@@ -31,6 +31,9 @@
 
 namespace agentd {
 
+// Whether a run may offer tools that need approval: only runs that can pause may.
+enum class WithApproval { no, yes };
+
 // One run's surroundings: who asks, where its messages go, who listens.
 struct AgentContext {
   const Principal& caller;
@@ -64,17 +67,18 @@ class ReactAgent {
   // and the step limit checked. `param_prefix` qualifies the fields named in errors.
   Result<AgentState> initial_state(const Principal& caller, std::string model,
                                    const std::optional<std::vector<std::string>>& tools,
-                                   std::optional<int> max_steps, bool with_approval,
+                                   std::optional<int> max_steps, WithApproval with_approval,
                                    std::string_view param_prefix) const;
 
   // The tools `caller` may be offered by default: those it may use, without the ones that
   // need approval unless `with_approval` (only runs that can pause may offer them).
-  std::vector<std::string> default_tools(const Principal& caller, bool with_approval) const;
+  std::vector<std::string> default_tools(const Principal& caller,
+                                         WithApproval with_approval) const;
   // Checks a requested tool list: each tool exists, the caller may use it, and it needs no
   // approval unless `with_approval`. Returns the names in order without duplicates.
   Result<std::vector<std::string>> choose_tools(const Principal& caller,
                                                 const std::vector<std::string>& requested,
-                                                bool with_approval) const;
+                                                WithApproval with_approval) const;
 
  private:
   AgentGraph build(AgentContext& context);

@@ -27,7 +27,7 @@ std::int64_t RunEventLog::last_id() const {
 
 void RunEventLog::close() {
   std::lock_guard lock(mutex_);
-  if (!closed_at_) closed_at_ = std::chrono::steady_clock::now();
+  if (!closed_at_) closed_at_ = clock_.steady_now();
   wake_all();
 }
 

@@ -17,6 +17,7 @@
 
 #include "application/agent/graph/event_sink.h"
 #include "application/agent/run_event.h"
+#include "application/ports/clock.h"
 
 namespace agentd {
 
@@ -27,8 +28,9 @@ struct NumberedEvent {
 
 class RunEventLog final : public graph::EventSink<RunEvent> {
  public:
-  // The first event gets id last_id + 1.
-  explicit RunEventLog(std::int64_t last_id = 0) : last_id_(last_id) {}
+  // The first event gets id last_id + 1; `clock` stamps when the log closes.
+  explicit RunEventLog(const Clock& clock, std::int64_t last_id = 0)
+      : clock_(clock), last_id_(last_id) {}
 
   // Takes the events of the same run's earlier log, before any event is emitted here.
   void carry_over(const RunEventLog& earlier);
@@ -49,6 +51,7 @@ class RunEventLog final : public graph::EventSink<RunEvent> {
   using Wakeup = boost::asio::experimental::concurrent_channel<void(boost::system::error_code)>;
   void wake_all();  // with mutex_ held
 
+  const Clock& clock_;
   mutable std::mutex mutex_;
   // A deque: growing never copies the events, and never holds twice the room they need.
   std::deque<NumberedEvent> events_;

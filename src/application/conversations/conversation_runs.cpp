@@ -45,7 +45,7 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   if (!route) co_return route.error();
   const std::string model_name = (*route)->name;
   auto state = agent_.initial_state(caller, std::move(model), request.tools, request.max_steps,
-                                    true, "");
+                                    WithApproval::yes, "");
   if (!state) co_return state.error();
   state->caller = caller;
 
@@ -82,7 +82,9 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
     (void)co_await conversations_.set_title_if_empty(conversation->id, derive_title(user.content));
   }
 
-  auto live = std::make_shared<LiveRun>(run.id, conversation->id, caller.user_id, request.background);
+  const auto background = request.background ? Background::yes : Background::no;
+  auto live =
+      std::make_shared<LiveRun>(clock_, run.id, conversation->id, caller.user_id, background);
   auto job = std::make_shared<Job>(
       Job{live, caller, std::move(run), std::move(*state), std::move(memory), graph::Start{}});
   live_runs_.add(live);
@@ -279,8 +281,9 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(cons
   run->status = RunStatus::running;
   run->updated_at = now;
   ConversationMemory memory(conversations_, ids_, clock_, *conversation, run->id);
-  auto live = std::make_shared<LiveRun>(run->id, conversation->id, caller.user_id,
-                                        request.background, run->last_event_id);
+  const auto background = request.background ? Background::yes : Background::no;
+  auto live = std::make_shared<LiveRun>(clock_, run->id, conversation->id, caller.user_id,
+                                        background, run->last_event_id);
   // A reader of /events catches up across the pause while this process has the first part.
   if (auto earlier = live_runs_.latest(conversation->id); earlier && earlier->run_id() == run->id) {
     live->events().carry_over(earlier->events());

@@ -3,7 +3,9 @@
 namespace agentd {
 
 ApprovalRequirement approval_requirement(const Principal& caller, const ToolSpec& spec) {
-  return approval_requirement(spec.requires_approval, caller, spec.name);
+  const auto by_tool =
+      spec.requires_approval ? ToolRequiresApproval::yes : ToolRequiresApproval::no;
+  return approval_requirement(by_tool, caller, spec.name);
 }
 
 Status clear_to_run(const Principal& caller, const ToolSpec& spec, PersonApproval approval) {

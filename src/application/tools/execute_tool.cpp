@@ -86,11 +86,11 @@ asio::awaitable<ToolResult> ExecuteTool::run(const Principal& caller, ToolCall c
 
 asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCall& call,
                                                  PersonApproval approval) {
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = clock_.steady_now();
   ToolResult result{call.id, call.name, std::nullopt, std::nullopt, 0};
   auto finish = [&](Result<boost::json::value> outcome) {
     result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now() - started)
+                             clock_.steady_now() - started)
                              .count();
     if (outcome) {
       result.result = std::move(*outcome);

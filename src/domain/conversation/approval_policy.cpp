@@ -5,13 +5,14 @@
 
 namespace agentd {
 
-ApprovalRequirement approval_requirement(bool tool_requires_approval, const Principal& caller,
+ApprovalRequirement approval_requirement(ToolRequiresApproval by_tool, const Principal& caller,
                                          std::string_view tool) {
   const auto& listed = caller.approval_required_tools;
   if (std::find(listed.begin(), listed.end(), tool) != listed.end()) {
     return ApprovalRequirement::by_caller_key;
   }
-  return tool_requires_approval ? ApprovalRequirement::by_tool : ApprovalRequirement::none;
+  return by_tool == ToolRequiresApproval::yes ? ApprovalRequirement::by_tool
+                                              : ApprovalRequirement::none;
 }
 
 Status may_decide(const Principal& decider, const Approval& approval) {

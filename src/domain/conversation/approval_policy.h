@@ -17,7 +17,10 @@ namespace agentd {
 // configuration says so (builtin, MCP server or MCP tool level, MCP annotations under auto).
 enum class ApprovalRequirement { none, by_caller_key, by_tool };
 
-ApprovalRequirement approval_requirement(bool tool_requires_approval, const Principal& caller,
+// What the tool's own configuration says.
+enum class ToolRequiresApproval { no, yes };
+
+ApprovalRequirement approval_requirement(ToolRequiresApproval by_tool, const Principal& caller,
                                          std::string_view tool);
 
 // Whether `decider` may decide `approval` (the conversation's ownership is checked by the

@@ -22,9 +22,9 @@ Result<PageRequest> parse_page_request(const Request& request) {
   return page;
 }
 
-Response list_response(boost::json::array data, bool has_more) {
+Response list_response(boost::json::array data, HasMore has_more) {
   return json_response(
-      200, boost::json::object{{"object", "list"}, {"data", std::move(data)}, {"has_more", has_more}});
+      200, boost::json::object{{"object", "list"}, {"data", std::move(data)}, {"has_more", has_more == HasMore::yes}});
 }
 
 }  // namespace agentd::http

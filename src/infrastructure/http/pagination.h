@@ -18,6 +18,8 @@ struct PageRequest {
 };
 
 Result<PageRequest> parse_page_request(const Request& request);
-Response list_response(boost::json::array data, bool has_more);
+// Whether a listing stops short of the end.
+enum class HasMore { no, yes };
+Response list_response(boost::json::array data, HasMore has_more);
 
 }  // namespace agentd::http

@@ -4,7 +4,7 @@
 
 namespace agentd::http {
 
-std::string response_head(const Response& response, unsigned version, bool keep_alive,
+std::string response_head(const Response& response, unsigned version, KeepAlive keep_alive,
                           std::string_view framing) {
   const auto reason =
       boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(response.status));
@@ -19,8 +19,8 @@ std::string response_head(const Response& response, unsigned version, bool keep_
     out.append(name).append(": ").append(value).append("\r\n");
   }
   // Each version's default is left unsaid: 1.1 keeps connections alive, 1.0 closes them.
-  if (version == 10 && keep_alive) out.append("Connection: keep-alive\r\n");
-  if (version != 10 && !keep_alive) out.append("Connection: close\r\n");
+  if (version == 10 && keep_alive == KeepAlive::yes) out.append("Connection: keep-alive\r\n");
+  if (version != 10 && keep_alive == KeepAlive::no) out.append("Connection: close\r\n");
   out.append(framing).append("\r\n");
   return out;
 }

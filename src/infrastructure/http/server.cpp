@@ -151,7 +151,7 @@ bool has_no_body(int status) {
 
 // The whole response in one buffer, for one write: cheaper than a serializer's buffer
 // sequence for the small answers that make up most traffic.
-std::string serialize(const Response& response, unsigned version, bool keep_alive) {
+std::string serialize(const Response& response, unsigned version, KeepAlive keep_alive) {
   if (has_no_body(response.status)) return response_head(response, version, keep_alive, "");
   const auto length = "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   return response_head(response, version, keep_alive, length).append(response.body);
@@ -258,7 +258,7 @@ struct Written {
 // Write phase: a whole response in one write within `write_timeout`, or a streamed one that
 // bounds each of its writes.
 asio::awaitable<Written> write_response(Server::Connection& connection, Response response,
-                                        unsigned version, bool keep_alive,
+                                        unsigned version, KeepAlive keep_alive,
                                         beast::flat_buffer& buffer,
                                         std::chrono::milliseconds write_timeout) {
   Written written;
@@ -394,7 +394,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     response.set_header("X-Request-Id", request.request_id);
     const int status = response.status;
     keep_alive = keep_alive && !stopping_;
-    auto written = co_await write_response(*connection, std::move(response), version, keep_alive,
+    const auto persistence = keep_alive ? KeepAlive::yes : KeepAlive::no;
+    auto written = co_await write_response(*connection, std::move(response), version, persistence,
                                            buffer, options_.header_timeout);
     log_request(request, status, started, written.bytes, remote_address);
     if (!written.is_complete || !keep_alive) break;

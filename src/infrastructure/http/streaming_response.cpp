@@ -171,7 +171,7 @@ class SocketWriter : public BodyWriter {
 
 asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
                                               net::SocketWatchdog& watchdog, Response response,
-                                              unsigned version, bool keep_alive,
+                                              unsigned version, KeepAlive keep_alive,
                                               boost::beast::flat_buffer& incoming,
                                               std::chrono::milliseconds write_timeout) {
   const auto token = asio::as_tuple(asio::use_awaitable);

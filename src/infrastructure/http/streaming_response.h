@@ -10,6 +10,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "infrastructure/http/http_message.h"
+#include "infrastructure/http/response_head.h"
 #include "infrastructure/net/socket_watchdog.h"
 
 namespace agentd::http {
@@ -26,7 +27,7 @@ struct StreamOutcome {
 boost::asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
                                                      net::SocketWatchdog& watchdog,
                                                      Response response, unsigned version,
-                                                     bool keep_alive,
+                                                     KeepAlive keep_alive,
                                                      boost::beast::flat_buffer& incoming,
                                                      std::chrono::milliseconds write_timeout);
 

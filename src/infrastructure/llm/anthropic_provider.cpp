@@ -5,15 +5,15 @@
 
 namespace agentd::llm {
 
-net::HttpRequest AnthropicProvider::http_request(const ChatRequest& request, bool stream) const {
+net::HttpRequest AnthropicProvider::http_request(const ChatRequest& request, Streaming streaming) const {
   return json_post(
       endpoint_, "messages",
       {{"x-api-key", endpoint_.api_key}, {"anthropic-version", std::string(kApiVersion)}},
-      to_anthropic_json(request, stream, kDefaultMaxTokens));
+      to_anthropic_json(request, streaming, kDefaultMaxTokens));
 }
 
 boost::asio::awaitable<Result<ChatCompletion>> AnthropicProvider::complete(ChatRequest request) {
-  auto http = http_request(request, false);
+  auto http = http_request(request, Streaming::no);
   auto body = co_await post_for_json(client_, std::move(http), endpoint_);
   if (!body) co_return std::move(body).take_error();
   co_return completion_from_anthropic(*body);
@@ -21,7 +21,7 @@ boost::asio::awaitable<Result<ChatCompletion>> AnthropicProvider::complete(ChatR
 
 boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> AnthropicProvider::stream(
     ChatRequest request) {
-  auto http = http_request(request, true);
+  auto http = http_request(request, Streaming::yes);
   auto translator = std::make_shared<AnthropicStreamTranslator>();
   EventTranslator translate = [translator](const net::SseEvent& event,
                                            bool& done) -> Result<std::optional<ChatDelta>> {

@@ -3,6 +3,7 @@
 
 #include "application/ports/llm_provider.h"
 #include "infrastructure/llm/provider_endpoint.h"
+#include "infrastructure/llm/streaming.h"
 #include "infrastructure/net/http_client.h"
 
 namespace agentd::llm {
@@ -19,7 +20,7 @@ class AnthropicProvider : public LlmProvider {
   boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> stream(ChatRequest request) override;
 
  private:
-  net::HttpRequest http_request(const ChatRequest& request, bool stream) const;
+  net::HttpRequest http_request(const ChatRequest& request, Streaming streaming) const;
 
   net::HttpClient& client_;
   ProviderEndpoint endpoint_;

@@ -181,7 +181,7 @@ bool is_error(const json::object& body) {
 
 }  // namespace
 
-json::object to_anthropic_json(const ChatRequest& request, bool stream,
+json::object to_anthropic_json(const ChatRequest& request, Streaming streaming,
                                std::int64_t default_max_tokens) {
   json::object body{{"model", request.model},
                     {"max_tokens", request.max_tokens.value_or(default_max_tokens)}};
@@ -232,7 +232,7 @@ json::object to_anthropic_json(const ChatRequest& request, bool stream,
     }
   }
   if (request.user) body["metadata"] = {{"user_id", *request.user}};
-  if (stream) body["stream"] = true;
+  if (streaming == Streaming::yes) body["stream"] = true;
   return body;
 }
 

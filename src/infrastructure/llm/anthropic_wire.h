@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "application/ports/llm_provider.h"
+#include "infrastructure/llm/streaming.h"
 
 namespace agentd::llm {
 
@@ -16,7 +17,7 @@ namespace agentd::llm {
 // become tool_use blocks and tool messages tool_result blocks (consecutive ones in one user
 // message); `max_tokens` is required by Anthropic, so `default_max_tokens` fills it in.
 // Fields Anthropic has no counterpart for (seed, response_format, extra) are left out.
-boost::json::object to_anthropic_json(const ChatRequest& request, bool stream,
+boost::json::object to_anthropic_json(const ChatRequest& request, Streaming streaming,
                                       std::int64_t default_max_tokens);
 
 // A Messages API answer: text blocks joined, tool_use blocks as tool calls, stop_reason as an

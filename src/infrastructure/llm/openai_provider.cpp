@@ -7,14 +7,15 @@
 
 namespace agentd::llm {
 
-net::HttpRequest OpenAiProvider::http_request(const ChatRequest& request, bool stream) const {
+net::HttpRequest OpenAiProvider::http_request(const ChatRequest& request, Streaming streaming) const {
   return json_post(endpoint_, "chat/completions",
                    {{"Authorization", "Bearer " + endpoint_.api_key}},
-                   to_openai_json(request, stream, stream));
+                   to_openai_json(request, streaming,
+                                  streaming == Streaming::yes ? IncludeUsage::yes : IncludeUsage::no));
 }
 
 boost::asio::awaitable<Result<ChatCompletion>> OpenAiProvider::complete(ChatRequest request) {
-  auto http = http_request(request, false);
+  auto http = http_request(request, Streaming::no);
   auto body = co_await post_for_json(client_, std::move(http), endpoint_);
   if (!body) co_return std::move(body).take_error();
   co_return completion_from_openai(*body);
@@ -22,7 +23,7 @@ boost::asio::awaitable<Result<ChatCompletion>> OpenAiProvider::complete(ChatRequ
 
 boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> OpenAiProvider::stream(
     ChatRequest request) {
-  auto http = http_request(request, true);
+  auto http = http_request(request, Streaming::yes);
   EventTranslator translate = [](const net::SseEvent& event,
                                  bool& done) -> Result<std::optional<ChatDelta>> {
     if (is_done(event.data)) {

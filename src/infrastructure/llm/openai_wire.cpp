@@ -84,7 +84,8 @@ Result<ModelToolCall> tool_call_from_openai(const json::value& value, const std:
 
 }  // namespace
 
-json::object to_openai_json(const ChatRequest& request, bool stream, bool include_usage) {
+json::object to_openai_json(const ChatRequest& request, Streaming streaming,
+                            IncludeUsage include_usage) {
   json::object body{{"model", request.model}};
   json::array messages;
   for (const auto& message : request.messages) messages.push_back(message_json(message));
@@ -103,9 +104,9 @@ json::object to_openai_json(const ChatRequest& request, bool stream, bool includ
   if (request.response_format) body["response_format"] = *request.response_format;
   if (request.seed) body["seed"] = *request.seed;
   if (request.user) body["user"] = *request.user;
-  if (stream) {
+  if (streaming == Streaming::yes) {
     body["stream"] = true;
-    if (include_usage) body["stream_options"] = {{"include_usage", true}};
+    if (include_usage == IncludeUsage::yes) body["stream_options"] = {{"include_usage", true}};
   }
   for (const auto& [field, value] : request.extra) {
     if (!is_controlled(field)) body[field] = value;

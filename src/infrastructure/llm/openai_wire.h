@@ -6,13 +6,16 @@
 #include <string_view>
 
 #include "application/ports/llm_provider.h"
+#include "infrastructure/llm/streaming.h"
 
 namespace agentd::llm {
 
 // The request body. Optional fields appear only when set; `extra` fields are passed through
 // but never replace a field agentd sets or controls (`stream` above all). `include_usage`
 // asks for the final usage chunk and only matters when streaming.
-boost::json::object to_openai_json(const ChatRequest& request, bool stream, bool include_usage);
+enum class IncludeUsage { no, yes };
+boost::json::object to_openai_json(const ChatRequest& request, Streaming streaming,
+                                   IncludeUsage include_usage);
 
 // One message as OpenAI writes it (also how agentd answers its own clients).
 boost::json::object to_openai_json(const ChatMessage& message);

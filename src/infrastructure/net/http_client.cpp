@@ -127,6 +127,7 @@ asio::awaitable<Result<HttpStream>> HttpClient::stream(HttpRequest request,
         connection.reset();
       }
       const bool is_reused = connection != nullptr;
+      const auto reuse = is_reused ? HttpExchange::Origin::reused : HttpExchange::Origin::fresh;
       if (!connection) {
         auto opened =
             co_await open_connection(*url, tls_context(), options.address_policy, options.connect_timeout);
@@ -136,7 +137,7 @@ asio::awaitable<Result<HttpStream>> HttpClient::stream(HttpRequest request,
         }
         connection = std::move(*opened);
       }
-      auto exchange = std::make_unique<HttpExchange>(std::move(connection), is_reused, *pool_, *url,
+      auto exchange = std::make_unique<HttpExchange>(std::move(connection), reuse, *pool_, *url,
                                                      options.idle_timeout);
       auto sent = co_await exchange->send(request, options_.user_agent, options.first_byte_timeout);
       if (sent) {

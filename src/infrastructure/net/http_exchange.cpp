@@ -30,11 +30,11 @@ std::string host_and_port(const HttpUrl& url) { return url.host + ":" + std::to_
 
 }  // namespace
 
-HttpExchange::HttpExchange(std::unique_ptr<HttpConnection> connection, bool is_reused,
+HttpExchange::HttpExchange(std::unique_ptr<HttpConnection> connection, Origin origin,
                            ConnectionPool& pool, const HttpUrl& url,
                            std::chrono::milliseconds idle_timeout)
     : connection_(std::move(connection)),
-      is_reused_(is_reused),
+      is_reused_(origin == Origin::reused),
       pool_(pool),
       url_(url),
       where_(host_and_port(url)),
@@ -45,7 +45,7 @@ HttpExchange::HttpExchange(std::unique_ptr<HttpConnection> connection, bool is_r
   buffer_.reserve(kReadSize);
   // Streams (Server-Sent Events) have no natural size; buffered callers set their own cap.
   parser_.body_limit(boost::none);
-  head_.is_reused_connection = is_reused;
+  head_.is_reused_connection = is_reused_;
 }
 
 asio::awaitable<Status> HttpExchange::send(const HttpRequest& request, std::string_view user_agent,

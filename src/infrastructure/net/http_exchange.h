@@ -25,7 +25,11 @@ namespace agentd::net {
 
 class HttpExchange {
  public:
-  HttpExchange(std::unique_ptr<HttpConnection> connection, bool is_reused, ConnectionPool& pool,
+  // A reused connection may have been closed by the peer while idle: its first failure is
+  // reported as stale, so the request can be retried on a fresh one.
+  enum class Origin { fresh, reused };
+
+  HttpExchange(std::unique_ptr<HttpConnection> connection, Origin origin, ConnectionPool& pool,
                const HttpUrl& url, std::chrono::milliseconds idle_timeout);
   HttpExchange(const HttpExchange&) = delete;
   HttpExchange& operator=(const HttpExchange&) = delete;

@@ -1,4 +1,4 @@
-// The real wall clock, for production wiring; tests use a fake.
+// The real clocks, for production wiring; tests use a fake.
 #pragma once
 
 #include "application/ports/clock.h"
@@ -9,6 +9,9 @@ class SystemClock : public Clock {
  public:
   std::chrono::system_clock::time_point now() const override {
     return std::chrono::system_clock::now();
+  }
+  std::chrono::steady_clock::time_point steady_now() const override {
+    return std::chrono::steady_clock::now();
   }
 };
 

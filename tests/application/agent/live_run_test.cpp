@@ -8,11 +8,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
+#include "fakes/fake_clock.h"
 #include "fakes/run_sync.h"
 
 namespace agentd {
@@ -21,18 +22,51 @@ namespace {
 using namespace std::chrono_literals;
 using boost::asio::awaitable;
 
-std::shared_ptr<LiveRun> live_run(std::string run_id, std::string conversation_id) {
-  return std::make_shared<LiveRun>(std::move(run_id), std::move(conversation_id), "user-1", false);
-}
+// A Delay on the fake clock: it moves the clock by the time waited, after yielding to the
+// executor (a timer that has already expired), so a polling loop shares its thread as a real
+// wait would, and takes no real time.
+class TickingDelay : public Delay {
+ public:
+  explicit TickingDelay(FakeClock& clock) : clock_(clock) {}
 
-std::shared_ptr<LiveRun> finished_run(std::string run_id, std::string conversation_id) {
-  auto run = live_run(std::move(run_id), std::move(conversation_id));
-  run->events().close();
-  return run;
-}
+  awaitable<void> wait(std::chrono::milliseconds duration) override {
+    boost::asio::steady_timer yield(co_await boost::asio::this_coro::executor, 0ms);
+    co_await yield.async_wait(boost::asio::use_awaitable);
+    clock_.advance(duration);
+    ++waits_;
+    if (after_wait_) after_wait_(waits_);
+  }
 
-TEST(LiveRuns, TheLatestRunOfAConversationIsTheLastOneAdded) {
-  LiveRuns runs;
+  // Called after every wait with how many there have been.
+  void after_each_wait(std::function<void(int)> action) { after_wait_ = std::move(action); }
+
+ private:
+  FakeClock& clock_;
+  int waits_ = 0;
+  std::function<void(int)> after_wait_;
+};
+
+class LiveRunsTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<LiveRun> live_run(std::string run_id, std::string conversation_id) {
+    return std::make_shared<LiveRun>(clock_, std::move(run_id), std::move(conversation_id),
+                                     "user-1", Background::no);
+  }
+
+  std::shared_ptr<LiveRun> finished_run(std::string run_id, std::string conversation_id) {
+    auto run = live_run(std::move(run_id), std::move(conversation_id));
+    run->events().close();
+    return run;
+  }
+
+  FakeClock clock_;
+  TickingDelay delay_{clock_};
+};
+
+using LiveRunTest = LiveRunsTest;
+
+TEST_F(LiveRunsTest, TheLatestRunOfAConversationIsTheLastOneAdded) {
+  LiveRuns runs(clock_, delay_);
   auto first = finished_run("run-1", "conversation-1");
   auto second = live_run("run-2", "conversation-1");
   auto other = live_run("run-3", "conversation-2");
@@ -47,8 +81,8 @@ TEST(LiveRuns, TheLatestRunOfAConversationIsTheLastOneAdded) {
   EXPECT_EQ(runs.size(), 2u);
 }
 
-TEST(LiveRuns, ForgetsAConversationsRun) {
-  LiveRuns runs;
+TEST_F(LiveRunsTest, ForgetsAConversationsRun) {
+  LiveRuns runs(clock_, delay_);
   runs.add(live_run("run-1", "conversation-1"));
   runs.add(live_run("run-2", "conversation-2"));
 
@@ -59,10 +93,10 @@ TEST(LiveRuns, ForgetsAConversationsRun) {
   EXPECT_EQ(runs.size(), 1u);
 }
 
-TEST(LiveRuns, PrunesFinishedRunsOnceTheirTimeIsUp) {
-  LiveRuns runs(0s);
+TEST_F(LiveRunsTest, PrunesFinishedRunsOnceTheirTimeIsUp) {
+  LiveRuns runs(clock_, delay_, 0s);
   runs.add(finished_run("run-1", "conversation-1"));
-  std::this_thread::sleep_for(2ms);
+  clock_.advance(2ms);
 
   runs.add(live_run("run-2", "conversation-2"));
 
@@ -70,35 +104,36 @@ TEST(LiveRuns, PrunesFinishedRunsOnceTheirTimeIsUp) {
   EXPECT_EQ(runs.size(), 1u);
 }
 
-TEST(LiveRuns, NeverPrunesARunStillGoing) {
-  LiveRuns runs(0s);
+TEST_F(LiveRunsTest, NeverPrunesARunStillGoing) {
+  LiveRuns runs(clock_, delay_, 0s);
   auto going = live_run("run-1", "conversation-1");
   runs.add(going);
-  std::this_thread::sleep_for(2ms);
+  clock_.advance(2ms);
 
   runs.add(live_run("run-2", "conversation-2"));
 
   EXPECT_EQ(runs.latest("conversation-1"), going);
 }
 
-TEST(LiveRuns, KeepsAFinishedRunWithinItsTime) {
-  LiveRuns runs(300s);
+TEST_F(LiveRunsTest, KeepsAFinishedRunWithinItsTime) {
+  LiveRuns runs(clock_, delay_, 300s);
   auto finished = finished_run("run-1", "conversation-1");
   runs.add(finished);
+  clock_.advance(299s);
 
   runs.add(live_run("run-2", "conversation-2"));
 
   EXPECT_EQ(runs.latest("conversation-1"), finished);
 }
 
-TEST(LiveRuns, KeepsAtMostSoManyFinishedRunsDroppingThoseThatEndedFirst) {
-  LiveRuns runs(300s, 2);
+TEST_F(LiveRunsTest, KeepsAtMostSoManyFinishedRunsDroppingThoseThatEndedFirst) {
+  LiveRuns runs(clock_, delay_, 300s, 2);
   auto going = live_run("run-0", "conversation-0");
   runs.add(going);
   runs.add(finished_run("run-1", "conversation-1"));
-  std::this_thread::sleep_for(2ms);
+  clock_.advance(2ms);
   runs.add(finished_run("run-2", "conversation-2"));
-  std::this_thread::sleep_for(2ms);
+  clock_.advance(2ms);
   runs.add(finished_run("run-3", "conversation-3"));
   runs.add(live_run("run-4", "conversation-4"));
 
@@ -109,13 +144,13 @@ TEST(LiveRuns, KeepsAtMostSoManyFinishedRunsDroppingThoseThatEndedFirst) {
   EXPECT_EQ(runs.size(), 4u);
 }
 
-TEST(LiveRuns, TheTimeToKeepARunCountsFromItsEnd) {
+TEST_F(LiveRunsTest, TheTimeToKeepARunCountsFromItsEnd) {
   // A run that took longer than the keep time is still there right after it ended, so a
   // reader can catch up with its last events.
-  LiveRuns runs(std::chrono::seconds(1));
+  LiveRuns runs(clock_, delay_, std::chrono::seconds(1));
   auto long_run = live_run("run-1", "conversation-1");
   runs.add(long_run);
-  std::this_thread::sleep_for(1200ms);
+  clock_.advance(1200ms);
   long_run->events().close();
 
   runs.add(live_run("run-2", "conversation-2"));
@@ -123,8 +158,8 @@ TEST(LiveRuns, TheTimeToKeepARunCountsFromItsEnd) {
   EXPECT_EQ(runs.latest("conversation-1"), long_run);
 }
 
-TEST(LiveRuns, CountsTheRunsNotYetEnded) {
-  LiveRuns runs;
+TEST_F(LiveRunsTest, CountsTheRunsNotYetEnded) {
+  LiveRuns runs(clock_, delay_);
   runs.add(finished_run("run-1", "conversation-1"));
   runs.add(live_run("run-2", "conversation-2"));
   runs.add(live_run("run-3", "conversation-3"));
@@ -132,40 +167,36 @@ TEST(LiveRuns, CountsTheRunsNotYetEnded) {
   EXPECT_EQ(runs.running(), 2u);
 }
 
-TEST(LiveRuns, WaitingForRunsToEndReturnsOnceTheLastOneEnds) {
-  LiveRuns runs;
+TEST_F(LiveRunsTest, WaitingForRunsToEndReturnsOnceTheLastOneEnds) {
+  LiveRuns runs(clock_, delay_);
   auto going = live_run("run-1", "conversation-1");
   runs.add(going);
-  const auto started = std::chrono::steady_clock::now();
+  // The run ends at the fifth poll, 100 ms in, long before the wait's deadline.
+  delay_.after_each_wait([&going](int waits) {
+    if (waits == 5) going->events().close();
+  });
+  const auto started = clock_.steady_now();
 
-  auto left = run_sync([&]() -> awaitable<std::size_t> {
-    auto executor = co_await boost::asio::this_coro::executor;
-    // The run ends 100 ms from now, long before the wait's deadline.
-    auto ending = std::make_shared<boost::asio::steady_timer>(executor, 100ms);
-    ending->async_wait(
-        [ending, going](const boost::system::error_code&) { going->events().close(); });
-    co_return co_await runs.wait_until_ended(std::chrono::steady_clock::now() + 10s);
-  }());
+  auto left = run_sync(runs.wait_until_ended(started + 10s));
 
   EXPECT_EQ(left, 0u);
-  EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_EQ(clock_.steady_now() - started, 100ms);
 }
 
-TEST(LiveRuns, WaitingForRunsToEndGivesUpAtTheDeadline) {
-  LiveRuns runs;
+TEST_F(LiveRunsTest, WaitingForRunsToEndGivesUpAtTheDeadline) {
+  LiveRuns runs(clock_, delay_);
   runs.add(live_run("run-1", "conversation-1"));
   runs.add(finished_run("run-2", "conversation-2"));
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = clock_.steady_now();
 
   auto left = run_sync(runs.wait_until_ended(started + 150ms));
 
   EXPECT_EQ(left, 1u);
-  EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  // Polled every 20 ms, the last wait cut to what was left of the deadline.
+  EXPECT_EQ(clock_.steady_now() - started, 150ms);
 }
 
-TEST(LiveRun, TheOutcomeIsTheTerminalEvent) {
+TEST_F(LiveRunTest, TheOutcomeIsTheTerminalEvent) {
   auto run = live_run("run-1", "conversation-1");
   run->events().emit(MessageDelta{"hi"});
   RunResult result;
@@ -181,7 +212,7 @@ TEST(LiveRun, TheOutcomeIsTheTerminalEvent) {
   EXPECT_EQ(completed->result.run.id, "run-1");
 }
 
-TEST(LiveRun, ALogClosedWithoutAnOutcomeIsAnInternalError) {
+TEST_F(LiveRunTest, ALogClosedWithoutAnOutcomeIsAnInternalError) {
   auto run = live_run("run-1", "conversation-1");
   run->events().emit(MessageDelta{"hi"});
   run->events().close();
@@ -209,7 +240,7 @@ awaitable<void> wait_long(LiveRun& run) {
   run.events().close();
 }
 
-TEST(LiveRun, CancelInterruptsTheRunWhereItWaits) {
+TEST_F(LiveRunTest, CancelInterruptsTheRunWhereItWaits) {
   auto run = live_run("run-1", "conversation-1");
   const auto started = std::chrono::steady_clock::now();
 
@@ -230,7 +261,7 @@ awaitable<void> throw_midway() {
   throw std::runtime_error("lost the plot");
 }
 
-TEST(LiveRun, WhatTheRunLetsEscapeEndsItAsFailedForItsReaders) {
+TEST_F(LiveRunTest, WhatTheRunLetsEscapeEndsItAsFailedForItsReaders) {
   auto run = live_run("run-1", "conversation-1");
 
   auto outcome = run_sync([&]() -> awaitable<RunEvent> {
@@ -245,7 +276,7 @@ TEST(LiveRun, WhatTheRunLetsEscapeEndsItAsFailedForItsReaders) {
   EXPECT_TRUE(run->events().closed());
 }
 
-TEST(LiveRun, CancelBeforeTheRunStartsIsStillSeenByIt) {
+TEST_F(LiveRunTest, CancelBeforeTheRunStartsIsStillSeenByIt) {
   auto run = live_run("run-1", "conversation-1");
 
   run->cancel();

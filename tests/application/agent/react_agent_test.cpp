@@ -289,13 +289,13 @@ TEST_F(ReactAgentTest, ToolsNeedingApprovalAreOfferedOnlyWhereARunCanPause) {
   caller.allowed_tools = std::vector<std::string>{"calculator", "deploy", "email"};
   caller.approval_required_tools = {"email"};
 
-  EXPECT_THAT(env.agent.default_tools(caller, false), ElementsAre("calculator"));
-  EXPECT_THAT(env.agent.default_tools(caller, true), ElementsAre("calculator", "deploy", "email"));
+  EXPECT_THAT(env.agent.default_tools(caller, WithApproval::no), ElementsAre("calculator"));
+  EXPECT_THAT(env.agent.default_tools(caller, WithApproval::yes), ElementsAre("calculator", "deploy", "email"));
   for (const char* name : {"deploy", "email"}) {
-    auto refused = env.agent.choose_tools(caller, {name}, false);
+    auto refused = env.agent.choose_tools(caller, {name}, WithApproval::no);
     ASSERT_FALSE(refused) << name;
     EXPECT_EQ(refused.error().code, "tool_requires_approval") << name;
-    auto chosen = env.agent.choose_tools(caller, {name}, true);
+    auto chosen = env.agent.choose_tools(caller, {name}, WithApproval::yes);
     ASSERT_TRUE(chosen) << name;
     EXPECT_THAT(*chosen, ElementsAre(name));
   }
@@ -327,7 +327,7 @@ TEST_F(ReactAgentTest, AToolInTheRunsStateIsStillCheckedAgainstTheCallersAcl) {
   question.role = "user";
   question.content = "The secret?";
   RequestMemory memory({question});
-  RunEventLog events;
+  RunEventLog events(env.clock);
   AgentContext context{caller, memory, events, "run-1", std::nullopt};
   AgentState state;
   state.model = std::string(kTestModel);

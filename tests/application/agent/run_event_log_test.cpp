@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "fakes/fake_clock.h"
 #include "fakes/run_concurrently.h"
 #include "fakes/run_sync.h"
 
@@ -65,8 +66,22 @@ awaitable<void> later(RunEventLog& log, bool close_it) {
   }
 }
 
+TEST(RunEventLog, ClosingStampsTheClocksSteadyTimeOnce) {
+  FakeClock clock;
+  RunEventLog log(clock);
+  EXPECT_FALSE(log.closed_at());
+  const auto closing = clock.steady_now();
+
+  log.close();
+  clock.advance(5s);
+  log.close();
+
+  EXPECT_EQ(log.closed_at(), closing);
+}
+
 TEST(RunEventLog, NumbersEventsFromOne) {
-  RunEventLog log;
+  FakeClock clock;
+  RunEventLog log(clock);
   log.emit(delta("a"));
   log.emit(delta("b"));
   log.emit(delta("c"));
@@ -79,7 +94,8 @@ TEST(RunEventLog, NumbersEventsFromOne) {
 }
 
 TEST(RunEventLog, ReadsOnlyTheEventsAfterAnId) {
-  RunEventLog log;
+  FakeClock clock;
+  RunEventLog log(clock);
   for (const char* content : {"a", "b", "c", "d"}) log.emit(delta(content));
 
   EXPECT_THAT(ids_of(run_sync(log.read_after(2))), ElementsAre(3, 4));
@@ -88,7 +104,8 @@ TEST(RunEventLog, ReadsOnlyTheEventsAfterAnId) {
 }
 
 TEST(RunEventLog, AWaitingReaderWakesOnTheNextEvent) {
-  RunEventLog log;
+  FakeClock clock;
+  RunEventLog log(clock);
   log.emit(delta("seen"));
 
   auto events = run_sync([&]() -> awaitable<std::optional<std::vector<NumberedEvent>>> {
@@ -104,7 +121,8 @@ TEST(RunEventLog, AWaitingReaderWakesOnTheNextEvent) {
 }
 
 TEST(RunEventLog, ClosingEndsWaitingReaders) {
-  RunEventLog log;
+  FakeClock clock;
+  RunEventLog log(clock);
   log.emit(delta("seen"));
 
   auto events = run_sync([&]() -> awaitable<std::optional<std::vector<NumberedEvent>>> {
@@ -119,7 +137,8 @@ TEST(RunEventLog, ClosingEndsWaitingReaders) {
 }
 
 TEST(RunEventLog, AClosedLogStillHandsOutWhatAReaderHasNotSeen) {
-  RunEventLog log;
+  FakeClock clock;
+  RunEventLog log(clock);
   log.emit(delta("a"));
   log.emit(delta("b"));
   log.close();
@@ -129,7 +148,8 @@ TEST(RunEventLog, AClosedLogStillHandsOutWhatAReaderHasNotSeen) {
 }
 
 TEST(RunEventLog, NothingIsAddedAfterClose) {
-  RunEventLog log;
+  FakeClock clock;
+  RunEventLog log(clock);
   log.emit(delta("a"));
   log.close();
 
@@ -141,7 +161,8 @@ TEST(RunEventLog, NothingIsAddedAfterClose) {
 TEST(RunEventLog, ReadersOnManyThreadsEachSeeEveryEventOnceInOrder) {
   constexpr int kEvents = 300;
   constexpr int kReaders = 8;
-  RunEventLog log;
+  FakeClock clock;
+  RunEventLog log(clock);
   auto read_all = [&log]() -> awaitable<std::vector<std::int64_t>> {
     std::vector<std::int64_t> seen;
     for (;;) {

@@ -863,7 +863,7 @@ TEST_F(ApprovalsTest, APausedRunResumesInAnotherProcess) {
   ExecuteTool execute{registry, env.audit, env.ids, env.clock, 4};
   ReactAgent agent{
       env.router, execute, registry, &env.checkpoints, env.ids, env.clock, with_approval_ttl(kTtl)};
-  LiveRuns live_runs;
+  LiveRuns live_runs{env.clock, env.delay};
   ConversationRuns runs{env.conversations, env.run_store, env.checkpoints, agent,    env.router,
                         registry,          live_runs,     env.ids,         env.clock};
   auto request = deciding({approve_call("call_1")});

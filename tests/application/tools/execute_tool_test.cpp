@@ -324,7 +324,7 @@ TEST_F(ExecuteToolTest, AToolThatThrowsIsAToolErrorThatHidesTheDetails) {
 
 TEST_F(ExecuteToolTest, ASlowToolTimesOutAtItsTimeoutAndIsCancelled) {
   auto stuck = given_tool("stuck");
-  stuck->sleeps_for(10s).with_timeout(100ms);
+  stuck->sleeps_for(10s).with_timeout(100ms).takes(clock_, 100ms);
 
   const auto started = std::chrono::steady_clock::now();
   auto result = run(call_of("stuck"));
@@ -334,12 +334,12 @@ TEST_F(ExecuteToolTest, ASlowToolTimesOutAtItsTimeoutAndIsCancelled) {
   EXPECT_THAT(result.error->message, HasSubstr("100 ms"));
   EXPECT_GE(took, 100);
   EXPECT_LT(took, 2000);
-  EXPECT_GE(result.duration_ms, 100);
+  EXPECT_EQ(result.duration_ms, 100);
   EXPECT_EQ(stuck->cancellations(), 1);
   EXPECT_EQ(stuck->running(), 0);
   ASSERT_EQ(audit_.records().size(), 1u);
   EXPECT_EQ(audit_.records()[0].error_code, "tool_timeout");
-  EXPECT_GE(audit_.records()[0].duration_ms, 100);
+  EXPECT_EQ(audit_.records()[0].duration_ms, 100);
 }
 
 TEST_F(ExecuteToolTest, ACallCancelledByItsCallerIsStillAudited) {
@@ -369,18 +369,18 @@ TEST_F(ExecuteToolTest, ACallCancelledByItsCallerIsStillAudited) {
 
 TEST_F(ExecuteToolTest, AToolWithinItsTimeoutIsNotCancelled) {
   auto slow = given_tool("slow");
-  slow->sleeps_for(20ms).with_timeout(2s);
+  slow->sleeps_for(20ms).with_timeout(2s).takes(clock_, 20ms);
 
   auto result = run(call_of("slow"));
 
   ASSERT_TRUE(result.ok()) << result.error->message;
-  EXPECT_GE(result.duration_ms, 20);
+  EXPECT_EQ(result.duration_ms, 20);
   EXPECT_EQ(slow->cancellations(), 0);
 }
 
 TEST_F(ExecuteToolTest, EveryCallIsAuditedWithItsOutcome) {
   auto slow = given_tool("slow");
-  slow->sleeps_for(30ms);
+  slow->takes(clock_, 30ms);
   given_tool("flaky")->fails_with("broken");
   clock_.set(FakeClock::time_point(std::chrono::seconds(1'750'000'000)));
 
@@ -393,7 +393,7 @@ TEST_F(ExecuteToolTest, EveryCallIsAuditedWithItsOutcome) {
   EXPECT_EQ(records[0].status, "ok");
   EXPECT_FALSE(records[0].error_code);
   EXPECT_FALSE(records[0].error_message);
-  EXPECT_GE(records[0].duration_ms, 30);
+  EXPECT_EQ(records[0].duration_ms, 30);
   EXPECT_EQ(boost::json::parse(records[0].arguments), boost::json::parse(R"({"q":1})"));
   EXPECT_EQ(records[0].created_at, clock_.now());
   EXPECT_FALSE(records[0].conversation_id);

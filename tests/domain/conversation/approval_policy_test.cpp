@@ -34,23 +34,23 @@ Principal caller_with_approval_list(std::vector<std::string> tools) {
 }
 
 TEST(ApprovalPolicy, AToolConfiguredForApprovalAlwaysWaits) {
-  EXPECT_EQ(approval_requirement(true, caller_with_approval_list({}), "shell"),
+  EXPECT_EQ(approval_requirement(ToolRequiresApproval::yes, caller_with_approval_list({}), "shell"),
             ApprovalRequirement::by_tool);
 }
 
 TEST(ApprovalPolicy, AKeyCanAskForApprovalOfAToolThatNeedsNone) {
   const auto caller = caller_with_approval_list({"http_get"});
-  EXPECT_EQ(approval_requirement(false, caller, "http_get"), ApprovalRequirement::by_caller_key);
-  EXPECT_EQ(approval_requirement(false, caller, "calculator"), ApprovalRequirement::none);
+  EXPECT_EQ(approval_requirement(ToolRequiresApproval::no, caller, "http_get"), ApprovalRequirement::by_caller_key);
+  EXPECT_EQ(approval_requirement(ToolRequiresApproval::no, caller, "calculator"), ApprovalRequirement::none);
 }
 
 TEST(ApprovalPolicy, TheKeysOwnListIsNamedEvenWhenTheToolAlsoWaits) {
   const auto caller = caller_with_approval_list({"shell"});
-  EXPECT_EQ(approval_requirement(true, caller, "shell"), ApprovalRequirement::by_caller_key);
+  EXPECT_EQ(approval_requirement(ToolRequiresApproval::yes, caller, "shell"), ApprovalRequirement::by_caller_key);
 }
 
 TEST(ApprovalPolicy, NothingWaitsWithoutConfigurationOrKeyList) {
-  EXPECT_EQ(approval_requirement(false, caller_with_approval_list({}), "calculator"),
+  EXPECT_EQ(approval_requirement(ToolRequiresApproval::no, caller_with_approval_list({}), "calculator"),
             ApprovalRequirement::none);
 }
 

@@ -8,7 +8,7 @@ namespace {
 TEST(ResponseHead, StatusLineFieldsFramingAndTheBlankLine) {
   auto response = Response::json(201, "{}");
   response.set_header("X-Request-Id", "abc");
-  EXPECT_EQ(response_head(response, 11, true, "Content-Length: 2\r\n"),
+  EXPECT_EQ(response_head(response, 11, KeepAlive::yes, "Content-Length: 2\r\n"),
             "HTTP/1.1 201 Created\r\n"
             "Content-Type: application/json\r\n"
             "X-Request-Id: abc\r\n"
@@ -18,12 +18,12 @@ TEST(ResponseHead, StatusLineFieldsFramingAndTheBlankLine) {
 
 TEST(ResponseHead, ConnectionIsNamedOnlyWhenItDiffersFromTheVersionsDefault) {
   const auto response = Response::no_content();
-  EXPECT_EQ(response_head(response, 11, true, ""), "HTTP/1.1 204 No Content\r\n\r\n");
-  EXPECT_EQ(response_head(response, 11, false, ""),
+  EXPECT_EQ(response_head(response, 11, KeepAlive::yes, ""), "HTTP/1.1 204 No Content\r\n\r\n");
+  EXPECT_EQ(response_head(response, 11, KeepAlive::no, ""),
             "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
-  EXPECT_EQ(response_head(response, 10, true, ""),
+  EXPECT_EQ(response_head(response, 10, KeepAlive::yes, ""),
             "HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n");
-  EXPECT_EQ(response_head(response, 10, false, ""), "HTTP/1.0 204 No Content\r\n\r\n");
+  EXPECT_EQ(response_head(response, 10, KeepAlive::no, ""), "HTTP/1.0 204 No Content\r\n\r\n");
 }
 
 }  // namespace

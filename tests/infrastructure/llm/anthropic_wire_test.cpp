@@ -32,7 +32,7 @@ ChatRequest anthropic_request_with_tool() {
 // --- Request -------------------------------------------------------------------------------
 
 TEST(AnthropicRequest, MinimalRequestGetsTheDefaultMaxTokens) {
-  EXPECT_EQ(json::value(to_anthropic_json(anthropic_request({message("user", "Hi")}), false, 1024)),
+  EXPECT_EQ(json::value(to_anthropic_json(anthropic_request({message("user", "Hi")}), Streaming::no, 1024)),
             parse_json(R"({"model":"claude-sonnet-4-20250514","max_tokens":1024,
                            "messages":[{"role":"user","content":"Hi"}]})"));
 }
@@ -40,14 +40,14 @@ TEST(AnthropicRequest, MinimalRequestGetsTheDefaultMaxTokens) {
 TEST(AnthropicRequest, RequestedMaxTokensWinOverTheDefault) {
   auto request = anthropic_request({message("user", "Hi")});
   request.max_tokens = 300;
-  EXPECT_EQ(to_anthropic_json(request, false, 1024).at("max_tokens"), 300);
+  EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("max_tokens"), 300);
 }
 
 TEST(AnthropicRequest, SystemMessagesBecomeOneTopLevelSystem) {
   auto developer = message("developer", "");
   developer.content_parts = parse_json(R"([{"type":"text","text":"Answer in French."}])");
   const auto body = to_anthropic_json(
-      anthropic_request({message("system", "You are terse."), message("user", "Hi"), developer}), false,
+      anthropic_request({message("system", "You are terse."), message("user", "Hi"), developer}), Streaming::no,
       1024);
   EXPECT_EQ(body.at("system"), "You are terse.\n\nAnswer in French.");
   EXPECT_EQ(body.at("messages"), parse_json(R"([{"role":"user","content":"Hi"}])"));
@@ -58,7 +58,7 @@ TEST(AnthropicRequest, AssistantToolCallsBecomeToolUseBlocksAfterTheText) {
   assistant.tool_calls = {{"toolu_1", "get_weather", R"({"location":"Paris"})"},
                           {"toolu_2", "get_time", R"({"zone":"CET"})"}};
   const auto body =
-      to_anthropic_json(anthropic_request({message("user", "Hi"), assistant}), false, 1024);
+      to_anthropic_json(anthropic_request({message("user", "Hi"), assistant}), Streaming::no, 1024);
   EXPECT_EQ(body.at("messages").at(1), parse_json(R"({"role":"assistant","content":[
     {"type":"text","text":"Checking both."},
     {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"location":"Paris"}},
@@ -68,7 +68,7 @@ TEST(AnthropicRequest, AssistantToolCallsBecomeToolUseBlocksAfterTheText) {
 TEST(AnthropicRequest, AssistantWithoutTextSendsNoEmptyTextBlock) {
   auto assistant = message("assistant", "");
   assistant.tool_calls = {{"toolu_1", "get_weather", R"({"location":"Paris"})"}};
-  const auto body = to_anthropic_json(anthropic_request({assistant}), false, 1024);
+  const auto body = to_anthropic_json(anthropic_request({assistant}), Streaming::no, 1024);
   EXPECT_EQ(body.at("messages").at(0).at("content"), parse_json(R"([
     {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"location":"Paris"}}])"));
 }
@@ -77,7 +77,7 @@ TEST(AnthropicRequest, ToolUseInputIsAnEmptyObjectWhenArgumentsAreEmptyOrInvalid
   for (const auto* arguments : {"", "not json", "[1,2]", "{\"unterminated\":"}) {
     auto assistant = message("assistant", "");
     assistant.tool_calls = {{"toolu_1", "f", arguments}};
-    const auto body = to_anthropic_json(anthropic_request({assistant}), false, 1024);
+    const auto body = to_anthropic_json(anthropic_request({assistant}), Streaming::no, 1024);
     EXPECT_EQ(body.at("messages").at(0).at("content").at(0).at("input"), json::object())
         << arguments;
   }
@@ -90,7 +90,7 @@ TEST(AnthropicRequest, ConsecutiveToolResultsShareOneUserMessage) {
       anthropic_request({message("user", "Weather and time?"), assistant, tool_result("toolu_1", "21C"),
                     tool_result("toolu_2", "14:00"), message("user", "Thanks"),
                     tool_result("toolu_3", "late")}),
-      false, 1024);
+      Streaming::no, 1024);
   const auto& messages = body.at("messages").as_array();
   ASSERT_EQ(messages.size(), 5u);
   EXPECT_EQ(messages[2], parse_json(R"({"role":"user","content":[
@@ -107,7 +107,7 @@ TEST(AnthropicRequest, ImagePartsBecomeImageBlocks) {
   user.content_parts = parse_json(R"([{"type":"text","text":"Compare"},
     {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}},
     {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg","detail":"high"}}])");
-  const auto body = to_anthropic_json(anthropic_request({user}), false, 1024);
+  const auto body = to_anthropic_json(anthropic_request({user}), Streaming::no, 1024);
   EXPECT_EQ(body.at("messages").at(0).at("content"), parse_json(R"([
     {"type":"text","text":"Compare"},
     {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},
@@ -122,7 +122,7 @@ TEST(AnthropicRequest, ToolsBecomeNameDescriptionAndInputSchema) {
            R"({"type":"object","properties":{"location":{"type":"string"}},"required":["location"]})")
            .as_object()},
       {"get_time", "", {}}};
-  EXPECT_EQ(to_anthropic_json(request, false, 1024).at("tools"), parse_json(R"([
+  EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("tools"), parse_json(R"([
     {"name":"get_weather","description":"Current weather","input_schema":
       {"type":"object","properties":{"location":{"type":"string"}},"required":["location"]}},
     {"name":"get_time","input_schema":{"type":"object"}}])"));
@@ -138,39 +138,39 @@ TEST(AnthropicRequest, ToolChoiceIsTranslated) {
   for (const auto& [openai, anthropic] : cases) {
     auto request = anthropic_request_with_tool();
     request.tool_choice = parse_json(openai);
-    EXPECT_EQ(to_anthropic_json(request, false, 1024).at("tool_choice"), parse_json(anthropic))
+    EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("tool_choice"), parse_json(anthropic))
         << openai;
   }
 }
 
 TEST(AnthropicRequest, NoToolChoiceMeansNoneIsSent) {
-  EXPECT_FALSE(to_anthropic_json(anthropic_request_with_tool(), false, 1024).contains("tool_choice"));
+  EXPECT_FALSE(to_anthropic_json(anthropic_request_with_tool(), Streaming::no, 1024).contains("tool_choice"));
 }
 
 TEST(AnthropicRequest, SequentialToolCallsDisableParallelToolUse) {
   auto request = anthropic_request_with_tool();
   request.parallel_tool_calls = false;
-  EXPECT_EQ(to_anthropic_json(request, false, 1024).at("tool_choice"),
+  EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("tool_choice"),
             parse_json(R"({"type":"auto","disable_parallel_tool_use":true})"));
 
   request.tool_choice = parse_json(R"("required")");
-  EXPECT_EQ(to_anthropic_json(request, false, 1024).at("tool_choice"),
+  EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("tool_choice"),
             parse_json(R"({"type":"any","disable_parallel_tool_use":true})"));
 
   request.tool_choice = parse_json(R"("none")");
-  EXPECT_EQ(to_anthropic_json(request, false, 1024).at("tool_choice"),
+  EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("tool_choice"),
             parse_json(R"({"type":"none"})"));
 
   request.tool_choice.reset();
   request.parallel_tool_calls = true;
-  EXPECT_FALSE(to_anthropic_json(request, false, 1024).contains("tool_choice"));
+  EXPECT_FALSE(to_anthropic_json(request, Streaming::no, 1024).contains("tool_choice"));
 }
 
 TEST(AnthropicRequest, ToolChoiceWithoutToolsIsLeftOut) {
   auto request = anthropic_request({message("user", "Hi")});
   request.tool_choice = parse_json(R"("required")");
   request.parallel_tool_calls = false;
-  const auto body = to_anthropic_json(request, false, 1024);
+  const auto body = to_anthropic_json(request, Streaming::no, 1024);
   EXPECT_FALSE(body.contains("tools"));
   EXPECT_FALSE(body.contains("tool_choice"));
 }
@@ -181,13 +181,13 @@ TEST(AnthropicRequest, SamplingStopUserAndStreamAreTranslated) {
   request.top_p = 0.25;
   request.stop = parse_json(R"("END")");
   request.user = "user-123";
-  EXPECT_EQ(json::value(to_anthropic_json(request, true, 1024)), parse_json(R"({
+  EXPECT_EQ(json::value(to_anthropic_json(request, Streaming::yes, 1024)), parse_json(R"({
     "model":"claude-sonnet-4-20250514","max_tokens":1024,
     "messages":[{"role":"user","content":"Hi"}],"temperature":0.5,"top_p":0.25,
     "stop_sequences":["END"],"metadata":{"user_id":"user-123"},"stream":true})"));
 
   request.stop = parse_json(R"(["END","STOP"])");
-  EXPECT_EQ(to_anthropic_json(request, false, 1024).at("stop_sequences"),
+  EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("stop_sequences"),
             parse_json(R"(["END","STOP"])"));
 }
 
@@ -196,7 +196,7 @@ TEST(AnthropicRequest, FieldsWithoutAnAnthropicCounterpartAreLeftOut) {
   request.seed = 42;
   request.response_format = parse_json(R"({"type":"json_object"})");
   request.extra = parse_json(R"({"logprobs":true})").as_object();
-  EXPECT_EQ(json::value(to_anthropic_json(request, false, 1024)),
+  EXPECT_EQ(json::value(to_anthropic_json(request, Streaming::no, 1024)),
             parse_json(R"({"model":"claude-sonnet-4-20250514","max_tokens":1024,
                            "messages":[{"role":"user","content":"Hi"}]})"));
 }

@@ -25,7 +25,7 @@ ChatRequest openai_request(std::vector<ChatMessage> messages) {
 // --- Request -------------------------------------------------------------------------------
 
 TEST(OpenAiRequest, MinimalRequestHasOnlyModelAndMessages) {
-  const auto body = to_openai_json(openai_request({message("user", "Hi")}), false, false);
+  const auto body = to_openai_json(openai_request({message("user", "Hi")}), Streaming::no, IncludeUsage::no);
   EXPECT_EQ(json::value(body),
             parse_json(R"({"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]})"));
 }
@@ -39,7 +39,7 @@ TEST(OpenAiRequest, MessagesKeepRolesNamesToolCallsAndToolCallIds) {
   tool.tool_call_id = "call_1";
 
   const auto body = to_openai_json(
-      openai_request({message("system", "Be brief."), user, assistant, tool}), false, false);
+      openai_request({message("system", "Be brief."), user, assistant, tool}), Streaming::no, IncludeUsage::no);
 
   EXPECT_EQ(body.at("messages"), parse_json(R"([
     {"role":"system","content":"Be brief."},
@@ -53,12 +53,12 @@ TEST(OpenAiRequest, MessagesKeepRolesNamesToolCallsAndToolCallIds) {
 TEST(OpenAiRequest, AssistantTextIsKeptAlongsideToolCalls) {
   auto assistant = message("assistant", "Let me look.");
   assistant.tool_calls = {{"call_1", "lookup", "{}"}};
-  const auto body = to_openai_json(openai_request({assistant}), false, false);
+  const auto body = to_openai_json(openai_request({assistant}), Streaming::no, IncludeUsage::no);
   EXPECT_EQ(body.at("messages").at(0).at("content"), "Let me look.");
 }
 
 TEST(OpenAiRequest, AssistantWithoutToolCallsKeepsAnEmptyContent) {
-  const auto body = to_openai_json(openai_request({message("assistant", "")}), false, false);
+  const auto body = to_openai_json(openai_request({message("assistant", "")}), Streaming::no, IncludeUsage::no);
   EXPECT_EQ(body.at("messages").at(0).at("content"), "");
 }
 
@@ -66,7 +66,7 @@ TEST(OpenAiRequest, ContentPartsAreSentInsteadOfContent) {
   auto user = message("user", "ignored text");
   user.content_parts = parse_json(R"([{"type":"text","text":"What is this?"},
     {"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}])");
-  const auto body = to_openai_json(openai_request({user}), false, false);
+  const auto body = to_openai_json(openai_request({user}), Streaming::no, IncludeUsage::no);
   EXPECT_EQ(body.at("messages").at(0).at("content"), *user.content_parts);
 }
 
@@ -75,7 +75,7 @@ TEST(OpenAiRequest, ToolsAreFunctionObjects) {
   request.tools = {
       {"get_weather", "Current weather for a city",
        parse_json(R"({"type":"object","properties":{"city":{"type":"string"}}})").as_object()}};
-  const auto body = to_openai_json(request, false, false);
+  const auto body = to_openai_json(request, Streaming::no, IncludeUsage::no);
   EXPECT_EQ(body.at("tools"), parse_json(R"([{"type":"function","function":{
     "name":"get_weather","description":"Current weather for a city",
     "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}])"));
@@ -93,7 +93,7 @@ TEST(OpenAiRequest, EveryOptionalFieldIsSentWhenSet) {
   request.seed = 42;
   request.user = "user-123";
 
-  EXPECT_EQ(json::value(to_openai_json(request, false, false)), parse_json(R"({
+  EXPECT_EQ(json::value(to_openai_json(request, Streaming::no, IncludeUsage::no)), parse_json(R"({
     "model":"gpt-4o","messages":[{"role":"user","content":"Hi"}],
     "tool_choice":{"type":"function","function":{"name":"get_weather"}},
     "parallel_tool_calls":false,"temperature":0.5,"top_p":0.25,"max_tokens":256,
@@ -103,15 +103,15 @@ TEST(OpenAiRequest, EveryOptionalFieldIsSentWhenSet) {
 TEST(OpenAiRequest, StreamingAsksForUsageOnlyWhenRequested) {
   const auto request = openai_request({message("user", "Hi")});
 
-  const auto with_usage = to_openai_json(request, true, true);
+  const auto with_usage = to_openai_json(request, Streaming::yes, IncludeUsage::yes);
   EXPECT_EQ(with_usage.at("stream"), true);
   EXPECT_EQ(with_usage.at("stream_options"), parse_json(R"({"include_usage":true})"));
 
-  const auto without_usage = to_openai_json(request, true, false);
+  const auto without_usage = to_openai_json(request, Streaming::yes, IncludeUsage::no);
   EXPECT_EQ(without_usage.at("stream"), true);
   EXPECT_FALSE(without_usage.contains("stream_options"));
 
-  const auto not_streaming = to_openai_json(request, false, true);
+  const auto not_streaming = to_openai_json(request, Streaming::no, IncludeUsage::yes);
   EXPECT_FALSE(not_streaming.contains("stream"));
   EXPECT_FALSE(not_streaming.contains("stream_options"));
 }
@@ -124,7 +124,7 @@ TEST(OpenAiRequest, ExtraFieldsPassThroughWithoutOverridingKnownOnes) {
     "seed":7})")
                       .as_object();
 
-  EXPECT_EQ(json::value(to_openai_json(request, false, false)), parse_json(R"({
+  EXPECT_EQ(json::value(to_openai_json(request, Streaming::no, IncludeUsage::no)), parse_json(R"({
     "model":"gpt-4o","messages":[{"role":"user","content":"Hi"}],"temperature":0.5,
     "logprobs":true,"max_completion_tokens":100})"));
 }

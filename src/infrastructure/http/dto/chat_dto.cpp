@@ -291,9 +291,9 @@ boost::json::object completion_json(const std::string& id, std::int64_t created,
 }
 
 boost::json::object chunk_json(const std::string& id, std::int64_t created,
-                               const std::string& model, const ChatDelta& delta, bool first) {
+                               const std::string& model, const ChatDelta& delta, FirstChunk first) {
   boost::json::object delta_json;
-  if (first) delta_json["role"] = "assistant";
+  if (first == FirstChunk::yes) delta_json["role"] = "assistant";
   if (!delta.content.empty()) delta_json["content"] = delta.content;
   if (!delta.tool_calls.empty()) {
     boost::json::array calls;

@@ -38,8 +38,9 @@ boost::json::object completion_json(const std::string& id, std::int64_t created,
                                     const ChatCompletion& completion);
 // A chat.completion.chunk object carrying one delta; the first chunk of a completion also
 // names the role. A final chunk with only usage comes from usage_chunk_json.
+enum class FirstChunk { no, yes };
 boost::json::object chunk_json(const std::string& id, std::int64_t created,
-                               const std::string& model, const ChatDelta& delta, bool first);
+                               const std::string& model, const ChatDelta& delta, FirstChunk first);
 boost::json::object usage_chunk_json(const std::string& id, std::int64_t created,
                                      const std::string& model, const Usage& usage);
 

@@ -75,7 +75,8 @@ awaitable<Response> list_keys(ManageApiKeys& keys, Request& request, const Princ
   if (!page) co_return error_response(page.error());
   boost::json::array data;
   for (const auto& key : page->items) data.emplace_back(to_json(key));
-  co_return list_response(std::move(data), page->has_more);
+  const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
+  co_return list_response(std::move(data), has_more);
 }
 
 awaitable<Response> revoke_key(ManageApiKeys& keys, Request& request, const Principal& caller) {

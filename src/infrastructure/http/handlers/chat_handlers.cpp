@@ -46,7 +46,7 @@ class ChatRoutes {
     auto response = Response::event_stream(
         [stream, id, created, include_usage](BodyWriter& out) -> awaitable<void> {
           Usage usage;
-          bool first = true;
+          auto first = FirstChunk::yes;
           // Deltas the upstream delivered together go out in one write: the batch is sent
           // as soon as the next delta would have to wait for the upstream.
           std::string batch;
@@ -60,9 +60,9 @@ class ChatRoutes {
             if (!*delta) break;
             if ((*delta)->usage) usage = *(*delta)->usage;
             if (!(*delta)->content.empty() || !(*delta)->tool_calls.empty() ||
-                (*delta)->finish_reason || first) {
+                (*delta)->finish_reason || first == FirstChunk::yes) {
               batch += sse_data(chunk_json(id, created, stream->model, **delta, first));
-              first = false;
+              first = FirstChunk::no;
             }
             if (!batch.empty() && !stream->stream->next_is_ready()) {
               co_await out.write(std::move(batch));
@@ -86,7 +86,7 @@ class ChatRoutes {
                       {"created", started_at_},
                       {"owned_by", route->owned_by}});
     }
-    co_return list_response(std::move(data), false);
+    co_return list_response(std::move(data), HasMore::no);
   }
 
  private:
@@ -111,7 +111,7 @@ class ChatRoutes {
     auto started = co_await agent_.start(caller, std::move(request));
     if (!started) co_return error_response(started.error());
     if (!parsed.stream) {
-      CancelRunUnlessDone guard(started->live, true);
+      CancelRunUnlessDone guard(started->live, StreamRole::owner);
       auto outcome = co_await started->live->outcome();
       guard.done();
       if (auto* failed = std::get_if<RunFailed>(&outcome)) co_return error_response(failed->error);
@@ -129,9 +129,9 @@ class ChatRoutes {
     const bool include_usage = parsed.include_usage;
     co_return Response::event_stream(
         [live, model, id, created, include_usage](BodyWriter& out) -> awaitable<void> {
-          CancelRunUnlessDone guard(live, true);
+          CancelRunUnlessDone guard(live, StreamRole::owner);
           ChatDelta opening;
-          co_await out.write(sse_data(chunk_json(id, created, model, opening, true)));
+          co_await out.write(sse_data(chunk_json(id, created, model, opening, FirstChunk::yes)));
           std::int64_t seen = 0;
           std::optional<Usage> usage;
           for (bool over = false; !over;) {
@@ -142,11 +142,11 @@ class ChatRoutes {
               if (const auto* delta = std::get_if<MessageDelta>(&numbered.event)) {
                 ChatDelta chunk;
                 chunk.content = delta->content;
-                co_await out.write(sse_data(chunk_json(id, created, model, chunk, false)));
+                co_await out.write(sse_data(chunk_json(id, created, model, chunk, FirstChunk::no)));
               } else if (const auto* completed = std::get_if<RunCompleted>(&numbered.event)) {
                 ChatDelta last;
                 last.finish_reason = "stop";
-                co_await out.write(sse_data(chunk_json(id, created, model, last, false)));
+                co_await out.write(sse_data(chunk_json(id, created, model, last, FirstChunk::no)));
                 usage = completed->result.run.usage;
                 over = true;
               } else if (const auto* failed = std::get_if<RunFailed>(&numbered.event)) {

@@ -55,7 +55,8 @@ class ConversationRoutes {
     if (!page) co_return error_response(page.error());
     boost::json::array data;
     for (const auto& conversation : page->items) data.emplace_back(to_json(conversation));
-    co_return list_response(std::move(data), page->has_more);
+    const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
+    co_return list_response(std::move(data), has_more);
   }
 
   awaitable<Response> get(Request& request, const Principal& caller) {
@@ -83,7 +84,7 @@ class ConversationRoutes {
     const bool background = parsed->turn.background;
     auto live = co_await runs_.start(caller, std::move(parsed->turn));
     if (!live) co_return error_response(live.error());
-    if (parsed->stream) co_return run_event_stream(std::move(*live), 0, true);
+    if (parsed->stream) co_return run_event_stream(std::move(*live), 0, StreamRole::owner);
     if (background) {
       // Nobody waits: the Run at once, to be followed with /events, /v1/runs/{id} or cancel.
       auto run = co_await manage_runs_.get(caller, (*live)->run_id());
@@ -105,7 +106,7 @@ class ConversationRoutes {
     if (!live) co_return error_response(live.error());
     if (parsed->stream) {
       const auto after = (*live)->resumed_after();
-      co_return run_event_stream(std::move(*live), after, true);
+      co_return run_event_stream(std::move(*live), after, StreamRole::owner);
     }
     auto result = co_await ConversationRuns::wait(**live);
     if (!result) co_return error_response(result.error());
@@ -128,7 +129,8 @@ class ConversationRoutes {
     if (!page) co_return error_response(page.error());
     boost::json::array data;
     for (const auto& approval : page->items) data.emplace_back(to_json(approval));
-    co_return list_response(std::move(data), page->has_more);
+    const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
+    co_return list_response(std::move(data), has_more);
   }
 
   awaitable<Response> list_runs(Request& request, const Principal& caller) {
@@ -139,7 +141,8 @@ class ConversationRoutes {
     if (!page) co_return error_response(page.error());
     boost::json::array data;
     for (const auto& run : page->items) data.emplace_back(to_json(run));
-    co_return list_response(std::move(data), page->has_more);
+    const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
+    co_return list_response(std::move(data), has_more);
   }
 
   awaitable<Response> get_run(Request& request, const Principal& caller) {
@@ -173,7 +176,7 @@ class ConversationRoutes {
       }
     }
     // Following a run never owns it: leaving does not cancel it.
-    co_return run_event_stream(std::move(live), after, false);
+    co_return run_event_stream(std::move(live), after, StreamRole::follower);
   }
 
  private:

@@ -4,9 +4,9 @@
 
 namespace agentd::http {
 
-Response run_event_stream(std::shared_ptr<LiveRun> run, std::int64_t after_id, bool owner) {
-  return Response::event_stream([run, after_id, owner](BodyWriter& out) -> boost::asio::awaitable<void> {
-    CancelRunUnlessDone guard(run, owner);
+Response run_event_stream(std::shared_ptr<LiveRun> run, std::int64_t after_id, StreamRole role) {
+  return Response::event_stream([run, after_id, role](BodyWriter& out) -> boost::asio::awaitable<void> {
+    CancelRunUnlessDone guard(run, role);
     std::int64_t seen = after_id;
     for (;;) {
       auto events = co_await run->events().read_after(seen);

@@ -10,14 +10,17 @@
 
 namespace agentd::http {
 
-// `owner`: this response started the run, so its client's going cancels it (unless the
-// run is in background mode); a follower's going never does.
-Response run_event_stream(std::shared_ptr<LiveRun> run, std::int64_t after_id, bool owner);
+// The owner's response started the run, so its client's going cancels it (unless the run is
+// in background mode); a follower's going never does.
+enum class StreamRole { owner, follower };
+
+Response run_event_stream(std::shared_ptr<LiveRun> run, std::int64_t after_id, StreamRole role);
 
 // Stops a run when the response that drives it is abandoned before the run ended.
 class CancelRunUnlessDone {
  public:
-  CancelRunUnlessDone(std::shared_ptr<LiveRun> run, bool owner) : run_(std::move(run)), owner_(owner) {}
+  CancelRunUnlessDone(std::shared_ptr<LiveRun> run, StreamRole role)
+      : run_(std::move(run)), owner_(role == StreamRole::owner) {}
   ~CancelRunUnlessDone() {
     if (owner_ && !done_ && !run_->background()) run_->cancel();
   }

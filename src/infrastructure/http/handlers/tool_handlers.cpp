@@ -20,7 +20,8 @@ awaitable<Response> list_tools(const ToolRegistry& registry, Request& request,
   if (!page) co_return error_response(page.error());
   boost::json::array data;
   for (const auto& entry : page->items) data.emplace_back(to_json(entry.tool->spec(), caller));
-  co_return list_response(std::move(data), page->has_more);
+  const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
+  co_return list_response(std::move(data), has_more);
 }
 
 awaitable<Response> execute_one(ExecuteTool& execute, Request& request, const Principal& caller) {

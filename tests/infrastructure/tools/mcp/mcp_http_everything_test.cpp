@@ -15,7 +15,7 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using testing::IoThread;
 
-const ToolContext kCaller{"user-1", std::nullopt};
+const ToolContext kHttpCaller{"user-1", std::nullopt};
 
 class McpHttpEverything : public ::testing::Test {
  protected:
@@ -52,7 +52,7 @@ class McpHttpEverything : public ::testing::Test {
 
   Result<json::value> call(const std::string& name, const json::object& arguments) {
     auto tool = tools_.at(name);
-    return io_.run([tool, arguments]() { return tool->execute(arguments, kCaller); });
+    return io_.run([tool, arguments]() { return tool->execute(arguments, kHttpCaller); });
   }
 
   static testing::EverythingHttpServer* server_;
@@ -109,7 +109,7 @@ TEST(McpHttp, ReconnectsAfterTheServerRestarts) {
   }
   ASSERT_NE(echo, nullptr);
   const json::object arguments{{"message", "again"}};
-  auto call_echo = [&] { return io.run([&] { return echo->execute(arguments, kCaller); }); };
+  auto call_echo = [&] { return io.run([&] { return echo->execute(arguments, kHttpCaller); }); };
   ASSERT_TRUE(call_echo().ok());
 
   // The new server knows nothing of the old session: the client must start a new one.
