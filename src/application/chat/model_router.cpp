@@ -80,7 +80,7 @@ std::chrono::milliseconds ModelRouter::backoff(int attempt, const Error& error) 
   if (error.retry_after) return std::min(*error.retry_after, policy_.max_delay);
   // Exponential with full jitter: spreads retries of many clients over the window.
   const auto ceiling = std::min(policy_.max_delay, policy_.base_delay * (1 << std::min(attempt, 10)));
-  return std::chrono::milliseconds(static_cast<long>(ceiling.count() * jitter_()));
+  return std::chrono::milliseconds(static_cast<long>(static_cast<double>(ceiling.count()) * jitter_()));
 }
 
 template <typename T>

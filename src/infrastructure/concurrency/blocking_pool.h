@@ -32,12 +32,12 @@ class BlockingPool {
     static_assert(std::is_default_constructible_v<R>, "the result of blocking work needs a default");
     return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
                                        void(std::exception_ptr, R)>(
-        [this](auto handler, F work) {
+        [this](auto handler, F job) {
           // Outstanding work on the caller's executor until the result is handed over, as
           // every Asio operation does: its run() cannot return, nor its io_context be
           // destroyed, while a worker is still posting to it.
           auto caller_work = boost::asio::make_work_guard(handler);
-          boost::asio::post(pool_, [handler = std::move(handler), work = std::move(work),
+          boost::asio::post(pool_, [handler = std::move(handler), work = std::move(job),
                                     caller_work = std::move(caller_work)]() mutable {
             std::exception_ptr failure;
             R value{};

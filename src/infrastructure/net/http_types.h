@@ -22,11 +22,12 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 // `co_await client.request({"GET", url})` is exactly where they are built.
 struct HttpRequest {
   HttpRequest() = default;
-  HttpRequest(std::string method, std::string url, HttpHeaders headers = {}, std::string body = {})
-      : method(std::move(method)),
-        url(std::move(url)),
-        headers(std::move(headers)),
-        body(std::move(body)) {}
+  HttpRequest(std::string verb, std::string target, HttpHeaders fields = {},
+              std::string content = {})
+      : method(std::move(verb)),
+        url(std::move(target)),
+        headers(std::move(fields)),
+        body(std::move(content)) {}
 
   std::string method = "GET";
   std::string url;  // absolute http or https URL

@@ -340,7 +340,7 @@ std::vector<SplitCase> split_cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(RecordedStreams, SseSplitStream, ::testing::ValuesIn(split_cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test) { return test.param.name; });
 
 }  // namespace
 }  // namespace agentd::net
