@@ -6,7 +6,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -17,6 +16,7 @@
 
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
+#include "infrastructure/files/private_paths.h"
 #include "infrastructure/http/handlers/api_key_handlers.h"
 #include "infrastructure/http/handlers/auth_handlers.h"
 #include "infrastructure/http/handlers/chat_handlers.h"
@@ -26,7 +26,6 @@
 #include "infrastructure/http/middleware/auth_guard.h"
 #include "infrastructure/http/router.h"
 #include "infrastructure/http/server.h"
-#include "infrastructure/files/private_paths.h"
 #include "infrastructure/logging/log.h"
 #include "infrastructure/persistence/sqlite/migrations.h"
 #include "infrastructure/security/jwt_secret_file.h"
@@ -72,9 +71,10 @@ Result<std::string> jwt_secret_for(const config::Config& config) {
 // first thing stored there.
 void warn_if_data_dir_is_open(const std::string& data_dir) {
   if (is_open_to_others(data_dir)) {
-    log::warn("data_dir_not_private",
-              {{"path", data_dir},
-               {"hint", "it holds password and key hashes: chmod 700 it unless others must read it"}});
+    log::warn(
+        "data_dir_not_private",
+        {{"path", data_dir},
+         {"hint", "it holds password and key hashes: chmod 700 it unless others must read it"}});
   }
 }
 
@@ -127,7 +127,8 @@ Result<std::unique_ptr<Services>> start_services(const config::Config& config,
     log::error("interrupted_runs_not_recovered", {{"error", interrupted.error().message}});
     return std::move(interrupted).take_error();
   }
-  if (*interrupted > 0) log::warn("interrupted_runs_failed", {{"runs", std::int64_t{*interrupted}}});
+  if (*interrupted > 0)
+    log::warn("interrupted_runs_failed", {{"runs", std::int64_t{*interrupted}}});
   return services;
 }
 
@@ -161,8 +162,10 @@ int run_migrate(const config::Config& config) {
 
 // Informational: a server without models still serves auth and tools.
 http::ReadinessCheck models_check(const Services& services) {
-  return {"models", [&services]() -> asio::awaitable<Status> {
-            if (services.models.empty()) co_return Error::unavailable("no model provider configured");
+  return {"models",
+          [&services]() -> asio::awaitable<Status> {
+            if (services.models.empty())
+              co_return Error::unavailable("no model provider configured");
             co_return ok_status();
           },
           false};
@@ -170,7 +173,8 @@ http::ReadinessCheck models_check(const Services& services) {
 
 // Informational: web_search is offered only with a provider configured.
 http::ReadinessCheck web_search_check(const Services& services) {
-  return {"web_search", [&services]() -> asio::awaitable<Status> {
+  return {"web_search",
+          [&services]() -> asio::awaitable<Status> {
             if (!services.tools.find("web_search")) {
               co_return Error::unavailable("not configured (tools.web_search.provider)");
             }
@@ -221,8 +225,9 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   try {
     port = server.listen();
   } catch (const std::exception& e) {
-    log::error("listen_failed", {{"address", config.host}, {"port", std::int64_t{config.port}},
-                                 {"error", e.what()}});
+    log::error(
+        "listen_failed",
+        {{"address", config.host}, {"port", std::int64_t{config.port}}, {"error", e.what()}});
     return kExitFailure;
   }
   server.start();
@@ -302,8 +307,8 @@ int main(int argc, char** argv) {
   auto* version = app.add_subcommand("version", "print the version and exit");
   auto* user = app.add_subcommand("user", "manage users");
   user->require_subcommand(1);
-  auto* user_create = user->add_subcommand(
-      "create", "create a user; the password is read from standard input");
+  auto* user_create =
+      user->add_subcommand("create", "create a user; the password is read from standard input");
   std::string email;
   std::string name;
   bool admin = false;

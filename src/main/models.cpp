@@ -54,15 +54,23 @@ Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
   if (!environment.openai_api_key.empty() && !catalog.find("gpt-4o-mini")) {
     llm::ProviderEndpoint endpoint{or_default(environment.openai_base_url, kOpenAiBaseUrl),
                                    environment.openai_api_key, std::chrono::seconds(60)};
-    auto added = add(catalog, {"gpt-4o-mini", "openai", "gpt-4o-mini",
-                               make_provider("openai", std::move(endpoint), client), 2, {}});
+    auto added = add(catalog, {"gpt-4o-mini",
+                               "openai",
+                               "gpt-4o-mini",
+                               make_provider("openai", std::move(endpoint), client),
+                               2,
+                               {}});
     if (!added) return std::move(added).take_error();
   }
   if (!environment.anthropic_api_key.empty() && !catalog.find("claude-haiku")) {
     llm::ProviderEndpoint endpoint{or_default(environment.anthropic_base_url, kAnthropicBaseUrl),
                                    environment.anthropic_api_key, std::chrono::seconds(60)};
-    auto added = add(catalog, {"claude-haiku", "anthropic", "claude-3-5-haiku-latest",
-                               make_provider("anthropic", std::move(endpoint), client), 2, {}});
+    auto added = add(catalog, {"claude-haiku",
+                               "anthropic",
+                               "claude-3-5-haiku-latest",
+                               make_provider("anthropic", std::move(endpoint), client),
+                               2,
+                               {}});
     if (!added) return std::move(added).take_error();
   }
   const auto default_model = or_default(environment.default_model, file.default_model);

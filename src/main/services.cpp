@@ -3,11 +3,11 @@
 #include <random>
 
 #include "infrastructure/logging/log.h"
-#include "main/models.h"
 #include "infrastructure/tools/builtin/calculator_tool.h"
 #include "infrastructure/tools/builtin/current_time_tool.h"
 #include "infrastructure/tools/builtin/http_get_tool.h"
 #include "infrastructure/tools/builtin/web_search_tool.h"
+#include "main/models.h"
 
 namespace agentd {
 namespace {
@@ -96,8 +96,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       limiter(clock),
       tools(schemas),
       live_runs(clock, delay),
-      tokens(signer, secrets,
-             {config.access_ttl, config.refresh_ttl, config.refresh_reuse_window}),
+      tokens(signer, secrets, {config.access_ttl, config.refresh_ttl, config.refresh_reuse_window}),
       register_user(cached_users, hasher, ids, clock),
       login(cached_users, cached_sessions, hasher, tokens, ids, clock),
       refresh(cached_users, cached_sessions, tokens, sealer, clock),
@@ -107,10 +106,11 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       manage_keys(cached_keys, secrets, ids, clock, tools, models, mcp_server_names(file)),
       execute_tool(tools, tool_executions, ids, clock,
                    static_cast<std::size_t>(config.tool_concurrency)),
-      model_router(models, delay, RetryPolicy{}, [] {
-        thread_local std::minstd_rand engine{std::random_device{}()};
-        return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-      }),
+      model_router(models, delay, RetryPolicy{},
+                   [] {
+                     thread_local std::minstd_rand engine{std::random_device{}()};
+                     return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+                   }),
       agent(model_router, execute_tool, tools, &checkpoints, ids, clock,
             AgentSettings{8, 50, static_cast<std::size_t>(config.tool_concurrency),
                           config.approval_ttl}),

@@ -32,11 +32,11 @@
 #include "fakes/fake_delay.h"
 #include "fakes/fake_id_generator.h"
 #include "fakes/fake_run_repository.h"
+#include "fakes/fake_schema_compiler.h"
 #include "fakes/fake_tool.h"
 #include "fakes/fake_tool_execution_repository.h"
 #include "fakes/run_sync.h"
 #include "fakes/scripted_llm_provider.h"
-#include "fakes/fake_schema_compiler.h"
 
 namespace agentd {
 

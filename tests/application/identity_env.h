@@ -21,6 +21,7 @@
 #include "fakes/fake_clock.h"
 #include "fakes/fake_id_generator.h"
 #include "fakes/fake_password_hasher.h"
+#include "fakes/fake_schema_compiler.h"
 #include "fakes/fake_secret_generator.h"
 #include "fakes/fake_secret_sealer.h"
 #include "fakes/fake_session_repository.h"
@@ -28,7 +29,6 @@
 #include "fakes/fake_tool.h"
 #include "fakes/fake_user_repository.h"
 #include "fakes/run_sync.h"
-#include "fakes/fake_schema_compiler.h"
 
 namespace agentd {
 

@@ -50,9 +50,8 @@ class CannedResponseServer {
   boost::asio::awaitable<void> answer(tcp::socket peer) {
     std::string request;
     for (;;) {
-      auto [read_ec, n] =
-          co_await boost::asio::async_read_until(peer, boost::asio::dynamic_buffer(request),
-                                                 "\r\n\r\n", kToken);
+      auto [read_ec, n] = co_await boost::asio::async_read_until(
+          peer, boost::asio::dynamic_buffer(request), "\r\n\r\n", kToken);
       if (read_ec) co_return;
       request.erase(0, n);
       auto [write_ec, written] =

@@ -43,8 +43,7 @@ class FakeApiKeyRepository : public ApiKeyRepository {
     for (auto it = keys_.rbegin(); it != keys_.rend(); ++it) {
       if (it->second.user_id == user_id) listed.push_back(it->second);
     }
-    co_return page_after(std::move(listed), limit, after,
-                         [](const ApiKey& key) { return key.id; });
+    co_return page_after(std::move(listed), limit, after, [](const ApiKey& key) { return key.id; });
   }
 
   boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,

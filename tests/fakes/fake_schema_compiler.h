@@ -3,11 +3,10 @@
 // no schema library. The real one is tested against the specification in its adapter's tests.
 #pragma once
 
+#include <boost/json.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 #include "application/ports/schema_validator.h"
 
@@ -15,7 +14,8 @@ namespace agentd {
 
 class FakeSchemaCompiler : public SchemaCompiler {
  public:
-  Result<std::unique_ptr<CompiledSchema>> compile(const boost::json::object& schema) const override {
+  Result<std::unique_ptr<CompiledSchema>> compile(
+      const boost::json::object& schema) const override {
     if (!well_formed(schema)) {
       return Error::invalid("not a valid JSON Schema", "parameters", "invalid_schema");
     }
@@ -24,7 +24,8 @@ class FakeSchemaCompiler : public SchemaCompiler {
 
  private:
   static bool known_type(std::string_view type) {
-    for (std::string_view known : {"object", "string", "integer", "number", "boolean", "array", "null"}) {
+    for (std::string_view known :
+         {"object", "string", "integer", "number", "boolean", "array", "null"}) {
       if (type == known) return true;
     }
     return false;
@@ -37,7 +38,8 @@ class FakeSchemaCompiler : public SchemaCompiler {
     if (const auto* properties = schema.if_contains("properties")) {
       if (!properties->is_object()) return false;
       for (const auto& property : properties->as_object()) {
-        if (!property.value().is_object() || !well_formed(property.value().as_object())) return false;
+        if (!property.value().is_object() || !well_formed(property.value().as_object()))
+          return false;
       }
     }
     return true;

@@ -14,8 +14,7 @@ class FakeSecretSealer : public SecretSealer {
     return prefix(opener) + std::string(secret);
   }
 
-  std::optional<std::string> open(std::string_view sealed,
-                                  std::string_view opener) const override {
+  std::optional<std::string> open(std::string_view sealed, std::string_view opener) const override {
     const auto expected = prefix(opener);
     if (!sealed.starts_with(expected)) return std::nullopt;
     return std::string(sealed.substr(expected.size()));

@@ -32,18 +32,19 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
   run.user_id = caller.user_id;
   run.created_at = clock_.now();
   run.updated_at = run.created_at;
-  auto live = std::make_shared<LiveRun>(clock_, run.id, std::string(), caller.user_id,
-                                        Background::no);
+  auto live =
+      std::make_shared<LiveRun>(clock_, run.id, std::string(), caller.user_id, Background::no);
   RequestMemory memory(std::move(request.messages));
-  auto job = std::make_shared<Job>(Job{live, caller, std::move(*state), std::move(memory), std::move(run)});
+  auto job = std::make_shared<Job>(
+      Job{live, caller, std::move(*state), std::move(memory), std::move(run)});
   StartedAgentRun started{live, job->state.model};
   live->start(co_await asio::this_coro::executor, drive(job));
   co_return started;
 }
 
 asio::awaitable<void> AgentCompletion::drive(std::shared_ptr<Job> job) {
-  AgentContext context{job->caller, job->memory, job->live->events(), job->run.id, std::nullopt,
-                       &job->live->cancellation()};
+  AgentContext context{job->caller, job->memory,  job->live->events(),
+                       job->run.id, std::nullopt, &job->live->cancellation()};
   graph::Report report;
   graph::Start beginning;  // named: an aggregate temporary in a co_await is miscompiled
   try {

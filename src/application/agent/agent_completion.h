@@ -2,12 +2,11 @@
 // server's own tools, nothing stored. Tools that need approval are never offered here.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/agent/live_run.h"
 #include "application/agent/react_agent.h"
@@ -29,7 +28,8 @@ struct StartedAgentRun {
 
 class AgentCompletion {
  public:
-  AgentCompletion(ReactAgent& agent, const ModelRouter& models, IdGenerator& ids, const Clock& clock)
+  AgentCompletion(ReactAgent& agent, const ModelRouter& models, IdGenerator& ids,
+                  const Clock& clock)
       : agent_(agent), models_(models), ids_(ids), clock_(clock) {}
 
   // Checks the request, then runs it detached on the caller's executor. Its events end with

@@ -2,10 +2,9 @@
 // conversation, or only the request (stateless agent mode).
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/ports/llm_provider.h"
 

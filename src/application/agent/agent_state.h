@@ -34,15 +34,15 @@ struct SamplingOptions {
 };
 
 struct AgentState {
-  std::string model;               // the public model name asked for; empty: the default
-  std::vector<std::string> tools;  // the tools offered to the model
-  int max_steps = 8;               // model calls with tools; one more answers without them
-  int steps = 0;                   // model calls made
-  std::vector<ChatMessage> messages;         // what the model sees next
+  std::string model;                  // the public model name asked for; empty: the default
+  std::vector<std::string> tools;     // the tools offered to the model
+  int max_steps = 8;                  // model calls with tools; one more answers without them
+  int steps = 0;                      // model calls made
+  std::vector<ChatMessage> messages;  // what the model sees next
   std::vector<ModelToolCall> pending_calls;  // asked for by the last answer, not yet run
   Usage usage;                               // summed over every model call
   SamplingOptions sampling;
-  std::string answered_by;                   // the model that served the last call
+  std::string answered_by;  // the model that served the last call
   // Pending calls that wait for a person (by tool_call_id); the run pauses on them.
   std::vector<std::string> awaiting_approval;
   // Decisions on awaited calls, by tool_call_id, until the calls have run.

@@ -167,7 +167,8 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
   auto parsed = json::parse(text_in, ec);
   if (ec || !parsed.is_object()) return Error::internal("a run checkpoint is not valid JSON");
   const auto& object = parsed.get_object();
-  if (number(object, "version") != 1) return Error::internal("a run checkpoint has an unknown version");
+  if (number(object, "version") != 1)
+    return Error::internal("a run checkpoint has an unknown version");
   AgentState state;
   state.model = text(object, "model");
   if (const auto* tools = object.if_contains("tools"); tools != nullptr && tools->is_array()) {
@@ -177,7 +178,8 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
   }
   state.max_steps = static_cast<int>(number(object, "max_steps"));
   state.steps = static_cast<int>(number(object, "steps"));
-  if (const auto* messages = object.if_contains("messages"); messages != nullptr && messages->is_array()) {
+  if (const auto* messages = object.if_contains("messages");
+      messages != nullptr && messages->is_array()) {
     for (const auto& message : messages->get_array()) {
       if (message.is_object()) state.messages.push_back(read_message(message.get_object()));
     }
@@ -204,13 +206,15 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
       const auto* approved = item.if_contains("approved");
       decision.approved = approved != nullptr && approved->is_bool() && approved->get_bool();
       decision.reason = text(item, "reason");
-      if (const auto* arguments = item.if_contains("arguments"); arguments != nullptr && arguments->is_string()) {
+      if (const auto* arguments = item.if_contains("arguments");
+          arguments != nullptr && arguments->is_string()) {
         decision.arguments = std::string(arguments->get_string());
       }
       state.decisions.emplace(std::string(id), std::move(decision));
     }
   }
-  if (const auto* sampling = object.if_contains("sampling"); sampling != nullptr && sampling->is_object()) {
+  if (const auto* sampling = object.if_contains("sampling");
+      sampling != nullptr && sampling->is_object()) {
     const auto& options = sampling->get_object();
     auto real = [&](std::string_view key) -> std::optional<double> {
       const auto* value = options.if_contains(key);

@@ -1,11 +1,10 @@
 #include "application/agent/live_run.h"
 
 #include <algorithm>
-#include <vector>
-
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <vector>
 
 namespace agentd {
 
@@ -14,11 +13,12 @@ void LiveRun::start(boost::asio::any_io_executor executor, boost::asio::awaitabl
     std::lock_guard lock(mutex_);
     executor_ = executor;
   }
-  boost::asio::co_spawn(executor, std::move(work),
-                        boost::asio::bind_cancellation_slot(
-                            signal_.slot(), [self = shared_from_this()](std::exception_ptr failure) {
-                              if (failure) self->end_as_failed(failure);
-                            }));
+  boost::asio::co_spawn(
+      executor, std::move(work),
+      boost::asio::bind_cancellation_slot(signal_.slot(),
+                                          [self = shared_from_this()](std::exception_ptr failure) {
+                                            if (failure) self->end_as_failed(failure);
+                                          }));
 }
 
 void LiveRun::end_as_failed(std::exception_ptr failure) {
@@ -53,7 +53,9 @@ boost::asio::awaitable<RunEvent> LiveRun::outcome() {
   std::int64_t seen = resumed_after_;
   for (;;) {
     auto events = co_await events_.read_after(seen);
-    if (events.empty()) co_return RunEvent{RunFailed{Error::internal("the run ended without an outcome"), std::nullopt}};
+    if (events.empty())
+      co_return RunEvent{
+          RunFailed{Error::internal("the run ended without an outcome"), std::nullopt}};
     for (auto& numbered : events) {
       if (is_terminal(numbered.event)) co_return std::move(numbered.event);
       seen = numbered.id;
@@ -103,9 +105,9 @@ std::size_t LiveRuns::size() const {
 
 std::size_t LiveRuns::running() const {
   std::lock_guard lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(
-      by_conversation_.begin(), by_conversation_.end(),
-      [](const auto& item) { return !item.second->events().closed(); }));
+  return static_cast<std::size_t>(
+      std::count_if(by_conversation_.begin(), by_conversation_.end(),
+                    [](const auto& item) { return !item.second->events().closed(); }));
 }
 
 boost::asio::awaitable<std::size_t> LiveRuns::wait_until_ended(
@@ -117,7 +119,8 @@ boost::asio::awaitable<std::size_t> LiveRuns::wait_until_ended(
     // Polled, like the server's own drain: only shutdown waits here. Rounded up, so the last
     // wait reaches the deadline instead of spinning short of it.
     const auto pause = std::min<std::chrono::milliseconds>(
-        std::chrono::milliseconds(20), std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
+        std::chrono::milliseconds(20),
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
     co_await delay_.wait(pause);
   }
 }

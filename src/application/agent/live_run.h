@@ -3,6 +3,9 @@
 // mode outlives its client; otherwise the client's going cancels it.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <chrono>
 #include <exception>
 #include <map>
@@ -11,10 +14,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_signal.hpp>
 
 #include "application/agent/graph/cancellation.h"
 #include "application/agent/run_event_log.h"
@@ -29,10 +28,13 @@ enum class Background { no, yes };
 class LiveRun : public std::enable_shared_from_this<LiveRun> {
  public:
   // `last_event_id`: the id of the run's last stored event (a resumed run numbers on).
-  LiveRun(const Clock& clock, std::string run_id, std::string conversation_id,
-          std::string user_id, Background background, std::int64_t last_event_id = 0)
-      : run_id_(std::move(run_id)), conversation_id_(std::move(conversation_id)),
-        user_id_(std::move(user_id)), background_(background), resumed_after_(last_event_id),
+  LiveRun(const Clock& clock, std::string run_id, std::string conversation_id, std::string user_id,
+          Background background, std::int64_t last_event_id = 0)
+      : run_id_(std::move(run_id)),
+        conversation_id_(std::move(conversation_id)),
+        user_id_(std::move(user_id)),
+        background_(background),
+        resumed_after_(last_event_id),
         events_(clock, last_event_id) {}
 
   const std::string& run_id() const { return run_id_; }

@@ -1,13 +1,12 @@
 #include "application/agent/react_agent.h"
 
 #include <algorithm>
-#include <set>
-
 #include <boost/asio/error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <set>
 
 #include "application/agent/agent_state_codec.h"
 #include "application/chat/tool_call_accumulator.h"
@@ -45,8 +44,13 @@ bool is_cancelled(const AgentContext& context, const asio::cancellation_state& s
 ReactAgent::ReactAgent(ModelRouter& models, ExecuteTool& tools, const ToolRegistry& registry,
                        CheckpointStore* checkpoints, IdGenerator& ids, const Clock& clock,
                        AgentSettings settings)
-    : models_(models), tools_(tools), registry_(registry), checkpoints_(checkpoints), ids_(ids),
-      clock_(clock), settings_(settings) {}
+    : models_(models),
+      tools_(tools),
+      registry_(registry),
+      checkpoints_(checkpoints),
+      ids_(ids),
+      clock_(clock),
+      settings_(settings) {}
 
 std::vector<std::string> ReactAgent::default_tools(const Principal& caller,
                                                    WithApproval with_approval) const {
@@ -73,8 +77,8 @@ Result<std::vector<std::string>> ReactAgent::choose_tools(const Principal& calle
                    "tool_not_allowed"};
     }
     if (with_approval == WithApproval::no && requires_approval(caller, entry->tool->spec())) {
-      return Error::invalid("tool " + name + " needs approval and cannot run in this mode",
-                            "tools", "tool_requires_approval");
+      return Error::invalid("tool " + name + " needs approval and cannot run in this mode", "tools",
+                            "tool_requires_approval");
     }
     chosen.push_back(name);
   }
@@ -83,7 +87,8 @@ Result<std::vector<std::string>> ReactAgent::choose_tools(const Principal& calle
 
 Result<AgentState> ReactAgent::initial_state(const Principal& caller, std::string model,
                                              const std::optional<std::vector<std::string>>& tools,
-                                             std::optional<int> max_steps, WithApproval with_approval,
+                                             std::optional<int> max_steps,
+                                             WithApproval with_approval,
                                              std::string_view param_prefix) const {
   const std::string prefix(param_prefix);
   AgentState state;
@@ -101,9 +106,9 @@ Result<AgentState> ReactAgent::initial_state(const Principal& caller, std::strin
   }
   state.max_steps = max_steps.value_or(settings_.default_max_steps);
   if (state.max_steps < 1 || state.max_steps > settings_.max_steps_limit) {
-    return Error::invalid(prefix + "max_steps must be between 1 and " +
-                              std::to_string(settings_.max_steps_limit),
-                          prefix + "max_steps");
+    return Error::invalid(
+        prefix + "max_steps must be between 1 and " + std::to_string(settings_.max_steps_limit),
+        prefix + "max_steps");
   }
   return state;
 }
@@ -116,10 +121,11 @@ int ReactAgent::node_limit(const AgentState& state) const {
 
 AgentGraph ReactAgent::build(AgentContext& context) {
   AgentGraph graph;
-  graph.add_node(std::string(kLoadHistory),
-                 [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
-                   return load_history(context, state);
-                 })
+  graph
+      .add_node(std::string(kLoadHistory),
+                [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
+                  return load_history(context, state);
+                })
       .add_node(std::string(kCallModel),
                 [this, &context](AgentState& state, graph::EventSink<RunEvent>&) {
                   return call_model(context, state);
@@ -281,8 +287,9 @@ asio::awaitable<ToolResult> ReactAgent::execute_one(AgentContext& context, const
     ToolResult refused;
     refused.tool_call_id = call.id;
     refused.name = call.name;
-    refused.error = Error{ErrorCode::forbidden, "tool " + call.name + " is not available in this run",
-                          "name", "tool_not_allowed"};
+    refused.error =
+        Error{ErrorCode::forbidden, "tool " + call.name + " is not available in this run", "name",
+              "tool_not_allowed"};
     co_return refused;
   }
   std::string arguments = call.arguments;
@@ -321,12 +328,14 @@ asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentSt
   // Returns once every call has ended, even when cancelled: the job may refer to this frame.
   const auto failure =
       co_await run_bounded(calls.size(), settings_.tool_concurrency, std::move(run_call));
-  const bool cancelled = failure || is_cancelled(context, co_await asio::this_coro::cancellation_state);
+  const bool cancelled =
+      failure || is_cancelled(context, co_await asio::this_coro::cancellation_state);
   if (cancelled) {
     // Every call still gets its tool message, so the history stays valid.
     co_await asio::this_coro::reset_cancellation_state();
     for (std::size_t i = 0; i < calls.size(); ++i) {
-      if (!results[i]) results[i] = not_run(calls[i], "the run was cancelled before this tool finished");
+      if (!results[i])
+        results[i] = not_run(calls[i], "the run was cancelled before this tool finished");
     }
   }
 
@@ -353,7 +362,8 @@ ToolResult rejected_call(const ModelToolCall& call, std::string_view reason) {
   result.error = Error{ErrorCode::forbidden,
                        "a person rejected this tool call" +
                            (reason.empty() ? std::string() : ": " + std::string(reason)),
-                       {}, "tool_call_rejected"};
+                       {},
+                       "tool_call_rejected"};
   return result;
 }
 

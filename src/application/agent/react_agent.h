@@ -12,11 +12,10 @@
 // paused run resumes at check_approval with the decisions in its state.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/agent/agent_memory.h"
 #include "application/agent/agent_settings.h"
@@ -72,8 +71,7 @@ class ReactAgent {
 
   // The tools `caller` may be offered by default: those it may use, without the ones that
   // need approval unless `with_approval` (only runs that can pause may offer them).
-  std::vector<std::string> default_tools(const Principal& caller,
-                                         WithApproval with_approval) const;
+  std::vector<std::string> default_tools(const Principal& caller, WithApproval with_approval) const;
   // Checks a requested tool list: each tool exists, the caller may use it, and it needs no
   // approval unless `with_approval`. Returns the names in order without duplicates.
   Result<std::vector<std::string>> choose_tools(const Principal& caller,

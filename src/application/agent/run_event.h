@@ -18,7 +18,7 @@ namespace agentd {
 // How a run ended, or where it paused.
 struct RunResult {
   Run run;
-  std::optional<Message> message;  // the final assistant message, when there is one
+  std::optional<Message> message;           // the final assistant message, when there is one
   std::vector<Approval> pending_approvals;  // what a paused run waits for
 };
 

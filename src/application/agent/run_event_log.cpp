@@ -1,7 +1,6 @@
 #include "application/agent/run_event_log.h"
 
 #include <algorithm>
-
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 

@@ -4,6 +4,8 @@
 // part before the pause when this process still has them. Thread-safe.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -11,9 +13,6 @@
 #include <mutex>
 #include <optional>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
 
 #include "application/agent/graph/event_sink.h"
 #include "application/agent/run_event.h"

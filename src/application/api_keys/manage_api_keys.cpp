@@ -10,7 +10,9 @@ constexpr int kMaxRateLimitPerMinute = 1'000'000;
 
 Status require_session(const Principal& caller) {
   if (caller.is_api_key()) {
-    return Error{ErrorCode::forbidden, "API keys cannot manage API keys; sign in as a user", {},
+    return Error{ErrorCode::forbidden,
+                 "API keys cannot manage API keys; sign in as a user",
+                 {},
                  "api_key_cannot_manage_keys"};
   }
   return ok_status();
@@ -34,9 +36,8 @@ Status require_known(const std::vector<std::string>& names, const std::string& p
 bool ManageApiKeys::is_known_tool(std::string_view name) const {
   if (tools_.find(name)) return true;
   // An MCP server's tools may not be registered yet (it connects late, or its list changes).
-  return std::any_of(mcp_servers_.begin(), mcp_servers_.end(), [name](const std::string& server) {
-    return name.starts_with(server + "__");
-  });
+  return std::any_of(mcp_servers_.begin(), mcp_servers_.end(),
+                     [name](const std::string& server) { return name.starts_with(server + "__"); });
 }
 
 Status ManageApiKeys::require_known_names(const NewApiKey& request) const {
@@ -63,8 +64,8 @@ boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create(const Princi
   if (request.name.empty() || request.name.size() > kMaxNameBytes) {
     co_return Error::invalid("name is required (at most 200 bytes)", "name", "invalid_name");
   }
-  if (request.rate_limit_per_minute &&
-      (*request.rate_limit_per_minute < 1 || *request.rate_limit_per_minute > kMaxRateLimitPerMinute)) {
+  if (request.rate_limit_per_minute && (*request.rate_limit_per_minute < 1 ||
+                                        *request.rate_limit_per_minute > kMaxRateLimitPerMinute)) {
     co_return Error::invalid("rate_limit_per_minute must be from 1 to 1000000",
                              "rate_limit_per_minute", "invalid_rate_limit");
   }
@@ -93,8 +94,8 @@ boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create(const Princi
   co_return created;
 }
 
-boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list(
-    const Principal& caller, int limit, std::optional<std::string> after) {
+boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list(const Principal& caller, int limit,
+                                                                 std::optional<std::string> after) {
   if (auto allowed = require_session(caller); !allowed) co_return allowed.error();
   co_return co_await keys_.list(caller.user_id, limit, std::move(after));
 }

@@ -2,11 +2,10 @@
 // that could mint keys could escape its own restrictions.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/chat/model_catalog.h"
 #include "application/ports/api_key_repository.h"
@@ -40,7 +39,12 @@ class ManageApiKeys {
   ManageApiKeys(ApiKeyRepository& keys, const SecretGenerator& secrets, IdGenerator& ids,
                 const Clock& clock, const ToolRegistry& tools, const ModelCatalog& models,
                 std::vector<std::string> mcp_servers)
-      : keys_(keys), secrets_(secrets), ids_(ids), clock_(clock), tools_(tools), models_(models),
+      : keys_(keys),
+        secrets_(secrets),
+        ids_(ids),
+        clock_(clock),
+        tools_(tools),
+        models_(models),
         mcp_servers_(std::move(mcp_servers)) {}
 
   boost::asio::awaitable<Result<CreatedApiKey>> create(const Principal& caller, NewApiKey request);

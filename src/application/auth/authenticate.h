@@ -2,9 +2,8 @@
 // or an authentication error. Revocation and expiry apply on the very next request.
 #pragma once
 
-#include <string_view>
-
 #include <boost/asio/awaitable.hpp>
+#include <string_view>
 
 #include "application/ports/api_key_repository.h"
 #include "application/ports/clock.h"
@@ -20,7 +19,11 @@ class Authenticate {
  public:
   Authenticate(UserRepository& users, SessionRepository& sessions, ApiKeyRepository& keys,
                const TokenSigner& signer, const SecretGenerator& secrets, const Clock& clock)
-      : users_(users), sessions_(sessions), keys_(keys), signer_(signer), secrets_(secrets),
+      : users_(users),
+        sessions_(sessions),
+        keys_(keys),
+        signer_(signer),
+        secrets_(secrets),
         clock_(clock) {}
 
   boost::asio::awaitable<Result<Principal>> operator()(std::string_view bearer);

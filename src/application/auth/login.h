@@ -2,10 +2,9 @@
 // are indistinguishable, in the answer and in the time spent.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <mutex>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/auth/session_tokens.h"
 #include "application/ports/clock.h"
@@ -20,7 +19,11 @@ class Login {
  public:
   Login(UserRepository& users, SessionRepository& sessions, const PasswordHasher& hasher,
         const SessionTokens& tokens, IdGenerator& ids, const Clock& clock)
-      : users_(users), sessions_(sessions), hasher_(hasher), tokens_(tokens), ids_(ids),
+      : users_(users),
+        sessions_(sessions),
+        hasher_(hasher),
+        tokens_(tokens),
+        ids_(ids),
         clock_(clock) {}
 
   boost::asio::awaitable<Result<TokenPair>> operator()(std::string email, std::string password);

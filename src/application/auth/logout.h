@@ -1,9 +1,8 @@
 // Ends a session: its refresh tokens and its access tokens stop working at once.
 #pragma once
 
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
+#include <string>
 
 #include "application/auth/session_tokens.h"
 #include "application/ports/clock.h"

@@ -3,8 +3,8 @@
 namespace agentd {
 
 Error invalid_refresh_token() {
-  return {ErrorCode::unauthenticated, "refresh token is invalid, used or expired",
-          "refresh_token", "invalid_refresh_token"};
+  return {ErrorCode::unauthenticated, "refresh token is invalid, used or expired", "refresh_token",
+          "invalid_refresh_token"};
 }
 
 boost::asio::awaitable<Result<TokenPair>> RefreshSession::operator()(std::string refresh_token) {

@@ -4,9 +4,8 @@
 // after a lost answer).
 #pragma once
 
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
+#include <string>
 
 #include "application/auth/session_tokens.h"
 #include "application/ports/clock.h"

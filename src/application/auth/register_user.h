@@ -1,9 +1,8 @@
 // Creates an account: a valid, unused email and a password that meets the policy.
 #pragma once
 
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
+#include <string>
 
 #include "application/ports/clock.h"
 #include "application/ports/id_generator.h"

@@ -79,8 +79,10 @@ std::vector<const ModelRoute*> ModelRouter::candidates(const Principal& caller,
 std::chrono::milliseconds ModelRouter::backoff(int attempt, const Error& error) const {
   if (error.retry_after) return std::min(*error.retry_after, policy_.max_delay);
   // Exponential with full jitter: spreads retries of many clients over the window.
-  const auto ceiling = std::min(policy_.max_delay, policy_.base_delay * (1 << std::min(attempt, 10)));
-  return std::chrono::milliseconds(static_cast<long>(static_cast<double>(ceiling.count()) * jitter_()));
+  const auto ceiling =
+      std::min(policy_.max_delay, policy_.base_delay * (1 << std::min(attempt, 10)));
+  return std::chrono::milliseconds(
+      static_cast<long>(static_cast<double>(ceiling.count()) * jitter_()));
 }
 
 template <typename T>
@@ -107,7 +109,8 @@ boost::asio::awaitable<Result<T>> ModelRouter::with_retries(const Principal& cal
 boost::asio::awaitable<Result<ChatCompletion>> ModelRouter::complete(const Principal& caller,
                                                                      ChatRequest request) {
   const Attempt<ChatCompletion> attempt =
-      [](const ModelRoute& route, ChatRequest upstream) -> boost::asio::awaitable<Result<ChatCompletion>> {
+      [](const ModelRoute& route,
+         ChatRequest upstream) -> boost::asio::awaitable<Result<ChatCompletion>> {
     auto completion = co_await route.provider->complete(std::move(upstream));
     if (completion) completion->model = route.name;
     co_return completion;
@@ -118,7 +121,8 @@ boost::asio::awaitable<Result<ChatCompletion>> ModelRouter::complete(const Princ
 boost::asio::awaitable<Result<RoutedStream>> ModelRouter::stream(const Principal& caller,
                                                                  ChatRequest request) {
   const Attempt<RoutedStream> attempt =
-      [](const ModelRoute& route, ChatRequest upstream) -> boost::asio::awaitable<Result<RoutedStream>> {
+      [](const ModelRoute& route,
+         ChatRequest upstream) -> boost::asio::awaitable<Result<RoutedStream>> {
     auto opened = co_await route.provider->stream(std::move(upstream));
     if (!opened) co_return std::move(opened).take_error();
     // Nothing has reached the client yet: a failure before the first delta is retried.

@@ -3,12 +3,11 @@
 // Streams are retried only until their first delta, i.e. before anything reached a client.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/chat/model_catalog.h"
 #include "application/ports/delay.h"
@@ -44,16 +43,18 @@ class ModelRouter {
 
  private:
   // The primary route followed by its fallbacks that exist and the caller may use.
-  std::vector<const ModelRoute*> candidates(const Principal& caller, const ModelRoute& primary) const;
+  std::vector<const ModelRoute*> candidates(const Principal& caller,
+                                            const ModelRoute& primary) const;
   std::chrono::milliseconds backoff(int attempt, const Error& error) const;
 
   // One try on one route; with_retries decides whether and where to try again. Taken by
   // reference: a closure passed by value to a coroutine is miscompiled (docs/coroutines.md).
   template <typename T>
-  using Attempt =
-      std::function<boost::asio::awaitable<Result<T>>(const ModelRoute& route, ChatRequest upstream)>;
+  using Attempt = std::function<boost::asio::awaitable<Result<T>>(const ModelRoute& route,
+                                                                  ChatRequest upstream)>;
   template <typename T>
-  boost::asio::awaitable<Result<T>> with_retries(const Principal& caller, const ChatRequest& request,
+  boost::asio::awaitable<Result<T>> with_retries(const Principal& caller,
+                                                 const ChatRequest& request,
                                                  const Attempt<T>& attempt);
 
   const ModelCatalog& catalog_;

@@ -1,13 +1,12 @@
 #include "application/common/run_bounded.h"
 
 #include <algorithm>
-#include <vector>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <vector>
 
 namespace agentd {
 namespace {

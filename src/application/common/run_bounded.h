@@ -2,11 +2,10 @@
 // every connection and core at once.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <exception>
 #include <functional>
-
-#include <boost/asio/awaitable.hpp>
 
 namespace agentd {
 

@@ -16,8 +16,11 @@ class ConversationMemory final : public AgentMemory {
  public:
   ConversationMemory(ConversationRepository& conversations, IdGenerator& ids, const Clock& clock,
                      Conversation conversation, std::string run_id)
-      : conversations_(conversations), ids_(ids), clock_(clock),
-        conversation_(std::move(conversation)), run_id_(std::move(run_id)) {}
+      : conversations_(conversations),
+        ids_(ids),
+        clock_(clock),
+        conversation_(std::move(conversation)),
+        run_id_(std::move(run_id)) {}
 
   boost::asio::awaitable<Result<std::vector<ChatMessage>>> load_history() override;
   boost::asio::awaitable<Status> keep(const ChatMessage& message,

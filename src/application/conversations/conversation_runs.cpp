@@ -35,7 +35,7 @@ ChatMessage rejection_message(const Approval& approval, std::string_view reason)
 }  // namespace
 
 asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const Principal& caller,
-                                                                           TurnRequest request) {
+                                                                          TurnRequest request) {
   if (request.message.empty()) co_return Error::invalid("message must not be empty", "message");
   auto conversation = co_await conversations_.find(caller.user_id, request.conversation_id);
   if (!conversation) co_return conversation.error();
@@ -94,8 +94,13 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
 
 asio::awaitable<void> ConversationRuns::drive(std::shared_ptr<Job> job) {
   job->live->events().emit(RunStarted{job->run});
-  AgentContext context{job->caller, job->memory, job->live->events(), job->run.id,
-                       job->run.conversation_id, &job->live->cancellation(), true};
+  AgentContext context{job->caller,
+                       job->memory,
+                       job->live->events(),
+                       job->run.id,
+                       job->run.conversation_id,
+                       &job->live->cancellation(),
+                       true};
   graph::Report report;
   try {
     report = co_await agent_.run(context, job->state, job->start);
@@ -224,14 +229,16 @@ Result<std::vector<Approval>> ConversationRuns::decide_all(const Principal& call
       approval.reason = decision->reason;
       if (decision->arguments) {
         // Checked now, so a bad edit is the approver's 400 rather than a failed tool call.
-        const std::string param = "decisions[" + std::to_string(decision - decisions.begin()) + "].arguments";
+        const std::string param =
+            "decisions[" + std::to_string(decision - decisions.begin()) + "].arguments";
         boost::system::error_code ec;
         auto parsed = boost::json::parse(*decision->arguments, ec);
         if (ec || !parsed.is_object()) {
           return Error::invalid("arguments must be a JSON object", param, "invalid_arguments");
         }
         auto entry = tools_.find(approval.tool);
-        if (!entry) return Error::invalid("no tool named " + approval.tool, param, "tool_not_found");
+        if (!entry)
+          return Error::invalid("no tool named " + approval.tool, param, "tool_not_found");
         if (auto fits = entry->schema->validate(parsed.get_object()); !fits) {
           auto error = fits.error();
           error.param = param;
@@ -245,11 +252,12 @@ Result<std::vector<Approval>> ConversationRuns::decide_all(const Principal& call
   return decided;
 }
 
-asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(const Principal& caller,
-                                                                             ApproveRequest request) {
+asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(
+    const Principal& caller, ApproveRequest request) {
   auto conversation = co_await conversations_.find(caller.user_id, request.conversation_id);
   if (!conversation) co_return conversation.error();
-  if (conversation->status != ConversationStatus::awaiting_approval) co_return not_awaiting_approval();
+  if (conversation->status != ConversationStatus::awaiting_approval)
+    co_return not_awaiting_approval();
   auto run = co_await runs_.find_paused_run(conversation->id);
   if (!run) co_return not_awaiting_approval();
   auto approvals = co_await runs_.run_approvals(run->id);
@@ -298,8 +306,8 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(cons
   co_return live;
 }
 
-asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(const Principal& caller,
-                                                                    const Conversation& conversation) {
+asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(
+    const Principal& caller, const Conversation& conversation) {
   auto run = co_await runs_.find_paused_run(conversation.id);
   if (!run) co_return false;
   auto approvals = co_await runs_.run_approvals(run->id);

@@ -4,20 +4,19 @@
 // or cancelled with what it produced so far.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <boost/asio/awaitable.hpp>
-
 #include "application/agent/live_run.h"
 #include "application/agent/react_agent.h"
 #include "application/ports/clock.h"
 #include "application/ports/conversation_repository.h"
-#include "domain/conversation/approval_policy.h"
 #include "application/ports/id_generator.h"
 #include "application/ports/run_repository.h"
+#include "domain/conversation/approval_policy.h"
 
 namespace agentd {
 
@@ -33,8 +32,8 @@ struct ApproveRequest {
 struct TurnRequest {
   std::string conversation_id;
   std::string message;
-  std::optional<std::string> model;                // else the conversation's, else the default
-  std::optional<std::vector<std::string>> tools;   // else every tool the caller may use
+  std::optional<std::string> model;               // else the conversation's, else the default
+  std::optional<std::vector<std::string>> tools;  // else every tool the caller may use
   std::optional<int> max_steps;
   bool background = false;  // keep running when the client goes away
 };
@@ -45,8 +44,15 @@ class ConversationRuns {
                    CheckpointStore& checkpoints, ReactAgent& agent, const ModelRouter& models,
                    const ToolRegistry& tools, LiveRuns& live_runs, IdGenerator& ids,
                    const Clock& clock)
-      : conversations_(conversations), runs_(runs), checkpoints_(checkpoints), agent_(agent),
-        models_(models), tools_(tools), live_runs_(live_runs), ids_(ids), clock_(clock) {}
+      : conversations_(conversations),
+        runs_(runs),
+        checkpoints_(checkpoints),
+        agent_(agent),
+        models_(models),
+        tools_(tools),
+        live_runs_(live_runs),
+        ids_(ids),
+        clock_(clock) {}
 
   // Started on the caller's executor; 404 for a foreign conversation, 409 run_in_progress
   // when it already has a run, 4xx for a bad model, tool list or step count.

@@ -74,7 +74,7 @@ boost::asio::awaitable<Result<Page<Approval>>> ManageConversations::list_approva
     const Principal& caller, std::optional<ApprovalStatus> status, int limit,
     std::optional<std::string> after) {
   co_return co_await runs_.list_approvals(caller.user_id, status, clock_.now(), limit,
-                                                   std::move(after));
+                                          std::move(after));
 }
 
 }  // namespace agentd

@@ -2,11 +2,10 @@
 // another user's conversation does not exist for them.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/agent/live_run.h"
 #include "application/chat/model_router.h"
@@ -36,8 +35,13 @@ class ManageConversations {
   ManageConversations(ConversationRepository& conversations, RunRepository& runs,
                       const ModelRouter& models, LiveRuns& live_runs, ManageRuns& manage_runs,
                       IdGenerator& ids, const Clock& clock)
-      : conversations_(conversations), runs_(runs), models_(models), live_runs_(live_runs),
-        manage_runs_(manage_runs), ids_(ids), clock_(clock) {}
+      : conversations_(conversations),
+        runs_(runs),
+        models_(models),
+        live_runs_(live_runs),
+        manage_runs_(manage_runs),
+        ids_(ids),
+        clock_(clock) {}
 
   boost::asio::awaitable<Result<Conversation>> create(const Principal& caller,
                                                       NewConversation request);
@@ -52,10 +56,9 @@ class ManageConversations {
   // stop in time.
   boost::asio::awaitable<Status> remove(const Principal& caller, std::string conversation_id);
   // The approvals across the caller's conversations, newest first; all when no status.
-  boost::asio::awaitable<Result<Page<Approval>>> list_approvals(const Principal& caller,
-                                                                std::optional<ApprovalStatus> status,
-                                                                int limit,
-                                                                std::optional<std::string> after);
+  boost::asio::awaitable<Result<Page<Approval>>> list_approvals(
+      const Principal& caller, std::optional<ApprovalStatus> status, int limit,
+      std::optional<std::string> after);
 
  private:
   ConversationRepository& conversations_;

@@ -11,8 +11,8 @@ namespace agentd {
 namespace asio = boost::asio;
 
 asio::awaitable<Result<Page<Run>>> ManageRuns::list(const Principal& caller,
-                                                   std::string conversation_id, int limit,
-                                                   std::optional<std::string> after) {
+                                                    std::string conversation_id, int limit,
+                                                    std::optional<std::string> after) {
   auto conversation = co_await conversations_.find(caller.user_id, conversation_id);
   if (!conversation) co_return conversation.error();
   co_return co_await runs_.list_runs(std::move(conversation_id), limit, std::move(after));

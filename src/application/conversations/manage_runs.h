@@ -2,11 +2,10 @@
 // whichever process runs the run sees it; this process also stops its own runs at once.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/agent/live_run.h"
 #include "application/ports/clock.h"
@@ -26,8 +25,12 @@ class ManageRuns {
 
   ManageRuns(ConversationRepository& conversations, RunRepository& runs, LiveRuns& live_runs,
              IdGenerator& ids, const Clock& clock, Delay& delay)
-      : conversations_(conversations), runs_(runs), live_runs_(live_runs), ids_(ids),
-        clock_(clock), delay_(delay) {}
+      : conversations_(conversations),
+        runs_(runs),
+        live_runs_(live_runs),
+        ids_(ids),
+        clock_(clock),
+        delay_(delay) {}
 
   // Newest first; 404 for another user's conversation.
   boost::asio::awaitable<Result<Page<Run>>> list(const Principal& caller,

@@ -1,11 +1,10 @@
 // Storage of API keys (by hash only).
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/ports/page.h"
 #include "domain/common/result.h"

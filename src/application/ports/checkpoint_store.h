@@ -2,10 +2,9 @@
 // in this process or another one.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "domain/common/result.h"
 #include "domain/identity/user.h"

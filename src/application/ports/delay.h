@@ -1,9 +1,8 @@
 // Waiting, as a port: retries back off for real in production and instantly in tests.
 #pragma once
 
-#include <chrono>
-
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 
 namespace agentd {
 

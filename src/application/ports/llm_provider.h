@@ -1,15 +1,14 @@
 // A chat model behind some API: complete a conversation at once, or stream the answer.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "domain/common/result.h"
 #include "domain/conversation/model_tool_call.h"
@@ -54,8 +53,8 @@ struct ChatRequest {
 struct ChatCompletion {
   std::string id;
   std::string model;
-  ChatMessage message;          // the assistant's answer
-  std::string finish_reason;    // stop | length | tool_calls | content_filter
+  ChatMessage message;        // the assistant's answer
+  std::string finish_reason;  // stop | length | tool_calls | content_filter
   std::optional<Usage> usage;
 };
 
@@ -90,7 +89,8 @@ class LlmProvider {
   virtual ~LlmProvider() = default;
   virtual boost::asio::awaitable<Result<ChatCompletion>> complete(ChatRequest request) = 0;
   // Succeeds once the upstream accepted the request (status line and headers received).
-  virtual boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> stream(ChatRequest request) = 0;
+  virtual boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> stream(
+      ChatRequest request) = 0;
 };
 
 }  // namespace agentd

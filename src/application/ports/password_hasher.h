@@ -2,9 +2,8 @@
 // and must not run on an I/O thread.
 #pragma once
 
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
+#include <string>
 
 namespace agentd {
 

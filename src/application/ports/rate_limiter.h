@@ -1,9 +1,8 @@
 // Counts requests per bucket (an API key, a user, a client address) against a per-minute rate.
 #pragma once
 
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
+#include <string>
 
 #include "domain/ratelimit/gcra.h"
 

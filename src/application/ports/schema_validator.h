@@ -1,10 +1,9 @@
 // Checks JSON values against JSON Schemas (tool arguments).
 #pragma once
 
-#include <memory>
-
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <memory>
 
 #include "domain/common/result.h"
 
@@ -22,7 +21,8 @@ class SchemaCompiler {
  public:
   virtual ~SchemaCompiler() = default;
   // Fails when the schema itself is not a valid JSON Schema.
-  virtual Result<std::unique_ptr<CompiledSchema>> compile(const boost::json::object& schema) const = 0;
+  virtual Result<std::unique_ptr<CompiledSchema>> compile(
+      const boost::json::object& schema) const = 0;
 };
 
 }  // namespace agentd

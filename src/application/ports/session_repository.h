@@ -1,10 +1,9 @@
 // Storage of login sessions and their refresh tokens (by hash only).
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "domain/common/result.h"
 #include "domain/identity/session.h"

@@ -1,13 +1,12 @@
 // A capability the agent (or a caller directly) can run: builtin, or from an MCP server.
 #pragma once
 
-#include <chrono>
-#include <optional>
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
 
 #include "domain/common/result.h"
 

@@ -1,10 +1,9 @@
 // The audit trail of tool executions: who ran what, with which arguments, and how it went.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "domain/common/result.h"
 #include "domain/identity/user.h"

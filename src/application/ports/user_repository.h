@@ -1,9 +1,8 @@
 // Storage of user accounts.
 #pragma once
 
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
+#include <string>
 
 #include "domain/common/result.h"
 #include "domain/identity/user.h"

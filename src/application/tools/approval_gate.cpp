@@ -15,8 +15,7 @@ Status clear_to_run(const Principal& caller, const ToolSpec& spec, PersonApprova
                    " needs a person's approval for this caller and cannot run directly; run it "
                    "in a conversation (POST /v1/conversations/{id}/messages), where the call "
                    "waits for approval",
-               "name",
-               "approval_required"};
+               "name", "approval_required"};
 }
 
 }  // namespace agentd

@@ -25,7 +25,8 @@ Error invalid_arguments(std::string message) {
 Result<boost::json::object> parse_arguments(const boost::json::value& arguments) {
   if (arguments.is_object()) return arguments.get_object();
   if (arguments.is_null()) return boost::json::object{};
-  if (!arguments.is_string()) return invalid_arguments("arguments must be a JSON object or a string holding one");
+  if (!arguments.is_string())
+    return invalid_arguments("arguments must be a JSON object or a string holding one");
   const auto& text = arguments.get_string();
   if (text.empty()) return boost::json::object{};
   boost::system::error_code ec;
@@ -71,8 +72,9 @@ asio::awaitable<ToolResult> ExecuteTool::run(const Principal& caller, ToolCall c
   } catch (const boost::system::system_error& e) {
     if (e.code() != asio::error::operation_aborted) throw;
     interrupted = true;
-    result = ToolResult{call.id, call.name, std::nullopt,
-                        Error{ErrorCode::unprocessable, "the call was cancelled", {}, "tool_cancelled"}, 0};
+    result = ToolResult{
+        call.id, call.name, std::nullopt,
+        Error{ErrorCode::unprocessable, "the call was cancelled", {}, "tool_cancelled"}, 0};
   }
   // A cancelled call is audited too; once cancelled, this coroutine's next co_await would
   // throw, so cancellation is switched off for the record and raised again after it.
@@ -89,9 +91,9 @@ asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCa
   const auto started = clock_.steady_now();
   ToolResult result{call.id, call.name, std::nullopt, std::nullopt, 0};
   auto finish = [&](Result<boost::json::value> outcome) {
-    result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             clock_.steady_now() - started)
-                             .count();
+    result.duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.steady_now() - started)
+            .count();
     if (outcome) {
       result.result = std::move(*outcome);
     } else {

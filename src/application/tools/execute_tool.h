@@ -2,13 +2,12 @@
 // One call's failure is reported in its result, never as a thrown error.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/json/value.hpp>
 
 #include "application/ports/clock.h"
 #include "application/ports/id_generator.h"
@@ -47,7 +46,10 @@ class ExecuteTool {
 
   ExecuteTool(const ToolRegistry& registry, ToolExecutionRepository& audit, IdGenerator& ids,
               const Clock& clock, std::size_t batch_concurrency)
-      : registry_(registry), audit_(audit), ids_(ids), clock_(clock),
+      : registry_(registry),
+        audit_(audit),
+        ids_(ids),
+        clock_(clock),
         batch_concurrency_(batch_concurrency == 0 ? 1 : batch_concurrency) {}
 
   // Refuses (403 approval_required) a call that needs a person unless the origin carries

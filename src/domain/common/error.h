@@ -22,10 +22,10 @@ enum class ErrorCode {
   unprocessable,           // 422: the request was valid but the operation failed (a tool error)
   rate_limited,            // 429
   request_header_fields_too_large,  // 431
-  internal,                // 500
-  bad_gateway,             // 502: an upstream failed or could not be reached
-  unavailable,             // 503
-  gateway_timeout,         // 504: an upstream or a tool took too long
+  internal,                         // 500
+  bad_gateway,                      // 502: an upstream failed or could not be reached
+  unavailable,                      // 503
+  gateway_timeout,                  // 504: an upstream or a tool took too long
 };
 
 // `code` is the machine-readable string clients see in error.code ("invalid_email");

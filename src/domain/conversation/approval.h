@@ -45,7 +45,9 @@ struct Approval {
   std::optional<Timestamp> decided_at;
 
   bool operator==(const Approval&) const = default;
-  bool is_expired(Timestamp now) const { return status == ApprovalStatus::pending && now >= expires_at; }
+  bool is_expired(Timestamp now) const {
+    return status == ApprovalStatus::pending && now >= expires_at;
+  }
 };
 
 }  // namespace agentd

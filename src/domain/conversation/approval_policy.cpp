@@ -25,8 +25,10 @@ Status may_decide(const Principal& decider, const Approval& approval) {
   }
   if (decider.api_key_id && decider.api_key_id == approval.required_by_api_key_id) {
     return Error{ErrorCode::forbidden,
-                 "tool call " + approval.tool_call_id + " waits because this API key requires "
-                     "approval of " + approval.tool + "; another credential must decide it",
+                 "tool call " + approval.tool_call_id +
+                     " waits because this API key requires "
+                     "approval of " +
+                     approval.tool + "; another credential must decide it",
                  {},
                  "self_approval"};
   }
@@ -45,8 +47,8 @@ Status check_decisions(const std::vector<Approval>& pending,
                             "decisions", "unknown_tool_call");
     }
     if (!decided.insert(decision.tool_call_id).second) {
-      return Error::invalid("tool call " + decision.tool_call_id + " is decided twice",
-                            "decisions", "duplicate_decision");
+      return Error::invalid("tool call " + decision.tool_call_id + " is decided twice", "decisions",
+                            "duplicate_decision");
     }
     if (!decision.approved && decision.arguments) {
       return Error::invalid("arguments can only be given with an approval", "decisions");

@@ -20,7 +20,9 @@ bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 }  // namespace
 
-std::string_view to_string(ConversationStatus status) { return kConversationStatusNames.name(status); }
+std::string_view to_string(ConversationStatus status) {
+  return kConversationStatusNames.name(status);
+}
 
 std::optional<ConversationStatus> parse_conversation_status(std::string_view text) {
   return kConversationStatusNames.parse(text);

@@ -12,7 +12,9 @@ inline Error conversation_not_found() {
 inline Error run_not_found() { return Error::not_found("run not found", "run_not_found"); }
 
 inline Error run_in_progress() {
-  return {ErrorCode::conflict, "this conversation already has a run in progress", {},
+  return {ErrorCode::conflict,
+          "this conversation already has a run in progress",
+          {},
           "run_in_progress"};
 }
 
@@ -21,7 +23,9 @@ inline Error run_not_active() {
 }
 
 inline Error not_awaiting_approval() {
-  return {ErrorCode::conflict, "this conversation has no pending approvals (decided already?)", {},
+  return {ErrorCode::conflict,
+          "this conversation has no pending approvals (decided already?)",
+          {},
           "not_awaiting_approval"};
 }
 

@@ -18,7 +18,9 @@ constexpr EnumNames<RunStatus, 5> kRunStatusNames{{{
 
 std::string_view to_string(RunStatus status) { return kRunStatusNames.name(status); }
 
-std::optional<RunStatus> parse_run_status(std::string_view text) { return kRunStatusNames.parse(text); }
+std::optional<RunStatus> parse_run_status(std::string_view text) {
+  return kRunStatusNames.parse(text);
+}
 
 bool is_final(RunStatus status) {
   return status == RunStatus::completed || status == RunStatus::failed ||

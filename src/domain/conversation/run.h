@@ -30,8 +30,8 @@ struct Run {
   std::string conversation_id;
   std::string user_id;
   RunStatus status = RunStatus::running;
-  int steps = 0;  // model calls made
-  Usage usage;    // summed over every model call
+  int steps = 0;                     // model calls made
+  Usage usage;                       // summed over every model call
   std::optional<std::string> error;  // why it failed
   std::string model;                 // the public model name it runs on
   // The id of the last event it streamed: a resumed run numbers on from here, so

@@ -34,9 +34,7 @@ struct ApiKey {
   std::optional<Timestamp> revoked_at;
 
   bool operator==(const ApiKey&) const = default;
-  bool is_usable(Timestamp now) const {
-    return !revoked_at && (!expires_at || now < *expires_at);
-  }
+  bool is_usable(Timestamp now) const { return !revoked_at && (!expires_at || now < *expires_at); }
 };
 
 }  // namespace agentd

@@ -36,8 +36,10 @@ bool is_valid_domain(std::string_view domain) {
 }  // namespace
 
 Result<Email> Email::parse(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -50,7 +52,8 @@ Result<Email> Email::parse(std::string_view text) {
   std::string_view local = std::string_view(lower).substr(0, at);
   if (local.size() > 64 || local.front() == '.' || local.back() == '.' ||
       local.find("..") != std::string_view::npos ||
-      !std::all_of(local.begin(), local.end(), [](char c) { return is_local_char(static_cast<unsigned char>(c)); })) {
+      !std::all_of(local.begin(), local.end(),
+                   [](char c) { return is_local_char(static_cast<unsigned char>(c)); })) {
     return invalid;
   }
   if (!is_valid_domain(std::string_view(lower).substr(at + 1))) return invalid;

@@ -9,7 +9,7 @@ GcraOutcome gcra_check(std::optional<std::int64_t> tat_us, std::int64_t now_us,
   const int limit = std::max(1, limit_per_minute);
   // One request's share of the minute; at least 1 µs, so absurd limits cannot divide by 0.
   const std::int64_t interval = std::max<std::int64_t>(1, 60'000'000 / limit);
-  const std::int64_t capacity = interval * limit;     // the burst, in time
+  const std::int64_t capacity = interval * limit;  // the burst, in time
   const std::int64_t tat = std::max(tat_us.value_or(now_us), now_us);
   const std::int64_t new_tat = tat + interval;
   const std::int64_t allow_at = new_tat - capacity;

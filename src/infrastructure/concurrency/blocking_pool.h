@@ -2,10 +2,6 @@
 // then resumes the awaiting coroutine on its own executor.
 #pragma once
 
-#include <exception>
-#include <type_traits>
-#include <utility>
-
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -13,6 +9,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <exception>
+#include <type_traits>
+#include <utility>
 
 namespace agentd {
 
@@ -29,7 +28,8 @@ class BlockingPool {
   template <typename F>
   auto run(F work) -> boost::asio::awaitable<std::invoke_result_t<F>> {
     using R = std::invoke_result_t<F>;
-    static_assert(std::is_default_constructible_v<R>, "the result of blocking work needs a default");
+    static_assert(std::is_default_constructible_v<R>,
+                  "the result of blocking work needs a default");
     return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
                                        void(std::exception_ptr, R)>(
         [this](auto handler, F job) {

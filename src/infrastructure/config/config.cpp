@@ -21,8 +21,7 @@ Result<Int> parse_int(std::string_view name, std::string_view text, Int min, Int
   Int value{};
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
-    return bad(name,
-               "an integer from " + std::to_string(min) + " to " + std::to_string(max), text);
+    return bad(name, "an integer from " + std::to_string(min) + " to " + std::to_string(max), text);
   }
   return value;
 }
@@ -43,8 +42,7 @@ Status parse_address(std::string_view text, Config& config) {
   return ok_status();
 }
 
-Status parse_duration(const EnvLookup& env, std::string_view name,
-                      std::chrono::milliseconds& out) {
+Status parse_duration(const EnvLookup& env, std::string_view name, std::chrono::milliseconds& out) {
   auto text = env(name);
   if (!text) return ok_status();
   auto ms = parse_int<long>(name, *text, 1, 24L * 3600 * 1000);
@@ -60,11 +58,24 @@ Status parse_seconds(const EnvLookup& env, std::string_view name, std::chrono::s
   std::string_view digits = *text;
   long unit = 1;
   switch (digits.empty() ? '\0' : digits.back()) {
-    case 's': unit = 1; digits.remove_suffix(1); break;
-    case 'm': unit = 60; digits.remove_suffix(1); break;
-    case 'h': unit = 3600; digits.remove_suffix(1); break;
-    case 'd': unit = 86400; digits.remove_suffix(1); break;
-    default: break;
+    case 's':
+      unit = 1;
+      digits.remove_suffix(1);
+      break;
+    case 'm':
+      unit = 60;
+      digits.remove_suffix(1);
+      break;
+    case 'h':
+      unit = 3600;
+      digits.remove_suffix(1);
+      break;
+    case 'd':
+      unit = 86400;
+      digits.remove_suffix(1);
+      break;
+    default:
+      break;
   }
   auto value = parse_int<long>(name, digits, 1, 10L * 365 * 86400);
   if (!value || *value * unit > 10L * 365 * 86400) {
@@ -136,8 +147,8 @@ Result<Config> load_config(const EnvLookup& env) {
     if (auto status = parse_address(*addr, config); !status) return std::move(status).take_error();
   }
   if (auto dir = env("AGENTD_DATA_DIR")) config.data_dir = *dir;
-  config.database_url = env("AGENTD_DATABASE_URL").value_or("sqlite://" + config.data_dir +
-                                                            "/agentd.db");
+  config.database_url =
+      env("AGENTD_DATABASE_URL").value_or("sqlite://" + config.data_dir + "/agentd.db");
   if (config.database_url.rfind("sqlite://", 0) != 0) {
     return bad("AGENTD_DATABASE_URL", "sqlite://<path> (postgres:// is not supported yet)",
                config.database_url);
@@ -166,8 +177,7 @@ Result<Config> load_config(const EnvLookup& env) {
   }
   if (config.threads == 0) config.threads = std::max(1u, std::thread::hardware_concurrency());
   if (auto limit = env("AGENTD_MAX_BODY_BYTES")) {
-    auto value =
-        parse_int<std::size_t>("AGENTD_MAX_BODY_BYTES", *limit, 1, std::size_t{1} << 30);
+    auto value = parse_int<std::size_t>("AGENTD_MAX_BODY_BYTES", *limit, 1, std::size_t{1} << 30);
     if (!value) return std::move(value).take_error();
     config.max_body_bytes = *value;
   }
@@ -197,7 +207,8 @@ Result<Config> load_config(const EnvLookup& env) {
   constexpr int kMaxToolConcurrency = 256;
   for (auto [name, field, max] :
        {std::tuple{"AGENTD_RATE_LIMIT_PER_MINUTE", &config.rate_limit_per_minute, kMaxRate},
-        std::tuple{"AGENTD_LOGIN_RATE_LIMIT_PER_MINUTE", &config.login_rate_limit_per_minute, kMaxRate},
+        std::tuple{"AGENTD_LOGIN_RATE_LIMIT_PER_MINUTE", &config.login_rate_limit_per_minute,
+                   kMaxRate},
         std::tuple{"AGENTD_REGISTER_RATE_LIMIT_PER_MINUTE", &config.register_rate_limit_per_minute,
                    kMaxRate},
         std::tuple{"AGENTD_TOOL_CONCURRENCY", &config.tool_concurrency, kMaxToolConcurrency}}) {

@@ -46,7 +46,7 @@ struct Config {
   std::chrono::seconds access_ttl{15 * 60};
   std::chrono::seconds refresh_ttl{30 * 24 * 3600};
   std::chrono::seconds refresh_reuse_window{10};  // 0: a used refresh token always revokes
-  std::chrono::seconds approval_ttl{24 * 3600};  // a pending approval expires after this
+  std::chrono::seconds approval_ttl{24 * 3600};   // a pending approval expires after this
   int rate_limit_per_minute = 120;
   int login_rate_limit_per_minute = 10;
   int register_rate_limit_per_minute = 20;

@@ -1,12 +1,12 @@
 #include "infrastructure/config/file_config.h"
 
-#include "infrastructure/config/config.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "infrastructure/config/config.h"
 
 namespace agentd::config {
 namespace {
@@ -76,7 +76,8 @@ class Reader {
     return items;
   }
 
-  std::map<std::string, std::string> string_map(const YAML::Node& node, const std::string& path) const {
+  std::map<std::string, std::string> string_map(const YAML::Node& node,
+                                                const std::string& path) const {
     if (!node.IsMap()) fail(path, "a map of strings");
     std::map<std::string, std::string> items;
     for (const auto& item : node) {
@@ -107,7 +108,8 @@ class Reader {
   std::vector<std::string>& warnings_;
 };
 
-std::chrono::milliseconds timeout(const Reader& read, const YAML::Node& node, const std::string& path) {
+std::chrono::milliseconds timeout(const Reader& read, const YAML::Node& node,
+                                  const std::string& path) {
   return std::chrono::milliseconds(read.integer(node, path, 1, 3'600'000));
 }
 
@@ -137,7 +139,8 @@ ModelConfig read_model(const Reader& read, const YAML::Node& node, const std::st
               if (key == "base_url") model.base_url = read.string(value, key_path);
               if (key == "api_key_env") model.api_key_env = read.string(value, key_path);
               if (key == "timeout_ms") model.timeout = timeout(read, value, key_path);
-              if (key == "max_retries") model.max_retries = static_cast<int>(read.integer(value, key_path, 0, 10));
+              if (key == "max_retries")
+                model.max_retries = static_cast<int>(read.integer(value, key_path, 0, 10));
               if (key == "fallbacks") model.fallbacks = read.strings(value, key_path);
             });
   if (model.name.empty()) fail(path + ".name", "a model name");
@@ -158,7 +161,8 @@ McpApproval mcp_approval(const YAML::Node& node, const std::string& path) {
   return value ? McpApproval::always : McpApproval::never;
 }
 
-McpServerConfig read_mcp_server(const Reader& read, const YAML::Node& node, const std::string& path) {
+McpServerConfig read_mcp_server(const Reader& read, const YAML::Node& node,
+                                const std::string& path) {
   McpServerConfig server;
   read.each(node, path,
             {"name", "command", "args", "env", "url", "headers", "requires_approval", "tools",
@@ -170,7 +174,8 @@ McpServerConfig read_mcp_server(const Reader& read, const YAML::Node& node, cons
               if (key == "env") server.env = read.string_map(value, key_path);
               if (key == "url") server.url = read.string(value, key_path);
               if (key == "headers") server.headers = read.string_map(value, key_path);
-              if (key == "requires_approval") server.requires_approval = mcp_approval(value, key_path);
+              if (key == "requires_approval")
+                server.requires_approval = mcp_approval(value, key_path);
               if (key == "timeout_ms") server.timeout = timeout(read, value, key_path);
               if (key == "tools") {
                 read.each(value, key_path, {},
@@ -202,37 +207,43 @@ std::string default_key_variable(const std::string& search_provider) {
 }
 
 void read_tools(const Reader& read, const YAML::Node& node, FileConfig& config) {
-  read.each(node, "tools", {"calculator", "current_time", "web_search", "http_get"},
-            [&](const std::string& tool, const YAML::Node& settings, const std::string& path) {
-              if (tool == "calculator" || tool == "current_time") {
-                auto& target = tool == "calculator" ? config.calculator : config.current_time;
-                read.each(settings, path, kToolKeys,
-                          [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
-                            read_tool_setting(read, key, value, key_path, target);
-                          });
-              } else if (tool == "web_search") {
-                auto& search = config.web_search;
-                read.each(settings, path, with_tool_keys({"provider", "base_url", "api_key_env"}),
-                          [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
-                            read_tool_setting(read, key, value, key_path, search.tool);
-                            if (key == "provider") search.provider = read.string(value, key_path);
-                            if (key == "base_url") search.base_url = read.string(value, key_path);
-                            if (key == "api_key_env") search.api_key_env = read.string(value, key_path);
-                          });
-                if (!search.provider.empty() && search.provider != "searxng" &&
-                    search.provider != "brave" && search.provider != "tavily") {
-                  fail(path + ".provider", "searxng, brave or tavily");
-                }
-                if (search.api_key_env.empty()) search.api_key_env = default_key_variable(search.provider);
-                if (!search.api_key_env.empty()) search.api_key = read.variable(search.api_key_env);
-              } else {
-                read.each(settings, path, with_tool_keys({"allow_hosts"}),
-                          [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
-                            read_tool_setting(read, key, value, key_path, config.http_get.tool);
-                            if (key == "allow_hosts") config.http_get.allow_hosts = read.strings(value, key_path);
-                          });
-              }
-            });
+  read.each(
+      node, "tools", {"calculator", "current_time", "web_search", "http_get"},
+      [&](const std::string& tool, const YAML::Node& settings, const std::string& path) {
+        if (tool == "calculator" || tool == "current_time") {
+          auto& target = tool == "calculator" ? config.calculator : config.current_time;
+          read.each(
+              settings, path, kToolKeys,
+              [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
+                read_tool_setting(read, key, value, key_path, target);
+              });
+        } else if (tool == "web_search") {
+          auto& search = config.web_search;
+          read.each(
+              settings, path, with_tool_keys({"provider", "base_url", "api_key_env"}),
+              [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
+                read_tool_setting(read, key, value, key_path, search.tool);
+                if (key == "provider") search.provider = read.string(value, key_path);
+                if (key == "base_url") search.base_url = read.string(value, key_path);
+                if (key == "api_key_env") search.api_key_env = read.string(value, key_path);
+              });
+          if (!search.provider.empty() && search.provider != "searxng" &&
+              search.provider != "brave" && search.provider != "tavily") {
+            fail(path + ".provider", "searxng, brave or tavily");
+          }
+          if (search.api_key_env.empty())
+            search.api_key_env = default_key_variable(search.provider);
+          if (!search.api_key_env.empty()) search.api_key = read.variable(search.api_key_env);
+        } else {
+          read.each(
+              settings, path, with_tool_keys({"allow_hosts"}),
+              [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
+                read_tool_setting(read, key, value, key_path, config.http_get.tool);
+                if (key == "allow_hosts")
+                  config.http_get.allow_hosts = read.strings(value, key_path);
+              });
+        }
+      });
 }
 
 }  // namespace

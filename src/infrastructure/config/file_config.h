@@ -55,9 +55,11 @@ struct FileConfig {
 };
 
 // `lookup` resolves ${VAR} references in strings.
-Result<FileConfig> load_file_config(const std::string& path,
-                                    const std::function<std::optional<std::string>(std::string_view)>& lookup);
-Result<FileConfig> parse_file_config(const std::string& yaml_text,
-                                     const std::function<std::optional<std::string>(std::string_view)>& lookup);
+Result<FileConfig> load_file_config(
+    const std::string& path,
+    const std::function<std::optional<std::string>(std::string_view)>& lookup);
+Result<FileConfig> parse_file_config(
+    const std::string& yaml_text,
+    const std::function<std::optional<std::string>(std::string_view)>& lookup);
 
 }  // namespace agentd::config

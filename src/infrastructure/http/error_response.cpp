@@ -9,36 +9,58 @@ namespace agentd::http {
 int status_for(ErrorCode code) {
   switch (code) {
     case ErrorCode::invalid_request:
-    case ErrorCode::invalid_json: return 400;
-    case ErrorCode::unauthenticated: return 401;
-    case ErrorCode::forbidden: return 403;
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::method_not_allowed: return 405;
-    case ErrorCode::conflict: return 409;
-    case ErrorCode::payload_too_large: return 413;
-    case ErrorCode::uri_too_long: return 414;
-    case ErrorCode::unsupported_media_type: return 415;
-    case ErrorCode::unprocessable: return 422;
-    case ErrorCode::rate_limited: return 429;
-    case ErrorCode::request_header_fields_too_large: return 431;
-    case ErrorCode::internal: return 500;
-    case ErrorCode::bad_gateway: return 502;
-    case ErrorCode::unavailable: return 503;
-    case ErrorCode::gateway_timeout: return 504;
+    case ErrorCode::invalid_json:
+      return 400;
+    case ErrorCode::unauthenticated:
+      return 401;
+    case ErrorCode::forbidden:
+      return 403;
+    case ErrorCode::not_found:
+      return 404;
+    case ErrorCode::method_not_allowed:
+      return 405;
+    case ErrorCode::conflict:
+      return 409;
+    case ErrorCode::payload_too_large:
+      return 413;
+    case ErrorCode::uri_too_long:
+      return 414;
+    case ErrorCode::unsupported_media_type:
+      return 415;
+    case ErrorCode::unprocessable:
+      return 422;
+    case ErrorCode::rate_limited:
+      return 429;
+    case ErrorCode::request_header_fields_too_large:
+      return 431;
+    case ErrorCode::internal:
+      return 500;
+    case ErrorCode::bad_gateway:
+      return 502;
+    case ErrorCode::unavailable:
+      return 503;
+    case ErrorCode::gateway_timeout:
+      return 504;
   }
   return 500;
 }
 
 std::string_view error_type_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::unauthenticated: return "authentication_error";
-    case ErrorCode::forbidden: return "permission_error";
-    case ErrorCode::rate_limited: return "rate_limit_error";
+    case ErrorCode::unauthenticated:
+      return "authentication_error";
+    case ErrorCode::forbidden:
+      return "permission_error";
+    case ErrorCode::rate_limited:
+      return "rate_limit_error";
     case ErrorCode::internal:
-    case ErrorCode::unavailable: return "api_error";
+    case ErrorCode::unavailable:
+      return "api_error";
     case ErrorCode::bad_gateway:
-    case ErrorCode::gateway_timeout: return "upstream_error";
-    default: return "invalid_request_error";
+    case ErrorCode::gateway_timeout:
+      return "upstream_error";
+    default:
+      return "invalid_request_error";
   }
 }
 

@@ -1,9 +1,8 @@
 // Maps the error vocabulary to HTTP once: status, OpenAI error type, and body.
 #pragma once
 
-#include <string_view>
-
 #include <boost/json/object.hpp>
+#include <string_view>
 
 #include "domain/common/error.h"
 #include "infrastructure/http/http_message.h"

@@ -4,7 +4,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <cctype>
 #include <string>
 
@@ -31,7 +30,9 @@ Result<boost::json::value> parse_json_body(const Request& request) {
   auto content_type = request.header("content-type");
   if (!content_type || !is_json_content_type(*content_type)) {
     return Error{ErrorCode::unsupported_media_type,
-                 "Content-Type must be application/json", {}, "unsupported_media_type"};
+                 "Content-Type must be application/json",
+                 {},
+                 "unsupported_media_type"};
   }
   boost::system::error_code ec;
   boost::json::parse_options options;
@@ -41,10 +42,13 @@ Result<boost::json::value> parse_json_body(const Request& request) {
     return Error{ErrorCode::invalid_json,
                  "request body is not accepted: JSON nesting deeper than " +
                      std::to_string(kMaxNesting) + " levels",
-                 {}, "invalid_json"};
+                 {},
+                 "invalid_json"};
   }
   if (ec) {
-    return Error{ErrorCode::invalid_json, "request body is not valid JSON: " + ec.message(), {},
+    return Error{ErrorCode::invalid_json,
+                 "request body is not valid JSON: " + ec.message(),
+                 {},
                  "invalid_json"};
   }
   return value;

@@ -28,8 +28,7 @@ Result<const boost::json::object*> require_object(const boost::json::value& body
 Result<std::string> required_string(const boost::json::object& body, std::string_view field) {
   const auto* value = find(body, field);
   if (value == nullptr) {
-    return Error::invalid(std::string(field) + " is required", std::string(field),
-                          "missing_field");
+    return Error::invalid(std::string(field) + " is required", std::string(field), "missing_field");
   }
   if (!value->is_string()) return wrong_type(field, "a string");
   return std::string(value->get_string());

@@ -1,12 +1,11 @@
 // Reads typed fields out of a JSON request body, with errors that name the field.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "domain/common/result.h"
 

@@ -1,7 +1,6 @@
 #include "infrastructure/http/pagination.h"
 
 #include <boost/json.hpp>
-
 #include <charconv>
 
 #include "infrastructure/http/json_body.h"
@@ -23,8 +22,9 @@ Result<PageRequest> parse_page_request(const Request& request) {
 }
 
 Response list_response(boost::json::array data, HasMore has_more) {
-  return json_response(
-      200, boost::json::object{{"object", "list"}, {"data", std::move(data)}, {"has_more", has_more == HasMore::yes}});
+  return json_response(200, boost::json::object{{"object", "list"},
+                                                {"data", std::move(data)},
+                                                {"has_more", has_more == HasMore::yes}});
 }
 
 }  // namespace agentd::http

@@ -2,10 +2,9 @@
 // the {"object":"list","data":[…],"has_more":bool} envelope.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <optional>
 #include <string>
-
-#include <boost/json/array.hpp>
 
 #include "domain/common/result.h"
 #include "infrastructure/http/http_message.h"

@@ -1,12 +1,11 @@
 // Routes requests by method and path pattern ("/v1/conversations/{id}") to handlers.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "infrastructure/http/http_message.h"
 

@@ -1,16 +1,15 @@
 #include "infrastructure/http/server.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <random>
@@ -132,7 +131,8 @@ asio::awaitable<beast::error_code> read_request(beast::tcp_stream& stream,
 
 Error uri_too_long() {
   return {ErrorCode::uri_too_long,
-          "request target exceeds " + std::to_string(kMaxTargetLength) + " bytes", {},
+          "request target exceeds " + std::to_string(kMaxTargetLength) + " bytes",
+          {},
           "uri_too_long"};
 }
 
@@ -141,7 +141,8 @@ Error uri_too_long() {
 Error oversized_head(std::string_view parsed_target) {
   if (parsed_target.empty() || parsed_target.size() > kMaxTargetLength) return uri_too_long();
   return {ErrorCode::request_header_fields_too_large,
-          "request headers exceed " + std::to_string(kHeaderLimit) + " bytes", {},
+          "request headers exceed " + std::to_string(kHeaderLimit) + " bytes",
+          {},
           "request_header_fields_too_large"};
 }
 
@@ -156,7 +157,6 @@ std::string serialize(const Response& response, unsigned version, KeepAlive keep
   const auto length = "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   return response_head(response, version, keep_alive, length).append(response.body);
 }
-
 
 // The phases of serving a connection, in the order Server::serve goes through them.
 
@@ -223,15 +223,18 @@ asio::awaitable<RequestRead> read_whole_request(Server::Connection& connection,
   } else if (rejected || header_ec == bhttp::error::body_limit) {
     read.rejection = {ErrorCode::payload_too_large,
                       "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes",
-                      {}, "request_too_large"};
+                      {},
+                      "request_too_large"};
   } else if (header_ec == bhttp::error::header_limit) {
     read.rejection = oversized_head(parser.get().target());
   } else if (header_ec == beast::error::timeout || header_ec == asio::error::eof ||
              header_ec == asio::error::connection_reset ||
-             header_ec == asio::error::operation_aborted || header_ec == bhttp::error::end_of_stream) {
+             header_ec == asio::error::operation_aborted ||
+             header_ec == bhttp::error::end_of_stream) {
     read.is_connection_gone = true;
   } else if (header_ec) {
-    read.rejection = Error::invalid("malformed HTTP request: " + header_ec.message(), {}, "bad_request");
+    read.rejection =
+        Error::invalid("malformed HTTP request: " + header_ec.message(), {}, "bad_request");
   }
   co_return read;
 }
@@ -263,9 +266,8 @@ asio::awaitable<Written> write_response(Server::Connection& connection, Response
                                         std::chrono::milliseconds write_timeout) {
   Written written;
   if (response.stream) {
-    auto sent = co_await send_streaming(connection.stream, connection.watchdog,
-                                        std::move(response), version, keep_alive, buffer,
-                                        write_timeout);
+    auto sent = co_await send_streaming(connection.stream, connection.watchdog, std::move(response),
+                                        version, keep_alive, buffer, write_timeout);
     written.bytes = sent.bytes;
     written.is_complete = sent.complete;
     co_return written;
@@ -332,7 +334,8 @@ std::uint16_t Server::listen() {
 }
 
 void Server::start() {
-  asio::co_spawn(acceptor_.get_executor(), accept_loop(), log::failure_handler("accept_loop_failed"));
+  asio::co_spawn(acceptor_.get_executor(), accept_loop(),
+                 log::failure_handler("accept_loop_failed"));
 }
 
 asio::awaitable<void> Server::accept_loop() {
@@ -407,13 +410,14 @@ asio::awaitable<Response> Server::dispatch(Request& request) {
   auto match = router_.match(request);
   switch (match.kind) {
     case Router::Match::Kind::not_found:
-      co_return error_response(
-          Error::not_found("no route for " + request.method + " " + request.path, "route_not_found"));
+      co_return error_response(Error::not_found(
+          "no route for " + request.method + " " + request.path, "route_not_found"));
     case Router::Match::Kind::method_not_allowed: {
-      auto response = error_response({ErrorCode::method_not_allowed,
-                                      request.method + " is not allowed on " + request.path +
-                                          "; allowed: " + match.allow,
-                                      {}, "method_not_allowed"});
+      auto response = error_response(
+          {ErrorCode::method_not_allowed,
+           request.method + " is not allowed on " + request.path + "; allowed: " + match.allow,
+           {},
+           "method_not_allowed"});
       response.set_header("Allow", match.allow);
       co_return response;
     }
@@ -424,9 +428,8 @@ asio::awaitable<Response> Server::dispatch(Request& request) {
     co_return co_await (*match.handler)(request);
   } catch (const std::exception& e) {
     // A bug, not an expected failure: log it, answer 500 without internals.
-    log::error("handler_failed", {{"path", request.path},
-                                  {"request_id", request.request_id},
-                                  {"error", e.what()}});
+    log::error("handler_failed",
+               {{"path", request.path}, {"request_id", request.request_id}, {"error", e.what()}});
   }
   co_return error_response(Error::internal("internal server error"));
 }
@@ -455,7 +458,8 @@ asio::awaitable<void> Server::shutdown(std::chrono::milliseconds deadline) {
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(asio::use_awaitable);
   }
-  log::warn("shutdown_deadline_passed", {{"open_connections", static_cast<std::int64_t>(connections_.size())}});
+  log::warn("shutdown_deadline_passed",
+            {{"open_connections", static_cast<std::int64_t>(connections_.size())}});
 }
 
 }  // namespace agentd::http

@@ -3,16 +3,15 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 #include "infrastructure/http/router.h"
 
@@ -24,7 +23,7 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds header_timeout{10'000};  // to receive a whole request
   std::chrono::milliseconds idle_timeout{60'000};    // between requests on a kept-alive connection
-  unsigned threads = 1;  // how many threads run the io_context
+  unsigned threads = 1;                              // how many threads run the io_context
 };
 
 class Server {

@@ -176,8 +176,9 @@ asio::awaitable<StreamOutcome> send_streaming(boost::beast::tcp_stream& stream,
                                               std::chrono::milliseconds write_timeout) {
   const auto token = asio::as_tuple(asio::use_awaitable);
   const auto executor = co_await asio::this_coro::executor;
-  SocketWriter writer(stream, watchdog, write_timeout, executor,
-                      response_head(response, version, keep_alive, "Transfer-Encoding: chunked\r\n"));
+  SocketWriter writer(
+      stream, watchdog, write_timeout, executor,
+      response_head(response, version, keep_alive, "Transfer-Encoding: chunked\r\n"));
   // A producer with its first piece in hand sends the head along with it, in one write.
   if (!response.first_piece_is_ready) {
     if (!co_await writer.send_head()) co_return StreamOutcome{};

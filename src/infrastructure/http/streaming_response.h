@@ -2,12 +2,11 @@
 // heartbeats, and the producer cancelled the moment the client disconnects.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <cstdint>
 
 #include "infrastructure/http/http_message.h"
 #include "infrastructure/http/response_head.h"

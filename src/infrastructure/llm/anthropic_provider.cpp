@@ -5,7 +5,8 @@
 
 namespace agentd::llm {
 
-net::HttpRequest AnthropicProvider::http_request(const ChatRequest& request, Streaming streaming) const {
+net::HttpRequest AnthropicProvider::http_request(const ChatRequest& request,
+                                                 Streaming streaming) const {
   return json_post(
       endpoint_, "messages",
       {{"x-api-key", endpoint_.api_key}, {"anthropic-version", std::string(kApiVersion)}},

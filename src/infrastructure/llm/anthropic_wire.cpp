@@ -369,5 +369,4 @@ ChatDelta AnthropicStreamTranslator::finish_message(const json::object& data) {
   return delta;
 }
 
-
 }  // namespace agentd::llm

@@ -54,5 +54,4 @@ class AnthropicStreamTranslator {
   bool is_finished_ = false;
 };
 
-
 }  // namespace agentd::llm

@@ -7,11 +7,12 @@
 
 namespace agentd::llm {
 
-net::HttpRequest OpenAiProvider::http_request(const ChatRequest& request, Streaming streaming) const {
-  return json_post(endpoint_, "chat/completions",
-                   {{"Authorization", "Bearer " + endpoint_.api_key}},
-                   to_openai_json(request, streaming,
-                                  streaming == Streaming::yes ? IncludeUsage::yes : IncludeUsage::no));
+net::HttpRequest OpenAiProvider::http_request(const ChatRequest& request,
+                                              Streaming streaming) const {
+  return json_post(
+      endpoint_, "chat/completions", {{"Authorization", "Bearer " + endpoint_.api_key}},
+      to_openai_json(request, streaming,
+                     streaming == Streaming::yes ? IncludeUsage::yes : IncludeUsage::no));
 }
 
 boost::asio::awaitable<Result<ChatCompletion>> OpenAiProvider::complete(ChatRequest request) {

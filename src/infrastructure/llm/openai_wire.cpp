@@ -198,7 +198,6 @@ Result<ChatDelta> delta_from_openai_chunk(const json::value& chunk) {
   return delta;
 }
 
-
 boost::json::object to_openai_json(const ChatMessage& message) { return message_json(message); }
 
 boost::json::object to_openai_json(const ModelToolCall& call) {

@@ -1,14 +1,12 @@
 // Where and how to reach one upstream model API.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "infrastructure/net/http_client.h"
 #include "infrastructure/net/http_stream.h"

@@ -1,10 +1,10 @@
 #include "infrastructure/logging/log.h"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -51,12 +51,13 @@ std::string render_text(std::string_view event, Fields fields) {
 std::string render_json(spdlog::level::level_enum level, std::string_view event, Fields fields) {
   auto now = std::chrono::system_clock::now();
   auto seconds = std::chrono::system_clock::to_time_t(now);
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char stamp[32];
-  std::snprintf(stamp + std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc), 8,
-                ".%03dZ", static_cast<int>(millis.count()));
+  std::snprintf(stamp + std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc), 8, ".%03dZ",
+                static_cast<int>(millis.count()));
   std::string line = "{\"ts\":\"" + std::string(stamp) + "\",\"level\":\"";
   line += spdlog::level::to_string_view(level).data();
   line += "\",\"event\":";
@@ -86,7 +87,7 @@ void write(spdlog::level::level_enum level, std::string_view event, Fields field
   auto* logger = spdlog::default_logger_raw();
   if (!logger->should_log(level)) return;
   logger->log(level, g_format == LogFormat::json ? render_json(level, event, fields)
-                                                         : render_text(event, fields));
+                                                 : render_text(event, fields));
 }
 
 }  // namespace

@@ -129,8 +129,8 @@ asio::awaitable<Result<HttpStream>> HttpClient::stream(HttpRequest request,
       const bool is_reused = connection != nullptr;
       const auto reuse = is_reused ? HttpExchange::Origin::reused : HttpExchange::Origin::fresh;
       if (!connection) {
-        auto opened =
-            co_await open_connection(*url, tls_context(), options.address_policy, options.connect_timeout);
+        auto opened = co_await open_connection(*url, tls_context(), options.address_policy,
+                                               options.connect_timeout);
         if (!opened) {
           log::debug("upstream_failed", {{"origin", origin}, {"error", opened.error().message}});
           co_return opened.error();

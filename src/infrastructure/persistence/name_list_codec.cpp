@@ -1,8 +1,7 @@
 #include "infrastructure/persistence/name_list_codec.h"
 
-#include <stdexcept>
-
 #include <boost/json.hpp>
+#include <stdexcept>
 
 namespace agentd::persistence {
 

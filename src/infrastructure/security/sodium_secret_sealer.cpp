@@ -48,8 +48,8 @@ std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
   if (text.empty()) return std::nullopt;  // and libsodium must not get a null buffer
   std::vector<unsigned char> raw(text.size());
   std::size_t length = 0;
-  if (sodium_base642bin(raw.data(), raw.size(), text.data(), text.size(), nullptr, &length,
-                        nullptr, kBase64) != 0) {
+  if (sodium_base642bin(raw.data(), raw.size(), text.data(), text.size(), nullptr, &length, nullptr,
+                        kBase64) != 0) {
     return std::nullopt;
   }
   raw.resize(length);

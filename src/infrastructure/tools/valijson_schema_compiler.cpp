@@ -19,7 +19,8 @@ std::string field_path(const std::vector<std::string>& context) {
     if (name.size() >= 2 && name.front() == '[' && name.back() == ']') {
       name = name.substr(1, name.size() - 2);
     }
-    const bool is_index = !name.empty() && name.find_first_not_of("0123456789") == std::string_view::npos;
+    const bool is_index =
+        !name.empty() && name.find_first_not_of("0123456789") == std::string_view::npos;
     if (is_index) {
       path += "[" + std::string(name) + "]";
     } else {

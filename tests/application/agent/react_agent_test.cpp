@@ -290,7 +290,8 @@ TEST_F(ReactAgentTest, ToolsNeedingApprovalAreOfferedOnlyWhereARunCanPause) {
   caller.approval_required_tools = {"email"};
 
   EXPECT_THAT(env.agent.default_tools(caller, WithApproval::no), ElementsAre("calculator"));
-  EXPECT_THAT(env.agent.default_tools(caller, WithApproval::yes), ElementsAre("calculator", "deploy", "email"));
+  EXPECT_THAT(env.agent.default_tools(caller, WithApproval::yes),
+              ElementsAre("calculator", "deploy", "email"));
   for (const char* name : {"deploy", "email"}) {
     auto refused = env.agent.choose_tools(caller, {name}, WithApproval::no);
     ASSERT_FALSE(refused) << name;

@@ -153,7 +153,8 @@ TEST(RefreshSession, StoresTheSuccessorSealedUnderTheOldToken) {
   auto first = run_sync(env.refresh(login.refresh_token));
   ASSERT_TRUE(first);
 
-  const auto stored = env.session_store.successor_sealed_of(env.secrets.digest(login.refresh_token));
+  const auto stored =
+      env.session_store.successor_sealed_of(env.secrets.digest(login.refresh_token));
   EXPECT_EQ(env.sealer.open(stored, login.refresh_token), first->refresh_token);
   EXPECT_FALSE(env.sealer.open(stored, first->refresh_token));
 }

@@ -18,10 +18,10 @@
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_id_generator.h"
+#include "fakes/fake_schema_compiler.h"
 #include "fakes/fake_tool.h"
 #include "fakes/fake_tool_execution_repository.h"
 #include "fakes/run_sync.h"
-#include "fakes/fake_schema_compiler.h"
 
 namespace agentd {
 namespace {
@@ -351,7 +351,8 @@ TEST_F(ExecuteToolTest, ACallCancelledByItsCallerIsStillAudited) {
     auto call = call_of("stuck");
     const auto caller = api_key_caller();
     try {
-      co_await (execute_.run(caller, std::move(call)) || soon.async_wait(boost::asio::use_awaitable));
+      co_await (execute_.run(caller, std::move(call)) ||
+                soon.async_wait(boost::asio::use_awaitable));
     } catch (const boost::system::system_error&) {
       co_return false;
     }

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "fakes/fake_tool.h"
 #include "fakes/fake_schema_compiler.h"
+#include "fakes/fake_tool.h"
 
 namespace agentd {
 namespace {
@@ -117,7 +117,8 @@ TEST_F(ToolRegistryTest, AnExplicitListShowsOnlyThoseToolsSorted) {
 
 TEST_F(ToolRegistryTest, PagesTheCallersToolsByNameAfterTheCursor) {
   given_tools({"delta", "alpha", "gamma", "beta", "epsilon"});
-  const Principal caller = caller_allowed(std::vector<std::string>{"alpha", "beta", "delta", "epsilon"});
+  const Principal caller =
+      caller_allowed(std::vector<std::string>{"alpha", "beta", "delta", "epsilon"});
 
   auto first = registry_.page_for(caller, 2, std::nullopt);
   ASSERT_TRUE(first);

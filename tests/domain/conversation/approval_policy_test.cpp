@@ -40,18 +40,22 @@ TEST(ApprovalPolicy, AToolConfiguredForApprovalAlwaysWaits) {
 
 TEST(ApprovalPolicy, AKeyCanAskForApprovalOfAToolThatNeedsNone) {
   const auto caller = caller_with_approval_list({"http_get"});
-  EXPECT_EQ(approval_requirement(ToolRequiresApproval::no, caller, "http_get"), ApprovalRequirement::by_caller_key);
-  EXPECT_EQ(approval_requirement(ToolRequiresApproval::no, caller, "calculator"), ApprovalRequirement::none);
+  EXPECT_EQ(approval_requirement(ToolRequiresApproval::no, caller, "http_get"),
+            ApprovalRequirement::by_caller_key);
+  EXPECT_EQ(approval_requirement(ToolRequiresApproval::no, caller, "calculator"),
+            ApprovalRequirement::none);
 }
 
 TEST(ApprovalPolicy, TheKeysOwnListIsNamedEvenWhenTheToolAlsoWaits) {
   const auto caller = caller_with_approval_list({"shell"});
-  EXPECT_EQ(approval_requirement(ToolRequiresApproval::yes, caller, "shell"), ApprovalRequirement::by_caller_key);
+  EXPECT_EQ(approval_requirement(ToolRequiresApproval::yes, caller, "shell"),
+            ApprovalRequirement::by_caller_key);
 }
 
 TEST(ApprovalPolicy, NothingWaitsWithoutConfigurationOrKeyList) {
-  EXPECT_EQ(approval_requirement(ToolRequiresApproval::no, caller_with_approval_list({}), "calculator"),
-            ApprovalRequirement::none);
+  EXPECT_EQ(
+      approval_requirement(ToolRequiresApproval::no, caller_with_approval_list({}), "calculator"),
+      ApprovalRequirement::none);
 }
 
 Approval waiting_call(std::optional<std::string> required_by_key) {

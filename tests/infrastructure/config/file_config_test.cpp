@@ -1,8 +1,8 @@
 #include "infrastructure/config/file_config.h"
 
-#include "infrastructure/config/config.h"
-
 #include <gtest/gtest.h>
+
+#include "infrastructure/config/config.h"
 
 namespace agentd::config {
 namespace {
@@ -40,7 +40,8 @@ mcp_servers:
   - name: remote
     url: http://127.0.0.1:3001/mcp
     headers: {Authorization: "Bearer ${REMOTE_MCP_TOKEN}"}
-)", env);
+)",
+                                  env);
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->default_model, "gpt-4o-mini");
   ASSERT_EQ(config->models.size(), 1u);
@@ -65,7 +66,8 @@ TEST(FileConfig, UnknownKeyIsAWarning) {
 }
 
 TEST(FileConfig, WrongTypeIsAnErrorNamingTheKey) {
-  auto config = parse_file_config("models:\n  - name: m\n    provider: openai\n    timeout_ms: soon\n", env);
+  auto config =
+      parse_file_config("models:\n  - name: m\n    provider: openai\n    timeout_ms: soon\n", env);
   ASSERT_FALSE(config);
   EXPECT_NE(config.error().message.find("models[0].timeout_ms"), std::string::npos);
 }
@@ -83,7 +85,8 @@ mcp_servers:
   - {name: strict, command: b, requires_approval: true}
   - {name: open, command: c, requires_approval: false}
   - {name: unsaid, command: d}
-)", env);
+)",
+                                  env);
   ASSERT_TRUE(config) << config.error().message;
   ASSERT_EQ(config->mcp_servers.size(), 4u);
   EXPECT_EQ(config->mcp_servers[0].requires_approval, McpApproval::unless_read_only);
@@ -109,7 +112,8 @@ models:
   - {name: a, provider: openai, api_key_env: OPENAI_API_KEY}
   - {name: b, provider: openai, api_key_env: UNSET_KEY}
   - {name: c, provider: openai}
-)", env);
+)",
+                                  env);
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->models[0].api_key, "sk-openai");
   EXPECT_EQ(config->models[1].api_key, "");

@@ -1,7 +1,8 @@
 #include "infrastructure/http/error_response.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 namespace agentd::http {
 namespace {
@@ -27,19 +28,27 @@ TEST(ErrorResponse, MissingParamIsNullAndCodeDefaultsToKind) {
 }
 
 TEST(ErrorResponse, BytesThatAreNotUtf8BecomeReplacementCharacters) {
-  auto response = error_response(
-      Error::invalid("no route for GET /v1/\xFF\xFE", "fi\xC0" "eld", "route_not_found"));
+  auto response = error_response(Error::invalid("no route for GET /v1/\xFF\xFE",
+                                                "fi\xC0"
+                                                "eld",
+                                                "route_not_found"));
 
   boost::system::error_code ec;
   auto body = boost::json::parse(response.body, ec);  // refuses invalid UTF-8
   ASSERT_FALSE(ec) << ec.message();
   const auto& error = body.as_object().at("error").as_object();
   EXPECT_EQ(error.at("message"), "no route for GET /v1/\xEF\xBF\xBD\xEF\xBF\xBD");
-  EXPECT_EQ(error.at("param"), "fi\xEF\xBF\xBD" "eld");
+  EXPECT_EQ(error.at("param"),
+            "fi\xEF\xBF\xBD"
+            "eld");
 }
 
 TEST(ErrorResponse, MapsEveryKindToStatusAndType) {
-  struct Case { ErrorCode code; int status; const char* type; };
+  struct Case {
+    ErrorCode code;
+    int status;
+    const char* type;
+  };
   const Case cases[] = {
       {ErrorCode::invalid_json, 400, "invalid_request_error"},
       {ErrorCode::unauthenticated, 401, "authentication_error"},

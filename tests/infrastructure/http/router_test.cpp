@@ -6,7 +6,9 @@ namespace agentd::http {
 namespace {
 
 Handler answer(int status) {
-  return [status](Request&) -> boost::asio::awaitable<Response> { co_return Response::json(status, ""); };
+  return [status](Request&) -> boost::asio::awaitable<Response> {
+    co_return Response::json(status, "");
+  };
 }
 
 Request request(std::string method, std::string path) {

@@ -4,11 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include "application/chat/tool_call_accumulator.h"
 #include "infrastructure/llm/chat_builders.h"
 #include "infrastructure/llm/provider_error.h"
 #include "infrastructure/llm/recorded_streams.h"
 #include "infrastructure/llm/sse_chat_stream.h"
-#include "application/chat/tool_call_accumulator.h"
 
 namespace agentd::llm {
 namespace {
@@ -32,7 +32,8 @@ ChatRequest anthropic_request_with_tool() {
 // --- Request -------------------------------------------------------------------------------
 
 TEST(AnthropicRequest, MinimalRequestGetsTheDefaultMaxTokens) {
-  EXPECT_EQ(json::value(to_anthropic_json(anthropic_request({message("user", "Hi")}), Streaming::no, 1024)),
+  EXPECT_EQ(json::value(
+                to_anthropic_json(anthropic_request({message("user", "Hi")}), Streaming::no, 1024)),
             parse_json(R"({"model":"claude-sonnet-4-20250514","max_tokens":1024,
                            "messages":[{"role":"user","content":"Hi"}]})"));
 }
@@ -47,8 +48,8 @@ TEST(AnthropicRequest, SystemMessagesBecomeOneTopLevelSystem) {
   auto developer = message("developer", "");
   developer.content_parts = parse_json(R"([{"type":"text","text":"Answer in French."}])");
   const auto body = to_anthropic_json(
-      anthropic_request({message("system", "You are terse."), message("user", "Hi"), developer}), Streaming::no,
-      1024);
+      anthropic_request({message("system", "You are terse."), message("user", "Hi"), developer}),
+      Streaming::no, 1024);
   EXPECT_EQ(body.at("system"), "You are terse.\n\nAnswer in French.");
   EXPECT_EQ(body.at("messages"), parse_json(R"([{"role":"user","content":"Hi"}])"));
 }
@@ -87,9 +88,9 @@ TEST(AnthropicRequest, ConsecutiveToolResultsShareOneUserMessage) {
   auto assistant = message("assistant", "");
   assistant.tool_calls = {{"toolu_1", "get_weather", "{}"}, {"toolu_2", "get_time", "{}"}};
   const auto body = to_anthropic_json(
-      anthropic_request({message("user", "Weather and time?"), assistant, tool_result("toolu_1", "21C"),
-                    tool_result("toolu_2", "14:00"), message("user", "Thanks"),
-                    tool_result("toolu_3", "late")}),
+      anthropic_request({message("user", "Weather and time?"), assistant,
+                         tool_result("toolu_1", "21C"), tool_result("toolu_2", "14:00"),
+                         message("user", "Thanks"), tool_result("toolu_3", "late")}),
       Streaming::no, 1024);
   const auto& messages = body.at("messages").as_array();
   ASSERT_EQ(messages.size(), 5u);
@@ -138,13 +139,15 @@ TEST(AnthropicRequest, ToolChoiceIsTranslated) {
   for (const auto& [openai, anthropic] : cases) {
     auto request = anthropic_request_with_tool();
     request.tool_choice = parse_json(openai);
-    EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("tool_choice"), parse_json(anthropic))
+    EXPECT_EQ(to_anthropic_json(request, Streaming::no, 1024).at("tool_choice"),
+              parse_json(anthropic))
         << openai;
   }
 }
 
 TEST(AnthropicRequest, NoToolChoiceMeansNoneIsSent) {
-  EXPECT_FALSE(to_anthropic_json(anthropic_request_with_tool(), Streaming::no, 1024).contains("tool_choice"));
+  EXPECT_FALSE(to_anthropic_json(anthropic_request_with_tool(), Streaming::no, 1024)
+                   .contains("tool_choice"));
 }
 
 TEST(AnthropicRequest, SequentialToolCallsDisableParallelToolUse) {

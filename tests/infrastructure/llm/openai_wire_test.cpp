@@ -4,11 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include "application/chat/tool_call_accumulator.h"
 #include "infrastructure/llm/chat_builders.h"
 #include "infrastructure/llm/provider_error.h"
 #include "infrastructure/llm/recorded_streams.h"
 #include "infrastructure/llm/sse_chat_stream.h"
-#include "application/chat/tool_call_accumulator.h"
 
 namespace agentd::llm {
 namespace {
@@ -25,7 +25,8 @@ ChatRequest openai_request(std::vector<ChatMessage> messages) {
 // --- Request -------------------------------------------------------------------------------
 
 TEST(OpenAiRequest, MinimalRequestHasOnlyModelAndMessages) {
-  const auto body = to_openai_json(openai_request({message("user", "Hi")}), Streaming::no, IncludeUsage::no);
+  const auto body =
+      to_openai_json(openai_request({message("user", "Hi")}), Streaming::no, IncludeUsage::no);
   EXPECT_EQ(json::value(body),
             parse_json(R"({"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]})"));
 }
@@ -38,8 +39,9 @@ TEST(OpenAiRequest, MessagesKeepRolesNamesToolCallsAndToolCallIds) {
   auto tool = message("tool", R"({"celsius":21})");
   tool.tool_call_id = "call_1";
 
-  const auto body = to_openai_json(
-      openai_request({message("system", "Be brief."), user, assistant, tool}), Streaming::no, IncludeUsage::no);
+  const auto body =
+      to_openai_json(openai_request({message("system", "Be brief."), user, assistant, tool}),
+                     Streaming::no, IncludeUsage::no);
 
   EXPECT_EQ(body.at("messages"), parse_json(R"([
     {"role":"system","content":"Be brief."},
@@ -58,7 +60,8 @@ TEST(OpenAiRequest, AssistantTextIsKeptAlongsideToolCalls) {
 }
 
 TEST(OpenAiRequest, AssistantWithoutToolCallsKeepsAnEmptyContent) {
-  const auto body = to_openai_json(openai_request({message("assistant", "")}), Streaming::no, IncludeUsage::no);
+  const auto body =
+      to_openai_json(openai_request({message("assistant", "")}), Streaming::no, IncludeUsage::no);
   EXPECT_EQ(body.at("messages").at(0).at("content"), "");
 }
 

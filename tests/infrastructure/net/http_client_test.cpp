@@ -331,8 +331,9 @@ constexpr std::string_view kChunkedHead =
     "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
 
 TEST_F(HttpClientTest, ChunksThatArrivedTogetherAreReadAsOnePiece) {
-  CannedResponseServer upstream(std::string(kChunkedHead) +
-                                "9\r\ndata: 1\n\n\r\n9\r\ndata: 2\n\n\r\n9\r\ndata: 3\n\n\r\n0\r\n\r\n");
+  CannedResponseServer upstream(
+      std::string(kChunkedHead) +
+      "9\r\ndata: 1\n\n\r\n9\r\ndata: 2\n\n\r\n9\r\ndata: 3\n\n\r\n0\r\n\r\n");
   auto pieces = run([&]() -> asio::awaitable<std::vector<std::string>> {
     std::vector<std::string> read;
     auto stream = co_await client_.stream({"GET", upstream.url("/events"), {}, {}});

@@ -64,8 +64,8 @@ RefreshRotationRequest IdentityRepositoryTest::rotation_request(std::string old_
                                                                 std::string new_hash,
                                                                 Timestamp now) {
   std::string sealed = sealed_successor(new_hash);
-  return {std::move(old_hash), std::move(new_hash), std::move(sealed),
-          now,                 now + kRefreshTtl,   now - kReuseWindow};
+  return {std::move(old_hash), std::move(new_hash), std::move(sealed), now,
+          now + kRefreshTtl,   now - kReuseWindow};
 }
 
 Result<RefreshRotation> IdentityRepositoryTest::rotate(std::string old_hash, std::string new_hash,

@@ -1,11 +1,11 @@
-#include "infrastructure/persistence/sqlite/migrations.h"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include "infrastructure/persistence/sqlite/migrations.h"
 
 namespace agentd::sqlite {
 namespace {

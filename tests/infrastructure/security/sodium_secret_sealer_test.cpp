@@ -35,9 +35,9 @@ TEST(SodiumSecretSealer, SealedTextHidesTheSecretAndDiffersEachTime) {
 
   EXPECT_EQ(first.find(kNewToken), std::string::npos);
   EXPECT_NE(first, second);
-  EXPECT_EQ(first.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      first.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 TEST(SodiumSecretSealer, AlteredOrMalformedTextDoesNotOpen) {

@@ -2,13 +2,12 @@
 // node, and an end. Built once, then run any number of times by a GraphRunner.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "application/agent/graph/event_sink.h"
 #include "domain/common/result.h"
@@ -54,7 +53,8 @@ class Graph {
       if (edge == edges_.end()) return Error::internal("graph node '" + name + "' has no edge");
       const auto* to = std::get_if<std::string>(&edge->second.target);
       if (to != nullptr && *to != kEnd && !has_node(*to)) {
-        return Error::internal("graph edge from '" + name + "' leads to unknown node '" + *to + "'");
+        return Error::internal("graph edge from '" + name + "' leads to unknown node '" + *to +
+                               "'");
       }
     }
     return ok_status();
@@ -69,7 +69,8 @@ class Graph {
   // Where the run goes after `from` ran and left `state`.
   Result<std::string> next(std::string_view from, const State& state) const {
     auto edge = edges_.find(from);
-    if (edge == edges_.end()) return Error::internal("graph node '" + std::string(from) + "' has no edge");
+    if (edge == edges_.end())
+      return Error::internal("graph node '" + std::string(from) + "' has no edge");
     std::string to = std::visit(
         [&](const auto& target) -> std::string {
           if constexpr (std::is_same_v<std::decay_t<decltype(target)>, Route>) {

@@ -3,14 +3,13 @@
 // checkpoint, in this process or another.
 #pragma once
 
-#include <functional>
-#include <optional>
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/system/system_error.hpp>
+#include <functional>
+#include <optional>
+#include <string>
 
 #include "application/agent/graph/cancellation.h"
 #include "application/agent/graph/graph.h"
@@ -20,10 +19,10 @@
 namespace agentd::graph {
 
 enum class Outcome {
-  finished,     // an edge led to the end
-  node_limit,   // the limit stopped it; next_node says where it would have gone
-  cancelled,    // asked to stop; the state is as the last completed node left it
-  failed,       // a node, a route or the checkpoint store failed; see error
+  finished,    // an edge led to the end
+  node_limit,  // the limit stopped it; next_node says where it would have gone
+  cancelled,   // asked to stop; the state is as the last completed node left it
+  failed,      // a node, a route or the checkpoint store failed; see error
 };
 
 struct Report {
@@ -50,8 +49,8 @@ class GraphRunner {
               const Clock& clock)
       : graph_(graph), store_(store), encode_(std::move(encode)), clock_(clock) {}
 
-  boost::asio::awaitable<Report> run(std::string run_id, State& state,
-                                     EventSink<Event>& sink, Start start, int max_nodes,
+  boost::asio::awaitable<Report> run(std::string run_id, State& state, EventSink<Event>& sink,
+                                     Start start, int max_nodes,
                                      const Cancellation* cancel = nullptr) {
     Report report;
     report.steps = start.steps;
@@ -101,8 +100,7 @@ class GraphRunner {
 
   // Continues a run from its last checkpoint. not_found when it has none.
   boost::asio::awaitable<Result<Report>> resume(std::string run_id, const Decode& decode,
-                                                State& state, EventSink<Event>& sink,
-                                                int max_nodes,
+                                                State& state, EventSink<Event>& sink, int max_nodes,
                                                 const Cancellation* cancel = nullptr) {
     if (store_ == nullptr) co_return Error::internal("this graph runner keeps no checkpoints");
     auto checkpoint = co_await store_->load(run_id);

@@ -1,7 +1,6 @@
 #include "infrastructure/http/dto/chat_dto.h"
 
 #include <boost/json.hpp>
-
 #include <set>
 
 #include "infrastructure/llm/openai_wire.h"
@@ -14,21 +13,34 @@ Error invalid(std::string message, std::string param, std::string code = "invali
 }
 
 // Fields agentd reads itself; everything else in a request is passed through upstream.
-const std::set<std::string, std::less<>> kKnownFields = {
-    "model", "messages", "tools", "tool_choice", "parallel_tool_calls", "temperature", "top_p",
-    "max_tokens", "max_completion_tokens", "stop", "response_format", "seed", "user", "stream",
-    "stream_options", "agent"};
+const std::set<std::string, std::less<>> kKnownFields = {"model",
+                                                         "messages",
+                                                         "tools",
+                                                         "tool_choice",
+                                                         "parallel_tool_calls",
+                                                         "temperature",
+                                                         "top_p",
+                                                         "max_tokens",
+                                                         "max_completion_tokens",
+                                                         "stop",
+                                                         "response_format",
+                                                         "seed",
+                                                         "user",
+                                                         "stream",
+                                                         "stream_options",
+                                                         "agent"};
 
 Result<std::optional<double>> number(const boost::json::object& body, std::string_view field,
                                      double min, double max) {
   const auto* value = body.if_contains(field);
   if (value == nullptr || value->is_null()) return std::optional<double>{};
-  if (!value->is_number()) return invalid(std::string(field) + " must be a number", std::string(field));
+  if (!value->is_number())
+    return invalid(std::string(field) + " must be a number", std::string(field));
   const double number = value->to_number<double>();
   if (number < min || number > max) {
-    return invalid(std::string(field) + " must be from " + std::to_string(min) + " to " +
-                       std::to_string(max),
-                   std::string(field));
+    return invalid(
+        std::string(field) + " must be from " + std::to_string(min) + " to " + std::to_string(max),
+        std::string(field));
   }
   return std::optional<double>{number};
 }
@@ -40,11 +52,13 @@ Result<std::optional<std::int64_t>> integer(const boost::json::object& body, std
   if (!value->is_int64() && !value->is_uint64()) {
     return invalid(std::string(field) + " must be an integer", std::string(field));
   }
-  const auto number = value->is_int64() ? value->get_int64()
-                                        : static_cast<std::int64_t>(std::min<std::uint64_t>(
-                                              value->get_uint64(), INT64_MAX));
+  const auto number =
+      value->is_int64()
+          ? value->get_int64()
+          : static_cast<std::int64_t>(std::min<std::uint64_t>(value->get_uint64(), INT64_MAX));
   if (number < min) {
-    return invalid(std::string(field) + " must be at least " + std::to_string(min), std::string(field));
+    return invalid(std::string(field) + " must be at least " + std::to_string(min),
+                   std::string(field));
   }
   return std::optional<std::int64_t>{number};
 }
@@ -94,10 +108,12 @@ Result<std::vector<ToolDefinition>> parse_tools(const boost::json::value& value)
       return invalid(param + ".function.name is required", param + ".function.name");
     }
     ToolDefinition tool{std::string(name->get_string()), {}, {}};
-    if (const auto* description = fields.if_contains("description"); description && description->is_string()) {
+    if (const auto* description = fields.if_contains("description");
+        description && description->is_string()) {
       tool.description = std::string(description->get_string());
     }
-    if (const auto* parameters = fields.if_contains("parameters"); parameters && parameters->is_object()) {
+    if (const auto* parameters = fields.if_contains("parameters");
+        parameters && parameters->is_object()) {
       tool.parameters = parameters->get_object();
     } else {
       tool.parameters = {{"type", "object"}, {"properties", boost::json::object{}}};
@@ -117,7 +133,8 @@ Result<AgentOptions> parse_agent(const boost::json::value& value) {
     } else if (tools->is_array()) {
       std::vector<std::string> names;
       for (const auto& name : tools->get_array()) {
-        if (!name.is_string()) return invalid("agent.tools must be \"all\" or a list of names", "agent.tools");
+        if (!name.is_string())
+          return invalid("agent.tools must be \"all\" or a list of names", "agent.tools");
         names.emplace_back(name.get_string());
       }
       options.tools = std::move(names);
@@ -144,7 +161,8 @@ Result<ChatMessage> parse_chat_message(const boost::json::value& value, const st
   const auto* fields = value.if_object();
   if (fields == nullptr) return invalid(param + " must be an object", param);
   const auto* role = fields->if_contains("role");
-  if (role == nullptr || !role->is_string()) return invalid(param + ".role is required", param + ".role");
+  if (role == nullptr || !role->is_string())
+    return invalid(param + ".role is required", param + ".role");
   ChatMessage message;
   message.role = std::string(role->get_string());
   if (message.role == "developer") message.role = "system";
@@ -152,7 +170,8 @@ Result<ChatMessage> parse_chat_message(const boost::json::value& value, const st
       message.role != "tool") {
     return invalid(param + ".role must be system, user, assistant or tool", param + ".role");
   }
-  if (const auto* content = fields->if_contains("content"); content != nullptr && !content->is_null()) {
+  if (const auto* content = fields->if_contains("content");
+      content != nullptr && !content->is_null()) {
     if (content->is_string()) {
       message.content = std::string(content->get_string());
     } else if (content->is_array()) {
@@ -167,9 +186,11 @@ Result<ChatMessage> parse_chat_message(const boost::json::value& value, const st
       return invalid(param + ".content must be a string or an array of parts", param + ".content");
     }
   }
-  if (const auto* calls = fields->if_contains("tool_calls"); calls != nullptr && !calls->is_null()) {
+  if (const auto* calls = fields->if_contains("tool_calls");
+      calls != nullptr && !calls->is_null()) {
     if (message.role != "assistant") {
-      return invalid(param + ".tool_calls is only valid on assistant messages", param + ".tool_calls");
+      return invalid(param + ".tool_calls is only valid on assistant messages",
+                     param + ".tool_calls");
     }
     auto parsed = parse_tool_calls(*calls, param + ".tool_calls");
     if (!parsed) return std::move(parsed).take_error();
@@ -205,7 +226,8 @@ Result<ChatCompletionsRequest> parse_chat_completions_request(const boost::json:
     return invalid("messages holds at most 1000 messages", "messages", "too_many_messages");
   }
   for (std::size_t i = 0; i < messages->get_array().size(); ++i) {
-    auto message = parse_chat_message(messages->get_array()[i], "messages[" + std::to_string(i) + "]");
+    auto message =
+        parse_chat_message(messages->get_array()[i], "messages[" + std::to_string(i) + "]");
     if (!message) return std::move(message).take_error();
     chat.messages.push_back(std::move(*message));
   }
@@ -214,11 +236,14 @@ Result<ChatCompletionsRequest> parse_chat_completions_request(const boost::json:
     if (!parsed_tools) return std::move(parsed_tools).take_error();
     chat.tools = std::move(*parsed_tools);
   }
-  if (const auto* choice = fields->if_contains("tool_choice"); choice != nullptr && !choice->is_null()) {
+  if (const auto* choice = fields->if_contains("tool_choice");
+      choice != nullptr && !choice->is_null()) {
     chat.tool_choice = *choice;
   }
-  if (const auto* parallel = fields->if_contains("parallel_tool_calls"); parallel != nullptr && !parallel->is_null()) {
-    if (!parallel->is_bool()) return invalid("parallel_tool_calls must be a boolean", "parallel_tool_calls");
+  if (const auto* parallel = fields->if_contains("parallel_tool_calls");
+      parallel != nullptr && !parallel->is_null()) {
+    if (!parallel->is_bool())
+      return invalid("parallel_tool_calls must be a boolean", "parallel_tool_calls");
     chat.parallel_tool_calls = parallel->get_bool();
   }
   auto temperature = number(*fields, "temperature", 0, 2);
@@ -236,11 +261,14 @@ Result<ChatCompletionsRequest> parse_chat_completions_request(const boost::json:
   if (!seed) return std::move(seed).take_error();
   chat.seed = *seed;
   if (const auto* stop = fields->if_contains("stop"); stop != nullptr && !stop->is_null()) {
-    if (!stop->is_string() && !stop->is_array()) return invalid("stop must be a string or an array", "stop");
+    if (!stop->is_string() && !stop->is_array())
+      return invalid("stop must be a string or an array", "stop");
     chat.stop = *stop;
   }
-  if (const auto* format = fields->if_contains("response_format"); format != nullptr && !format->is_null()) {
-    if (!format->is_object()) return invalid("response_format must be an object", "response_format");
+  if (const auto* format = fields->if_contains("response_format");
+      format != nullptr && !format->is_null()) {
+    if (!format->is_object())
+      return invalid("response_format must be an object", "response_format");
     chat.response_format = *format;
   }
   if (const auto* user = fields->if_contains("user"); user != nullptr && !user->is_null()) {
@@ -251,8 +279,10 @@ Result<ChatCompletionsRequest> parse_chat_completions_request(const boost::json:
     if (!stream->is_bool()) return invalid("stream must be a boolean", "stream");
     parsed.stream = stream->get_bool();
   }
-  if (const auto* options = fields->if_contains("stream_options"); options != nullptr && options->is_object()) {
-    if (const auto* usage = options->get_object().if_contains("include_usage"); usage && usage->is_bool()) {
+  if (const auto* options = fields->if_contains("stream_options");
+      options != nullptr && options->is_object()) {
+    if (const auto* usage = options->get_object().if_contains("include_usage");
+        usage && usage->is_bool()) {
       parsed.include_usage = usage->get_bool();
     }
   }
@@ -309,12 +339,12 @@ boost::json::object chunk_json(const std::string& id, std::int64_t created,
     }
     delta_json["tool_calls"] = std::move(calls);
   }
-  boost::json::object choice{{"index", 0},
-                             {"delta", std::move(delta_json)},
-                             {"finish_reason", delta.finish_reason
-                                                   ? boost::json::value(*delta.finish_reason)
-                                                   : boost::json::value(nullptr)},
-                             {"logprobs", nullptr}};
+  boost::json::object choice{
+      {"index", 0},
+      {"delta", std::move(delta_json)},
+      {"finish_reason", delta.finish_reason ? boost::json::value(*delta.finish_reason)
+                                            : boost::json::value(nullptr)},
+      {"logprobs", nullptr}};
   return {{"id", id},
           {"object", "chat.completion.chunk"},
           {"created", created},
@@ -324,12 +354,8 @@ boost::json::object chunk_json(const std::string& id, std::int64_t created,
 
 boost::json::object usage_chunk_json(const std::string& id, std::int64_t created,
                                      const std::string& model, const Usage& usage) {
-  return {{"id", id},
-          {"object", "chat.completion.chunk"},
-          {"created", created},
-          {"model", model},
-          {"choices", boost::json::array{}},
-          {"usage", to_json(usage)}};
+  return {{"id", id},       {"object", "chat.completion.chunk"}, {"created", created},
+          {"model", model}, {"choices", boost::json::array{}},   {"usage", to_json(usage)}};
 }
 
 }  // namespace agentd::http

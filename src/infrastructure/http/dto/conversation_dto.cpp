@@ -109,12 +109,18 @@ json::value event_data(const RunEvent& event) {
           [](const RunStarted& e) -> json::value {
             return {{"run", to_json(e.run)}, {"conversation_id", e.run.conversation_id}};
           },
-          [](const MessageDelta& e) -> json::value { return {{"content", e.content}}; },
+          [](const MessageDelta& e) -> json::value {
+            return {{"content", e.content}};
+          },
           [](const ToolCallStarted& e) -> json::value {
-            return {{"tool_call_id", e.call.id}, {"name", e.call.name}, {"arguments", e.call.arguments}};
+            return {{"tool_call_id", e.call.id},
+                    {"name", e.call.name},
+                    {"arguments", e.call.arguments}};
           },
           [](const ToolCallCompleted& e) -> json::value { return to_json(e.result); },
-          [](const ApprovalRequired& e) -> json::value { return {{"approvals", to_json(e.approvals)}}; },
+          [](const ApprovalRequired& e) -> json::value {
+            return {{"approvals", to_json(e.approvals)}};
+          },
           [](const RunCompleted& e) -> json::value { return to_json(e.result); },
           [](const RunFailed& e) -> json::value { return error_json(e.error); },
       },
@@ -142,7 +148,8 @@ Result<CreateConversationBody> parse_create_conversation(const json::value& body
   if (!system_prompt) return system_prompt.error();
   auto message = optional_string(**fields, "message");
   if (!message) return message.error();
-  parsed.conversation = NewConversation{std::move(*title), std::move(*model), std::move(*system_prompt)};
+  parsed.conversation =
+      NewConversation{std::move(*title), std::move(*model), std::move(*system_prompt)};
   parsed.message = std::move(*message);
   return parsed;
 }
@@ -181,7 +188,8 @@ Result<TurnBody> parse_turn(const json::value& body) {
 namespace {
 
 // Edited arguments come as an object or as JSON text holding one; both are kept as text.
-Result<std::optional<std::string>> edited_arguments(const json::object& fields, const std::string& param) {
+Result<std::optional<std::string>> edited_arguments(const json::object& fields,
+                                                    const std::string& param) {
   const auto* value = fields.if_contains("arguments");
   if (value == nullptr || value->is_null()) return std::optional<std::string>{};
   if (value->is_object()) return std::optional<std::string>{json::serialize(*value)};

@@ -2,10 +2,9 @@
 // start a run.
 #pragma once
 
-#include <string>
-
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <string>
 
 #include "application/agent/run_event.h"
 #include "application/conversations/conversation_runs.h"

@@ -21,9 +21,10 @@ boost::json::object to_json(const ToolResult& result) {
                            {"duration_ms", result.duration_ms}};
   if (result.result) json["result"] = *result.result;
   if (result.error) {
-    json["error"] = {{"message", result.error->message},
-                     {"code", result.error->code.empty() ? std::string(to_string(result.error->kind))
-                                                         : result.error->code}};
+    json["error"] = {
+        {"message", result.error->message},
+        {"code", result.error->code.empty() ? std::string(to_string(result.error->kind))
+                                            : result.error->code}};
   }
   return json;
 }

@@ -1,8 +1,7 @@
 #include "infrastructure/http/handlers/api_key_handlers.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <limits>
 
 #include "infrastructure/http/dto/identity_dto.h"
@@ -52,8 +51,8 @@ Result<NewApiKey> parse_new_key(const Request& request) {
   if (!limit) return std::move(limit).take_error();
   if (*limit) {
     // Out-of-range values stay out of range after clamping; the use case rejects them.
-    key.rate_limit_per_minute = static_cast<int>(
-        std::clamp<std::int64_t>(**limit, 0, std::numeric_limits<int>::max()));
+    key.rate_limit_per_minute =
+        static_cast<int>(std::clamp<std::int64_t>(**limit, 0, std::numeric_limits<int>::max()));
   }
   return key;
 }
@@ -94,9 +93,9 @@ void add_api_key_routes(Router& router, const AuthGuard& guard, ManageApiKeys& k
   router.add("GET", "/v1/auth/tokens", guard.protect([&keys](Request& r, const Principal& p) {
     return list_keys(keys, r, p);
   }));
-  router.add("DELETE", "/v1/auth/tokens/{id}", guard.protect([&keys](Request& r, const Principal& p) {
-    return revoke_key(keys, r, p);
-  }));
+  router.add(
+      "DELETE", "/v1/auth/tokens/{id}",
+      guard.protect([&keys](Request& r, const Principal& p) { return revoke_key(keys, r, p); }));
 }
 
 }  // namespace agentd::http

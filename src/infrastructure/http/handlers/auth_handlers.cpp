@@ -1,8 +1,7 @@
 #include "infrastructure/http/handlers/auth_handlers.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 
 #include "infrastructure/http/dto/identity_dto.h"
@@ -18,8 +17,10 @@ namespace {
 using boost::asio::awaitable;
 
 std::string lower_trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -116,7 +117,7 @@ class AuthRoutes {
  private:
   // A 429 response when the bucket is exhausted, nothing otherwise.
   awaitable<std::optional<Response>> limit(std::string bucket, int per_minute,
-                                            std::string_view what) {
+                                           std::string_view what) {
     auto decision = co_await limiter_.acquire(std::move(bucket), per_minute);
     if (decision.allowed) co_return std::nullopt;
     co_return too_many_requests(decision, what);
@@ -137,9 +138,8 @@ void add_auth_routes(Router& router, const AuthGuard& guard, AuthUseCases use_ca
   router.add("POST", "/v1/auth/login", [routes](Request& r) { return routes->login(r); });
   router.add("POST", "/v1/auth/refresh", [routes](Request& r) { return routes->refresh(r); });
   router.add("POST", "/v1/auth/logout", [routes](Request& r) { return routes->logout(r); });
-  router.add("GET", "/v1/users/me", guard.protect([routes](Request& r, const Principal& p) {
-    return routes->me(r, p);
-  }));
+  router.add("GET", "/v1/users/me",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->me(r, p); }));
 }
 
 }  // namespace agentd::http

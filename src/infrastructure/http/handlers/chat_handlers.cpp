@@ -21,9 +21,13 @@ class ChatRoutes {
  public:
   ChatRoutes(const ModelCatalog& catalog, ModelRouter& models, AgentCompletion& agent,
              IdGenerator& ids, const Clock& clock)
-      : catalog_(catalog), models_(models), agent_(agent), ids_(ids), clock_(clock),
-        started_at_(std::chrono::duration_cast<std::chrono::seconds>(
-                        clock.now().time_since_epoch()).count()) {}
+      : catalog_(catalog),
+        models_(models),
+        agent_(agent),
+        ids_(ids),
+        clock_(clock),
+        started_at_(std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch())
+                        .count()) {}
 
   awaitable<Response> completions(Request& request, const Principal& caller) {
     auto body = parse_json_body(request);
@@ -91,7 +95,8 @@ class ChatRoutes {
 
  private:
   std::int64_t now_seconds() const {
-    return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch())
+        .count();
   }
 
   // Agent mode: the ReAct loop runs server-side; the client sees one ordinary completion
@@ -177,9 +182,9 @@ void add_chat_routes(Router& router, const AuthGuard& guard, const ModelCatalog&
                      ModelRouter& models, AgentCompletion& agent, IdGenerator& ids,
                      const Clock& clock) {
   auto routes = std::make_shared<ChatRoutes>(catalog, models, agent, ids, clock);
-  router.add("POST", "/v1/chat/completions", guard.protect([routes](Request& r, const Principal& p) {
-    return routes->completions(r, p);
-  }));
+  router.add("POST", "/v1/chat/completions",
+             guard.protect(
+                 [routes](Request& r, const Principal& p) { return routes->completions(r, p); }));
   router.add("GET", "/v1/models", guard.protect([routes](Request&, const Principal& p) {
     return routes->list_models(p);
   }));

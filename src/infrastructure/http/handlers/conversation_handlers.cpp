@@ -1,8 +1,7 @@
 #include "infrastructure/http/handlers/conversation_handlers.h"
 
-#include <charconv>
-
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "infrastructure/http/dto/conversation_dto.h"
 #include "infrastructure/http/error_response.h"
@@ -19,7 +18,9 @@ class ConversationRoutes {
  public:
   ConversationRoutes(ManageConversations& conversations, ConversationRuns& runs,
                      ManageRuns& manage_runs, LiveRuns& live_runs)
-      : conversations_(conversations), runs_(runs), manage_runs_(manage_runs),
+      : conversations_(conversations),
+        runs_(runs),
+        manage_runs_(manage_runs),
         live_runs_(live_runs) {}
 
   awaitable<Response> create(Request& request, const Principal& caller) {
@@ -120,8 +121,8 @@ class ConversationRoutes {
     if (auto text = request.query_param("status"); text && !text->empty()) {
       status = parse_approval_status(*text);
       if (!status) {
-        co_return error_response(Error::invalid(
-            "status must be pending, approved, rejected or expired", "status"));
+        co_return error_response(
+            Error::invalid("status must be pending, approved, rejected or expired", "status"));
       }
     }
     auto page = co_await conversations_.list_approvals(caller, status, page_request->limit,
@@ -165,14 +166,15 @@ class ConversationRoutes {
     if (!conversation) co_return error_response(conversation.error());
     auto live = live_runs_.latest(id);
     if (!live || live->user_id() != caller.user_id) {
-      co_return error_response(Error::not_found("this conversation has no run to follow", "no_active_run"));
+      co_return error_response(
+          Error::not_found("this conversation has no run to follow", "no_active_run"));
     }
     std::int64_t after = 0;
     if (auto last = request.header("last-event-id")) {
       auto [end, ec] = std::from_chars(last->data(), last->data() + last->size(), after);
       if (ec != std::errc{} || end != last->data() + last->size() || after < 0) {
-        co_return error_response(Error::invalid("Last-Event-ID must be an event id from this stream",
-                                                "Last-Event-ID"));
+        co_return error_response(
+            Error::invalid("Last-Event-ID must be an event id from this stream", "Last-Event-ID"));
       }
     }
     // Following a run never owns it: leaving does not cancel it.
@@ -198,31 +200,32 @@ void add_conversation_routes(Router& router, const AuthGuard& guard,
   router.add("GET", "/v1/conversations", guard.protect([routes](Request& r, const Principal& p) {
     return routes->list(r, p);
   }));
-  router.add("GET", "/v1/conversations/{id}", guard.protect([routes](Request& r, const Principal& p) {
-    return routes->get(r, p);
-  }));
-  router.add("DELETE", "/v1/conversations/{id}", guard.protect([routes](Request& r, const Principal& p) {
-    return routes->remove(r, p);
-  }));
+  router.add("GET", "/v1/conversations/{id}",
+             guard.protect([routes](Request& r, const Principal& p) { return routes->get(r, p); }));
+  router.add(
+      "DELETE", "/v1/conversations/{id}",
+      guard.protect([routes](Request& r, const Principal& p) { return routes->remove(r, p); }));
   router.add("POST", "/v1/conversations/{id}/messages",
-             guard.protect([routes](Request& r, const Principal& p) { return routes->send_message(r, p); }));
-  router.add("POST", "/v1/conversations/{id}/approve",
-             guard.protect([routes](Request& r, const Principal& p) { return routes->approve(r, p); }));
-  router.add("GET", "/v1/approvals",
-             guard.protect([routes](Request& r, const Principal& p) { return routes->list_approvals(r, p); }));
-  router.add("GET", "/v1/conversations/{id}/runs",
-             guard.protect([routes](Request& r, const Principal& p) {
-               return routes->list_runs(r, p);
-             }));
+             guard.protect(
+                 [routes](Request& r, const Principal& p) { return routes->send_message(r, p); }));
+  router.add(
+      "POST", "/v1/conversations/{id}/approve",
+      guard.protect([routes](Request& r, const Principal& p) { return routes->approve(r, p); }));
+  router.add("GET", "/v1/approvals", guard.protect([routes](Request& r, const Principal& p) {
+    return routes->list_approvals(r, p);
+  }));
+  router.add(
+      "GET", "/v1/conversations/{id}/runs",
+      guard.protect([routes](Request& r, const Principal& p) { return routes->list_runs(r, p); }));
   router.add("GET", "/v1/runs/{id}", guard.protect([routes](Request& r, const Principal& p) {
     return routes->get_run(r, p);
   }));
-  router.add("POST", "/v1/runs/{id}/cancel",
-             guard.protect([routes](Request& r, const Principal& p) {
-               return routes->cancel_run(r, p);
-             }));
-  router.add("GET", "/v1/conversations/{id}/events",
-             guard.protect([routes](Request& r, const Principal& p) { return routes->events(r, p); }));
+  router.add(
+      "POST", "/v1/runs/{id}/cancel",
+      guard.protect([routes](Request& r, const Principal& p) { return routes->cancel_run(r, p); }));
+  router.add(
+      "GET", "/v1/conversations/{id}/events",
+      guard.protect([routes](Request& r, const Principal& p) { return routes->events(r, p); }));
 }
 
 }  // namespace agentd::http

@@ -1,7 +1,6 @@
 #include "infrastructure/http/handlers/health_handlers.h"
 
 #include <boost/json.hpp>
-
 #include <memory>
 
 #include "infrastructure/http/error_response.h"

@@ -1,11 +1,10 @@
 // GET /health (the process answers) and GET /ready (every dependency answers).
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "domain/common/result.h"
 #include "infrastructure/http/router.h"

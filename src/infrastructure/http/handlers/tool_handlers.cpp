@@ -46,9 +46,10 @@ awaitable<Response> execute_batch(ExecuteTool& execute, Request& request, const 
         "body must be an array of tool calls or {\"calls\":[…]}", "calls", "invalid_batch"));
   }
   if (items->size() > ExecuteTool::kMaxBatchCalls) {
-    co_return error_response({ErrorCode::payload_too_large,
-                              "a batch holds at most 32 calls, got " + std::to_string(items->size()),
-                              "calls", "batch_too_large"});
+    co_return error_response(
+        {ErrorCode::payload_too_large,
+         "a batch holds at most 32 calls, got " + std::to_string(items->size()), "calls",
+         "batch_too_large"});
   }
   // A malformed item fails alone: the others run, and its result keeps its place.
   std::vector<ToolResult> results(items->size());

@@ -26,18 +26,19 @@ std::string_view bearer_credential(const Request& request) {
 }  // namespace
 
 Handler AuthGuard::protect(ProtectedHandler handler) const {
-  return [this, handler = std::move(handler)](Request& request) -> boost::asio::awaitable<Response> {
-    auto principal = co_await authenticate_(bearer_credential(request));
-    if (!principal) co_return error_response(principal.error());
+  return
+      [this, handler = std::move(handler)](Request& request) -> boost::asio::awaitable<Response> {
+        auto principal = co_await authenticate_(bearer_credential(request));
+        if (!principal) co_return error_response(principal.error());
 
-    const int limit = principal->rate_limit_per_minute.value_or(default_limit_);
-    auto decision = co_await limiter_.acquire(principal->rate_limit_key(), limit);
-    if (!decision.allowed) co_return too_many_requests(decision, "this credential");
+        const int limit = principal->rate_limit_per_minute.value_or(default_limit_);
+        auto decision = co_await limiter_.acquire(principal->rate_limit_key(), limit);
+        if (!decision.allowed) co_return too_many_requests(decision, "this credential");
 
-    auto response = co_await handler(request, *principal);
-    add_rate_limit_headers(response, decision);
-    co_return response;
-  };
+        auto response = co_await handler(request, *principal);
+        add_rate_limit_headers(response, decision);
+        co_return response;
+      };
 }
 
 }  // namespace agentd::http

@@ -17,7 +17,8 @@ bool is_trusted(const std::vector<std::string>& trusted, std::string_view addres
 
 }  // namespace
 
-std::string client_address(const Request& request, const std::vector<std::string>& trusted_proxies) {
+std::string client_address(const Request& request,
+                           const std::vector<std::string>& trusted_proxies) {
   if (!is_trusted(trusted_proxies, request.remote_address)) return request.remote_address;
   auto forwarded = request.header("x-forwarded-for");
   if (!forwarded) return request.remote_address;

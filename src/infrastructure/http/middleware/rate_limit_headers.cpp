@@ -15,11 +15,11 @@ void add_rate_limit_headers(Response& response, const RateLimitDecision& decisio
 
 Response too_many_requests(const RateLimitDecision& decision, std::string_view what) {
   const auto retry_after = std::max<std::int64_t>(1, ceil_seconds(decision.retry_after));
-  auto response = error_response(
-      {ErrorCode::rate_limited,
-       "rate limit exceeded for " + std::string(what) + "; retry after " +
-           std::to_string(retry_after) + " s",
-       {}, "rate_limit_exceeded"});
+  auto response = error_response({ErrorCode::rate_limited,
+                                  "rate limit exceeded for " + std::string(what) +
+                                      "; retry after " + std::to_string(retry_after) + " s",
+                                  {},
+                                  "rate_limit_exceeded"});
   add_rate_limit_headers(response, decision);
   response.set_header("Retry-After", std::to_string(retry_after));
   return response;

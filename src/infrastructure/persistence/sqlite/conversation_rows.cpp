@@ -1,6 +1,5 @@
 #include "infrastructure/persistence/sqlite/conversation_rows.h"
 
-
 #include "infrastructure/persistence/sqlite/time_columns.h"
 #include "infrastructure/persistence/tool_call_codec.h"
 

@@ -19,8 +19,8 @@ inline Status check_cursor(sqlite3* connection, std::string_view select,
                            std::string_view owner_column, const std::string& owner,
                            const std::optional<std::string>& after) {
   if (!after) return ok_status();
-  Statement query(connection, std::string(select) + " WHERE id = ? AND " +
-                                  std::string(owner_column) + " = ?");
+  Statement query(connection,
+                  std::string(select) + " WHERE id = ? AND " + std::string(owner_column) + " = ?");
   query.bind(1, *after).bind(2, owner);
   if (!query.step()) return invalid_cursor();
   return ok_status();
@@ -30,10 +30,9 @@ inline Status check_cursor(sqlite3* connection, std::string_view select,
 // (the owner: a user, or the conversation of a run) and `read` turns one of its rows into a
 // value. `limit` must be at least 1.
 template <typename Read>
-auto newest_first_page(sqlite3* connection, std::string_view select,
-                       std::string_view owner_column, const std::string& owner, int limit,
-                       const std::optional<std::string>& after, Read read)
-    -> Result<Page<std::invoke_result_t<Read, const Statement&>>> {
+auto newest_first_page(sqlite3* connection, std::string_view select, std::string_view owner_column,
+                       const std::string& owner, int limit, const std::optional<std::string>& after,
+                       Read read) -> Result<Page<std::invoke_result_t<Read, const Statement&>>> {
   if (auto known = check_cursor(connection, select, owner_column, owner, after); !known) {
     return known.error();
   }

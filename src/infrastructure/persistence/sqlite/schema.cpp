@@ -199,10 +199,8 @@ ALTER TABLE refresh_tokens ADD COLUMN successor_sealed TEXT;
 )sql";
 
 constexpr Migration kMigrations[] = {
-    {1, "identity", kIdentity},
-    {2, "tool_executions", kToolExecutions},
-    {3, "conversations", kConversations},
-    {4, "approvals", kApprovals},
+    {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
+    {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},
 };
 

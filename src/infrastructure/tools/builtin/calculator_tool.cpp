@@ -3,7 +3,6 @@
 #include <muParser.h>
 
 #include <boost/json.hpp>
-
 #include <cmath>
 #include <limits>
 
@@ -103,7 +102,8 @@ ToolSpec CalculatorTool::default_spec() {
     },
     "required": ["expression"],
     "additionalProperties": false
-  })").as_object();
+  })")
+                        .as_object();
   spec.timeout = std::chrono::seconds(5);
   return spec;
 }

@@ -19,7 +19,8 @@ ToolSpec CurrentTimeTool::default_spec() {
                    "description": "IANA time zone such as Europe/Paris; default UTC"}
     },
     "additionalProperties": false
-  })").as_object();
+  })")
+                        .as_object();
   spec.timeout = std::chrono::seconds(5);
   return spec;
 }
@@ -32,7 +33,8 @@ boost::asio::awaitable<Result<boost::json::value>> CurrentTimeTool::execute(
   try {
     zone = date::locate_zone(zone_name);
   } catch (const std::exception&) {
-    co_return tool_error("unknown time zone '" + zone_name + "'; use an IANA name such as Europe/Paris");
+    co_return tool_error("unknown time zone '" + zone_name +
+                         "'; use an IANA name such as Europe/Paris");
   }
   const auto now = std::chrono::floor<std::chrono::seconds>(clock_.now());
   const date::zoned_seconds local{zone, now};

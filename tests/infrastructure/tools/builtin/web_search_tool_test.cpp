@@ -118,8 +118,8 @@ TEST_F(WebSearchToolTest, ReturnsFiveResultsByDefault) {
 }
 
 TEST_F(WebSearchToolTest, BraveSendsTheConfiguredKeyAndLosesMarkup) {
-  auto result =
-      search(provider("brave", api_.url("/"), "brave-key"), {{"query", "asio"}, {"max_results", 2}});
+  auto result = search(provider("brave", api_.url("/"), "brave-key"),
+                       {{"query", "asio"}, {"max_results", 2}});
   ASSERT_TRUE(result.ok()) << result.error().message;
   const auto& hits = result->at("results").as_array();
   ASSERT_EQ(hits.size(), 2u);

@@ -42,14 +42,14 @@ inline std::filesystem::path everything_entry_point() {
 
 // Skips the calling test when the npm packages are not installed, or fails it under
 // scripts/test (AGENTD_TESTS_REQUIRE_NODE), which installs them: a skip there would hide a gap.
-#define SKIP_WITHOUT_EVERYTHING_SERVER()                                                         \
-  if (!std::filesystem::exists(::agentd::testing::everything_entry_point())) {                   \
-    if (std::getenv("AGENTD_TESTS_REQUIRE_NODE")) {                                              \
-      FAIL() << "the reference MCP server is missing from "                                      \
-             << ::agentd::testing::node_packages_dir().string();                                 \
-    }                                                                                            \
-    GTEST_SKIP() << "the reference MCP server is not installed: run scripts/setup (npm ci in "   \
-                 << ::agentd::testing::node_packages_dir().string() << ")";                      \
+#define SKIP_WITHOUT_EVERYTHING_SERVER()                                                       \
+  if (!std::filesystem::exists(::agentd::testing::everything_entry_point())) {                 \
+    if (std::getenv("AGENTD_TESTS_REQUIRE_NODE")) {                                            \
+      FAIL() << "the reference MCP server is missing from "                                    \
+             << ::agentd::testing::node_packages_dir().string();                               \
+    }                                                                                          \
+    GTEST_SKIP() << "the reference MCP server is not installed: run scripts/setup (npm ci in " \
+                 << ::agentd::testing::node_packages_dir().string() << ")";                    \
   }
 
 inline McpServerConfig everything_stdio_config() {

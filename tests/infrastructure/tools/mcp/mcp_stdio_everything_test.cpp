@@ -142,7 +142,9 @@ TEST_F(McpStdioEverything, RestartsTheServerAfterItDies) {
 
   auto tool = tools_.at("everything__trigger-long-running-operation");
   auto pending = std::async(std::launch::async, [&] {
-    return io_.run([tool] { return tool->execute({{"duration", 30}, {"steps", 30}}, kStdioCaller); });
+    return io_.run([tool] {
+      return tool->execute({{"duration", 30}, {"steps", 30}}, kStdioCaller);
+    });
   });
   std::this_thread::sleep_for(300ms);
   ASSERT_EQ(::kill(first_pid, SIGKILL), 0);
