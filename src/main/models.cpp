@@ -29,6 +29,15 @@ std::string or_default(const std::string& value, std::string_view fallback) {
   return value.empty() ? std::string(fallback) : value;
 }
 
+// A model offered without a configuration file when its provider's key is set.
+struct ZeroConfigModel {
+  std::string name;
+  std::string provider;
+  std::string upstream;
+  std::string api_key;
+  std::string base_url;
+};
+
 }  // namespace
 
 Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
@@ -51,24 +60,19 @@ Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
     if (!added) return std::move(added).take_error();
   }
   // Zero-config defaults, unless the file already names a model of the same name.
-  if (!environment.openai_api_key.empty() && !catalog.find("gpt-4o-mini")) {
-    llm::ProviderEndpoint endpoint{or_default(environment.openai_base_url, kOpenAiBaseUrl),
-                                   environment.openai_api_key, std::chrono::seconds(60)};
-    auto added = add(catalog, {"gpt-4o-mini",
-                               "openai",
-                               "gpt-4o-mini",
-                               make_provider("openai", std::move(endpoint), client),
-                               2,
-                               {}});
-    if (!added) return std::move(added).take_error();
-  }
-  if (!environment.anthropic_api_key.empty() && !catalog.find("claude-haiku")) {
-    llm::ProviderEndpoint endpoint{or_default(environment.anthropic_base_url, kAnthropicBaseUrl),
-                                   environment.anthropic_api_key, std::chrono::seconds(60)};
-    auto added = add(catalog, {"claude-haiku",
-                               "anthropic",
-                               "claude-3-5-haiku-latest",
-                               make_provider("anthropic", std::move(endpoint), client),
+  const ZeroConfigModel defaults[] = {
+      {"gpt-4o-mini", "openai", "gpt-4o-mini", environment.openai_api_key,
+       or_default(environment.openai_base_url, kOpenAiBaseUrl)},
+      {"claude-haiku", "anthropic", "claude-3-5-haiku-latest", environment.anthropic_api_key,
+       or_default(environment.anthropic_base_url, kAnthropicBaseUrl)},
+  };
+  for (const auto& model : defaults) {
+    if (model.api_key.empty() || catalog.find(model.name)) continue;
+    llm::ProviderEndpoint endpoint{model.base_url, model.api_key, std::chrono::seconds(60)};
+    auto added = add(catalog, {model.name,
+                               model.provider,
+                               model.upstream,
+                               make_provider(model.provider, std::move(endpoint), client),
                                2,
                                {}});
     if (!added) return std::move(added).take_error();

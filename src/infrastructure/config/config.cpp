@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 namespace agentd::config {
 namespace {
@@ -56,26 +57,14 @@ Status parse_seconds(const EnvLookup& env, std::string_view name, std::chrono::s
   auto text = env(name);
   if (!text) return ok_status();
   std::string_view digits = *text;
+  constexpr std::pair<char, long> kUnits[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
   long unit = 1;
-  switch (digits.empty() ? '\0' : digits.back()) {
-    case 's':
-      unit = 1;
+  for (const auto& [suffix, seconds] : kUnits) {
+    if (!digits.empty() && digits.back() == suffix) {
+      unit = seconds;
       digits.remove_suffix(1);
       break;
-    case 'm':
-      unit = 60;
-      digits.remove_suffix(1);
-      break;
-    case 'h':
-      unit = 3600;
-      digits.remove_suffix(1);
-      break;
-    case 'd':
-      unit = 86400;
-      digits.remove_suffix(1);
-      break;
-    default:
-      break;
+    }
   }
   auto value = parse_int<long>(name, digits, 1, 10L * 365 * 86400);
   if (!value || *value * unit > 10L * 365 * 86400) {
