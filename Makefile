@@ -33,6 +33,7 @@ test: asan
 
 bench: build
 	bench/run
+	bench/storage
 
 # Fuzzes for a minute in build/fuzz, a clang build with libFuzzer and the sanitizers.
 fuzz: setup

@@ -27,10 +27,10 @@
 #include "infrastructure/http/router.h"
 #include "infrastructure/http/server.h"
 #include "infrastructure/logging/log.h"
-#include "infrastructure/persistence/sqlite/migrations.h"
 #include "infrastructure/security/jwt_secret_file.h"
 #include "main/mcp_sources.h"
 #include "main/services.h"
+#include "main/storage.h"
 
 namespace {
 
@@ -78,30 +78,52 @@ void warn_if_data_dir_is_open(const std::string& data_dir) {
   }
 }
 
-// Runs one coroutine to completion on a private loop, for work before the server starts.
+// Runs one coroutine to completion on `io` before the server starts (or instead of it): the
+// io_context that watches PostgreSQL's sockets must be the one that runs.
 template <typename T>
-T run_blocking(asio::awaitable<T> work) {
-  asio::io_context io;
+T run_blocking(asio::io_context& io, asio::awaitable<T> work) {
   // Work handed to the blocking pool must not let io.run() return early.
   auto guard = asio::make_work_guard(io);
   std::optional<T> result;
   std::exception_ptr failure;
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { result.emplace(co_await std::move(work)); },
-      [&](std::exception_ptr escaped) {
+      io, [&]() -> asio::awaitable<T> { co_return co_await std::move(work); },
+      [&](std::exception_ptr escaped, T value) {
         failure = escaped;
+        if (!escaped) result.emplace(std::move(value));
         guard.reset();
       });
   io.run();
+  io.restart();
   // The caller sees what the task threw, as if it had run the task itself.
   if (failure) std::rethrow_exception(failure);
   if (!result) throw std::runtime_error("a start-up task did not finish");
   return std::move(*result);
 }
 
-// Builds the services over a migrated database. A configuration error is answered for the
-// caller to report; any other failure is logged here.
-Result<std::unique_ptr<Services>> start_services(const config::Config& config,
+// Migrates when configured to; otherwise says in the log when the schema is not the one this
+// binary needs (/ready says it too). False when the server cannot go on.
+bool prepare_schema(asio::io_context& io, const config::Config& config, Storage& storage) {
+  if (config.migrate_on_start) {
+    auto applied = run_blocking(io, storage.migrate());
+    if (!applied) {
+      log::error("migration_failed", {{"error", applied.error().message}});
+      return false;
+    }
+    if (*applied > 0) log::info("migrated", {{"applied", std::int64_t{*applied}}});
+    return true;
+  }
+  auto schema = run_blocking(io, check_schema(storage));
+  if (!schema) {
+    log::warn("schema_not_current",
+              {{"error", schema.error().message}, {"hint", "GET /ready answers 503 until it is"}});
+  }
+  return true;
+}
+
+// Builds the services over the database. A configuration error is answered for the caller
+// to report; any other failure is logged here.
+Result<std::unique_ptr<Services>> start_services(asio::io_context& io, const config::Config& config,
                                                  const config::FileConfig& file) {
   warn_if_data_dir_is_open(config.data_dir);
   auto secret = jwt_secret_for(config);
@@ -109,20 +131,18 @@ Result<std::unique_ptr<Services>> start_services(const config::Config& config,
     log::error("jwt_secret_unavailable", {{"error", secret.error().message}});
     return std::move(secret).take_error();
   }
-  auto created = Services::create(config, file, std::move(*secret));
+  auto created = Services::create(config, file, std::move(*secret), io.get_executor());
   if (!created) return created;
   auto services = std::move(*created);
   for (const auto& warning : services->model_warnings) {
     log::warn("model_config_warning", {{"message", warning}});
   }
-  // The embedded default migrates itself at start.
-  if (auto applied = sqlite::migrate(*services->db); !applied) {
-    log::error("migration_failed", {{"error", applied.error().message}});
-    return std::move(applied).take_error();
-  }
-  // One process owns the embedded database: a run still marked running was cut short by a
-  // crash or a kill, and its conversation must not stay locked.
-  auto interrupted = run_blocking(services->runs.fail_interrupted_runs(services->clock.now()));
+  auto& storage = *services->storage;
+  if (!prepare_schema(io, config, storage)) return Error::internal("the schema is not usable");
+  // A run still marked running was cut short by a crash or a kill, and its conversation must
+  // not stay locked. Until runs are owned by a process, this assumes one process per
+  // database.
+  auto interrupted = run_blocking(io, storage.runs().fail_interrupted_runs(services->clock.now()));
   if (!interrupted) {
     log::error("interrupted_runs_not_recovered", {{"error", interrupted.error().message}});
     return std::move(interrupted).take_error();
@@ -133,30 +153,23 @@ Result<std::unique_ptr<Services>> start_services(const config::Config& config,
 }
 
 http::ReadinessCheck database_check(Services& services) {
-  const int schema_version = sqlite::schema_migrations().back().version;
-  return {"database", [&services, schema_version]() -> asio::awaitable<Status> {
-            co_return co_await services.blocking.run([&services, schema_version]() -> Status {
-              try {
-                if (sqlite::current_version(*services.db) < schema_version) {
-                  return Error::unavailable("schema is not migrated");
-                }
-                return ok_status();
-              } catch (const std::exception& e) {
-                return Error::unavailable(std::string("unreachable: ") + e.what());
-              }
-            });
+  return {"database", [&services]() -> asio::awaitable<Status> {
+            co_return co_await check_schema(*services.storage);
           }};
 }
 
 int run_migrate(const config::Config& config) {
-  sqlite::Database db(config.sqlite_path());
-  auto applied = sqlite::migrate(db);
+  asio::io_context io;
+  auto storage = make_storage(config, io.get_executor());
+  auto applied = run_blocking(io, storage->migrate());
   if (!applied) {
     log::error("migration_failed", {{"error", applied.error().message}});
     return kExitFailure;
   }
-  log::info("migrated", {{"applied", std::int64_t{*applied}},
-                         {"version", std::int64_t{sqlite::current_version(db)}}});
+  auto version = run_blocking(io, storage->schema_version());
+  log::info("migrated", {{"database", storage->name()},
+                         {"applied", std::int64_t{*applied}},
+                         {"version", std::int64_t{version ? *version : 0}}});
   return 0;
 }
 
@@ -186,7 +199,7 @@ http::ReadinessCheck web_search_check(const Services& services) {
 int run_serve(const config::Config& config, const config::FileConfig& file) {
   // Declared first so it is destroyed last: pooled upstream connections belong to it.
   asio::io_context io(static_cast<int>(config.threads));
-  auto started = start_services(config, file);
+  auto started = start_services(io, config, file);
   if (!started) return exit_code_of(started.error());
   auto& services = *started;
 
@@ -264,7 +277,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   log::info("listening", {{"address", config.host},
                           {"port", std::int64_t{port}},
                           {"threads", std::int64_t{config.threads}},
-                          {"database", "sqlite"},
+                          {"database", services->storage->name()},
                           {"tools", static_cast<std::int64_t>(services->tools.list().size())}});
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
@@ -283,11 +296,12 @@ int run_create_user(const config::Config& config, const config::FileConfig& file
     std::fprintf(stderr, "agentd: write the password on standard input\n");
     return kExitConfigError;
   }
-  auto services = start_services(config, file);
+  asio::io_context io;
+  auto services = start_services(io, config, file);
   if (!services) return exit_code_of(services.error());
   // Named, not braced into the call: see docs/coroutines.md.
   Registration registration{email, std::move(password), name, role};
-  auto created = run_blocking((*services)->register_user(std::move(registration)));
+  auto created = run_blocking(io, (*services)->register_user(std::move(registration)));
   if (!created) {
     std::fprintf(stderr, "agentd: %s\n", created.error().message.c_str());
     return kExitFailure;

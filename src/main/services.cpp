@@ -64,8 +64,10 @@ std::vector<std::string> mcp_server_names(const config::FileConfig& file) {
 
 Result<std::unique_ptr<Services>> Services::create(const config::Config& config,
                                                    const config::FileConfig& file,
-                                                   std::string jwt_secret) {
-  auto services = std::make_unique<Services>(config, file, std::move(jwt_secret));
+                                                   std::string jwt_secret,
+                                                   boost::asio::any_io_executor executor) {
+  auto services =
+      std::make_unique<Services>(config, file, std::move(jwt_secret), std::move(executor));
   auto warnings =
       add_configured_models(services->models, file, config.models, services->http_client);
   if (!warnings) return std::move(warnings).take_error();
@@ -77,22 +79,15 @@ Result<std::unique_ptr<Services>> Services::create(const config::Config& config,
 }
 
 Services::Services(const config::Config& config, const config::FileConfig& file,
-                   std::string jwt_secret)
-    : db(std::make_unique<sqlite::Database>(config.sqlite_path())),
+                   std::string jwt_secret, boost::asio::any_io_executor executor)
+    : storage(make_storage(config, std::move(executor))),
       blocking(kBlockingThreads),
       hasher(blocking),
       signer(std::move(jwt_secret), "agentd", "agentd"),
       cached_signer(signer, cache::kTokenCacheSettings),
-      users(*db, blocking),
-      sessions(*db, blocking),
-      keys(*db, blocking),
-      cached_users(users, {}),
-      cached_sessions(sessions, {}),
-      cached_keys(keys, {}),
-      tool_executions(*db, blocking),
-      conversations(*db, blocking),
-      runs(*db, blocking),
-      checkpoints(*db, blocking),
+      cached_users(storage->users(), {}),
+      cached_sessions(storage->sessions(), {}),
+      cached_keys(storage->api_keys(), {}),
       limiter(clock),
       tools(schemas),
       live_runs(clock, delay),
@@ -104,20 +99,21 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       current_user(cached_users),
       authenticate(cached_users, cached_sessions, cached_keys, cached_signer, secrets, clock),
       manage_keys(cached_keys, secrets, ids, clock, tools, models, mcp_server_names(file)),
-      execute_tool(tools, tool_executions, ids, clock,
+      execute_tool(tools, storage->tool_executions(), ids, clock,
                    static_cast<std::size_t>(config.tool_concurrency)),
       model_router(models, delay, RetryPolicy{},
                    [] {
                      thread_local std::minstd_rand engine{std::random_device{}()};
                      return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
                    }),
-      agent(model_router, execute_tool, tools, &checkpoints, ids, clock,
+      agent(model_router, execute_tool, tools, &storage->checkpoints(), ids, clock,
             AgentSettings{8, 50, static_cast<std::size_t>(config.tool_concurrency),
                           config.approval_ttl}),
-      manage_runs(conversations, runs, live_runs, ids, clock, delay),
-      manage_conversations(conversations, runs, model_router, live_runs, manage_runs, ids, clock),
-      conversation_runs(conversations, runs, checkpoints, agent, model_router, tools, live_runs,
-                        ids, clock),
+      manage_runs(storage->conversations(), storage->runs(), live_runs, ids, clock, delay),
+      manage_conversations(storage->conversations(), storage->runs(), model_router, live_runs,
+                           manage_runs, ids, clock),
+      conversation_runs(storage->conversations(), storage->runs(), storage->checkpoints(), agent,
+                        model_router, tools, live_runs, ids, clock, delay),
       agent_completion(agent, model_router, ids, clock) {}
 
 }  // namespace agentd

@@ -2,6 +2,7 @@
 // cases. Members are declared in construction order, so destruction runs in reverse.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,14 +31,6 @@
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
 #include "infrastructure/net/http_client.h"
-#include "infrastructure/persistence/sqlite/sqlite_api_key_repository.h"
-#include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
-#include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
-#include "infrastructure/persistence/sqlite/sqlite_database.h"
-#include "infrastructure/persistence/sqlite/sqlite_run_repository.h"
-#include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
-#include "infrastructure/persistence/sqlite/sqlite_tool_execution_repository.h"
-#include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
 #include "infrastructure/ratelimit/in_process_rate_limiter.h"
 #include "infrastructure/security/jwt_token_signer.h"
 #include "infrastructure/security/sodium_password_hasher.h"
@@ -47,21 +40,25 @@
 #include "infrastructure/time/asio_delay.h"
 #include "infrastructure/time/system_clock.h"
 #include "infrastructure/tools/valijson_schema_compiler.h"
+#include "main/storage.h"
 
 namespace agentd {
 
 struct Services {
   // Builds everything and adds the configured models and tools; a configuration that cannot
   // work (a duplicate model, unusable tool settings) is answered as a configuration error.
+  // PostgreSQL's connections are watched by `executor`'s io_context.
   static Result<std::unique_ptr<Services>> create(const config::Config& config,
                                                   const config::FileConfig& file,
-                                                  std::string jwt_secret);
+                                                  std::string jwt_secret,
+                                                  boost::asio::any_io_executor executor);
 
-  Services(const config::Config& config, const config::FileConfig& file, std::string jwt_secret);
+  Services(const config::Config& config, const config::FileConfig& file, std::string jwt_secret,
+           boost::asio::any_io_executor executor);
 
   // Adapters of the ports.
-  std::unique_ptr<sqlite::Database> db;
-  BlockingPool blocking;
+  std::unique_ptr<Storage> storage;  // the repositories, on SQLite or PostgreSQL
+  BlockingPool blocking;             // password hashing
   SystemClock clock;
   UuidV7Generator ids;
   SodiumSecretGenerator secrets;
@@ -69,17 +66,10 @@ struct Services {
   SodiumPasswordHasher hasher;
   JwtTokenSigner signer;
   cache::CachingTokenSigner cached_signer;  // what requests verify their tokens with
-  sqlite::SqliteUserRepository users;
-  sqlite::SqliteSessionRepository sessions;
-  sqlite::SqliteApiKeyRepository keys;
   // Every use case reaches identity storage through these, so changes invalidate them.
   cache::CachingUserRepository cached_users;
   cache::CachingSessionRepository cached_sessions;
   cache::CachingApiKeyRepository cached_keys;
-  sqlite::SqliteToolExecutionRepository tool_executions;
-  sqlite::SqliteConversationRepository conversations;
-  sqlite::SqliteRunRepository runs;
-  sqlite::SqliteCheckpointStore checkpoints;
   InProcessRateLimiter limiter;
   ValijsonSchemaCompiler schemas;
   ToolRegistry tools;

@@ -243,7 +243,7 @@ struct AgentEnv {
   LiveRuns live_runs{clock, delay};
   ReactAgent agent;
   ConversationRuns runs{conversations, run_store, checkpoints, agent, router,
-                        registry,      live_runs, ids,         clock};
+                        registry,      live_runs, ids,         clock, delay};
   ManageRuns manage_runs{conversations, run_store, live_runs, ids, clock, delay};
   ManageConversations manage{conversations, run_store, router, live_runs, manage_runs, ids, clock};
   AgentCompletion completion{agent, router, ids, clock};

@@ -12,6 +12,10 @@ import uuid
 
 AGENTD_BIN = os.environ.get("AGENTD_BIN", "../../build/debug/agentd")
 
+# "postgres" runs each agentd on a PostgreSQL database of its own, made on the server at
+# AGENTD_TEST_POSTGRES_URL; otherwise agentd uses its embedded SQLite default.
+DATABASE = os.environ.get("AGENTD_E2E_DATABASE", "sqlite")
+
 # A password that satisfies the policy; tests that need another one say so.
 PASSWORD = "correct-horse-battery"
 
@@ -24,6 +28,22 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def postgres_database(data_dir):
+    """A fresh database for one data dir, the same one again when agentd restarts on it."""
+    marker = os.path.join(data_dir, "postgres_url")
+    if os.path.exists(marker):
+        with open(marker) as f:
+            return f.read()
+    server = os.environ["AGENTD_TEST_POSTGRES_URL"]
+    name = "e2e_" + uuid.uuid4().hex[:16]
+    subprocess.run(["psql", server, "-qc", f"CREATE DATABASE {name}"], check=True,
+                   stdout=subprocess.DEVNULL)
+    url = server.rsplit("/", 1)[0] + "/" + name
+    with open(marker, "w") as f:
+        f.write(url)
+    return url
 
 
 class Response:
@@ -53,6 +73,9 @@ class Agentd:
             "AGENTD_DATA_DIR": self.data_dir,
             "AGENTD_THREADS": "2",
         })
+        if DATABASE == "postgres" and "AGENTD_DATABASE_URL" not in (env or {}):
+            self.env["AGENTD_DATABASE_URL"] = postgres_database(self.data_dir)
+            self.env["AGENTD_MIGRATE_ON_START"] = "true"
         for name, value in (env or {}).items():
             if value is None:
                 self.env.pop(name, None)

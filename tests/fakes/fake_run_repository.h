@@ -22,6 +22,9 @@ class FakeRunRepository : public RunRepository {
   FakeRunRepository(FakeConversationTables& tables, FakeCheckpointStore& checkpoints)
       : tables_(tables), checkpoints_(checkpoints) {}
 
+  // How many update_run calls from now find the database unavailable.
+  int update_outages = 0;
+
   boost::asio::awaitable<Status> start_run(Run run) override {
     std::lock_guard lock(tables_.mutex);
     auto* conversation = tables_.owned(run.user_id, run.conversation_id);
@@ -35,6 +38,11 @@ class FakeRunRepository : public RunRepository {
 
   boost::asio::awaitable<Status> update_run(Run run) override {
     std::lock_guard lock(tables_.mutex);
+    if (update_outages > 0) {
+      --update_outages;
+      co_return Error::unavailable("the database is unavailable; try again",
+                                   "database_unavailable");
+    }
     auto found = tables_.runs.find(run.id);
     if (found == tables_.runs.end()) co_return run_not_found();
     Run& stored = found->second;

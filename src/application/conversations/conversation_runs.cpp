@@ -1,8 +1,10 @@
 #include "application/conversations/conversation_runs.h"
 
+#include <algorithm>
 #include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
+#include <chrono>
 
 #include "application/agent/agent_state_codec.h"
 #include "application/agent/run_outcome.h"
@@ -141,6 +143,27 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
     job.live->events().emit(RunCompleted{std::move(result)});
   }
   job.live->events().close();
+  // The client has its answer; the database gets the run's end when it is back.
+  if (!stored && stored.error().kind == ErrorCode::unavailable) {
+    (void)co_await store_end_when_back(run);
+  }
+}
+
+asio::awaitable<Status> ConversationRuns::store_end_when_back(const Run& run) {
+  constexpr std::chrono::milliseconds kFirstWait{250};
+  constexpr std::chrono::milliseconds kLongestWait{5'000};
+  constexpr std::chrono::minutes kPatience{2};
+  auto wait = kFirstWait;
+  std::chrono::milliseconds waited{0};
+  while (waited < kPatience) {
+    co_await delay_.wait(wait);
+    waited += wait;
+    auto stored = co_await runs_.update_run(run);
+    if (stored || stored.error().kind != ErrorCode::unavailable) co_return stored;
+    wait = std::min(wait * 2, kLongestWait);
+  }
+  // Still down: the next start fails the run as interrupted.
+  co_return Error::unavailable("the run's end could not be stored");
 }
 
 asio::awaitable<Status> ConversationRuns::pause(Job& job, const graph::Report& report) {

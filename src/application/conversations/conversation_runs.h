@@ -14,6 +14,7 @@
 #include "application/agent/react_agent.h"
 #include "application/ports/clock.h"
 #include "application/ports/conversation_repository.h"
+#include "application/ports/delay.h"
 #include "application/ports/id_generator.h"
 #include "application/ports/run_repository.h"
 #include "domain/conversation/approval_policy.h"
@@ -43,7 +44,7 @@ class ConversationRuns {
   ConversationRuns(ConversationRepository& conversations, RunRepository& runs,
                    CheckpointStore& checkpoints, ReactAgent& agent, const ModelRouter& models,
                    const ToolRegistry& tools, LiveRuns& live_runs, IdGenerator& ids,
-                   const Clock& clock)
+                   const Clock& clock, Delay& delay)
       : conversations_(conversations),
         runs_(runs),
         checkpoints_(checkpoints),
@@ -52,7 +53,8 @@ class ConversationRuns {
         tools_(tools),
         live_runs_(live_runs),
         ids_(ids),
-        clock_(clock) {}
+        clock_(clock),
+        delay_(delay) {}
 
   // Started on the caller's executor; 404 for a foreign conversation, 409 run_in_progress
   // when it already has a run, 4xx for a bad model, tool list or step count.
@@ -75,6 +77,9 @@ class ConversationRuns {
   struct Job;
   boost::asio::awaitable<void> drive(std::shared_ptr<Job> job);
   boost::asio::awaitable<void> finish(Job& job, graph::Report report);
+  // Stores how a run ended after the first try found the database unavailable: tries again,
+  // for a while, so a run cut short by an outage ends failed (not running) once it is back.
+  boost::asio::awaitable<Status> store_end_when_back(const Run& run);
   // Stores the pause; false when it could not be stored (the run then fails).
   boost::asio::awaitable<Status> pause(Job& job, const graph::Report& report);
   // A paused run whose approvals all expired gives its conversation back: each awaited
@@ -95,6 +100,7 @@ class ConversationRuns {
   LiveRuns& live_runs_;
   IdGenerator& ids_;
   const Clock& clock_;
+  Delay& delay_;
 };
 
 }  // namespace agentd

@@ -107,6 +107,40 @@ std::vector<std::string> split_list(std::string_view text) {
   return items;
 }
 
+// AGENTD_DATABASE_URL and the settings that go with it. The URL is never echoed back in an
+// error: a PostgreSQL URL may hold a password.
+Status parse_database(const EnvLookup& env, Config& config) {
+  config.database_url =
+      env("AGENTD_DATABASE_URL").value_or("sqlite://" + config.data_dir + "/agentd.db");
+  const std::string_view url = config.database_url;
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    config.database = DatabaseKind::postgres;
+    config.migrate_on_start = false;
+  } else if (!url.starts_with("sqlite://") || url.size() == std::string_view("sqlite://").size()) {
+    return bad("AGENTD_DATABASE_URL", "sqlite://<path>, postgres://… or postgresql://…",
+               "(hidden)");
+  }
+  if (auto size = env("AGENTD_DATABASE_POOL_SIZE")) {
+    constexpr std::size_t kMaxPool = 1000;
+    auto value = parse_int<std::size_t>("AGENTD_DATABASE_POOL_SIZE", *size, 1, kMaxPool);
+    if (!value) return std::move(value).take_error();
+    config.database_pool_size = *value;
+  }
+  for (auto [name, field] :
+       {std::pair{"AGENTD_DATABASE_QUERY_TIMEOUT_MS", &config.database_query_timeout},
+        std::pair{"AGENTD_DATABASE_ACQUIRE_TIMEOUT_MS", &config.database_acquire_timeout},
+        std::pair{"AGENTD_DATABASE_CONNECT_TIMEOUT_MS", &config.database_connect_timeout}}) {
+    if (auto status = parse_duration(env, name, *field); !status) return status;
+  }
+  if (auto migrate = env("AGENTD_MIGRATE_ON_START")) {
+    if (*migrate != "true" && *migrate != "false") {
+      return bad("AGENTD_MIGRATE_ON_START", "true or false", *migrate);
+    }
+    config.migrate_on_start = *migrate == "true";
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Error config_error(std::string message, std::string setting) {
@@ -136,15 +170,7 @@ Result<Config> load_config(const EnvLookup& env) {
     if (auto status = parse_address(*addr, config); !status) return std::move(status).take_error();
   }
   if (auto dir = env("AGENTD_DATA_DIR")) config.data_dir = *dir;
-  config.database_url =
-      env("AGENTD_DATABASE_URL").value_or("sqlite://" + config.data_dir + "/agentd.db");
-  if (config.database_url.rfind("sqlite://", 0) != 0) {
-    return bad("AGENTD_DATABASE_URL", "sqlite://<path> (postgres:// is not supported yet)",
-               config.database_url);
-  }
-  if (config.sqlite_path().empty()) {
-    return bad("AGENTD_DATABASE_URL", "sqlite://<path>", config.database_url);
-  }
+  if (auto status = parse_database(env, config); !status) return std::move(status).take_error();
   if (auto level = env("AGENTD_LOG_LEVEL")) {
     if (*level != "trace" && *level != "debug" && *level != "info" && *level != "warn" &&
         *level != "error" && *level != "off") {
@@ -165,6 +191,7 @@ Result<Config> load_config(const EnvLookup& env) {
     config.threads = *value;
   }
   if (config.threads == 0) config.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (config.database_pool_size == 0) config.database_pool_size = std::size_t{2} * config.threads;
   if (auto limit = env("AGENTD_MAX_BODY_BYTES")) {
     auto value = parse_int<std::size_t>("AGENTD_MAX_BODY_BYTES", *limit, 1, std::size_t{1} << 30);
     if (!value) return std::move(value).take_error();

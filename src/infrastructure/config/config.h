@@ -27,11 +27,22 @@ struct ModelEnvironment {
   std::string default_model;       // AGENTD_DEFAULT_MODEL, over the file's default_model
 };
 
+enum class DatabaseKind { sqlite, postgres };
+
 struct Config {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::string data_dir = "./data";
-  std::string database_url;  // defaults to sqlite://<data_dir>/agentd.db
+  std::string database_url;  // defaults to sqlite://<data_dir>/agentd.db; may hold a password
+  DatabaseKind database = DatabaseKind::sqlite;
+  // PostgreSQL's connection pool (SQLite has one connection and a pool of worker threads).
+  std::size_t database_pool_size = 0;  // 0: two per I/O thread
+  std::chrono::milliseconds database_query_timeout{5'000};
+  std::chrono::milliseconds database_acquire_timeout{2'000};
+  std::chrono::milliseconds database_connect_timeout{5'000};
+  // Apply migrations at start: by default the embedded database does, PostgreSQL (shared by
+  // replicas, migrated by `agentd migrate` in a deploy step) does not.
+  bool migrate_on_start = true;
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;
   unsigned threads = 0;  // 0: one per core

@@ -864,8 +864,8 @@ TEST_F(ApprovalsTest, APausedRunResumesInAnotherProcess) {
   ReactAgent agent{
       env.router, execute, registry, &env.checkpoints, env.ids, env.clock, with_approval_ttl(kTtl)};
   LiveRuns live_runs{env.clock, env.delay};
-  ConversationRuns runs{env.conversations, env.run_store, env.checkpoints, agent,    env.router,
-                        registry,          live_runs,     env.ids,         env.clock};
+  ConversationRuns runs{env.conversations, env.run_store, env.checkpoints, agent,     env.router,
+                        registry,          live_runs,     env.ids,         env.clock, env.delay};
   auto request = deciding({approve_call("call_1")});
 
   auto resumed = run_sync(take_approval(runs, caller, std::move(request)));

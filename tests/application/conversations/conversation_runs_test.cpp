@@ -174,6 +174,24 @@ TEST_F(ConversationRunsTest, TheResultCarriesTheStoredRunAndTheFinalAssistantMes
   EXPECT_EQ(env.stored_conversation(caller, conversation.id).message_count, 2);
 }
 
+TEST_F(ConversationRunsTest, ARunsEndIsStoredOnceTheDatabaseIsBack) {
+  env.provider->then(ScriptedAnswer::says("Hello there."));
+  env.run_store.update_outages = 3;
+
+  // The client is told at once that the end could not be stored…
+  auto finished = env.turn_of(caller, turn(conversation.id, "Hello."));
+  ASSERT_FALSE(finished);
+  EXPECT_EQ(finished.error().code, "database_unavailable");
+
+  // …and the run does not stay running: its end is stored when the database answers again.
+  EXPECT_EQ(env.run_store.update_outages, 0);
+  auto runs = run_sync(env.run_store.list_runs(conversation.id, 10, std::nullopt));
+  ASSERT_TRUE(runs);
+  ASSERT_EQ(runs->items.size(), 1u);
+  EXPECT_EQ(runs->items[0].status, RunStatus::completed);
+  EXPECT_EQ(status(), ConversationStatus::idle);
+}
+
 TEST_F(ConversationRunsTest, TitlesTheConversationFromItsFirstMessageOnly) {
   env.provider->then(ScriptedAnswer::says("Sunny.")).then(ScriptedAnswer::says("Rainy."));
 

@@ -76,6 +76,10 @@ TEST(LoadConfig, RejectsBadValuesNamingTheVariable) {
       {"AGENTD_LOG_LEVEL", "loud"},
       {"AGENTD_LOG_FORMAT", "xml"},
       {"AGENTD_DATABASE_URL", "mysql://x"},
+      {"AGENTD_DATABASE_URL", "sqlite://"},
+      {"AGENTD_DATABASE_POOL_SIZE", "0"},
+      {"AGENTD_DATABASE_QUERY_TIMEOUT_MS", "0"},
+      {"AGENTD_MIGRATE_ON_START", "yes"},
       {"AGENTD_SHUTDOWN_TIMEOUT_MS", "soon"},
       {"AGENTD_REFRESH_REUSE_WINDOW", "-1"},
       {"AGENTD_REFRESH_REUSE_WINDOW", "10s"},
@@ -88,6 +92,42 @@ TEST(LoadConfig, RejectsBadValuesNamingTheVariable) {
     EXPECT_NE(config.error().message.find(name), std::string::npos);
     EXPECT_TRUE(is_config_error(config.error()));
   }
+}
+
+TEST(LoadConfig, EmbeddedSqliteMigratesItselfByDefault) {
+  auto config = load_config(env_of({{"AGENTD_DATA_DIR", "/var/lib/agentd"}}));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->database, DatabaseKind::sqlite);
+  EXPECT_EQ(config->sqlite_path(), "/var/lib/agentd/agentd.db");
+  EXPECT_TRUE(config->migrate_on_start);
+}
+
+TEST(LoadConfig, PostgresIsMigratedByHandUnlessAskedAndPoolsTwoConnectionsPerThread) {
+  for (const char* url :
+       {"postgres://agentd:secret@db:5432/agentd?sslmode=require", "postgresql://db/agentd"}) {
+    auto config = load_config(env_of({{"AGENTD_DATABASE_URL", url}, {"AGENTD_THREADS", "3"}}));
+    ASSERT_TRUE(config) << url;
+    EXPECT_EQ(config->database, DatabaseKind::postgres);
+    EXPECT_EQ(config->database_url, url);
+    EXPECT_FALSE(config->migrate_on_start);
+    EXPECT_EQ(config->database_pool_size, 6u);
+  }
+  auto tuned = load_config(env_of({{"AGENTD_DATABASE_URL", "postgres://db/agentd"},
+                                   {"AGENTD_MIGRATE_ON_START", "true"},
+                                   {"AGENTD_DATABASE_POOL_SIZE", "20"},
+                                   {"AGENTD_DATABASE_QUERY_TIMEOUT_MS", "1500"},
+                                   {"AGENTD_DATABASE_ACQUIRE_TIMEOUT_MS", "250"}}));
+  ASSERT_TRUE(tuned);
+  EXPECT_TRUE(tuned->migrate_on_start);
+  EXPECT_EQ(tuned->database_pool_size, 20u);
+  EXPECT_EQ(tuned->database_query_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(tuned->database_acquire_timeout, std::chrono::milliseconds(250));
+}
+
+TEST(LoadConfig, NeverEchoesADatabaseUrlItRejects) {
+  auto config = load_config(env_of({{"AGENTD_DATABASE_URL", "mysql://root:hunter2@db/agentd"}}));
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().message.find("hunter2"), std::string::npos);
 }
 
 TEST(LoadConfig, ReadsTheZeroConfigModelVariables) {

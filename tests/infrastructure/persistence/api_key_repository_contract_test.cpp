@@ -14,8 +14,8 @@ std::vector<std::string> ids_of(const Page<ApiKey>& page) {
 }
 
 TEST_P(ApiKeyRepositoryContract, CreatedKeyIsFoundByTheHashOfItsSecret) {
-  given_user("user-01");
-  const ApiKey key = given_key(sample_key("key-01", "user-01"));
+  given_user(numbered("user", 1));
+  const ApiKey key = given_key(sample_key(numbered("key", 1), numbered("user", 1)));
 
   auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
   ASSERT_TRUE(found);
@@ -23,8 +23,8 @@ TEST_P(ApiKeyRepositoryContract, CreatedKeyIsFoundByTheHashOfItsSecret) {
 }
 
 TEST_P(ApiKeyRepositoryContract, KeyWithOnlyRequiredFieldsRoundTrips) {
-  given_user("user-01");
-  ApiKey key = sample_key("key-01", "user-01");
+  given_user(numbered("user", 1));
+  ApiKey key = sample_key(numbered("key", 1), numbered("user", 1));
   key.allowed_tools.reset();
   key.allowed_models.reset();
   key.approval_required_tools.clear();
@@ -47,11 +47,11 @@ TEST_P(ApiKeyRepositoryContract, UnknownHashIsNotFound) {
 // Absent means every tool, [] means none, ["*"] means every tool by name: three meanings
 // storage must not blur.
 TEST_P(ApiKeyRepositoryContract, AllowListsKeepAbsentEmptyAndWildcardApart) {
-  given_user("user-01");
+  given_user(numbered("user", 1));
   const std::vector<NameAllowList> lists = {std::nullopt, std::vector<std::string>{},
                                             std::vector<std::string>{"*"}};
   for (std::size_t i = 0; i < lists.size(); ++i) {
-    ApiKey key = sample_key(numbered("key", static_cast<int>(i)), "user-01");
+    ApiKey key = sample_key(numbered("key", static_cast<int>(i)), numbered("user", 1));
     key.allowed_tools = lists[i];
     key.allowed_models = lists[(i + 1) % lists.size()];
     given_key(key);
@@ -64,42 +64,42 @@ TEST_P(ApiKeyRepositoryContract, AllowListsKeepAbsentEmptyAndWildcardApart) {
 }
 
 TEST_P(ApiKeyRepositoryContract, ListPagesNewestFirstWithACursor) {
-  given_user("user-01");
-  for (int i = 1; i <= 5; ++i) given_key(sample_key(numbered("key", i), "user-01"));
+  given_user(numbered("user", 1));
+  for (int i = 1; i <= 5; ++i) given_key(sample_key(numbered("key", i), numbered("user", 1)));
 
-  auto first = run_sync(api_keys().list("user-01", 2, std::nullopt));
+  auto first = run_sync(api_keys().list(numbered("user", 1), 2, std::nullopt));
   ASSERT_TRUE(first);
-  EXPECT_EQ(ids_of(*first), (std::vector<std::string>{"key-05", "key-04"}));
+  EXPECT_EQ(ids_of(*first), (std::vector<std::string>{numbered("key", 5), numbered("key", 4)}));
   EXPECT_TRUE(first->has_more);
 
-  auto second = run_sync(api_keys().list("user-01", 2, first->items.back().id));
+  auto second = run_sync(api_keys().list(numbered("user", 1), 2, first->items.back().id));
   ASSERT_TRUE(second);
-  EXPECT_EQ(ids_of(*second), (std::vector<std::string>{"key-03", "key-02"}));
+  EXPECT_EQ(ids_of(*second), (std::vector<std::string>{numbered("key", 3), numbered("key", 2)}));
   EXPECT_TRUE(second->has_more);
 
-  auto last = run_sync(api_keys().list("user-01", 2, second->items.back().id));
+  auto last = run_sync(api_keys().list(numbered("user", 1), 2, second->items.back().id));
   ASSERT_TRUE(last);
-  EXPECT_EQ(ids_of(*last), (std::vector<std::string>{"key-01"}));
+  EXPECT_EQ(ids_of(*last), (std::vector<std::string>{numbered("key", 1)}));
   EXPECT_FALSE(last->has_more);
 }
 
 TEST_P(ApiKeyRepositoryContract, PageThatEndsExactlyOnTheLastKeyHasNoMore) {
-  given_user("user-01");
-  for (int i = 1; i <= 3; ++i) given_key(sample_key(numbered("key", i), "user-01"));
+  given_user(numbered("user", 1));
+  for (int i = 1; i <= 3; ++i) given_key(sample_key(numbered("key", i), numbered("user", 1)));
 
-  auto page = run_sync(api_keys().list("user-01", 3, std::nullopt));
+  auto page = run_sync(api_keys().list(numbered("user", 1), 3, std::nullopt));
   ASSERT_TRUE(page);
   EXPECT_EQ(page->items.size(), 3u);
   EXPECT_FALSE(page->has_more);
 }
 
 TEST_P(ApiKeyRepositoryContract, ListShowsOnlyTheOwnersKeysWithEveryField) {
-  given_user("user-01");
-  given_user("user-02");
-  const ApiKey mine = given_key(sample_key("key-01", "user-01"));
-  given_key(sample_key("key-02", "user-02"));
+  given_user(numbered("user", 1));
+  given_user(numbered("user", 2));
+  const ApiKey mine = given_key(sample_key(numbered("key", 1), numbered("user", 1)));
+  given_key(sample_key(numbered("key", 2), numbered("user", 2)));
 
-  auto page = run_sync(api_keys().list("user-01", 10, std::nullopt));
+  auto page = run_sync(api_keys().list(numbered("user", 1), 10, std::nullopt));
   ASSERT_TRUE(page);
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items.front(), mine);
@@ -107,14 +107,14 @@ TEST_P(ApiKeyRepositoryContract, ListShowsOnlyTheOwnersKeysWithEveryField) {
 }
 
 TEST_P(ApiKeyRepositoryContract, CursorThatNamesNoKeyOfTheUserIsInvalid) {
-  given_user("user-01");
-  given_user("user-02");
-  given_key(sample_key("key-01", "user-01"));
-  given_key(sample_key("key-02", "user-02"));
+  given_user(numbered("user", 1));
+  given_user(numbered("user", 2));
+  given_key(sample_key(numbered("key", 1), numbered("user", 1)));
+  given_key(sample_key(numbered("key", 2), numbered("user", 2)));
 
   // Another user's key is answered like a missing one: its existence is private.
-  for (const char* cursor : {"key-02", "key-99"}) {
-    auto page = run_sync(api_keys().list("user-01", 10, cursor));
+  for (const std::string& cursor : {numbered("key", 2), numbered("key", 99)}) {
+    auto page = run_sync(api_keys().list(numbered("user", 1), 10, cursor));
     ASSERT_FALSE(page) << cursor;
     EXPECT_EQ(page.error().kind, ErrorCode::invalid_request) << cursor;
     EXPECT_EQ(page.error().code, "invalid_cursor") << cursor;
@@ -122,18 +122,29 @@ TEST_P(ApiKeyRepositoryContract, CursorThatNamesNoKeyOfTheUserIsInvalid) {
   }
 }
 
+TEST_P(ApiKeyRepositoryContract, CursorThatIsNotAUuidIsInvalid) {
+  given_user(numbered("user", 1));
+  given_key(sample_key(numbered("key", 1), numbered("user", 1)));
+
+  auto page = run_sync(api_keys().list(numbered("user", 1), 10, kNotAUuid));
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().kind, ErrorCode::invalid_request);
+  EXPECT_EQ(page.error().code, "invalid_cursor");
+  EXPECT_EQ(page.error().param, "after");
+}
+
 TEST_P(ApiKeyRepositoryContract, ListRejectsALimitBelowOne) {
-  auto page = run_sync(api_keys().list("user-01", 0, std::nullopt));
+  auto page = run_sync(api_keys().list(numbered("user", 1), 0, std::nullopt));
   ASSERT_FALSE(page);
   EXPECT_EQ(page.error().kind, ErrorCode::invalid_request);
 }
 
 TEST_P(ApiKeyRepositoryContract, OwnerRevokesTheirKeyOnceForAll) {
-  given_user("user-01");
-  const ApiKey key = given_key(sample_key("key-01", "user-01"));
+  given_user(numbered("user", 1));
+  const ApiKey key = given_key(sample_key(numbered("key", 1), numbered("user", 1)));
 
-  ASSERT_TRUE(run_sync(api_keys().revoke("user-01", "key-01", kT0 + 1h)));
-  ASSERT_TRUE(run_sync(api_keys().revoke("user-01", "key-01", kT0 + 2h)));
+  ASSERT_TRUE(run_sync(api_keys().revoke(numbered("user", 1), numbered("key", 1), kT0 + 1h)));
+  ASSERT_TRUE(run_sync(api_keys().revoke(numbered("user", 1), numbered("key", 1), kT0 + 2h)));
 
   // Revoked keys are still found, so authentication can tell why a key fails.
   auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
@@ -142,11 +153,11 @@ TEST_P(ApiKeyRepositoryContract, OwnerRevokesTheirKeyOnceForAll) {
 }
 
 TEST_P(ApiKeyRepositoryContract, AnotherUserCannotRevokeTheKey) {
-  given_user("user-01");
-  given_user("user-02");
-  const ApiKey key = given_key(sample_key("key-01", "user-01"));
+  given_user(numbered("user", 1));
+  given_user(numbered("user", 2));
+  const ApiKey key = given_key(sample_key(numbered("key", 1), numbered("user", 1)));
 
-  auto revoked = run_sync(api_keys().revoke("user-02", "key-01", kT0 + 1h));
+  auto revoked = run_sync(api_keys().revoke(numbered("user", 2), numbered("key", 1), kT0 + 1h));
   ASSERT_FALSE(revoked);
   EXPECT_EQ(revoked.error().kind, ErrorCode::not_found);
   EXPECT_EQ(revoked.error().code, "api_key_not_found");
@@ -156,19 +167,27 @@ TEST_P(ApiKeyRepositoryContract, AnotherUserCannotRevokeTheKey) {
 }
 
 TEST_P(ApiKeyRepositoryContract, RevokingAnUnknownKeyIsNotFound) {
-  given_user("user-01");
-  auto revoked = run_sync(api_keys().revoke("user-01", "key-99", kT0));
+  given_user(numbered("user", 1));
+  auto revoked = run_sync(api_keys().revoke(numbered("user", 1), numbered("key", 99), kT0));
   ASSERT_FALSE(revoked);
   EXPECT_EQ(revoked.error().code, "api_key_not_found");
 }
 
-TEST_P(ApiKeyRepositoryContract, RecordUseKeepsTheLatestUse) {
-  given_user("user-01");
-  const ApiKey key = given_key(sample_key("key-01", "user-01"));
+TEST_P(ApiKeyRepositoryContract, RevokingAKeyWhoseIdIsNotAUuidIsNotFound) {
+  given_user(numbered("user", 1));
+  auto revoked = run_sync(api_keys().revoke(numbered("user", 1), kNotAUuid, kT0));
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(revoked.error().kind, ErrorCode::not_found);
+  EXPECT_EQ(revoked.error().code, "api_key_not_found");
+}
 
-  ASSERT_TRUE(run_sync(api_keys().record_use("key-01", kT0 + 2h)));
+TEST_P(ApiKeyRepositoryContract, RecordUseKeepsTheLatestUse) {
+  given_user(numbered("user", 1));
+  const ApiKey key = given_key(sample_key(numbered("key", 1), numbered("user", 1)));
+
+  ASSERT_TRUE(run_sync(api_keys().record_use(numbered("key", 1), kT0 + 2h)));
   // A request that started earlier may finish later; it must not move the time back.
-  ASSERT_TRUE(run_sync(api_keys().record_use("key-01", kT0 + 1h)));
+  ASSERT_TRUE(run_sync(api_keys().record_use(numbered("key", 1), kT0 + 1h)));
 
   auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
   ASSERT_TRUE(found);
@@ -176,7 +195,7 @@ TEST_P(ApiKeyRepositoryContract, RecordUseKeepsTheLatestUse) {
 }
 
 TEST_P(ApiKeyRepositoryContract, RecordingUseOfAnUnknownKeyIsNotFound) {
-  auto recorded = run_sync(api_keys().record_use("key-99", kT0));
+  auto recorded = run_sync(api_keys().record_use(numbered("key", 99), kT0));
   ASSERT_FALSE(recorded);
   EXPECT_EQ(recorded.error().code, "api_key_not_found");
 }

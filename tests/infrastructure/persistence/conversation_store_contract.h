@@ -34,6 +34,7 @@ class ConversationStore {
 
 struct ConversationBackend {
   std::string name;  // becomes the test name suffix: letters, digits and underscores only
+  // Null once it has called GTEST_SKIP() or FAIL(), for a backend that cannot run here.
   std::function<std::unique_ptr<ConversationStore>()> open;
 };
 
@@ -44,8 +45,8 @@ inline std::string conversation_backend_name(
   return info.param.name;
 }
 
-inline const std::string kOwner = "user-01";
-inline const std::string kStranger = "user-02";
+inline const std::string kOwner = numbered("user", 1);
+inline const std::string kStranger = numbered("user", 2);
 
 class ConversationStoreTest : public ::testing::TestWithParam<ConversationBackend> {
  protected:
@@ -85,6 +86,9 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
   Run stored_run(const std::string& run_id);
   std::vector<Approval> stored_approvals(const std::string& run_id);
 
+  // The state is JSON: a store may keep it re-printed (PostgreSQL's jsonb), not byte for
+  // byte, so it is compared as the JSON value it holds.
+  static void expect_same_checkpoint(const Checkpoint& loaded, const Checkpoint& saved);
   static void expect_not_found(const Error& error, std::string_view code);
   static void expect_run_in_progress(const Error& error);
   static void expect_not_awaiting_approval(const Error& error);
@@ -101,9 +105,9 @@ class RunApprovalContract : public ConversationStoreTest {
   // When the listing tests list.
   static const Timestamp kListedAt;
 
-  // kOwner's approvals, one of each kind the listing tells apart: appr-01 approved, appr-02
-  // rejected, appr-03 and appr-08 pending, appr-04 pending but past its time, appr-05
-  // expired, appr-06 pending until exactly kListedAt; kStranger's appr-07 and appr-09.
+  // kOwner's approvals, one of each kind the listing tells apart, by numbered("appr", n):
+  // 1 approved, 2 rejected, 3 and 8 pending, 4 pending but past its time, 5 expired, 6
+  // pending until exactly kListedAt; kStranger's 7 and 9.
   void given_every_kind_of_approval();
   // kOwner's approvals at kListedAt.
   Page<Approval> listed(std::optional<ApprovalStatus> status, int limit = 20,

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -29,6 +31,7 @@ class IdentityStore {
 
 struct IdentityBackend {
   std::string name;  // becomes the test name suffix: letters, digits and underscores only
+  // Null once it has called GTEST_SKIP() or FAIL(), for a backend that cannot run here.
   std::function<std::unique_ptr<IdentityStore>()> open;
 };
 
@@ -59,10 +62,26 @@ T must(Result<T> result) {
   return std::move(result).value();
 }
 
-// "key-03": ids that sort like the order they are made in, as UUIDv7s do.
+// The id of the `number`th row of a kind: numbered("key", 3) is
+// "6815c86c-0000-7000-8000-000000000003". PostgreSQL keeps ids in uuid columns, so they must
+// be UUIDs; the first group, a hash of the stem, keeps kinds apart, and the number in the
+// last group makes a kind's ids sort (as text and as uuids) in the order they are numbered,
+// as UUIDv7s sort in the order they are made.
 inline std::string numbered(std::string_view stem, int number) {
-  return std::string(stem) + (number < 10 ? "-0" : "-") + std::to_string(number);
+  std::uint32_t hash = 2166136261u;  // FNV-1a
+  for (const char c : stem) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 16777619u;
+  }
+  char id[40];
+  std::snprintf(id, sizeof id, "%08x-0000-7000-8000-%012llx", static_cast<unsigned>(hash),
+                static_cast<unsigned long long>(number));
+  return id;
 }
+
+// An id from outside (a URL, a cursor) that is not a UUID at all: it names nothing, exactly
+// like a UUID that is not stored.
+inline const std::string kNotAUuid = "not-a-uuid";
 
 class IdentityRepositoryTest : public ::testing::TestWithParam<IdentityBackend> {
  protected:

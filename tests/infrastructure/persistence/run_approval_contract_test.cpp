@@ -29,34 +29,37 @@ std::vector<ApprovalStatus> statuses_of(const std::vector<Approval>& approvals) 
 const Timestamp RunApprovalContract::kListedAt = kT0 + 45min;
 
 void RunApprovalContract::given_every_kind_of_approval() {
-  const Run decided_run = given_run("run-01", given_conversation("conv-01"));
-  const Approval approved = sample_approval("appr-01", decided_run, "call-a");
-  const Approval rejected = sample_approval("appr-02", decided_run, "call-b");
+  const Run decided_run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  const Approval approved = sample_approval(numbered("appr", 1), decided_run, "call-a");
+  const Approval rejected = sample_approval(numbered("appr", 2), decided_run, "call-b");
   given_paused(decided_run, {approved, rejected});
   Approval rejection = decided(rejected, ApprovalStatus::rejected);
   rejection.reason = "no";
   const std::vector<Approval> decisions{decided(approved, ApprovalStatus::approved), rejection};
-  must(run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min)));
+  must(run_sync(
+      runs().decide(kOwner, numbered("conv", 1), numbered("run", 1), decisions, kT0 + 10min)));
 
-  const Run waiting = given_run("run-02", given_conversation("conv-02"));
-  Approval late = sample_approval("appr-04", waiting, "call-b");
+  const Run waiting = given_run(numbered("run", 2), given_conversation(numbered("conv", 2)));
+  Approval late = sample_approval(numbered("appr", 4), waiting, "call-b");
   late.expires_at = kListedAt - 15min;
-  Approval due_now = sample_approval("appr-06", waiting, "call-c");
+  Approval due_now = sample_approval(numbered("appr", 6), waiting, "call-c");
   due_now.expires_at = kListedAt;
-  given_paused(waiting, {sample_approval("appr-03", waiting, "call-a"), late, due_now,
-                         sample_approval("appr-08", waiting, "call-d")});
+  given_paused(waiting, {sample_approval(numbered("appr", 3), waiting, "call-a"), late, due_now,
+                         sample_approval(numbered("appr", 8), waiting, "call-d")});
 
-  const Run timed_out = given_run("run-03", given_conversation("conv-03"));
-  Approval expired = sample_approval("appr-05", timed_out, "call-a");
+  const Run timed_out = given_run(numbered("run", 3), given_conversation(numbered("conv", 3)));
+  Approval expired = sample_approval(numbered("appr", 5), timed_out, "call-a");
   given_paused(timed_out, {expired});
   expired = decided(expired, ApprovalStatus::expired);
   expired.reason = "expired";
   const std::vector<Approval> expiry{expired};
-  must(run_sync(runs().decide(kOwner, "conv-03", "run-03", expiry, kT0 + 10min)));
+  must(run_sync(
+      runs().decide(kOwner, numbered("conv", 3), numbered("run", 3), expiry, kT0 + 10min)));
 
-  const Run strangers = given_run("run-04", given_conversation("conv-04", kStranger));
-  given_paused(strangers, {sample_approval("appr-07", strangers, "call-a"),
-                           sample_approval("appr-09", strangers, "call-b")});
+  const Run strangers =
+      given_run(numbered("run", 4), given_conversation(numbered("conv", 4), kStranger));
+  given_paused(strangers, {sample_approval(numbered("appr", 7), strangers, "call-a"),
+                           sample_approval(numbered("appr", 9), strangers, "call-b")});
 }
 
 Page<Approval> RunApprovalContract::listed(std::optional<ApprovalStatus> status, int limit,
@@ -69,54 +72,56 @@ namespace {
 // --- pausing ---
 
 TEST_P(RunApprovalContract, PauseStoresTheRunTheApprovalsAndTheCheckpoint) {
-  Run run = given_run("run-01", given_conversation("conv-01"));
+  Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
   run.status = RunStatus::awaiting_approval;
   run.steps = 2;
   run.usage = Usage{900, 120, 1020};
   run.updated_at = kT0 + 2min;
   // Stored order, not id order, is the order a run's approvals come back in.
-  const std::vector<Approval> approvals{sample_approval("appr-02", run, "call-a"),
-                                        sample_approval("appr-01", run, "call-b")};
-  const Checkpoint checkpoint = sample_checkpoint("run-01");
+  const std::vector<Approval> approvals{sample_approval(numbered("appr", 2), run, "call-a"),
+                                        sample_approval(numbered("appr", 1), run, "call-b")};
+  const Checkpoint checkpoint = sample_checkpoint(numbered("run", 1));
   ASSERT_TRUE(run_sync(runs().pause_run(run, approvals, checkpoint)));
 
-  EXPECT_EQ(stored_run("run-01"), run);
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
-  EXPECT_EQ(stored_approvals("run-01"), approvals);
-  auto loaded = run_sync(checkpoints().load("run-01"));
+  EXPECT_EQ(stored_run(numbered("run", 1)), run);
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::awaiting_approval);
+  EXPECT_EQ(stored_approvals(numbered("run", 1)), approvals);
+  auto loaded = run_sync(checkpoints().load(numbered("run", 1)));
   ASSERT_TRUE(loaded);
   ASSERT_TRUE(*loaded);
-  EXPECT_EQ(**loaded, checkpoint);
+  expect_same_checkpoint(**loaded, checkpoint);
 }
 
 TEST_P(RunApprovalContract, PauseStoresApprovalsUndecidedWhateverTheySay) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  Approval approval = decided(sample_approval("appr-01", run, "call-a"), ApprovalStatus::approved);
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  Approval approval =
+      decided(sample_approval(numbered("appr", 1), run, "call-a"), ApprovalStatus::approved);
   approval.reason = "looks fine";
   approval.edited_arguments = "{}";
   given_paused(run, {approval});
 
-  EXPECT_EQ(stored_approvals("run-01"),
-            (std::vector<Approval>{sample_approval("appr-01", run, "call-a")}));
+  EXPECT_EQ(stored_approvals(numbered("run", 1)),
+            (std::vector<Approval>{sample_approval(numbered("appr", 1), run, "call-a")}));
 }
 
 TEST_P(RunApprovalContract, PausedRunKeepsOtherRunsFromStarting) {
-  const Conversation conversation = given_conversation("conv-01");
-  given_paused(given_run("run-01", conversation), {});
+  const Conversation conversation = given_conversation(numbered("conv", 1));
+  given_paused(given_run(numbered("run", 1), conversation), {});
 
-  auto second = run_sync(runs().start_run(sample_run("run-02", conversation)));
+  auto second = run_sync(runs().start_run(sample_run(numbered("run", 2), conversation)));
   ASSERT_FALSE(second);
   expect_run_in_progress(second.error());
-  EXPECT_FALSE(run_sync(runs().find_run("run-02")));
+  EXPECT_FALSE(run_sync(runs().find_run(numbered("run", 2))));
 }
 
 TEST_P(RunApprovalContract, OnlyARunningRunPausesAndARefusedPauseStoresNothing) {
-  const Conversation conversation = given_conversation("conv-01");
-  const Run finished = given_run_is(given_run("run-01", conversation), RunStatus::completed);
-  const Run unknown = sample_run("run-99", conversation);
+  const Conversation conversation = given_conversation(numbered("conv", 1));
+  const Run finished =
+      given_run_is(given_run(numbered("run", 1), conversation), RunStatus::completed);
+  const Run unknown = sample_run(numbered("run", 99), conversation);
 
   for (const Run& run : {finished, unknown}) {
-    const std::vector<Approval> approvals{sample_approval("appr-01", run, "call-a")};
+    const std::vector<Approval> approvals{sample_approval(numbered("appr", 1), run, "call-a")};
     auto paused = run_sync(runs().pause_run(run, approvals, sample_checkpoint(run.id)));
     ASSERT_FALSE(paused) << run.id;
     expect_not_found(paused.error(), "run_not_found");
@@ -125,44 +130,46 @@ TEST_P(RunApprovalContract, OnlyARunningRunPausesAndARefusedPauseStoresNothing) 
     ASSERT_TRUE(loaded);
     EXPECT_FALSE(*loaded) << run.id;
   }
-  EXPECT_EQ(stored_run("run-01"), finished);
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::idle);
+  EXPECT_EQ(stored_run(numbered("run", 1)), finished);
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::idle);
 }
 
 TEST_P(RunApprovalContract, ALaterPauseAddsItsApprovalsAfterTheEarlierOnes) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  const Approval first = sample_approval("appr-02", run, "call-a");
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  const Approval first = sample_approval(numbered("appr", 2), run, "call-a");
   given_paused(run, {first});
   const std::vector<Approval> decisions{decided(first, ApprovalStatus::approved)};
-  must(run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min)));
-  const Approval second = sample_approval("appr-01", run, "call-b");
-  given_paused(stored_run("run-01"), {second});
+  must(run_sync(
+      runs().decide(kOwner, numbered("conv", 1), numbered("run", 1), decisions, kT0 + 10min)));
+  const Approval second = sample_approval(numbered("appr", 1), run, "call-b");
+  given_paused(stored_run(numbered("run", 1)), {second});
 
-  EXPECT_EQ(stored_approvals("run-01"), (std::vector<Approval>{decisions[0], second}));
+  EXPECT_EQ(stored_approvals(numbered("run", 1)), (std::vector<Approval>{decisions[0], second}));
 }
 
 TEST_P(RunApprovalContract, RunWithoutApprovalsHasNone) {
-  given_run("run-01", given_conversation("conv-01"));
-  EXPECT_TRUE(stored_approvals("run-01").empty());
-  EXPECT_TRUE(stored_approvals("run-99").empty());
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  EXPECT_TRUE(stored_approvals(numbered("run", 1)).empty());
+  EXPECT_TRUE(stored_approvals(numbered("run", 99)).empty());
 }
 
 TEST_P(RunApprovalContract, PausedRunIsFoundByItsConversation) {
-  const Conversation conversation = given_conversation("conv-01");
-  given_run_is(given_run("run-01", conversation), RunStatus::completed);
-  const Run paused = given_paused(given_run("run-02", conversation), {});
-  given_run("run-03", given_conversation("conv-02"));
+  const Conversation conversation = given_conversation(numbered("conv", 1));
+  given_run_is(given_run(numbered("run", 1), conversation), RunStatus::completed);
+  const Run paused = given_paused(given_run(numbered("run", 2), conversation), {});
+  given_run(numbered("run", 3), given_conversation(numbered("conv", 2)));
 
-  auto found = run_sync(runs().find_paused_run("conv-01"));
+  auto found = run_sync(runs().find_paused_run(numbered("conv", 1)));
   ASSERT_TRUE(found);
   EXPECT_EQ(*found, paused);
 }
 
 TEST_P(RunApprovalContract, ConversationWithoutAPausedRunHasNone) {
-  given_run("run-01", given_conversation("conv-01"));
-  given_conversation("conv-02");
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  given_conversation(numbered("conv", 2));
 
-  for (const auto* conversation_id : {"conv-01", "conv-02", "conv-99"}) {
+  for (const std::string& conversation_id :
+       {numbered("conv", 1), numbered("conv", 2), numbered("conv", 99)}) {
     auto found = run_sync(runs().find_paused_run(conversation_id));
     ASSERT_FALSE(found) << conversation_id;
     expect_not_found(found.error(), "run_not_found");
@@ -172,11 +179,11 @@ TEST_P(RunApprovalContract, ConversationWithoutAPausedRunHasNone) {
 // --- deciding ---
 
 TEST_P(RunApprovalContract, DecisionIsRecordedAndTheRunTakenBack) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  const Approval kept = sample_approval("appr-01", run, "call-a");
-  const Approval changed = sample_approval("appr-02", run, "call-b");
-  const Approval refused = sample_approval("appr-03", run, "call-c");
-  const Approval undecided = sample_approval("appr-04", run, "call-d");
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  const Approval kept = sample_approval(numbered("appr", 1), run, "call-a");
+  const Approval changed = sample_approval(numbered("appr", 2), run, "call-b");
+  const Approval refused = sample_approval(numbered("appr", 3), run, "call-c");
+  const Approval undecided = sample_approval(numbered("appr", 4), run, "call-d");
   given_paused(run, {kept, changed, refused, undecided});
 
   Approval edited = decided(changed, ApprovalStatus::approved);
@@ -184,47 +191,50 @@ TEST_P(RunApprovalContract, DecisionIsRecordedAndTheRunTakenBack) {
   Approval rejected = decided(refused, ApprovalStatus::rejected);
   rejected.reason = "not that site, s'il te plaît";
   const std::vector<Approval> decisions{decided(kept, ApprovalStatus::approved), edited, rejected};
-  ASSERT_TRUE(run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 11min)));
+  ASSERT_TRUE(run_sync(
+      runs().decide(kOwner, numbered("conv", 1), numbered("run", 1), decisions, kT0 + 11min)));
 
-  EXPECT_EQ(stored_approvals("run-01"),
+  EXPECT_EQ(stored_approvals(numbered("run", 1)),
             (std::vector<Approval>{decisions[0], edited, rejected, undecided}));
-  const Conversation conversation = stored("conv-01");
+  const Conversation conversation = stored(numbered("conv", 1));
   EXPECT_EQ(conversation.status, ConversationStatus::running);
   EXPECT_EQ(conversation.updated_at, kT0 + 11min);
-  const Run resumed = stored_run("run-01");
+  const Run resumed = stored_run(numbered("run", 1));
   EXPECT_EQ(resumed.status, RunStatus::running);
   EXPECT_EQ(resumed.updated_at, kT0 + 11min);
-  EXPECT_FALSE(run_sync(runs().find_paused_run("conv-01")));
+  EXPECT_FALSE(run_sync(runs().find_paused_run(numbered("conv", 1))));
 }
 
 TEST_P(RunApprovalContract, SecondDecisionOnTheSamePauseIsAConflict) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  const Approval approval = sample_approval("appr-01", run, "call-a");
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  const Approval approval = sample_approval(numbered("appr", 1), run, "call-a");
   given_paused(run, {approval});
   const std::vector<Approval> approve{decided(approval, ApprovalStatus::approved)};
   const std::vector<Approval> reject{decided(approval, ApprovalStatus::rejected)};
-  ASSERT_TRUE(run_sync(runs().decide(kOwner, "conv-01", "run-01", approve, kT0 + 10min)));
+  ASSERT_TRUE(run_sync(
+      runs().decide(kOwner, numbered("conv", 1), numbered("run", 1), approve, kT0 + 10min)));
 
-  auto second = run_sync(runs().decide(kOwner, "conv-01", "run-01", reject, kT0 + 12min));
+  auto second =
+      run_sync(runs().decide(kOwner, numbered("conv", 1), numbered("run", 1), reject, kT0 + 12min));
   ASSERT_FALSE(second);
   expect_not_awaiting_approval(second.error());
-  EXPECT_EQ(stored_approvals("run-01"), approve);
-  EXPECT_EQ(stored("conv-01").updated_at, kT0 + 10min);
+  EXPECT_EQ(stored_approvals(numbered("run", 1)), approve);
+  EXPECT_EQ(stored(numbered("conv", 1)).updated_at, kT0 + 10min);
 }
 
 TEST_P(RunApprovalContract, ConcurrentDecisionsLetExactlyOneThrough) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  const Approval approval = sample_approval("appr-01", run, "call-a");
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  const Approval approval = sample_approval(numbered("appr", 1), run, "call-a");
   given_paused(run, {approval});
 
   std::vector<boost::asio::awaitable<Status>> decisions;
   for (int i = 0; i < 8; ++i) {
     Approval decision =
         decided(approval, i % 2 == 0 ? ApprovalStatus::approved : ApprovalStatus::rejected);
-    decision.reason = numbered("decision", i);
+    decision.reason = "decision " + std::to_string(i);
     std::vector<Approval> decided_now{std::move(decision)};
-    decisions.push_back(
-        runs().decide(kOwner, "conv-01", "run-01", std::move(decided_now), kT0 + 10min));
+    decisions.push_back(runs().decide(kOwner, numbered("conv", 1), numbered("run", 1),
+                                      std::move(decided_now), kT0 + 10min));
   }
   auto results = run_concurrently(std::move(decisions));
 
@@ -237,44 +247,46 @@ TEST_P(RunApprovalContract, ConcurrentDecisionsLetExactlyOneThrough) {
   for (const auto& result : results) {
     if (!result) expect_not_awaiting_approval(result.error());
   }
-  const auto approvals = stored_approvals("run-01");
+  const auto approvals = stored_approvals(numbered("run", 1));
   ASSERT_EQ(approvals.size(), 1u);
-  EXPECT_EQ(approvals[0].reason, numbered("decision", winner));
-  EXPECT_EQ(stored_run("run-01").status, RunStatus::running);
+  EXPECT_EQ(approvals[0].reason, "decision " + std::to_string(winner));
+  EXPECT_EQ(stored_run(numbered("run", 1)).status, RunStatus::running);
 }
 
 TEST_P(RunApprovalContract, AnotherUserCannotDecide) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  const Approval approval = sample_approval("appr-01", run, "call-a");
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  const Approval approval = sample_approval(numbered("appr", 1), run, "call-a");
   given_paused(run, {approval});
   Approval decision = decided(approval, ApprovalStatus::approved);
   decision.decided_by = Decider{kStranger, std::nullopt};
   const std::vector<Approval> decisions{decision};
 
-  auto foreign = run_sync(runs().decide(kStranger, "conv-01", "run-01", decisions, kT0 + 10min));
+  auto foreign = run_sync(
+      runs().decide(kStranger, numbered("conv", 1), numbered("run", 1), decisions, kT0 + 10min));
   ASSERT_FALSE(foreign);
   expect_not_found(foreign.error(), "conversation_not_found");
-  auto missing = run_sync(runs().decide(kOwner, "conv-99", "run-01", decisions, kT0 + 10min));
+  auto missing = run_sync(
+      runs().decide(kOwner, numbered("conv", 99), numbered("run", 1), decisions, kT0 + 10min));
   ASSERT_FALSE(missing);
   expect_not_found(missing.error(), "conversation_not_found");
 
-  EXPECT_EQ(stored_approvals("run-01"), (std::vector<Approval>{approval}));
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
-  EXPECT_EQ(stored_run("run-01").status, RunStatus::awaiting_approval);
+  EXPECT_EQ(stored_approvals(numbered("run", 1)), (std::vector<Approval>{approval}));
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::awaiting_approval);
+  EXPECT_EQ(stored_run(numbered("run", 1)).status, RunStatus::awaiting_approval);
 }
 
 TEST_P(RunApprovalContract, DecisionOnAnApprovalThatIsNotPendingChangesNothing) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  const Approval first = sample_approval("appr-01", run, "call-a");
-  const Approval second = sample_approval("appr-02", run, "call-b");
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  const Approval first = sample_approval(numbered("appr", 1), run, "call-a");
+  const Approval second = sample_approval(numbered("appr", 2), run, "call-b");
   const Run paused = given_paused(run, {first, second});
-  const Conversation waiting = stored("conv-01");
-  const Run other = given_run("run-02", given_conversation("conv-02"));
-  const Approval others = sample_approval("appr-03", other, "call-a");
+  const Conversation waiting = stored(numbered("conv", 1));
+  const Run other = given_run(numbered("run", 2), given_conversation(numbered("conv", 2)));
+  const Approval others = sample_approval(numbered("appr", 3), other, "call-a");
   given_paused(other, {others});
 
   Approval unknown = first;
-  unknown.id = "appr-99";
+  unknown.id = numbered("appr", 99);
   const std::vector<std::vector<Approval>> refused{
       // The good decision comes first, so refusing the second must undo it.
       {decided(first, ApprovalStatus::approved), decided(unknown, ApprovalStatus::approved)},
@@ -282,31 +294,33 @@ TEST_P(RunApprovalContract, DecisionOnAnApprovalThatIsNotPendingChangesNothing) 
       {decided(first, ApprovalStatus::approved), decided(first, ApprovalStatus::rejected)},
   };
   for (const auto& decisions : refused) {
-    auto result = run_sync(runs().decide(kOwner, "conv-01", "run-01", decisions, kT0 + 10min));
+    auto result = run_sync(
+        runs().decide(kOwner, numbered("conv", 1), numbered("run", 1), decisions, kT0 + 10min));
     ASSERT_FALSE(result) << decisions.back().id;
     expect_not_awaiting_approval(result.error());
   }
 
-  EXPECT_EQ(stored_approvals("run-01"), (std::vector<Approval>{first, second}));
-  EXPECT_EQ(stored_approvals("run-02"), (std::vector<Approval>{others}));
-  EXPECT_EQ(stored("conv-01"), waiting);
-  EXPECT_EQ(stored_run("run-01"), paused);
+  EXPECT_EQ(stored_approvals(numbered("run", 1)), (std::vector<Approval>{first, second}));
+  EXPECT_EQ(stored_approvals(numbered("run", 2)), (std::vector<Approval>{others}));
+  EXPECT_EQ(stored(numbered("conv", 1)), waiting);
+  EXPECT_EQ(stored_run(numbered("run", 1)), paused);
 }
 
 TEST_P(RunApprovalContract, DecisionNeedsTheConversationAndTheRunToWait) {
-  const Conversation waiting = given_conversation("conv-01");
-  const Run paused = given_run("run-01", waiting);
-  const Approval approval = sample_approval("appr-01", paused, "call-a");
+  const Conversation waiting = given_conversation(numbered("conv", 1));
+  const Run paused = given_run(numbered("run", 1), waiting);
+  const Approval approval = sample_approval(numbered("appr", 1), paused, "call-a");
   given_paused(paused, {approval});
-  given_run("run-02", given_conversation("conv-02"));
-  given_run_is(given_run("run-03", given_conversation("conv-03")), RunStatus::completed);
+  given_run(numbered("run", 2), given_conversation(numbered("conv", 2)));
+  given_run_is(given_run(numbered("run", 3), given_conversation(numbered("conv", 3))),
+               RunStatus::completed);
   const std::vector<Approval> decisions{decided(approval, ApprovalStatus::approved)};
 
   const std::pair<std::string, std::string> cases[] = {
-      {"conv-02", "run-02"},  // running
-      {"conv-03", "run-03"},  // idle
-      {"conv-01", "run-02"},  // another conversation's run
-      {"conv-01", "run-99"},  // no such run
+      {numbered("conv", 2), numbered("run", 2)},   // running
+      {numbered("conv", 3), numbered("run", 3)},   // idle
+      {numbered("conv", 1), numbered("run", 2)},   // another conversation's run
+      {numbered("conv", 1), numbered("run", 99)},  // no such run
   };
   for (const auto& [conversation_id, run_id] : cases) {
     auto result = run_sync(runs().decide(kOwner, conversation_id, run_id, decisions, kT0 + 10min));
@@ -314,38 +328,41 @@ TEST_P(RunApprovalContract, DecisionNeedsTheConversationAndTheRunToWait) {
     expect_not_awaiting_approval(result.error());
   }
 
-  EXPECT_EQ(stored_approvals("run-01"), (std::vector<Approval>{approval}));
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
-  EXPECT_EQ(stored_run("run-01").status, RunStatus::awaiting_approval);
-  EXPECT_EQ(stored("conv-02").status, ConversationStatus::running);
-  EXPECT_EQ(stored("conv-03").status, ConversationStatus::idle);
+  EXPECT_EQ(stored_approvals(numbered("run", 1)), (std::vector<Approval>{approval}));
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::awaiting_approval);
+  EXPECT_EQ(stored_run(numbered("run", 1)).status, RunStatus::awaiting_approval);
+  EXPECT_EQ(stored(numbered("conv", 2)).status, ConversationStatus::running);
+  EXPECT_EQ(stored(numbered("conv", 3)).status, ConversationStatus::idle);
 }
 
 // --- listing ---
 
 TEST_P(RunApprovalContract, ListShowsTheUsersApprovalsNewestFirstWithACursor) {
-  const Run mine = given_run("run-01", given_conversation("conv-01"));
-  const Run theirs = given_run("run-02", given_conversation("conv-02", kStranger));
-  given_paused(
-      mine, {sample_approval("appr-01", mine, "call-a"), sample_approval("appr-03", mine, "call-b"),
-             sample_approval("appr-05", mine, "call-c")});
-  given_paused(theirs, {sample_approval("appr-02", theirs, "call-a"),
-                        sample_approval("appr-04", theirs, "call-b")});
+  const Run mine = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  const Run theirs =
+      given_run(numbered("run", 2), given_conversation(numbered("conv", 2), kStranger));
+  given_paused(mine, {sample_approval(numbered("appr", 1), mine, "call-a"),
+                      sample_approval(numbered("appr", 3), mine, "call-b"),
+                      sample_approval(numbered("appr", 5), mine, "call-c")});
+  given_paused(theirs, {sample_approval(numbered("appr", 2), theirs, "call-a"),
+                        sample_approval(numbered("appr", 4), theirs, "call-b")});
 
   auto first = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 2, std::nullopt));
   ASSERT_TRUE(first);
-  EXPECT_EQ(ids_of(first->items), (std::vector<std::string>{"appr-05", "appr-03"}));
+  EXPECT_EQ(ids_of(first->items),
+            (std::vector<std::string>{numbered("appr", 5), numbered("appr", 3)}));
   EXPECT_TRUE(first->has_more);
-  EXPECT_EQ(first->items[0], sample_approval("appr-05", mine, "call-c"));
+  EXPECT_EQ(first->items[0], sample_approval(numbered("appr", 5), mine, "call-c"));
 
-  auto last = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 2, "appr-03"));
+  auto last = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 2, numbered("appr", 3)));
   ASSERT_TRUE(last);
-  EXPECT_EQ(ids_of(last->items), (std::vector<std::string>{"appr-01"}));
+  EXPECT_EQ(ids_of(last->items), (std::vector<std::string>{numbered("appr", 1)}));
   EXPECT_FALSE(last->has_more);
 
   auto exact = run_sync(runs().list_approvals(kStranger, std::nullopt, kT0, 2, std::nullopt));
   ASSERT_TRUE(exact);
-  EXPECT_EQ(ids_of(exact->items), (std::vector<std::string>{"appr-04", "appr-02"}));
+  EXPECT_EQ(ids_of(exact->items),
+            (std::vector<std::string>{numbered("appr", 4), numbered("appr", 2)}));
   EXPECT_FALSE(exact->has_more);
 }
 
@@ -360,8 +377,9 @@ TEST_P(RunApprovalContract, WithoutAFilterListsEveryStatusCountingExpiry) {
 
   const auto page = listed(std::nullopt);
   EXPECT_EQ(ids_of(page.items),
-            (std::vector<std::string>{"appr-08", "appr-06", "appr-05", "appr-04", "appr-03",
-                                      "appr-02", "appr-01"}));
+            (std::vector<std::string>{numbered("appr", 8), numbered("appr", 6), numbered("appr", 5),
+                                      numbered("appr", 4), numbered("appr", 3), numbered("appr", 2),
+                                      numbered("appr", 1)}));
   EXPECT_EQ(statuses_of(page.items),
             (std::vector<ApprovalStatus>{ApprovalStatus::pending, ApprovalStatus::expired,
                                          ApprovalStatus::expired, ApprovalStatus::expired,
@@ -374,7 +392,8 @@ TEST_P(RunApprovalContract, PendingListsOnlyThoseStillInTime) {
   given_every_kind_of_approval();
 
   const auto page = listed(ApprovalStatus::pending);
-  EXPECT_EQ(ids_of(page.items), (std::vector<std::string>{"appr-08", "appr-03"}));
+  EXPECT_EQ(ids_of(page.items),
+            (std::vector<std::string>{numbered("appr", 8), numbered("appr", 3)}));
   EXPECT_EQ(statuses_of(page.items),
             (std::vector<ApprovalStatus>{ApprovalStatus::pending, ApprovalStatus::pending}));
 }
@@ -383,42 +402,46 @@ TEST_P(RunApprovalContract, ExpiredListsTheExpiredAndThePendingPastTheirTime) {
   given_every_kind_of_approval();
 
   const auto page = listed(ApprovalStatus::expired);
-  ASSERT_EQ(ids_of(page.items), (std::vector<std::string>{"appr-06", "appr-05", "appr-04"}));
+  ASSERT_EQ(ids_of(page.items), (std::vector<std::string>{numbered("appr", 6), numbered("appr", 5),
+                                                          numbered("appr", 4)}));
   EXPECT_EQ(statuses_of(page.items),
             (std::vector<ApprovalStatus>{ApprovalStatus::expired, ApprovalStatus::expired,
                                          ApprovalStatus::expired}));
   // Counting as expired changes nothing stored: the run still holds it as pending.
   EXPECT_EQ(page.items[2].reason, std::nullopt);
   EXPECT_EQ(page.items[1].reason, "expired");
-  EXPECT_EQ(stored_approvals("run-02")[1].status, ApprovalStatus::pending);
+  EXPECT_EQ(stored_approvals(numbered("run", 2))[1].status, ApprovalStatus::pending);
 }
 
 TEST_P(RunApprovalContract, DecidedStatusesListOnlyTheirOwn) {
   given_every_kind_of_approval();
 
   const auto approved = listed(ApprovalStatus::approved);
-  ASSERT_EQ(ids_of(approved.items), (std::vector<std::string>{"appr-01"}));
-  EXPECT_EQ(approved.items[0], decided(sample_approval("appr-01", stored_run("run-01"), "call-a"),
-                                       ApprovalStatus::approved));
-  EXPECT_EQ(ids_of(listed(ApprovalStatus::rejected).items), (std::vector<std::string>{"appr-02"}));
+  ASSERT_EQ(ids_of(approved.items), (std::vector<std::string>{numbered("appr", 1)}));
+  EXPECT_EQ(approved.items[0],
+            decided(sample_approval(numbered("appr", 1), stored_run(numbered("run", 1)), "call-a"),
+                    ApprovalStatus::approved));
+  EXPECT_EQ(ids_of(listed(ApprovalStatus::rejected).items),
+            (std::vector<std::string>{numbered("appr", 2)}));
 }
 
 TEST_P(RunApprovalContract, FilteredPagesFollowTheCursor) {
   given_every_kind_of_approval();
 
   const auto first = listed(ApprovalStatus::expired, 2);
-  EXPECT_EQ(ids_of(first.items), (std::vector<std::string>{"appr-06", "appr-05"}));
+  EXPECT_EQ(ids_of(first.items),
+            (std::vector<std::string>{numbered("appr", 6), numbered("appr", 5)}));
   EXPECT_TRUE(first.has_more);
   const auto last = listed(ApprovalStatus::expired, 2, first.items.back().id);
-  EXPECT_EQ(ids_of(last.items), (std::vector<std::string>{"appr-04"}));
+  EXPECT_EQ(ids_of(last.items), (std::vector<std::string>{numbered("appr", 4)}));
   EXPECT_FALSE(last.has_more);
 }
 
 TEST_P(RunApprovalContract, CursorThatNamesNoApprovalOfTheUserIsInvalid) {
   given_every_kind_of_approval();
 
-  // appr-07 is the stranger's: answered like a missing one, so its existence stays private.
-  for (const char* cursor : {"appr-07", "appr-99"}) {
+  // Approval 7 is the stranger's: answered like a missing one, so its existence stays private.
+  for (const std::string& cursor : {numbered("appr", 7), numbered("appr", 99)}) {
     auto page = run_sync(runs().list_approvals(kOwner, std::nullopt, kListedAt, 10, cursor));
     ASSERT_FALSE(page) << cursor;
     EXPECT_EQ(page.error().kind, ErrorCode::invalid_request) << cursor;
@@ -427,45 +450,56 @@ TEST_P(RunApprovalContract, CursorThatNamesNoApprovalOfTheUserIsInvalid) {
   }
 }
 
+TEST_P(RunApprovalContract, CursorThatIsNotAUuidIsInvalid) {
+  given_every_kind_of_approval();
+
+  auto page = run_sync(runs().list_approvals(kOwner, std::nullopt, kListedAt, 10, kNotAUuid));
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().kind, ErrorCode::invalid_request);
+  EXPECT_EQ(page.error().code, "invalid_cursor");
+  EXPECT_EQ(page.error().param, "after");
+}
+
 TEST_P(RunApprovalContract, CursorMayBeAnApprovalTheFilterLeavesOut) {
   given_every_kind_of_approval();
 
-  // appr-05 is expired, so not among the pending; a client paging the pending list whose last
+  // Approval 5 is expired, so not among the pending; a client paging the pending list whose last
   // item expired meanwhile still gets the next page.
-  const auto page = listed(ApprovalStatus::pending, 10, "appr-05");
-  EXPECT_EQ(ids_of(page.items), (std::vector<std::string>{"appr-03"}));
+  const auto page = listed(ApprovalStatus::pending, 10, numbered("appr", 5));
+  EXPECT_EQ(ids_of(page.items), (std::vector<std::string>{numbered("appr", 3)}));
   EXPECT_FALSE(page.has_more);
 }
 
 // --- removal ---
 
 TEST_P(RunApprovalContract, RemovingAConversationRemovesItsApprovals) {
-  const Run doomed = given_run("run-01", given_conversation("conv-01"));
-  given_paused(doomed, {sample_approval("appr-01", doomed, "call-a")});
-  const Run kept = given_run("run-02", given_conversation("conv-02"));
-  given_paused(kept, {sample_approval("appr-02", kept, "call-a")});
+  const Run doomed = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  given_paused(doomed, {sample_approval(numbered("appr", 1), doomed, "call-a")});
+  const Run kept = given_run(numbered("run", 2), given_conversation(numbered("conv", 2)));
+  given_paused(kept, {sample_approval(numbered("appr", 2), kept, "call-a")});
 
-  ASSERT_TRUE(run_sync(conversations().remove(kOwner, "conv-01")));
+  ASSERT_TRUE(run_sync(conversations().remove(kOwner, numbered("conv", 1))));
 
-  EXPECT_TRUE(stored_approvals("run-01").empty());
-  EXPECT_EQ(ids_of(stored_approvals("run-02")), (std::vector<std::string>{"appr-02"}));
+  EXPECT_TRUE(stored_approvals(numbered("run", 1)).empty());
+  EXPECT_EQ(ids_of(stored_approvals(numbered("run", 2))),
+            (std::vector<std::string>{numbered("appr", 2)}));
   auto page = run_sync(runs().list_approvals(kOwner, std::nullopt, kT0, 10, std::nullopt));
   ASSERT_TRUE(page);
-  EXPECT_EQ(ids_of(page->items), (std::vector<std::string>{"appr-02"}));
+  EXPECT_EQ(ids_of(page->items), (std::vector<std::string>{numbered("appr", 2)}));
 }
 
 }  // namespace
 TEST_P(RunApprovalContract, CancellingAPausedRunClosesItsPendingApprovalsAsRejected) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  Approval waiting = sample_approval("appr-01", run, "call-a");
-  waiting.required_by_api_key_id = "key-01";
-  given_paused(run, {waiting, sample_approval("appr-02", run, "call-b")});
-  const Decider decider{kOwner, "key-02"};
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  Approval waiting = sample_approval(numbered("appr", 1), run, "call-a");
+  waiting.required_by_api_key_id = numbered("key", 1);
+  given_paused(run, {waiting, sample_approval(numbered("appr", 2), run, "call-b")});
+  const Decider decider{kOwner, numbered("key", 2)};
 
-  auto closed = must(run_sync(runs().cancel_paused_run("run-01", decider, kT0 + 20min)));
+  auto closed = must(run_sync(runs().cancel_paused_run(numbered("run", 1), decider, kT0 + 20min)));
 
   ASSERT_EQ(closed.size(), 2u);
-  const auto approvals = stored_approvals("run-01");
+  const auto approvals = stored_approvals(numbered("run", 1));
   ASSERT_EQ(approvals.size(), 2u);
   for (const auto& approval : approvals) {
     EXPECT_EQ(approval.status, ApprovalStatus::rejected);
@@ -473,39 +507,40 @@ TEST_P(RunApprovalContract, CancellingAPausedRunClosesItsPendingApprovalsAsRejec
     EXPECT_EQ(approval.decided_by, decider);
     EXPECT_EQ(approval.decided_at, kT0 + 20min);
   }
-  EXPECT_EQ(approvals[0].required_by_api_key_id, "key-01");
-  const Run stored = stored_run("run-01");
+  EXPECT_EQ(approvals[0].required_by_api_key_id, numbered("key", 1));
+  const Run stored = stored_run(numbered("run", 1));
   EXPECT_EQ(stored.status, RunStatus::cancelled);
   EXPECT_EQ(stored.finished_at, kT0 + 20min);
-  EXPECT_EQ(this->stored("conv-01").status, ConversationStatus::idle);
+  EXPECT_EQ(this->stored(numbered("conv", 1)).status, ConversationStatus::idle);
 }
 
 TEST_P(RunApprovalContract, OnlyAPausedRunIsCancelledThatWay) {
-  given_run("run-01", given_conversation("conv-01"));
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
 
-  auto running = run_sync(runs().cancel_paused_run("run-01", Decider{kOwner, {}}, kT0));
+  auto running = run_sync(runs().cancel_paused_run(numbered("run", 1), Decider{kOwner, {}}, kT0));
   ASSERT_FALSE(running);
   EXPECT_EQ(running.error().code, "run_not_active");
-  EXPECT_EQ(stored_run("run-01").status, RunStatus::running);
-  auto unknown = run_sync(runs().cancel_paused_run("run-99", Decider{kOwner, {}}, kT0));
+  EXPECT_EQ(stored_run(numbered("run", 1)).status, RunStatus::running);
+  auto unknown = run_sync(runs().cancel_paused_run(numbered("run", 99), Decider{kOwner, {}}, kT0));
   ASSERT_FALSE(unknown);
   expect_not_found(unknown.error(), "run_not_found");
 }
 
 TEST_P(RunApprovalContract, WhichKeyMadeACallWaitAndWhoDecidedAreStored) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
-  Approval approval = sample_approval("appr-01", run, "call-a");
-  approval.required_by_api_key_id = "key-01";
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  Approval approval = sample_approval(numbered("appr", 1), run, "call-a");
+  approval.required_by_api_key_id = numbered("key", 1);
   given_paused(run, {approval});
   Approval decision = decided(approval, ApprovalStatus::approved);
-  decision.decided_by = Decider{kOwner, "key-02"};
+  decision.decided_by = Decider{kOwner, numbered("key", 2)};
 
-  must(run_sync(runs().decide(kOwner, "conv-01", "run-01", {decision}, kT0 + 10min)));
+  must(run_sync(
+      runs().decide(kOwner, numbered("conv", 1), numbered("run", 1), {decision}, kT0 + 10min)));
 
-  const auto stored = stored_approvals("run-01");
+  const auto stored = stored_approvals(numbered("run", 1));
   ASSERT_EQ(stored.size(), 1u);
-  EXPECT_EQ(stored[0].required_by_api_key_id, "key-01");
-  EXPECT_EQ(stored[0].decided_by, (Decider{kOwner, "key-02"}));
+  EXPECT_EQ(stored[0].required_by_api_key_id, numbered("key", 1));
+  EXPECT_EQ(stored[0].decided_by, (Decider{kOwner, numbered("key", 2)}));
 }
 
 }  // namespace agentd::contract

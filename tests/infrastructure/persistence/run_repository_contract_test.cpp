@@ -12,39 +12,39 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST_P(RunRepositoryContract, StartingARunMarksTheConversationRunning) {
-  const Conversation conversation = given_conversation("conv-01");
-  Run run = sample_run("run-01", conversation);
+  const Conversation conversation = given_conversation(numbered("conv", 1));
+  Run run = sample_run(numbered("run", 1), conversation);
   run.usage = Usage{1, 2, 3};
   ASSERT_TRUE(run_sync(runs().start_run(run)));
 
-  const Conversation after = stored("conv-01");
+  const Conversation after = stored(numbered("conv", 1));
   EXPECT_EQ(after.status, ConversationStatus::running);
   EXPECT_EQ(after.updated_at, run.created_at);
-  EXPECT_EQ(stored_run("run-01"), run);
+  EXPECT_EQ(stored_run(numbered("run", 1)), run);
 }
 
 TEST_P(RunRepositoryContract, SecondRunWhileOneIsRunningIsRefused) {
-  const Conversation conversation = given_conversation("conv-01");
-  given_run("run-01", conversation);
+  const Conversation conversation = given_conversation(numbered("conv", 1));
+  given_run(numbered("run", 1), conversation);
 
-  auto second = run_sync(runs().start_run(sample_run("run-02", conversation)));
+  auto second = run_sync(runs().start_run(sample_run(numbered("run", 2), conversation)));
   ASSERT_FALSE(second);
   expect_run_in_progress(second.error());
-  EXPECT_FALSE(run_sync(runs().find_run("run-02")));
+  EXPECT_FALSE(run_sync(runs().find_run(numbered("run", 2))));
 }
 
 TEST_P(RunRepositoryContract, PausedRunKeepsOthersFromStarting) {
-  const Conversation conversation = given_conversation("conv-01");
-  given_run_is(given_run("run-01", conversation), RunStatus::awaiting_approval);
+  const Conversation conversation = given_conversation(numbered("conv", 1));
+  given_run_is(given_run(numbered("run", 1), conversation), RunStatus::awaiting_approval);
 
-  auto second = run_sync(runs().start_run(sample_run("run-02", conversation)));
+  auto second = run_sync(runs().start_run(sample_run(numbered("run", 2), conversation)));
   ASSERT_FALSE(second);
   expect_run_in_progress(second.error());
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::awaiting_approval);
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::awaiting_approval);
 }
 
 TEST_P(RunRepositoryContract, ConcurrentStartsLetExactlyOneRunBegin) {
-  const Conversation conversation = given_conversation("conv-01");
+  const Conversation conversation = given_conversation(numbered("conv", 1));
   std::vector<boost::asio::awaitable<Status>> starts;
   for (int i = 1; i <= 8; ++i) {
     starts.push_back(runs().start_run(sample_run(numbered("run", i), conversation)));
@@ -62,25 +62,25 @@ TEST_P(RunRepositoryContract, ConcurrentStartsLetExactlyOneRunBegin) {
 }
 
 TEST_P(RunRepositoryContract, StartingARunInAnUnknownConversationIsNotFound) {
-  const Conversation missing = sample_conversation("conv-99");
-  auto started = run_sync(runs().start_run(sample_run("run-01", missing)));
+  const Conversation missing = sample_conversation(numbered("conv", 99));
+  auto started = run_sync(runs().start_run(sample_run(numbered("run", 1), missing)));
   ASSERT_FALSE(started);
   expect_not_found(started.error(), "conversation_not_found");
 }
 
 TEST_P(RunRepositoryContract, AnotherUserCannotStartARunInTheConversation) {
-  given_conversation("conv-01");
-  Run run = sample_run("run-01", sample_conversation("conv-01", kStranger));
+  given_conversation(numbered("conv", 1));
+  Run run = sample_run(numbered("run", 1), sample_conversation(numbered("conv", 1), kStranger));
 
   auto started = run_sync(runs().start_run(run));
   ASSERT_FALSE(started);
   expect_not_found(started.error(), "conversation_not_found");
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::idle);
-  EXPECT_FALSE(run_sync(runs().find_run("run-01")));
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::idle);
+  EXPECT_FALSE(run_sync(runs().find_run(numbered("run", 1))));
 }
 
 TEST_P(RunRepositoryContract, UpdateRunStoresItsProgress) {
-  Run run = given_run("run-01", given_conversation("conv-01"));
+  Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
   run.status = RunStatus::failed;
   run.steps = 4;
   run.usage = Usage{1200, 345, 1545};
@@ -90,13 +90,13 @@ TEST_P(RunRepositoryContract, UpdateRunStoresItsProgress) {
   run.last_event_id = 17;
   ASSERT_TRUE(run_sync(runs().update_run(run)));
 
-  EXPECT_EQ(stored_run("run-01"), run);
+  EXPECT_EQ(stored_run(numbered("run", 1)), run);
 }
 
 TEST_P(RunRepositoryContract, ARunsOwnFieldsRoundTrip) {
-  const Run run = given_run("run-01", given_conversation("conv-01"));
+  const Run run = given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
 
-  const Run stored = stored_run("run-01");
+  const Run stored = stored_run(numbered("run", 1));
 
   EXPECT_EQ(stored, run);
   EXPECT_EQ(stored.model, "gpt-4o-mini");
@@ -106,30 +106,30 @@ TEST_P(RunRepositoryContract, ARunsOwnFieldsRoundTrip) {
 }
 
 TEST_P(RunRepositoryContract, RunsOfAConversationAreListedNewestFirstWithACursor) {
-  const auto conversation = given_conversation("conv-01");
-  const auto other = given_conversation("conv-02");
+  const auto conversation = given_conversation(numbered("conv", 1));
+  const auto other = given_conversation(numbered("conv", 2));
   for (int i = 1; i <= 3; ++i) {
     given_run_is(given_run(numbered("run", i), conversation), RunStatus::completed);
   }
-  given_run("run-09", other);
+  given_run(numbered("run", 9), other);
 
-  auto first = must(run_sync(runs().list_runs("conv-01", 2, std::nullopt)));
+  auto first = must(run_sync(runs().list_runs(numbered("conv", 1), 2, std::nullopt)));
   ASSERT_EQ(first.items.size(), 2u);
-  EXPECT_EQ(first.items[0].id, "run-03");
-  EXPECT_EQ(first.items[1].id, "run-02");
+  EXPECT_EQ(first.items[0].id, numbered("run", 3));
+  EXPECT_EQ(first.items[1].id, numbered("run", 2));
   EXPECT_TRUE(first.has_more);
-  auto second = must(run_sync(runs().list_runs("conv-01", 2, "run-02")));
+  auto second = must(run_sync(runs().list_runs(numbered("conv", 1), 2, numbered("run", 2))));
   ASSERT_EQ(second.items.size(), 1u);
-  EXPECT_EQ(second.items[0].id, "run-01");
+  EXPECT_EQ(second.items[0].id, numbered("run", 1));
   EXPECT_FALSE(second.has_more);
 }
 
 TEST_P(RunRepositoryContract, ARunCursorOfAnotherConversationIsInvalid) {
-  given_run("run-01", given_conversation("conv-01"));
-  given_run("run-09", given_conversation("conv-02"));
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  given_run(numbered("run", 9), given_conversation(numbered("conv", 2)));
 
-  for (const std::string cursor : {"run-09", "run-99"}) {
-    auto listed = run_sync(runs().list_runs("conv-01", 20, cursor));
+  for (const std::string& cursor : {numbered("run", 9), numbered("run", 99)}) {
+    auto listed = run_sync(runs().list_runs(numbered("conv", 1), 20, cursor));
     ASSERT_FALSE(listed) << cursor;
     EXPECT_EQ(listed.error().code, "invalid_cursor");
     EXPECT_EQ(listed.error().param, "after");
@@ -137,33 +137,35 @@ TEST_P(RunRepositoryContract, ARunCursorOfAnotherConversationIsInvalid) {
 }
 
 TEST_P(RunRepositoryContract, ACancelRequestIsStoredOnARunningRunOnly) {
-  given_run("run-01", given_conversation("conv-01"));
-  given_run_is(given_run("run-02", given_conversation("conv-02")), RunStatus::completed);
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  given_run_is(given_run(numbered("run", 2), given_conversation(numbered("conv", 2))),
+               RunStatus::completed);
 
-  auto requested = must(run_sync(runs().request_cancel("run-01", kT0 + 3min)));
+  auto requested = must(run_sync(runs().request_cancel(numbered("run", 1), kT0 + 3min)));
   EXPECT_EQ(requested.cancel_requested_at, kT0 + 3min);
   EXPECT_EQ(requested.status, RunStatus::running);
-  auto again = must(run_sync(runs().request_cancel("run-01", kT0 + 4min)));
+  auto again = must(run_sync(runs().request_cancel(numbered("run", 1), kT0 + 4min)));
   EXPECT_EQ(again.cancel_requested_at, kT0 + 3min) << "the first request's time is kept";
 
-  auto ended = run_sync(runs().request_cancel("run-02", kT0 + 3min));
+  auto ended = run_sync(runs().request_cancel(numbered("run", 2), kT0 + 3min));
   ASSERT_FALSE(ended);
   EXPECT_EQ(ended.error().code, "run_not_active");
-  auto unknown = run_sync(runs().request_cancel("run-99", kT0 + 3min));
+  auto unknown = run_sync(runs().request_cancel(numbered("run", 99), kT0 + 3min));
   ASSERT_FALSE(unknown);
   expect_not_found(unknown.error(), "run_not_found");
 }
 
 TEST_P(RunRepositoryContract, CancelRequestedNamesTheRequestedRunsAmongThoseAsked) {
-  given_run("run-01", given_conversation("conv-01"));
-  given_run("run-02", given_conversation("conv-02"));
-  given_run("run-03", given_conversation("conv-03"));
-  must(run_sync(runs().request_cancel("run-01", kT0 + 3min)));
-  must(run_sync(runs().request_cancel("run-03", kT0 + 3min)));
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  given_run(numbered("run", 2), given_conversation(numbered("conv", 2)));
+  given_run(numbered("run", 3), given_conversation(numbered("conv", 3)));
+  must(run_sync(runs().request_cancel(numbered("run", 1), kT0 + 3min)));
+  must(run_sync(runs().request_cancel(numbered("run", 3), kT0 + 3min)));
 
-  auto requested = must(run_sync(runs().cancel_requested({"run-01", "run-02", "run-99"})));
+  auto requested = must(run_sync(
+      runs().cancel_requested({numbered("run", 1), numbered("run", 2), numbered("run", 99)})));
 
-  EXPECT_EQ(requested, std::vector<std::string>{"run-01"});
+  EXPECT_EQ(requested, std::vector<std::string>{numbered("run", 1)});
   EXPECT_TRUE(must(run_sync(runs().cancel_requested({}))).empty());
 }
 
@@ -185,61 +187,81 @@ TEST_P(RunRepositoryContract, UpdateRunSetsTheConversationStatusToMatch) {
 }
 
 TEST_P(RunRepositoryContract, ResumedRunMarksTheConversationRunningAgain) {
-  const Run paused = given_run_is(given_run("run-01", given_conversation("conv-01")),
-                                  RunStatus::awaiting_approval);
+  const Run paused =
+      given_run_is(given_run(numbered("run", 1), given_conversation(numbered("conv", 1))),
+                   RunStatus::awaiting_approval);
   given_run_is(paused, RunStatus::running);
 
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::running);
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::running);
 }
 
 TEST_P(RunRepositoryContract, FinishedRunLetsTheNextRunStart) {
-  const Conversation conversation = given_conversation("conv-01");
-  given_run_is(given_run("run-01", conversation), RunStatus::completed);
+  const Conversation conversation = given_conversation(numbered("conv", 1));
+  given_run_is(given_run(numbered("run", 1), conversation), RunStatus::completed);
 
-  ASSERT_TRUE(run_sync(runs().start_run(sample_run("run-02", conversation))));
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::running);
-  EXPECT_EQ(stored_run("run-01").status, RunStatus::completed);
+  ASSERT_TRUE(run_sync(runs().start_run(sample_run(numbered("run", 2), conversation))));
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::running);
+  EXPECT_EQ(stored_run(numbered("run", 1)).status, RunStatus::completed);
 }
 
 TEST_P(RunRepositoryContract, UnknownRunIsNotFound) {
-  auto found = run_sync(runs().find_run("run-99"));
+  auto found = run_sync(runs().find_run(numbered("run", 99)));
   ASSERT_FALSE(found);
   expect_not_found(found.error(), "run_not_found");
 
-  auto updated = run_sync(runs().update_run(sample_run("run-99", sample_conversation("conv-01"))));
+  auto updated = run_sync(
+      runs().update_run(sample_run(numbered("run", 99), sample_conversation(numbered("conv", 1)))));
   ASSERT_FALSE(updated);
   expect_not_found(updated.error(), "run_not_found");
 }
 
+TEST_P(RunRepositoryContract, IdThatIsNotAUuidNamesNoRun) {
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+
+  auto found = run_sync(runs().find_run(kNotAUuid));
+  ASSERT_FALSE(found);
+  expect_not_found(found.error(), "run_not_found");
+  auto cancelled = run_sync(runs().request_cancel(kNotAUuid, kT0 + 3min));
+  ASSERT_FALSE(cancelled);
+  expect_not_found(cancelled.error(), "run_not_found");
+  auto listed = run_sync(runs().list_runs(numbered("conv", 1), 20, kNotAUuid));
+  ASSERT_FALSE(listed);
+  EXPECT_EQ(listed.error().code, "invalid_cursor");
+  EXPECT_EQ(listed.error().param, "after");
+}
+
 TEST_P(RunRepositoryContract, InterruptedRunsFailAndFreeTheirConversations) {
-  given_run("run-01", given_conversation("conv-01"));
-  given_run_is(given_run("run-02", given_conversation("conv-02")), RunStatus::awaiting_approval);
-  const Run completed =
-      given_run_is(given_run("run-03", given_conversation("conv-03")), RunStatus::completed);
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  given_run_is(given_run(numbered("run", 2), given_conversation(numbered("conv", 2))),
+               RunStatus::awaiting_approval);
+  const Run completed = given_run_is(
+      given_run(numbered("run", 3), given_conversation(numbered("conv", 3))), RunStatus::completed);
 
   auto failed = run_sync(runs().fail_interrupted_runs(kT0 + 2h));
   ASSERT_TRUE(failed);
   EXPECT_EQ(*failed, 1);
 
-  const Run interrupted = stored_run("run-01");
+  const Run interrupted = stored_run(numbered("run", 1));
   EXPECT_EQ(interrupted.status, RunStatus::failed);
   EXPECT_EQ(interrupted.error, "interrupted: the server stopped during the run");
   EXPECT_EQ(interrupted.updated_at, kT0 + 2h);
-  EXPECT_EQ(stored("conv-01").status, ConversationStatus::idle);
+  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::idle);
   // A paused run waits for a person, not for this process: it survives a restart.
-  EXPECT_EQ(stored_run("run-02").status, RunStatus::awaiting_approval);
-  EXPECT_EQ(stored("conv-02").status, ConversationStatus::awaiting_approval);
-  EXPECT_EQ(stored_run("run-03"), completed);
-  EXPECT_TRUE(run_sync(runs().start_run(sample_run("run-04", stored("conv-01")))));
+  EXPECT_EQ(stored_run(numbered("run", 2)).status, RunStatus::awaiting_approval);
+  EXPECT_EQ(stored(numbered("conv", 2)).status, ConversationStatus::awaiting_approval);
+  EXPECT_EQ(stored_run(numbered("run", 3)), completed);
+  EXPECT_TRUE(
+      run_sync(runs().start_run(sample_run(numbered("run", 4), stored(numbered("conv", 1))))));
 }
 
 TEST_P(RunRepositoryContract, NoInterruptedRunsChangesNothing) {
-  given_run_is(given_run("run-01", given_conversation("conv-01")), RunStatus::completed);
+  given_run_is(given_run(numbered("run", 1), given_conversation(numbered("conv", 1))),
+               RunStatus::completed);
 
   auto failed = run_sync(runs().fail_interrupted_runs(kT0 + 2h));
   ASSERT_TRUE(failed);
   EXPECT_EQ(*failed, 0);
-  EXPECT_EQ(stored_run("run-01").status, RunStatus::completed);
+  EXPECT_EQ(stored_run(numbered("run", 1)).status, RunStatus::completed);
 }
 
 }  // namespace

@@ -61,14 +61,14 @@ ConversationBackend sqlite_backend() {
 class SqliteConversationStoreTest : public ::testing::Test {
  protected:
   SqliteConversationStoreTest() {
-    store.add_user("user-01");
-    conversation.id = "conv-01";
-    conversation.user_id = "user-01";
+    store.add_user(numbered("user", 1));
+    conversation.id = numbered("conv", 1);
+    conversation.user_id = numbered("user", 1);
     conversation.created_at = conversation.updated_at = kT0;
     must(run_sync(store.conversations().create(conversation)));
-    run.id = "run-01";
-    run.conversation_id = "conv-01";
-    run.user_id = "user-01";
+    run.id = numbered("run", 1);
+    run.conversation_id = numbered("conv", 1);
+    run.user_id = numbered("user", 1);
     run.created_at = run.updated_at = kT0;
     must(run_sync(store.runs().start_run(run)));
   }
@@ -88,19 +88,19 @@ class SqliteConversationStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteConversationStoreTest, RemovingAConversationDeletesItsRunsCheckpoints) {
-  must(run_sync(store.checkpoints().save(checkpoint_of("run-01"))));
+  must(run_sync(store.checkpoints().save(checkpoint_of(numbered("run", 1)))));
   run.status = RunStatus::completed;
   must(run_sync(store.runs().update_run(run)));
 
-  ASSERT_TRUE(run_sync(store.conversations().remove("user-01", "conv-01")));
+  ASSERT_TRUE(run_sync(store.conversations().remove(numbered("user", 1), numbered("conv", 1))));
 
-  auto loaded = run_sync(store.checkpoints().load("run-01"));
+  auto loaded = run_sync(store.checkpoints().load(numbered("run", 1)));
   ASSERT_TRUE(loaded);
   EXPECT_FALSE(*loaded);
 }
 
 TEST_F(SqliteConversationStoreTest, CheckpointOfAnUnknownRunIsAnInternalError) {
-  auto saved = run_sync(store.checkpoints().save(checkpoint_of("run-99")));
+  auto saved = run_sync(store.checkpoints().save(checkpoint_of(numbered("run", 99))));
   ASSERT_FALSE(saved);
   EXPECT_EQ(saved.error().kind, ErrorCode::internal);
   EXPECT_EQ(saved.error().message, "storage failed");
@@ -108,8 +108,8 @@ TEST_F(SqliteConversationStoreTest, CheckpointOfAnUnknownRunIsAnInternalError) {
 
 TEST_F(SqliteConversationStoreTest, ConversationOfAnUnknownUserIsAnInternalError) {
   Conversation orphan = conversation;
-  orphan.id = "conv-02";
-  orphan.user_id = "user-99";
+  orphan.id = numbered("conv", 2);
+  orphan.user_id = numbered("user", 99);
   auto created = run_sync(store.conversations().create(orphan));
   ASSERT_FALSE(created);
   EXPECT_EQ(created.error().kind, ErrorCode::internal);

@@ -71,15 +71,16 @@ IdentityBackend sqlite_identity_backend() {
 TEST(SqliteIdentityRepositories, StorageFailureIsAnInternalError) {
   SqliteIdentityStore store;
   Session orphan;
-  orphan.id = "sess-01";
-  orphan.user_id = "user-99";
+  orphan.id = numbered("session", 1);
+  orphan.user_id = numbered("user", 99);
   orphan.created_at = kT0;
   orphan.expires_at = kT0;
   auto created = run_sync(store.sessions().create(std::move(orphan), "hash-01"));
   ASSERT_FALSE(created);
   EXPECT_EQ(created.error().kind, ErrorCode::internal);
   EXPECT_EQ(created.error().message, "storage failed");
-  EXPECT_EQ(run_sync(store.sessions().find("sess-01")).error().kind, ErrorCode::not_found);
+  EXPECT_EQ(run_sync(store.sessions().find(numbered("session", 1))).error().kind,
+            ErrorCode::not_found);
 }
 
 }  // namespace

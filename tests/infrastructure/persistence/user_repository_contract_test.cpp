@@ -9,12 +9,12 @@ namespace agentd::contract {
 namespace {
 
 TEST_P(UserRepositoryContract, CreatedUserIsFoundByIdAndByEmail) {
-  const User user = sample_user("user-01", "ada@example.org");
+  const User user = sample_user(numbered("user", 1), "ada@example.org");
   auto created = run_sync(users().create(user));
   ASSERT_TRUE(created);
   EXPECT_EQ(*created, user);
 
-  auto by_id = run_sync(users().find_by_id("user-01"));
+  auto by_id = run_sync(users().find_by_id(numbered("user", 1)));
   ASSERT_TRUE(by_id);
   EXPECT_EQ(*by_id, user);
   auto by_email = run_sync(users().find_by_email("ada@example.org"));
@@ -23,8 +23,8 @@ TEST_P(UserRepositoryContract, CreatedUserIsFoundByIdAndByEmail) {
 }
 
 TEST_P(UserRepositoryContract, UnknownUserIsNotFound) {
-  given_user("user-01");
-  for (auto found : {run_sync(users().find_by_id("user-02")),
+  given_user(numbered("user", 1));
+  for (auto found : {run_sync(users().find_by_id(numbered("user", 2))),
                      run_sync(users().find_by_email("nobody@example.org"))}) {
     ASSERT_FALSE(found);
     EXPECT_EQ(found.error().kind, ErrorCode::not_found);
@@ -32,9 +32,17 @@ TEST_P(UserRepositoryContract, UnknownUserIsNotFound) {
   }
 }
 
+TEST_P(UserRepositoryContract, IdThatIsNotAUuidIsNotFound) {
+  given_user(numbered("user", 1));
+  auto found = run_sync(users().find_by_id(kNotAUuid));
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().kind, ErrorCode::not_found);
+  EXPECT_EQ(found.error().code, "user_not_found");
+}
+
 TEST_P(UserRepositoryContract, TakenEmailIsAConflictAndKeepsTheFirstAccount) {
-  const User first = given_user("user-01");
-  auto second = run_sync(users().create(sample_user("user-02", first.email)));
+  const User first = given_user(numbered("user", 1));
+  auto second = run_sync(users().create(sample_user(numbered("user", 2), first.email)));
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().kind, ErrorCode::conflict);
   EXPECT_EQ(second.error().message, "email is already registered");
@@ -43,8 +51,8 @@ TEST_P(UserRepositoryContract, TakenEmailIsAConflictAndKeepsTheFirstAccount) {
 
   auto stored = run_sync(users().find_by_email(first.email));
   ASSERT_TRUE(stored);
-  EXPECT_EQ(stored->id, "user-01");
-  EXPECT_FALSE(run_sync(users().find_by_id("user-02")));
+  EXPECT_EQ(stored->id, numbered("user", 1));
+  EXPECT_FALSE(run_sync(users().find_by_id(numbered("user", 2))));
 }
 
 TEST_P(UserRepositoryContract, ConcurrentRegistrationsOfOneEmailLetExactlyOneSucceed) {

@@ -1,0 +1,68 @@
+// One PostgreSQL connection driven by libpq's asynchronous API on Asio: every wait is on the
+// connection's socket through a stream_descriptor, so no thread blocks on the database.
+// Statements are prepared once per connection and executed by name after that. Not
+// thread-safe: the pool hands a connection to one coroutine at a time.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "infrastructure/persistence/postgres/pg_params.h"
+#include "infrastructure/persistence/postgres/pg_rows.h"
+#include "infrastructure/persistence/postgres/pg_settings.h"
+
+struct pg_conn;
+
+namespace agentd::postgres {
+
+class PgConnection {
+ public:
+  // Connects within settings.connect_timeout; throws PgError (unavailable) when it cannot.
+  static boost::asio::awaitable<std::unique_ptr<PgConnection>> open(
+      boost::asio::any_io_executor executor, const PgSettings& settings);
+
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Runs one statement with its parameters, preparing it on first use. Throws PgError: a
+  // statement error leaves the connection usable (outside a transaction); a lost server or a
+  // statement past the query timeout leaves it broken.
+  boost::asio::awaitable<PgRows> execute(std::string_view sql, const PgParams& params = {});
+  // Runs SQL that may hold several statements and no parameters (BEGIN, a migration).
+  boost::asio::awaitable<void> run_script(std::string_view sql);
+
+  // False once the connection is broken, or when it is idle but the server has closed it
+  // or left it inside a transaction: the pool drops it and connects again.
+  bool usable();
+
+ private:
+  PgConnection(boost::asio::any_io_executor executor, pg_conn* connection,
+               std::chrono::milliseconds query_timeout);
+
+  using Deadline = std::chrono::steady_clock::time_point;
+  enum class Wait { read, write };
+
+  boost::asio::awaitable<void> connect(std::chrono::milliseconds timeout);
+  boost::asio::awaitable<void> wait(Wait what, Deadline deadline);
+  boost::asio::awaitable<void> flush(Deadline deadline);
+  // Reads every result of what was sent; returns the last one, or throws the first error.
+  boost::asio::awaitable<PgRows> results(Deadline deadline);
+  [[noreturn]] void fail_sending();
+  void watch_socket();
+  Deadline deadline() const;
+
+  boost::asio::posix::stream_descriptor socket_;
+  pg_conn* connection_;
+  std::chrono::milliseconds query_timeout_;
+  bool broken_ = false;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL → statement name
+};
+
+}  // namespace agentd::postgres

@@ -1,0 +1,204 @@
+#include "infrastructure/persistence/postgres/pg_conversation_rows.h"
+
+#include <optional>
+
+#include "infrastructure/persistence/tool_call_codec.h"
+
+namespace agentd::postgres {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::string_view kConversationColumns =
+    "id, user_id, title, model, system_prompt, status, message_count, created_at, updated_at";
+constexpr std::string_view kMessageColumns =
+    "id, conversation_id, run_id, position, role, content, tool_calls, tool_call_id, name, "
+    "prompt_tokens, completion_tokens, total_tokens, created_at";
+constexpr std::string_view kRunColumns =
+    "id, conversation_id, user_id, status, steps, prompt_tokens, completion_tokens, "
+    "total_tokens, error, created_at, updated_at, model, last_event_id, attempts, "
+    "cancel_requested_at, finished_at";
+constexpr std::string_view kApprovalColumns =
+    "id, conversation_id, run_id, user_id, tool_call_id, tool, arguments, status, reason, "
+    "edited_arguments, decided_by, created_at, expires_at, decided_at, required_by_api_key_id, "
+    "decided_by_api_key_id";
+
+constexpr std::string_view kConversationInsert =
+    "INSERT INTO conversations(id, user_id, title, model, system_prompt, status, message_count, "
+    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+// tool_calls is jsonb: the encoded array goes in as text and the server parses it.
+constexpr std::string_view kMessageInsert =
+    "INSERT INTO messages(id, conversation_id, run_id, position, role, content, tool_calls, "
+    "tool_call_id, name, prompt_tokens, completion_tokens, total_tokens, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+constexpr std::string_view kRunInsert =
+    "INSERT INTO runs(id, conversation_id, user_id, status, steps, prompt_tokens, "
+    "completion_tokens, total_tokens, error, created_at, updated_at, model, last_event_id, "
+    "attempts, cancel_requested_at, finished_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+// A new approval has no decision yet, so its decision columns stay NULL.
+constexpr std::string_view kPendingApprovalInsert =
+    "INSERT INTO approvals(id, conversation_id, run_id, user_id, position, tool_call_id, tool, "
+    "arguments, status, created_at, expires_at, required_by_api_key_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+constexpr std::string_view kCheckpointSave =
+    "INSERT INTO checkpoints(run_id, next_node, steps, state, saved_at) "
+    "VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT (run_id) DO UPDATE SET next_node = excluded.next_node, "
+    "steps = excluded.steps, state = excluded.state, saved_at = excluded.saved_at";
+
+std::string select_rows(std::string_view columns, std::string_view table,
+                        std::string_view condition) {
+  return "SELECT " + std::string(columns) + " FROM " + std::string(table) + " " +
+         std::string(condition);
+}
+
+// Usage takes three consecutive columns, from `first` on.
+Usage usage_columns(const PgRows& rows, int row, int first) {
+  return {rows.integer(row, first), rows.integer(row, first + 1), rows.integer(row, first + 2)};
+}
+
+}  // namespace
+
+std::string select_conversations(std::string_view condition) {
+  return select_rows(kConversationColumns, "conversations", condition);
+}
+
+std::string select_messages(std::string_view condition) {
+  return select_rows(kMessageColumns, "messages", condition);
+}
+
+std::string select_runs(std::string_view condition) {
+  return select_rows(kRunColumns, "runs", condition);
+}
+
+std::string select_approvals(std::string_view condition) {
+  return select_rows(kApprovalColumns, "approvals", condition);
+}
+
+Conversation read_conversation(const PgRows& rows, int row) {
+  Conversation conversation;
+  conversation.id = rows.text(row, 0);
+  conversation.user_id = rows.text(row, 1);
+  conversation.title = rows.text(row, 2);
+  conversation.model = rows.text(row, 3);
+  conversation.system_prompt = rows.text(row, 4);
+  conversation.status =
+      parsed_status_column(rows, row, 5, parse_conversation_status, "conversation");
+  conversation.message_count = rows.integer(row, 6);
+  conversation.created_at = rows.time(row, 7);
+  conversation.updated_at = rows.time(row, 8);
+  return conversation;
+}
+
+Message read_message(const PgRows& rows, int row) {
+  Message message;
+  message.id = rows.text(row, 0);
+  message.conversation_id = rows.text(row, 1);
+  message.run_id = rows.optional_text(row, 2);
+  message.position = rows.integer(row, 3);
+  message.role = rows.text(row, 4);
+  message.content = rows.text(row, 5);
+  // jsonb comes back re-printed (spaces after separators); the decoder parses it as JSON.
+  message.tool_calls = persistence::decode_tool_calls(rows.view(row, 6));
+  message.tool_call_id = rows.text(row, 7);
+  message.name = rows.text(row, 8);
+  if (!rows.is_null(row, 9)) message.usage = usage_columns(rows, row, 9);
+  message.created_at = rows.time(row, 12);
+  return message;
+}
+
+Run read_run(const PgRows& rows, int row) {
+  Run run;
+  run.id = rows.text(row, 0);
+  run.conversation_id = rows.text(row, 1);
+  run.user_id = rows.text(row, 2);
+  run.status = parsed_status_column(rows, row, 3, parse_run_status, "run");
+  run.steps = static_cast<int>(rows.integer(row, 4));
+  run.usage = usage_columns(rows, row, 5);
+  run.error = rows.optional_text(row, 8);
+  run.created_at = rows.time(row, 9);
+  run.updated_at = rows.time(row, 10);
+  run.model = rows.text(row, 11);
+  run.last_event_id = rows.integer(row, 12);
+  run.attempts = static_cast<int>(rows.integer(row, 13));
+  run.cancel_requested_at = rows.optional_time(row, 14);
+  run.finished_at = rows.optional_time(row, 15);
+  return run;
+}
+
+Approval read_approval(const PgRows& rows, int row) {
+  Approval approval;
+  approval.id = rows.text(row, 0);
+  approval.conversation_id = rows.text(row, 1);
+  approval.run_id = rows.text(row, 2);
+  approval.user_id = rows.text(row, 3);
+  approval.tool_call_id = rows.text(row, 4);
+  approval.tool = rows.text(row, 5);
+  approval.arguments = rows.text(row, 6);
+  approval.status = parsed_status_column(rows, row, 7, parse_approval_status, "approval");
+  approval.reason = rows.optional_text(row, 8);
+  approval.edited_arguments = rows.optional_text(row, 9);
+  if (auto decider = rows.optional_text(row, 10)) {
+    approval.decided_by = Decider{*decider, rows.optional_text(row, 15)};
+  }
+  approval.created_at = rows.time(row, 11);
+  approval.expires_at = rows.time(row, 12);
+  approval.decided_at = rows.optional_time(row, 13);
+  approval.required_by_api_key_id = rows.optional_text(row, 14);
+  return approval;
+}
+
+asio::awaitable<void> insert_conversation(PgConnection& db, const Conversation& conversation) {
+  co_await db.execute(
+      kConversationInsert,
+      PgParams(conversation.id, conversation.user_id, conversation.title, conversation.model,
+               conversation.system_prompt, to_string(conversation.status),
+               conversation.message_count, conversation.created_at, conversation.updated_at));
+}
+
+asio::awaitable<void> insert_message(PgConnection& db, const Message& message) {
+  // No usage recorded: all three columns NULL.
+  std::optional<std::int64_t> prompt_tokens;
+  std::optional<std::int64_t> completion_tokens;
+  std::optional<std::int64_t> total_tokens;
+  if (message.usage) {
+    prompt_tokens = message.usage->prompt_tokens;
+    completion_tokens = message.usage->completion_tokens;
+    total_tokens = message.usage->total_tokens;
+  }
+  const std::string tool_calls = persistence::encode_tool_calls(message.tool_calls);
+  co_await db.execute(
+      kMessageInsert,
+      PgParams(message.id, message.conversation_id, message.run_id, message.position, message.role,
+               message.content, tool_calls, message.tool_call_id, message.name, prompt_tokens,
+               completion_tokens, total_tokens, message.created_at));
+}
+
+asio::awaitable<void> insert_run(PgConnection& db, const Run& run) {
+  co_await db.execute(
+      kRunInsert,
+      PgParams(run.id, run.conversation_id, run.user_id, to_string(run.status), run.steps,
+               run.usage.prompt_tokens, run.usage.completion_tokens, run.usage.total_tokens,
+               run.error, run.created_at, run.updated_at, run.model, run.last_event_id,
+               run.attempts, run.cancel_requested_at, run.finished_at));
+}
+
+asio::awaitable<void> insert_pending_approval(PgConnection& db, const Approval& approval,
+                                              std::int64_t position) {
+  co_await db.execute(
+      kPendingApprovalInsert,
+      PgParams(approval.id, approval.conversation_id, approval.run_id, approval.user_id, position,
+               approval.tool_call_id, approval.tool, approval.arguments,
+               to_string(ApprovalStatus::pending), approval.created_at, approval.expires_at,
+               approval.required_by_api_key_id));
+}
+
+asio::awaitable<void> save_checkpoint(PgConnection& db, const Checkpoint& checkpoint) {
+  // state is jsonb: it is stored parsed, so it may read back with other spacing.
+  co_await db.execute(kCheckpointSave,
+                      PgParams(checkpoint.run_id, checkpoint.next_node, checkpoint.steps,
+                               checkpoint.state, checkpoint.saved_at));
+}
+
+}  // namespace agentd::postgres

@@ -1,0 +1,55 @@
+// How conversations, their messages, runs, approvals and checkpoints map to PostgreSQL rows:
+// the statements that store each one and the readers of the rows the matching selects return.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "application/ports/checkpoint_store.h"
+#include "domain/conversation/approval.h"
+#include "domain/conversation/conversation.h"
+#include "domain/conversation/message.h"
+#include "domain/conversation/run.h"
+#include "infrastructure/persistence/postgres/pg_connection.h"
+
+namespace agentd::postgres {
+
+// "SELECT <every column> FROM <table> <condition>", in the column order the readers expect.
+std::string select_conversations(std::string_view condition);
+std::string select_messages(std::string_view condition);
+std::string select_runs(std::string_view condition);
+std::string select_approvals(std::string_view condition);
+
+// A status column through its parser; a name no writer stores throws std::runtime_error.
+template <typename Parse>
+auto parsed_status_column(const PgRows& rows, int row, int column, Parse parse,
+                          std::string_view what) {
+  const auto text = rows.view(row, column);
+  const auto status = parse(text);
+  if (!status) {
+    throw std::runtime_error("stored " + std::string(what) +
+                             " status is unknown: " + std::string(text));
+  }
+  return *status;
+}
+
+// All four throw std::runtime_error when the row holds what no writer stores.
+Conversation read_conversation(const PgRows& rows, int row);
+Message read_message(const PgRows& rows, int row);
+Run read_run(const PgRows& rows, int row);
+Approval read_approval(const PgRows& rows, int row);
+
+boost::asio::awaitable<void> insert_conversation(PgConnection& db,
+                                                 const Conversation& conversation);
+boost::asio::awaitable<void> insert_message(PgConnection& db, const Message& message);
+boost::asio::awaitable<void> insert_run(PgConnection& db, const Run& run);
+// Stores it undecided (pending, whatever its fields say) as its run's `position`th approval.
+boost::asio::awaitable<void> insert_pending_approval(PgConnection& db, const Approval& approval,
+                                                     std::int64_t position);
+// Replaces the run's checkpoint (a run has at most one).
+boost::asio::awaitable<void> save_checkpoint(PgConnection& db, const Checkpoint& checkpoint);
+
+}  // namespace agentd::postgres

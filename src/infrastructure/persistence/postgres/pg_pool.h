@@ -1,0 +1,139 @@
+// A bounded pool of PostgreSQL connections, and the one way a repository reaches the
+// database: transaction() or read(). Connections are made when first needed and made again
+// when found broken; a request that finds none free within the acquire timeout, or the
+// server gone, gets 503 database_unavailable, never a hang. Other database failures become
+// a logged internal error (an HTTP 500), never an exception that escapes to the caller.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+#include "domain/common/result.h"
+#include "infrastructure/persistence/postgres/pg_connection.h"
+#include "infrastructure/persistence/postgres/pg_error.h"
+#include "infrastructure/persistence/postgres/pg_settings.h"
+
+namespace agentd::postgres {
+
+class PgPool;
+
+// A connection on loan; back to the pool when destroyed, or dropped if it broke meanwhile.
+class PgLease {
+ public:
+  PgLease(PgPool& pool, std::unique_ptr<PgConnection> connection, bool reused)
+      : pool_(&pool), connection_(std::move(connection)), reused_(reused) {}
+  PgLease(PgLease&& other) noexcept = default;
+  PgLease& operator=(PgLease&&) = delete;
+  PgLease(const PgLease&) = delete;
+  ~PgLease();
+
+  PgConnection& connection() { return *connection_; }
+  // True when the connection sat idle in the pool: the server may have closed it since.
+  bool reused() const { return reused_; }
+
+ private:
+  PgPool* pool_;
+  std::unique_ptr<PgConnection> connection_;
+  bool reused_;
+};
+
+// The error a failure reading or writing the database is answered with (and logged as).
+Error storage_error(std::string_view operation, const PgError& error);
+Error corrupt_data_error(std::string_view operation, const std::exception& error);
+
+class PgPool {
+ public:
+  PgPool(boost::asio::any_io_executor executor, PgSettings settings);
+
+  const PgSettings& settings() const { return settings_; }
+
+  // A connection, or 503 database_unavailable when none is free within the acquire timeout
+  // or a new one cannot be made.
+  boost::asio::awaitable<Result<PgLease>> acquire();
+
+  // co_await pool.transaction("pause_run", [&](PgConnection& db) -> awaitable<Status> {…});
+  // `work` runs inside BEGIN … COMMIT and returns a Result; an error result rolls back what
+  // it wrote, as a thrown PgError does. `work` captures by reference (docs/coroutines.md);
+  // `operation` names the call in the log.
+  template <typename Work>
+  auto transaction(std::string_view operation, Work work)
+      -> std::invoke_result_t<Work&, PgConnection&> {
+    co_return co_await run(operation, work, InTransaction::yes);
+  }
+
+  // Like transaction, for work that only reads: no transaction is opened.
+  template <typename Work>
+  auto read(std::string_view operation, Work work) -> std::invoke_result_t<Work&, PgConnection&> {
+    co_return co_await run(operation, work, InTransaction::no);
+  }
+
+ private:
+  friend class PgLease;
+  enum class InTransaction { no, yes };
+
+  template <typename Work>
+  auto run(std::string_view operation, Work& work, InTransaction in_transaction)
+      -> std::invoke_result_t<Work&, PgConnection&>;
+
+  void give_back(std::unique_ptr<PgConnection> connection);
+
+  boost::asio::any_io_executor executor_;
+  PgSettings settings_;
+  // Holds one slot per connection the pool may have: a connection, or null for one not
+  // made yet (or dropped). Receiving is the wait queue.
+  boost::asio::experimental::concurrent_channel<void(boost::system::error_code,
+                                                     std::unique_ptr<PgConnection>)>
+      slots_;
+};
+
+template <typename Work>
+auto PgPool::run(std::string_view operation, Work& work, InTransaction in_transaction)
+    -> std::invoke_result_t<Work&, PgConnection&> {
+  // A connection that sat idle may have been closed by a server restart since: when the
+  // first statement finds it so, nothing was done, and one more try on a new connection
+  // serves the request. Reads are safe to repeat from the start as well.
+  for (int attempt = 1;; ++attempt) {
+    auto lease = co_await acquire();
+    if (!lease) co_return lease.error();
+    auto& db = lease->connection();
+    bool began = false;
+    std::optional<Error> failure;
+    bool retry = false;
+    try {
+      if (in_transaction == InTransaction::yes) {
+        co_await db.run_script("BEGIN");
+        began = true;
+      }
+      auto result = co_await work(db);
+      if (in_transaction == InTransaction::yes) {
+        const char* end = result ? "COMMIT" : "ROLLBACK";
+        co_await db.run_script(end);
+      }
+      co_return result;
+    } catch (const PgError& error) {
+      retry = error.is_unavailable() && lease->reused() && attempt == 1 &&
+              (in_transaction == InTransaction::no || !began);
+      if (!retry) failure = storage_error(operation, error);
+    } catch (const std::exception& error) {
+      failure = corrupt_data_error(operation, error);
+    }
+    // A statement error leaves the transaction open and aborted: close it so the connection
+    // can serve the next request (a broken one is dropped instead).
+    if (began && db.usable() == false) {
+      try {
+        co_await db.run_script("ROLLBACK");
+      } catch (const PgError&) {
+        // Dropped with the lease: usable() stays false.
+      }
+    }
+    if (!retry) co_return *failure;
+  }
+}
+
+}  // namespace agentd::postgres

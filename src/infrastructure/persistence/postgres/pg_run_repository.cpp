@@ -1,0 +1,330 @@
+#include "infrastructure/persistence/postgres/pg_run_repository.h"
+
+#include "domain/conversation/conversation_errors.h"
+#include "infrastructure/persistence/postgres/pg_approval_page.h"
+#include "infrastructure/persistence/postgres/pg_conversation_rows.h"
+#include "infrastructure/persistence/postgres/pg_ids.h"
+#include "infrastructure/persistence/postgres/pg_owned_conversation.h"
+#include "infrastructure/persistence/postgres/pg_page.h"
+
+namespace agentd::postgres {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::string_view kRunById = "WHERE id = $1";
+// Only an idle conversation is claimed, so of two concurrent starts exactly one changes it.
+constexpr std::string_view kRunClaim =
+    "UPDATE conversations SET status = 'running', updated_at = $1 "
+    "WHERE id = $2 AND user_id = $3 AND status = 'idle'";
+constexpr std::string_view kRunUpdate =
+    "UPDATE runs SET status = $1, steps = $2, prompt_tokens = $3, completion_tokens = $4, "
+    "total_tokens = $5, error = $6, updated_at = $7, last_event_id = $8, finished_at = $9 "
+    "WHERE id = $10";
+constexpr std::string_view kRunFollow =
+    "UPDATE conversations SET status = $1 "
+    "WHERE id = (SELECT conversation_id FROM runs WHERE id = $2)";
+constexpr std::string_view kRunFreeInterrupted =
+    "UPDATE conversations SET status = 'idle' WHERE status = 'running' "
+    "AND id IN (SELECT conversation_id FROM runs WHERE status = 'running')";
+constexpr std::string_view kRunFailInterrupted =
+    "UPDATE runs SET status = 'failed', error = $1, updated_at = $2, finished_at = $2 "
+    "WHERE status = 'running'";
+
+// Only a running run takes a cancel request; a repeated request keeps the first time.
+constexpr std::string_view kRunRequestCancel =
+    "UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, $1) "
+    "WHERE id = $2 AND status = 'running'";
+constexpr std::string_view kRunCancelRequested =
+    "SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND status = 'running' "
+    "AND id = ANY($1::uuid[])";
+constexpr std::string_view kRunCancelPaused =
+    "UPDATE runs SET status = 'cancelled', updated_at = $1, "
+    "finished_at = $1, cancel_requested_at = COALESCE(cancel_requested_at, $1) "
+    "WHERE id = $2 AND status = 'awaiting_approval'";
+constexpr std::string_view kRunPendingApprovals =
+    "WHERE run_id = $1 AND status = 'pending' ORDER BY position";
+constexpr std::string_view kRunCancelledReason = "cancelled";
+
+constexpr std::string_view kRunInterrupted = "interrupted: the server stopped during the run";
+
+// Only a running run pauses, so a run that finished meanwhile is never revived.
+constexpr std::string_view kRunPause =
+    "UPDATE runs SET status = 'awaiting_approval', steps = $1, prompt_tokens = $2, "
+    "completion_tokens = $3, total_tokens = $4, updated_at = $5, last_event_id = $6 "
+    "WHERE id = $7 AND status = 'running'";
+constexpr std::string_view kRunLastApprovalPosition =
+    "SELECT COALESCE(MAX(position), 0) FROM approvals WHERE run_id = $1";
+constexpr std::string_view kRunPaused =
+    "WHERE conversation_id = $1 AND status = 'awaiting_approval'";
+constexpr std::string_view kRunApprovalsInOrder = "WHERE run_id = $1 ORDER BY position";
+// Only a waiting conversation is taken back, so of two concurrent decisions exactly one
+// changes it.
+constexpr std::string_view kRunResumeConversation =
+    "UPDATE conversations SET status = 'running', updated_at = $1 "
+    "WHERE id = $2 AND user_id = $3 AND status = 'awaiting_approval'";
+constexpr std::string_view kRunResume =
+    "UPDATE runs SET status = 'running', updated_at = $1 "
+    "WHERE id = $2 AND conversation_id = $3 AND status = 'awaiting_approval'";
+constexpr std::string_view kRunDecideApproval =
+    "UPDATE approvals SET status = $1, reason = $2, edited_arguments = $3, decided_by = $4, "
+    "decided_by_api_key_id = $5, decided_at = $6 "
+    "WHERE id = $7 AND run_id = $8 AND status = 'pending'";
+
+// Moves the run to awaiting_approval with its progress; false unless it was running.
+asio::awaitable<bool> pause_running_run(PgConnection& db, const Run& run) {
+  const auto paused = co_await db.execute(
+      kRunPause, PgParams(run.steps, run.usage.prompt_tokens, run.usage.completion_tokens,
+                          run.usage.total_tokens, run.updated_at, run.last_event_id, run.id));
+  co_return paused.affected() > 0;
+}
+
+// Appends them to the run's approvals, after any an earlier pause stored.
+asio::awaitable<void> insert_run_approvals(PgConnection& db, const std::string& run_id,
+                                           const std::vector<Approval>& approvals) {
+  const auto last = co_await db.execute(kRunLastApprovalPosition, PgParams(run_id));
+  std::int64_t position = last.integer(0, 0);
+  for (const auto& approval : approvals) {
+    co_await insert_pending_approval(db, approval, ++position);
+  }
+}
+
+// Applies one decision; false unless the approval is a pending one of the run.
+asio::awaitable<bool> record_approval_decision(PgConnection& db, const std::string& run_id,
+                                               const Approval& decision) {
+  // An id that is not a UUID names no approval, pending or not.
+  if (!is_uuid(decision.id)) co_return false;
+  std::optional<std::string> decider_user_id;
+  std::optional<std::string> decider_api_key_id;
+  if (decision.decided_by) {
+    decider_user_id = decision.decided_by->user_id;
+    decider_api_key_id = decision.decided_by->api_key_id;
+  }
+  const auto updated = co_await db.execute(
+      kRunDecideApproval,
+      PgParams(to_string(decision.status), decision.reason, decision.edited_arguments,
+               decider_user_id, decider_api_key_id, decision.decided_at, decision.id, run_id));
+  co_return updated.affected() > 0;
+}
+
+// Sets the status of the run's conversation to follow the run's.
+asio::awaitable<void> follow_run_status(PgConnection& db, const std::string& run_id,
+                                        ConversationStatus status) {
+  co_await db.execute(kRunFollow, PgParams(to_string(status), run_id));
+}
+
+}  // namespace
+
+asio::awaitable<Status> PgRunRepository::start_run(Run run) {
+  // Ids that are not UUIDs name no conversation.
+  if (!is_uuid(run.conversation_id) || !is_uuid(run.user_id)) co_return conversation_not_found();
+  co_return co_await pool_.transaction(
+      "start_run", [&](PgConnection& db) -> asio::awaitable<Status> {
+        const auto claim = co_await db.execute(
+            kRunClaim, PgParams(run.created_at, run.conversation_id, run.user_id));
+        if (claim.affected() == 0) {
+          const auto status = co_await owned_status(db, run.user_id, run.conversation_id);
+          if (!status) co_return conversation_not_found();
+          co_return run_in_progress();
+        }
+        co_await insert_run(db, run);
+        co_return ok_status();
+      });
+}
+
+asio::awaitable<Status> PgRunRepository::update_run(Run run) {
+  if (!is_uuid(run.id)) co_return run_not_found();
+  co_return co_await pool_.transaction(
+      "update_run", [&](PgConnection& db) -> asio::awaitable<Status> {
+        const auto updated = co_await db.execute(
+            kRunUpdate, PgParams(to_string(run.status), run.steps, run.usage.prompt_tokens,
+                                 run.usage.completion_tokens, run.usage.total_tokens, run.error,
+                                 run.updated_at, run.last_event_id, run.finished_at, run.id));
+        if (updated.affected() == 0) co_return run_not_found();
+        co_await follow_run_status(db, run.id, conversation_status_for(run.status));
+        co_return ok_status();
+      });
+}
+
+asio::awaitable<Result<Run>> PgRunRepository::find_run(std::string run_id) {
+  if (!is_uuid(run_id)) co_return run_not_found();
+  co_return co_await pool_.read("find_run", [&](PgConnection& db) -> asio::awaitable<Result<Run>> {
+    const std::string sql = select_runs(kRunById);
+    const auto rows = co_await db.execute(sql, PgParams(run_id));
+    if (rows.empty()) co_return run_not_found();
+    co_return read_run(rows, 0);
+  });
+}
+
+asio::awaitable<Result<Page<Run>>> PgRunRepository::list_runs(std::string conversation_id,
+                                                              int limit,
+                                                              std::optional<std::string> after) {
+  // The server refuses a negative LIMIT (a 500), and a page needs room for one item.
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await pool_.read(
+      "list_runs", [&](PgConnection& db) -> asio::awaitable<Result<Page<Run>>> {
+        const std::string select = select_runs("");
+        co_return co_await newest_first_page(db, select, "conversation_id", conversation_id, limit,
+                                             after, read_run);
+      });
+}
+
+asio::awaitable<Result<Run>> PgRunRepository::request_cancel(std::string run_id, Timestamp now) {
+  if (!is_uuid(run_id)) co_return run_not_found();
+  co_return co_await pool_.transaction(
+      "request_cancel", [&](PgConnection& db) -> asio::awaitable<Result<Run>> {
+        const auto request = co_await db.execute(kRunRequestCancel, PgParams(now, run_id));
+        const bool requested = request.affected() > 0;
+        const std::string sql = select_runs(kRunById);
+        const auto rows = co_await db.execute(sql, PgParams(run_id));
+        if (rows.empty()) co_return run_not_found();
+        if (!requested) co_return run_not_active();
+        co_return read_run(rows, 0);
+      });
+}
+
+asio::awaitable<Result<std::vector<std::string>>> PgRunRepository::cancel_requested(
+    std::vector<std::string> run_ids) {
+  // An id that is not a UUID names no run, so it cannot be one whose cancel was requested.
+  std::vector<std::string> known;
+  for (auto& run_id : run_ids) {
+    if (is_uuid(run_id)) known.push_back(std::move(run_id));
+  }
+  if (known.empty()) co_return std::vector<std::string>{};
+  co_return co_await pool_.read(
+      "cancel_requested",
+      [&](PgConnection& db) -> asio::awaitable<Result<std::vector<std::string>>> {
+        std::vector<std::string> requested;
+        const std::string ids = text_array(known);
+        const auto rows = co_await db.execute(kRunCancelRequested, PgParams(ids));
+        for (int row = 0; row < rows.size(); ++row) requested.push_back(rows.text(row, 0));
+        co_return requested;
+      });
+}
+
+asio::awaitable<Result<std::vector<Approval>>> PgRunRepository::cancel_paused_run(
+    std::string run_id, Decider decider, Timestamp now) {
+  if (!is_uuid(run_id)) co_return run_not_found();
+  co_return co_await pool_.transaction(
+      "cancel_paused_run", [&](PgConnection& db) -> asio::awaitable<Result<std::vector<Approval>>> {
+        const auto cancel = co_await db.execute(kRunCancelPaused, PgParams(now, run_id));
+        if (cancel.affected() == 0) {
+          const std::string sql = select_runs(kRunById);
+          const auto found = co_await db.execute(sql, PgParams(run_id));
+          if (found.empty()) co_return run_not_found();
+          co_return run_not_active();
+        }
+        co_await follow_run_status(db, run_id, ConversationStatus::idle);
+        std::vector<Approval> closed;
+        const std::string sql = select_approvals(kRunPendingApprovals);
+        const auto pending = co_await db.execute(sql, PgParams(run_id));
+        for (int row = 0; row < pending.size(); ++row)
+          closed.push_back(read_approval(pending, row));
+        for (auto& approval : closed) {
+          approval.status = ApprovalStatus::rejected;
+          approval.reason = std::string(kRunCancelledReason);
+          approval.decided_by = decider;
+          approval.decided_at = now;
+          const bool recorded = co_await record_approval_decision(db, run_id, approval);
+          if (!recorded) co_return not_awaiting_approval();
+        }
+        co_return closed;
+      });
+}
+
+asio::awaitable<Result<int>> PgRunRepository::fail_interrupted_runs(Timestamp now) {
+  co_return co_await pool_.transaction(
+      "fail_interrupted_runs", [&](PgConnection& db) -> asio::awaitable<Result<int>> {
+        // Conversations first: the runs still say which ones they hold.
+        const PgParams no_params;
+        co_await db.execute(kRunFreeInterrupted, no_params);
+        const auto failed =
+            co_await db.execute(kRunFailInterrupted, PgParams(kRunInterrupted, now));
+        co_return failed.affected();
+      });
+}
+
+asio::awaitable<Status> PgRunRepository::pause_run(Run run, std::vector<Approval> approvals,
+                                                   Checkpoint checkpoint) {
+  if (!is_uuid(run.id)) co_return run_not_found();
+  co_return co_await pool_.transaction(
+      "pause_run", [&](PgConnection& db) -> asio::awaitable<Status> {
+        const bool paused = co_await pause_running_run(db, run);
+        if (!paused) co_return run_not_found();
+        co_await follow_run_status(db, run.id, ConversationStatus::awaiting_approval);
+        co_await insert_run_approvals(db, run.id, approvals);
+        co_await save_checkpoint(db, checkpoint);
+        co_return ok_status();
+      });
+}
+
+asio::awaitable<Result<Run>> PgRunRepository::find_paused_run(std::string conversation_id) {
+  if (!is_uuid(conversation_id)) co_return run_not_found();
+  co_return co_await pool_.read(
+      "find_paused_run", [&](PgConnection& db) -> asio::awaitable<Result<Run>> {
+        const std::string sql = select_runs(kRunPaused);
+        const auto rows = co_await db.execute(sql, PgParams(conversation_id));
+        if (rows.empty()) co_return run_not_found();
+        co_return read_run(rows, 0);
+      });
+}
+
+asio::awaitable<Result<std::vector<Approval>>> PgRunRepository::run_approvals(std::string run_id) {
+  // An id that is not a UUID names no run, which has no approvals.
+  if (!is_uuid(run_id)) co_return std::vector<Approval>{};
+  co_return co_await pool_.read(
+      "run_approvals", [&](PgConnection& db) -> asio::awaitable<Result<std::vector<Approval>>> {
+        std::vector<Approval> approvals;
+        const std::string sql = select_approvals(kRunApprovalsInOrder);
+        const auto rows = co_await db.execute(sql, PgParams(run_id));
+        for (int row = 0; row < rows.size(); ++row) approvals.push_back(read_approval(rows, row));
+        co_return approvals;
+      });
+}
+
+asio::awaitable<Result<Page<Approval>>> PgRunRepository::list_approvals(
+    std::string user_id, std::optional<ApprovalStatus> status, Timestamp now, int limit,
+    std::optional<std::string> after) {
+  // The server refuses a negative LIMIT (a 500), and a page needs room for one item.
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await pool_.read(
+      "list_approvals", [&](PgConnection& db) -> asio::awaitable<Result<Page<Approval>>> {
+        auto page = co_await approval_page(db, user_id, status, now, limit, after);
+        if (!page) co_return page;
+        // Expiry is not written back: a pending approval past its time reads as expired.
+        for (auto& approval : page->items) {
+          if (approval.is_expired(now)) approval.status = ApprovalStatus::expired;
+        }
+        co_return page;
+      });
+}
+
+asio::awaitable<Status> PgRunRepository::decide(std::string user_id, std::string conversation_id,
+                                                std::string run_id, std::vector<Approval> decided,
+                                                Timestamp now) {
+  // Ids that are not UUIDs name no conversation.
+  if (!is_uuid(conversation_id) || !is_uuid(user_id)) co_return conversation_not_found();
+  co_return co_await pool_.transaction(
+      "decide_approvals", [&](PgConnection& db) -> asio::awaitable<Status> {
+        const auto resume =
+            co_await db.execute(kRunResumeConversation, PgParams(now, conversation_id, user_id));
+        if (resume.affected() == 0) {
+          const auto status = co_await owned_status(db, user_id, conversation_id);
+          if (!status) co_return conversation_not_found();
+          co_return not_awaiting_approval();
+        }
+        // A refusal from here on rolls back the conversation's change with the rest. A run id
+        // that is not a UUID names no waiting run.
+        if (!is_uuid(run_id)) co_return not_awaiting_approval();
+        const auto resume_run =
+            co_await db.execute(kRunResume, PgParams(now, run_id, conversation_id));
+        if (resume_run.affected() == 0) co_return not_awaiting_approval();
+        for (const auto& decision : decided) {
+          const bool recorded = co_await record_approval_decision(db, run_id, decision);
+          if (!recorded) co_return not_awaiting_approval();
+        }
+        co_return ok_status();
+      });
+}
+
+}  // namespace agentd::postgres

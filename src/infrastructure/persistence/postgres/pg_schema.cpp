@@ -1,0 +1,204 @@
+// agentd's PostgreSQL schema: the same steps, numbered alike, as the SQLite one
+// (sqlite/schema.cpp), in PostgreSQL's types. Never edit a migration once released.
+#include "infrastructure/persistence/postgres/pg_migrations.h"
+
+namespace agentd::postgres {
+namespace {
+
+// Ids agentd makes are UUIDv7s (time-ordered, so "newest first by id" is time order).
+// Name lists are jsonb arrays; NULL means "absent", which is not the same as an empty list.
+constexpr std::string_view kIdentity = R"sql(
+CREATE TABLE users (
+  id            uuid PRIMARY KEY,
+  email         text NOT NULL UNIQUE,
+  name          text NOT NULL,
+  role          text NOT NULL CHECK (role IN ('user', 'admin')),
+  password_hash text NOT NULL,
+  created_at    timestamptz NOT NULL
+);
+
+CREATE TABLE sessions (
+  id         uuid PRIMARY KEY,
+  user_id    uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  revoked_at timestamptz
+);
+-- Deleting a user cascades here; without the index that would scan every session.
+CREATE INDEX sessions_by_user ON sessions(user_id);
+
+CREATE TABLE refresh_tokens (
+  hash       text PRIMARY KEY,
+  session_id uuid NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL,
+  used_at    timestamptz
+);
+CREATE INDEX refresh_tokens_by_session ON refresh_tokens(session_id);
+
+CREATE TABLE api_keys (
+  id                      uuid PRIMARY KEY,
+  user_id                 uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name                    text NOT NULL,
+  prefix                  text NOT NULL,
+  secret_hash             text NOT NULL UNIQUE,
+  allowed_tools           jsonb CHECK (jsonb_typeof(allowed_tools) = 'array'),
+  allowed_models          jsonb CHECK (jsonb_typeof(allowed_models) = 'array'),
+  approval_required_tools jsonb NOT NULL DEFAULT '[]'
+                          CHECK (jsonb_typeof(approval_required_tools) = 'array'),
+  expires_at              timestamptz,
+  rate_limit_per_minute   integer,
+  created_at              timestamptz NOT NULL,
+  last_used_at            timestamptz,
+  revoked_at              timestamptz
+);
+-- A user's keys are listed newest first by id.
+CREATE INDEX api_keys_by_user ON api_keys(user_id, id);
+)sql";
+
+// Every tool run, by anyone, through any path: the audit trail. Arguments are kept as the
+// model wrote them, byte for byte, valid JSON or not.
+constexpr std::string_view kToolExecutions = R"sql(
+CREATE TABLE tool_executions (
+  id              uuid PRIMARY KEY,
+  user_id         uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  api_key_id      uuid,
+  conversation_id uuid,
+  tool            text NOT NULL,
+  arguments       text NOT NULL,
+  status          text NOT NULL CHECK (status IN ('ok', 'error')),
+  error_code      text,
+  error_message   text,
+  duration_ms     bigint NOT NULL,
+  created_at      timestamptz NOT NULL
+);
+CREATE INDEX tool_executions_by_user ON tool_executions(user_id, created_at);
+)sql";
+
+// Conversations with their messages, runs and the runs' graph checkpoints; deleting a
+// conversation (or its user) deletes all of them.
+constexpr std::string_view kConversations = R"sql(
+CREATE TABLE conversations (
+  id            uuid PRIMARY KEY,
+  user_id       uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  title         text NOT NULL,
+  model         text NOT NULL,
+  system_prompt text NOT NULL,
+  status        text NOT NULL CHECK (status IN ('idle', 'running', 'awaiting_approval')),
+  message_count integer NOT NULL CHECK (message_count >= 0),
+  created_at    timestamptz NOT NULL,
+  updated_at    timestamptz NOT NULL
+);
+CREATE INDEX conversations_by_user ON conversations(user_id, id);
+
+-- user_id repeats the conversation's owner; the conversation's foreign key already removes
+-- the run with its user.
+CREATE TABLE runs (
+  id                uuid PRIMARY KEY,
+  conversation_id   uuid NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  user_id           uuid NOT NULL,
+  status            text NOT NULL
+                    CHECK (status IN ('running', 'awaiting_approval', 'completed', 'failed',
+                                      'cancelled')),
+  steps             integer NOT NULL,
+  prompt_tokens     bigint NOT NULL,
+  completion_tokens bigint NOT NULL,
+  total_tokens      bigint NOT NULL,
+  error             text,
+  created_at        timestamptz NOT NULL,
+  updated_at        timestamptz NOT NULL
+);
+CREATE INDEX runs_by_conversation ON runs(conversation_id);
+-- At start-up the runs a dead process left running are looked for; they are few.
+CREATE INDEX running_runs ON runs(id) WHERE status = 'running';
+
+-- tool_calls is a jsonb array of {"id","name","arguments"}, arguments a string as the model
+-- wrote it. The usage columns are all NULL (no usage recorded) or all set. run_id has no
+-- foreign key, so a use case may store a run's first message before the run itself.
+CREATE TABLE messages (
+  id                uuid PRIMARY KEY,
+  conversation_id   uuid NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  run_id            uuid,
+  position          integer NOT NULL CHECK (position >= 1),
+  role              text NOT NULL CHECK (role IN ('system', 'user', 'assistant', 'tool')),
+  content           text NOT NULL,
+  tool_calls        jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(tool_calls) = 'array'),
+  tool_call_id      text NOT NULL,
+  name              text NOT NULL,
+  prompt_tokens     bigint,
+  completion_tokens bigint,
+  total_tokens      bigint,
+  created_at        timestamptz NOT NULL,
+  CHECK ((prompt_tokens IS NULL) = (completion_tokens IS NULL) AND
+         (prompt_tokens IS NULL) = (total_tokens IS NULL))
+);
+CREATE UNIQUE INDEX messages_by_conversation ON messages(conversation_id, position);
+
+-- One row per run: each save replaces the previous one.
+CREATE TABLE checkpoints (
+  run_id    uuid PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  next_node text NOT NULL,
+  steps     integer NOT NULL,
+  state     jsonb NOT NULL,
+  saved_at  timestamptz NOT NULL
+);
+)sql";
+
+// Tool calls waiting for a person's decision, and the decisions. Arguments, as in
+// tool_executions, are kept as the model wrote them.
+constexpr std::string_view kApprovals = R"sql(
+CREATE TABLE approvals (
+  id               uuid PRIMARY KEY,
+  conversation_id  uuid NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  run_id           uuid NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  user_id          uuid NOT NULL,
+  position         integer NOT NULL CHECK (position >= 1),
+  tool_call_id     text NOT NULL,
+  tool             text NOT NULL,
+  arguments        text NOT NULL,
+  status           text NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired')),
+  reason           text,
+  edited_arguments text,
+  decided_by       uuid,
+  created_at       timestamptz NOT NULL,
+  expires_at       timestamptz NOT NULL,
+  decided_at       timestamptz,
+  UNIQUE (run_id, tool_call_id),
+  UNIQUE (run_id, position)
+);
+CREATE INDEX approvals_by_conversation ON approvals(conversation_id);
+-- The user's inbox, newest first by id.
+CREATE INDEX approvals_by_user ON approvals(user_id, id);
+)sql";
+
+// The approval gate and the runs API, as in SQLite's migration 5.
+constexpr std::string_view kApprovalGate = R"sql(
+ALTER TABLE api_keys ADD COLUMN can_approve boolean NOT NULL DEFAULT false;
+
+ALTER TABLE approvals ADD COLUMN required_by_api_key_id uuid;
+ALTER TABLE approvals ADD COLUMN decided_by_api_key_id uuid;
+
+ALTER TABLE runs ADD COLUMN model text NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN last_event_id bigint NOT NULL DEFAULT 0 CHECK (last_event_id >= 0);
+ALTER TABLE runs ADD COLUMN attempts integer NOT NULL DEFAULT 1 CHECK (attempts >= 1);
+ALTER TABLE runs ADD COLUMN cancel_requested_at timestamptz;
+ALTER TABLE runs ADD COLUMN finished_at timestamptz;
+DROP INDEX runs_by_conversation;
+CREATE INDEX runs_by_conversation_id ON runs(conversation_id, id);
+-- Every process looks for cancel requests on the runs it runs, twice a second.
+CREATE INDEX cancel_requested_runs ON runs(id)
+  WHERE cancel_requested_at IS NOT NULL AND status = 'running';
+
+ALTER TABLE refresh_tokens ADD COLUMN successor_sealed text;
+)sql";
+
+constexpr PgMigration kMigrations[] = {
+    {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
+    {3, "conversations", kConversations}, {4, "approvals", kApprovals},
+    {5, "approval_gate", kApprovalGate},
+};
+
+}  // namespace
+
+std::span<const PgMigration> schema_migrations() { return kMigrations; }
+
+}  // namespace agentd::postgres

@@ -1,0 +1,70 @@
+#include "infrastructure/persistence/postgres/pg_user_repository.h"
+
+#include <stdexcept>
+
+#include "infrastructure/persistence/postgres/pg_ids.h"
+
+namespace agentd::postgres {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::string_view kInsertUser =
+    "INSERT INTO users(id, email, name, role, password_hash, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+constexpr std::string_view kFindUserById =
+    "SELECT id, email, name, role, password_hash, created_at FROM users WHERE id = $1";
+constexpr std::string_view kFindUserByEmail =
+    "SELECT id, email, name, role, password_hash, created_at FROM users WHERE email = $1";
+
+User read_user(const PgRows& rows, int row) {
+  User user;
+  user.id = rows.text(row, 0);
+  user.email = rows.text(row, 1);
+  user.name = rows.text(row, 2);
+  const auto role = parse_role(rows.view(row, 3));
+  if (!role) throw std::runtime_error("stored role is unknown: " + rows.text(row, 3));
+  user.role = *role;
+  user.password_hash = rows.text(row, 4);
+  user.created_at = rows.time(row, 5);
+  return user;
+}
+
+Error user_not_found() { return Error::not_found("user not found", "user_not_found"); }
+
+}  // namespace
+
+asio::awaitable<Result<User>> PgUserRepository::create(User user) {
+  co_return co_await pool_.transaction("create_user", [&](PgConnection& db) -> asio::awaitable<Result<User>> {
+    try {
+      co_await db.execute(kInsertUser, PgParams(user.id, user.email, user.name,
+                                                to_string(user.role), user.password_hash,
+                                                user.created_at));
+    } catch (const PgError& e) {
+      if (!e.is_unique_violation()) throw;
+      // Ids are fresh UUIDv7s, so the constraint a user can break is the unique email;
+      // asking it (not a prior SELECT) is race-free.
+      co_return Error{ErrorCode::conflict, "email is already registered", "email", "email_taken"};
+    }
+    co_return std::move(user);
+  });
+}
+
+asio::awaitable<Result<User>> PgUserRepository::find_by_email(std::string email) {
+  co_return co_await find(kFindUserByEmail, std::move(email));
+}
+
+asio::awaitable<Result<User>> PgUserRepository::find_by_id(std::string id) {
+  if (!is_uuid(id)) co_return user_not_found();
+  co_return co_await find(kFindUserById, std::move(id));
+}
+
+asio::awaitable<Result<User>> PgUserRepository::find(std::string_view sql, std::string key) {
+  co_return co_await pool_.read("find_user", [&](PgConnection& db) -> asio::awaitable<Result<User>> {
+    const auto rows = co_await db.execute(sql, PgParams(key));
+    if (rows.empty()) co_return user_not_found();
+    co_return read_user(rows, 0);
+  });
+}
+
+}  // namespace agentd::postgres

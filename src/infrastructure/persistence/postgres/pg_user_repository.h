@@ -1,0 +1,26 @@
+// User accounts in PostgreSQL; the unique email index decides which registration wins.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "application/ports/user_repository.h"
+#include "infrastructure/persistence/postgres/pg_pool.h"
+
+namespace agentd::postgres {
+
+class PgUserRepository final : public UserRepository {
+ public:
+  explicit PgUserRepository(PgPool& pool) : pool_(pool) {}
+
+  boost::asio::awaitable<Result<User>> create(User user) override;
+  boost::asio::awaitable<Result<User>> find_by_email(std::string email) override;
+  boost::asio::awaitable<Result<User>> find_by_id(std::string id) override;
+
+ private:
+  boost::asio::awaitable<Result<User>> find(std::string_view sql, std::string key);
+
+  PgPool& pool_;
+};
+
+}  // namespace agentd::postgres
