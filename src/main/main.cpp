@@ -1,6 +1,7 @@
 // agentd entry point: reads the configuration, builds every object by hand, top to bottom,
 // and runs the chosen subcommand.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -101,19 +102,41 @@ T run_blocking(asio::io_context& io, asio::awaitable<T> work) {
   return std::move(*result);
 }
 
-// Migrates when configured to; otherwise says in the log when the schema is not the one this
+// Runs a start-up step that needs the database, again and again while the database is
+// unavailable (a server starting alongside agentd), until config.database_start_timeout.
+template <typename Step>
+auto when_database_answers(asio::io_context& io, const config::Config& config,
+                           std::string_view step_name, Step step) {
+  const auto give_up = std::chrono::steady_clock::now() + config.database_start_timeout;
+  auto wait = std::chrono::milliseconds(250);
+  while (true) {
+    auto result = run_blocking(io, step());
+    if (result || result.error().kind != ErrorCode::unavailable ||
+        std::chrono::steady_clock::now() + wait > give_up) {
+      return result;
+    }
+    log::warn("database_not_ready", {{"step", step_name},
+                                     {"error", result.error().message},
+                                     {"retry_in_ms", static_cast<std::int64_t>(wait.count())}});
+    // Nothing is served yet: the main thread may sleep.
+    std::this_thread::sleep_for(wait);
+    wait = std::min(wait * 2, std::chrono::milliseconds(4'000));
+  }
+}
+
+// Migrates when configured to, then says in the log when the schema is not the one this
 // binary needs (/ready says it too). False when the server cannot go on.
 bool prepare_schema(asio::io_context& io, const config::Config& config, Storage& storage) {
   if (config.migrate_on_start) {
-    auto applied = run_blocking(io, storage.migrate());
+    auto applied = when_database_answers(io, config, "migrate", [&] { return storage.migrate(); });
     if (!applied) {
       log::error("migration_failed", {{"error", applied.error().message}});
       return false;
     }
     if (*applied > 0) log::info("migrated", {{"applied", std::int64_t{*applied}}});
-    return true;
   }
-  auto schema = run_blocking(io, check_schema(storage));
+  auto schema =
+      when_database_answers(io, config, "check_schema", [&] { return check_schema(storage); });
   if (!schema) {
     log::warn("schema_not_current",
               {{"error", schema.error().message}, {"hint", "GET /ready answers 503 until it is"}});
@@ -142,7 +165,9 @@ Result<std::unique_ptr<Services>> start_services(asio::io_context& io, const con
   // A run still marked running was cut short by a crash or a kill, and its conversation must
   // not stay locked. Until runs are owned by a process, this assumes one process per
   // database.
-  auto interrupted = run_blocking(io, storage.runs().fail_interrupted_runs(services->clock.now()));
+  auto interrupted = when_database_answers(io, config, "fail_interrupted_runs", [&] {
+    return storage.runs().fail_interrupted_runs(services->clock.now());
+  });
   if (!interrupted) {
     log::error("interrupted_runs_not_recovered", {{"error", interrupted.error().message}});
     return std::move(interrupted).take_error();

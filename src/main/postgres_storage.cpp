@@ -55,9 +55,7 @@ class PostgresStorage final : public Storage {
     co_return co_await postgres::current_version(pool_);
   }
 
-  int known_schema_version() const override {
-    return postgres::schema_migrations().back().version;
-  }
+  int known_schema_version() const override { return postgres::schema_migrations().back().version; }
 
  private:
   asio::any_io_executor executor_;

@@ -59,7 +59,7 @@ class PostgresCluster:
     def start(self):
         """Starts the server on the cluster's port and waits until it accepts connections."""
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} "
-                   "-c fsync=off -c full_page_writes=off")
+                   "-c fsync=off")
         self._run("pg_ctl", "-D", self.dir, "-l", self.log_path, "-w", "-t", "30",
                   "-o", options, "start")
 

@@ -33,10 +33,15 @@ class FakeUserRepository : public UserRepository {
 
   boost::asio::awaitable<Result<User>> find_by_id(std::string id) override {
     std::lock_guard lock(mutex_);
+    if (unavailable)
+      co_return Error::unavailable("the database is unavailable", "database_unavailable");
     auto found = users_.find(id);
     if (found == users_.end()) co_return not_found();
     co_return found->second;
   }
+
+  // While set, looking a user up finds the database unavailable.
+  bool unavailable = false;
 
   std::size_t size() const {
     std::lock_guard lock(mutex_);

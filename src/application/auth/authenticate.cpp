@@ -24,7 +24,8 @@ boost::asio::awaitable<Result<Principal>> Authenticate::by_api_key(std::string_v
   const auto now = clock_.now();
   if (!key->is_usable(now)) co_return invalid;
   auto user = co_await users_.find_by_id(key->user_id);
-  if (!user) co_return invalid;
+  // A deleted user is a revoked credential; a database that cannot say is not.
+  if (!user) co_return user.error().kind == ErrorCode::not_found ? invalid : user.error();
   if (!key->last_used_at || now - *key->last_used_at >= kLastUsedResolution) {
     // Bookkeeping only: a failure here must not fail the caller's request.
     (void)co_await keys_.record_use(key->id, now);
@@ -42,7 +43,8 @@ boost::asio::awaitable<Result<Principal>> Authenticate::by_access_token(std::str
   if (!session) co_return session.error().kind == ErrorCode::not_found ? invalid : session.error();
   if (!session->is_active(now) || session->user_id != claims->user_id) co_return invalid;
   auto user = co_await users_.find_by_id(claims->user_id);
-  if (!user) co_return invalid;
+  // A deleted user is a revoked credential; a database that cannot say is not.
+  if (!user) co_return user.error().kind == ErrorCode::not_found ? invalid : user.error();
   co_return Principal::for_session(*user, session->id);
 }
 

@@ -43,7 +43,12 @@ boost::asio::awaitable<Result<TokenPair>> RefreshSession::operator()(std::string
   }
 
   auto user = co_await users_.find_by_id(rotation->session.user_id);
-  if (!user) co_return invalid_refresh_token();
+  if (!user) {
+    // Unavailable, the token is spent but the client may try it again within the reuse
+    // window and get its successor, rather than be told to sign in again.
+    if (user.error().kind != ErrorCode::not_found) co_return user.error();
+    co_return invalid_refresh_token();
+  }
   co_return tokens_.issue(*user, rotation->session.id, std::move(next_token), now);
 }
 

@@ -129,7 +129,8 @@ Status parse_database(const EnvLookup& env, Config& config) {
   for (auto [name, field] :
        {std::pair{"AGENTD_DATABASE_QUERY_TIMEOUT_MS", &config.database_query_timeout},
         std::pair{"AGENTD_DATABASE_ACQUIRE_TIMEOUT_MS", &config.database_acquire_timeout},
-        std::pair{"AGENTD_DATABASE_CONNECT_TIMEOUT_MS", &config.database_connect_timeout}}) {
+        std::pair{"AGENTD_DATABASE_CONNECT_TIMEOUT_MS", &config.database_connect_timeout},
+        std::pair{"AGENTD_DATABASE_START_TIMEOUT_MS", &config.database_start_timeout}}) {
     if (auto status = parse_duration(env, name, *field); !status) return status;
   }
   if (auto migrate = env("AGENTD_MIGRATE_ON_START")) {

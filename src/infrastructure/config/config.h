@@ -40,6 +40,9 @@ struct Config {
   std::chrono::milliseconds database_query_timeout{5'000};
   std::chrono::milliseconds database_acquire_timeout{2'000};
   std::chrono::milliseconds database_connect_timeout{5'000};
+  // How long start-up waits for a database that is not answering yet (a server starting
+  // alongside agentd) before it gives up.
+  std::chrono::milliseconds database_start_timeout{30'000};
   // Apply migrations at start: by default the embedded database does, PostgreSQL (shared by
   // replicas, migrated by `agentd migrate` in a deploy step) does not.
   bool migrate_on_start = true;

@@ -93,6 +93,23 @@ TEST(Authenticate, ApiKeyIsRecognisedByItsPrefix) {
   EXPECT_FALSE(principal->session_id);
 }
 
+// A credential that may well be valid is not refused because the database cannot say: a
+// client told 401 may throw its key away.
+TEST(Authenticate, ADatabaseOutageIsUnavailableNotARevokedCredential) {
+  IdentityEnv env;
+  const User user = env.given_user();
+  const CreatedApiKey key = env.given_api_key(user);
+  const TokenPair login = env.given_login(user);
+  env.user_store.unavailable = true;
+
+  for (const auto& credential : {key.secret, login.access_token}) {
+    auto principal = run_sync(env.authenticate(credential));
+    ASSERT_FALSE(principal);
+    EXPECT_EQ(principal.error().kind, ErrorCode::unavailable);
+    EXPECT_EQ(principal.error().code, "database_unavailable");
+  }
+}
+
 TEST(Authenticate, UnknownApiKeyIsInvalidApiKey) {
   IdentityEnv env;
   env.given_api_key(env.given_user());

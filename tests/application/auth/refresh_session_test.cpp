@@ -29,6 +29,23 @@ TEST(RefreshSession, RotatesRefreshToken) {
   EXPECT_TRUE(run_sync(env.refresh(refreshed->refresh_token)));
 }
 
+// The token is spent by then: a 401 would end the session for good, while an outage answer
+// lets the client try the same token again and, within the reuse window, get its successor.
+TEST(RefreshSession, AnOutageAfterTheRotationIsUnavailableAndTheRetryGetsTheSuccessor) {
+  IdentityEnv env;
+  const TokenPair login = env.given_login(env.given_user());
+  env.user_store.unavailable = true;
+
+  auto failed = run_sync(env.refresh(login.refresh_token));
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().kind, ErrorCode::unavailable);
+
+  env.user_store.unavailable = false;
+  auto retried = run_sync(env.refresh(login.refresh_token));
+  ASSERT_TRUE(retried) << retried.error().message;
+  EXPECT_TRUE(run_sync(env.authenticate(retried->access_token)));
+}
+
 TEST(RefreshSession, KeepsTheSessionAndTheUser) {
   IdentityEnv env;
   const User user = env.given_user();

@@ -157,21 +157,45 @@ Status empty_every_table(postgres::PgPool& pool) {
   return run_sync(pool.transaction("empty_every_table", truncate));
 }
 
+// The server's URL; nullopt once the test has been skipped or failed for want of one.
+std::optional<std::string> server_url() {
+  const char* url = std::getenv("AGENTD_TEST_POSTGRES_URL");
+  if (url != nullptr && *url != '\0') return url;
+  if (postgres_required()) {
+    fail_postgres_test(
+        "PostgreSQL is required (AGENTD_TESTS_REQUIRE_POSTGRES=1) but AGENTD_TEST_POSTGRES_URL "
+        "is not set");
+  } else {
+    skip_without_server();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-std::unique_ptr<PostgresTestDatabase> PostgresTestDatabase::open() {
-  const char* server_url = std::getenv("AGENTD_TEST_POSTGRES_URL");
-  if (server_url == nullptr || *server_url == '\0') {
-    if (postgres_required()) {
-      fail_postgres_test(
-          "PostgreSQL is required (AGENTD_TESTS_REQUIRE_POSTGRES=1) but AGENTD_TEST_POSTGRES_URL "
-          "is not set");
-    } else {
-      skip_without_server();
-    }
+std::unique_ptr<PostgresTestDatabase> PostgresTestDatabase::open_empty(
+    const std::string& name, postgres::PgSettings settings) {
+  const auto server = server_url();
+  if (!server) return nullptr;
+  auto url = with_database(*server, name);
+  if (!url) {
+    fail_postgres_test(url.error().message);
     return nullptr;
   }
-  const auto& shared = shared_database(server_url);
+  const std::string quoted = "\"" + name + "\"";
+  if (auto error = run_blocking(*server, {"DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)",
+                                          "CREATE DATABASE " + quoted})) {
+    fail_postgres_test("cannot create the database " + name + ": " + *error);
+    return nullptr;
+  }
+  settings.url = std::move(url).value();
+  return std::make_unique<PostgresTestDatabase>(std::move(settings));
+}
+
+std::unique_ptr<PostgresTestDatabase> PostgresTestDatabase::open() {
+  const auto server = server_url();
+  if (!server) return nullptr;
+  const auto& shared = shared_database(*server);
   if (shared.failure()) {
     fail_postgres_test(*shared.failure());
     return nullptr;

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "infrastructure/persistence/postgres/pg_pool.h"
@@ -26,6 +27,11 @@ class PostgresTestDatabase {
   // test, which should then stop.
   static std::unique_ptr<PostgresTestDatabase> open();
 
+  // A new, empty database `name` (dropped first if an earlier run left it) with no schema,
+  // for tests of migrating and of the client itself; null as open() is.
+  static std::unique_ptr<PostgresTestDatabase> open_empty(const std::string& name,
+                                                          postgres::PgSettings settings = {});
+
   explicit PostgresTestDatabase(postgres::PgSettings settings);
   // Destroy the repositories using pool() first.
   ~PostgresTestDatabase();
@@ -33,6 +39,8 @@ class PostgresTestDatabase {
   PostgresTestDatabase& operator=(const PostgresTestDatabase&) = delete;
 
   postgres::PgPool& pool() { return *pool_; }
+  const postgres::PgSettings& settings() const { return pool_->settings(); }
+  boost::asio::any_io_executor executor() { return io_.get_executor(); }
 
  private:
   boost::asio::io_context io_;

@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <string>
 
+#include "infrastructure/logging/log.h"
 #include "infrastructure/net/deadline.h"
 #include "infrastructure/persistence/postgres/pg_error.h"
 
@@ -22,15 +23,22 @@ std::string message_of(const char* text) {
   return message;
 }
 
+// The server's notices and warnings (a shutdown announced to an idle connection, say) go to
+// the log, not to standard error where libpq prints them by default.
+void log_notice(void*, const char* message) {
+  log::warn("database_notice", {{"message", message_of(message)}});
+}
+
 // Connection exceptions (08), server shutdown and cancelled statements (57), and exhausted
 // resources (53) are the server's state, not the statement's: callers answer 503.
 PgError error_of(const PGresult* result) {
   const char* field = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   std::string sqlstate = field != nullptr ? field : "";
-  const bool server_state = sqlstate.starts_with("08") || sqlstate.starts_with("57") ||
-                            sqlstate.starts_with("53");
-  return {server_state ? PgError::Kind::unavailable : PgError::Kind::statement,
-          std::move(sqlstate), message_of(PQresultErrorMessage(result))};
+  const bool server_state =
+      sqlstate.starts_with("08") || sqlstate.starts_with("57") || sqlstate.starts_with("53");
+  if (sqlstate == "57014") return PgError::timed_out(message_of(PQresultErrorMessage(result)));
+  return {server_state ? PgError::Kind::unavailable : PgError::Kind::statement, std::move(sqlstate),
+          message_of(PQresultErrorMessage(result))};
 }
 
 }  // namespace
@@ -45,6 +53,7 @@ asio::awaitable<std::unique_ptr<PgConnection>> PgConnection::open(asio::any_io_e
   const char* values[] = {settings.url.c_str(), options.c_str(), "agentd", nullptr};
   pg_conn* raw = PQconnectStartParams(keywords, values, 1);
   if (raw == nullptr) throw PgError::unavailable("out of memory starting a database connection");
+  PQsetNoticeProcessor(raw, log_notice, nullptr);
   std::unique_ptr<PgConnection> connection(
       new PgConnection(std::move(executor), raw, settings.query_timeout));
   co_await connection->connect(settings.connect_timeout);
@@ -107,7 +116,8 @@ asio::awaitable<void> PgConnection::wait(Wait what, Deadline deadline) {
   if (!error) co_return;
   // Whatever the server does with the statement now, this connection's state is unknown.
   broken_ = true;
-  if (error == asio::error::timed_out) throw PgError::unavailable("the database did not answer in time");
+  if (error == asio::error::timed_out)
+    throw PgError::timed_out("the database did not answer in time");
   throw PgError::unavailable("waiting for the database failed: " + error.message());
 }
 
@@ -184,18 +194,10 @@ asio::awaitable<void> PgConnection::run_script(std::string_view sql) {
 bool PgConnection::usable() {
   if (broken_ || PQstatus(connection_) != CONNECTION_OK) return false;
   if (PQtransactionStatus(connection_) != PQTRANS_IDLE) return false;
-  // Anything readable on an idle connection is the server saying goodbye (or a notice):
-  // reading it, without blocking, tells which.
+  // agentd listens for nothing, so the server speaks first on an idle connection only to end
+  // it (a shutdown, a restart, a terminated backend): anything readable means it is gone.
   pollfd ready{PQsocket(connection_), POLLIN, 0};
-  if (::poll(&ready, 1, 0) > 0) {
-    if (PQconsumeInput(connection_) == 0) return false;
-    while (PGnotify* notice = PQnotifies(connection_)) PQfreemem(notice);
-    if (PGresult* unexpected = PQgetResult(connection_)) {
-      PQclear(unexpected);
-      return false;
-    }
-  }
-  return PQstatus(connection_) == CONNECTION_OK;
+  return ::poll(&ready, 1, 0) == 0;
 }
 
 }  // namespace agentd::postgres

@@ -12,7 +12,8 @@ class PgError : public std::runtime_error {
  public:
   enum class Kind {
     statement,    // the server refused one statement; the connection is still usable
-    unavailable,  // the connection is gone or the server did not answer in time
+    unavailable,  // the connection is gone (or could not be made)
+    timed_out,    // the server did not answer in time; the connection is dropped
   };
 
   PgError(Kind kind, std::string sqlstate, const std::string& message)
@@ -21,10 +22,13 @@ class PgError : public std::runtime_error {
   static PgError unavailable(const std::string& message) {
     return {Kind::unavailable, {}, message};
   }
+  static PgError timed_out(const std::string& message) { return {Kind::timed_out, {}, message}; }
 
   Kind kind() const { return kind_; }
   const std::string& sqlstate() const { return sqlstate_; }
-  bool is_unavailable() const { return kind_ == Kind::unavailable; }
+  // The server's state, not the statement's: the caller answers 503.
+  bool is_unavailable() const { return kind_ != Kind::statement; }
+  bool is_timeout() const { return kind_ == Kind::timed_out; }
   bool is_unique_violation() const { return sqlstate_ == "23505"; }
 
  private:

@@ -59,17 +59,23 @@ asio::awaitable<Result<int>> migrate(asio::any_io_executor executor, PgSettings 
   } catch (const PgError& error) {
     failure = error;
   }
-  if (failure) co_return Error::internal(failed_step + " failed: " + failure->what());
+  if (failure) {
+    auto message = failed_step + " failed: " + failure->what();
+    if (failure->is_unavailable())
+      co_return Error::unavailable(std::move(message), "database_unavailable");
+    co_return Error::internal(std::move(message));
+  }
   co_return applied;
 }
 
 asio::awaitable<Result<int>> current_version(PgPool& pool) {
-  co_return co_await pool.read("schema_version", [&](PgConnection& db) -> asio::awaitable<Result<int>> {
-    const auto migrated = co_await db.execute(kMigrated);
-    if (!migrated.boolean(0, 0)) co_return 0;
-    const auto newest = co_await db.execute(kNewestVersion);
-    co_return static_cast<int>(newest.integer(0, 0));
-  });
+  co_return co_await pool.read("schema_version",
+                               [&](PgConnection& db) -> asio::awaitable<Result<int>> {
+                                 const auto migrated = co_await db.execute(kMigrated);
+                                 if (!migrated.boolean(0, 0)) co_return 0;
+                                 const auto newest = co_await db.execute(kNewestVersion);
+                                 co_return static_cast<int>(newest.integer(0, 0));
+                               });
 }
 
 }  // namespace agentd::postgres

@@ -1,9 +1,11 @@
 #include "infrastructure/persistence/postgres/pg_pool.h"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
 #include "infrastructure/logging/log.h"
-#include "infrastructure/net/deadline.h"
 
 namespace agentd::postgres {
 namespace {
@@ -21,9 +23,8 @@ Error storage_error(std::string_view operation, const PgError& error) {
     log::warn("database_unavailable", {{"operation", operation}, {"error", error.what()}});
     return database_unavailable();
   }
-  log::error("storage_failed", {{"operation", operation},
-                                {"sqlstate", error.sqlstate()},
-                                {"error", error.what()}});
+  log::error("storage_failed",
+             {{"operation", operation}, {"sqlstate", error.sqlstate()}, {"error", error.what()}});
   return Error::internal("storage failed");
 }
 
@@ -37,28 +38,70 @@ PgLease::~PgLease() {
 }
 
 PgPool::PgPool(asio::any_io_executor executor, PgSettings settings)
-    : executor_(std::move(executor)), settings_(std::move(settings)),
-      slots_(executor_, settings_.pool_size) {
-  for (std::size_t i = 0; i < settings_.pool_size; ++i) {
-    slots_.try_send(boost::system::error_code{}, nullptr);
-  }
+    : executor_(std::move(executor)), settings_(std::move(settings)) {
+  free_slots_.resize(settings_.pool_size);
 }
 
 void PgPool::give_back(std::unique_ptr<PgConnection> connection) {
-  if (!connection->usable()) connection.reset();
-  // Never full: every slot taken out comes back exactly once.
-  slots_.try_send(boost::system::error_code{}, std::move(connection));
+  if (connection != nullptr && !connection->usable()) connection.reset();
+  std::lock_guard lock(mutex_);
+  if (waiters_.empty()) {
+    free_slots_.push_back(std::move(connection));
+    return;
+  }
+  auto waiter = std::move(waiters_.front());
+  waiters_.pop_front();
+  waiter->served = true;
+  waiter->slot = std::move(connection);
+  waiter->timer.cancel();
+}
+
+asio::awaitable<std::optional<std::unique_ptr<PgConnection>>> PgPool::take_slot() {
+  std::shared_ptr<Waiter> waiter;
+  {
+    std::lock_guard lock(mutex_);
+    if (!free_slots_.empty()) {
+      auto slot = std::move(free_slots_.front());
+      free_slots_.pop_front();
+      co_return std::optional(std::move(slot));
+    }
+    waiter = std::make_shared<Waiter>(executor_);
+    waiter->timer.expires_after(settings_.acquire_timeout);
+    waiters_.push_back(waiter);
+  }
+  // The wait starts under the lock, so give_back's cancel either finds it started or finds
+  // the waiter already served (and then the wait is not started at all).
+  // give_back's cancel wakes it with operation_aborted: an answer, not a failure.
+  constexpr auto kWokenUp = asio::as_tuple(asio::use_awaitable);
+  co_await asio::async_initiate<decltype(kWokenUp), void(boost::system::error_code)>(
+      // Captures only pointers (docs/coroutines.md): `waiter` keeps the Waiter alive.
+      [this, waiting = waiter.get()](auto handler) {
+        std::lock_guard lock(mutex_);
+        if (waiting->served) {
+          auto executor = asio::get_associated_executor(handler, executor_);
+          asio::post(executor, [handler = std::move(handler)]() mutable {
+            std::move(handler)(boost::system::error_code{});
+          });
+          return;
+        }
+        waiting->timer.async_wait(std::move(handler));
+      },
+      kWokenUp);
+  std::lock_guard lock(mutex_);
+  if (waiter->served) co_return std::optional(std::move(waiter->slot));
+  std::erase(waiters_, waiter);
+  co_return std::nullopt;
 }
 
 asio::awaitable<Result<PgLease>> PgPool::acquire() {
-  const auto deadline = std::chrono::steady_clock::now() + settings_.acquire_timeout;
-  auto [error, slot] = co_await net::before(deadline, slots_.async_receive(net::kAsTuple));
-  if (error) {
+  auto taken = co_await take_slot();
+  if (!taken) {
     log::warn("database_pool_exhausted",
               {{"pool_size", static_cast<std::int64_t>(settings_.pool_size)},
                {"waited_ms", static_cast<std::int64_t>(settings_.acquire_timeout.count())}});
     co_return database_unavailable();
   }
+  auto slot = std::move(*taken);
   bool reused = slot != nullptr;
   if (slot != nullptr && !slot->usable()) {
     slot.reset();
@@ -72,7 +115,7 @@ asio::awaitable<Result<PgLease>> PgPool::acquire() {
       failure = e.what();
     }
     if (slot == nullptr) {
-      slots_.try_send(boost::system::error_code{}, nullptr);
+      give_back(nullptr);
       log::warn("database_unavailable", {{"operation", "connect"}, {"error", failure}});
       co_return database_unavailable();
     }

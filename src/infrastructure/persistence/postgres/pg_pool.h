@@ -7,9 +7,11 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -81,24 +83,37 @@ class PgPool {
   auto run(std::string_view operation, Work& work, InTransaction in_transaction)
       -> std::invoke_result_t<Work&, PgConnection&>;
 
+  // A request waiting for a slot: woken by the timer, at its deadline or cancelled early by
+  // give_back, which hands it the slot first.
+  struct Waiter {
+    explicit Waiter(boost::asio::any_io_executor executor) : timer(std::move(executor)) {}
+    boost::asio::steady_timer timer;
+    bool served = false;
+    std::unique_ptr<PgConnection> slot;
+  };
+
+  // A slot: a connection, or null for one not made yet (or dropped). nullopt when the
+  // deadline passed first.
+  boost::asio::awaitable<std::optional<std::unique_ptr<PgConnection>>> take_slot();
   void give_back(std::unique_ptr<PgConnection> connection);
 
   boost::asio::any_io_executor executor_;
   PgSettings settings_;
-  // Holds one slot per connection the pool may have: a connection, or null for one not
-  // made yet (or dropped). Receiving is the wait queue.
-  boost::asio::experimental::concurrent_channel<void(boost::system::error_code,
-                                                     std::unique_ptr<PgConnection>)>
-      slots_;
+  // One slot per connection the pool may have, free or lent; the mutex guards both queues
+  // and every waiter's timer (so a cancel never races the wait it cancels).
+  std::mutex mutex_;
+  std::deque<std::unique_ptr<PgConnection>> free_slots_;
+  std::deque<std::shared_ptr<Waiter>> waiters_;
 };
 
 template <typename Work>
 auto PgPool::run(std::string_view operation, Work& work, InTransaction in_transaction)
     -> std::invoke_result_t<Work&, PgConnection&> {
   // A connection that sat idle may have been closed by a server restart since: when the
-  // first statement finds it so, nothing was done, and one more try on a new connection
-  // serves the request. Reads are safe to repeat from the start as well.
-  for (int attempt = 1;; ++attempt) {
+  // first statement finds it so, nothing was done, and a try on another connection serves
+  // the request. Reads are safe to repeat from the start as well. Every pooled connection
+  // may be such a one, but never a connection made for this request.
+  while (true) {
     auto lease = co_await acquire();
     if (!lease) co_return lease.error();
     auto& db = lease->connection();
@@ -117,7 +132,9 @@ auto PgPool::run(std::string_view operation, Work& work, InTransaction in_transa
       }
       co_return result;
     } catch (const PgError& error) {
-      retry = error.is_unavailable() && lease->reused() && attempt == 1 &&
+      // A server that does not answer is not a stale connection: trying others would only
+      // multiply the wait.
+      retry = error.is_unavailable() && !error.is_timeout() && lease->reused() &&
               (in_transaction == InTransaction::no || !began);
       if (!retry) failure = storage_error(operation, error);
     } catch (const std::exception& error) {

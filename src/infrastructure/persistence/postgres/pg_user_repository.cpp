@@ -35,19 +35,21 @@ Error user_not_found() { return Error::not_found("user not found", "user_not_fou
 }  // namespace
 
 asio::awaitable<Result<User>> PgUserRepository::create(User user) {
-  co_return co_await pool_.transaction("create_user", [&](PgConnection& db) -> asio::awaitable<Result<User>> {
-    try {
-      co_await db.execute(kInsertUser, PgParams(user.id, user.email, user.name,
-                                                to_string(user.role), user.password_hash,
-                                                user.created_at));
-    } catch (const PgError& e) {
-      if (!e.is_unique_violation()) throw;
-      // Ids are fresh UUIDv7s, so the constraint a user can break is the unique email;
-      // asking it (not a prior SELECT) is race-free.
-      co_return Error{ErrorCode::conflict, "email is already registered", "email", "email_taken"};
-    }
-    co_return std::move(user);
-  });
+  co_return co_await pool_.transaction(
+      "create_user", [&](PgConnection& db) -> asio::awaitable<Result<User>> {
+        try {
+          co_await db.execute(kInsertUser,
+                              PgParams(user.id, user.email, user.name, to_string(user.role),
+                                       user.password_hash, user.created_at));
+        } catch (const PgError& e) {
+          if (!e.is_unique_violation()) throw;
+          // Ids are fresh UUIDv7s, so the constraint a user can break is the unique email;
+          // asking it (not a prior SELECT) is race-free.
+          co_return Error{ErrorCode::conflict, "email is already registered", "email",
+                          "email_taken"};
+        }
+        co_return std::move(user);
+      });
 }
 
 asio::awaitable<Result<User>> PgUserRepository::find_by_email(std::string email) {
@@ -60,11 +62,12 @@ asio::awaitable<Result<User>> PgUserRepository::find_by_id(std::string id) {
 }
 
 asio::awaitable<Result<User>> PgUserRepository::find(std::string_view sql, std::string key) {
-  co_return co_await pool_.read("find_user", [&](PgConnection& db) -> asio::awaitable<Result<User>> {
-    const auto rows = co_await db.execute(sql, PgParams(key));
-    if (rows.empty()) co_return user_not_found();
-    co_return read_user(rows, 0);
-  });
+  co_return co_await pool_.read("find_user",
+                                [&](PgConnection& db) -> asio::awaitable<Result<User>> {
+                                  const auto rows = co_await db.execute(sql, PgParams(key));
+                                  if (rows.empty()) co_return user_not_found();
+                                  co_return read_user(rows, 0);
+                                });
 }
 
 }  // namespace agentd::postgres
