@@ -42,10 +42,11 @@ Result<int> migrate(PostgresTestDatabase& db,
 
 // The number of rows `sql` (a COUNT) reports, through the pool.
 std::int64_t count(PostgresTestDatabase& db, std::string sql) {
-  auto counted = run_sync(db.pool().read("count", [&](PgConnection& c) -> asio::awaitable<Result<std::int64_t>> {
-    const auto rows = co_await c.execute(sql);
-    co_return rows.integer(0, 0);
-  }));
+  auto counted = run_sync(
+      db.pool().read("count", [&](PgConnection& c) -> asio::awaitable<Result<std::int64_t>> {
+        const auto rows = co_await c.execute(sql);
+        co_return rows.integer(0, 0);
+      }));
   if (!counted) throw std::runtime_error(counted.error().message);
   return *counted;
 }
@@ -141,10 +142,13 @@ TEST(PostgresPool, AnUnreachableServerIsUnavailableNotAHang) {
   postgres::PgPool pool(io.get_executor(), settings);
   // The pool's sockets wait on `io`, so the test runs there.
   std::optional<Status> outcome;
-  asio::co_spawn(io, pool.read("probe", [&](PgConnection& c) -> asio::awaitable<Status> {
-    co_await c.execute("SELECT 1");
-    co_return ok_status();
-  }), [&](std::exception_ptr, Status status) { outcome = std::move(status); });
+  asio::co_spawn(io,
+                 pool.read("probe",
+                           [&](PgConnection& c) -> asio::awaitable<Status> {
+                             co_await c.execute("SELECT 1");
+                             co_return ok_status();
+                           }),
+                 [&](std::exception_ptr, Status status) { outcome = std::move(status); });
   io.run();
   ASSERT_TRUE(outcome);
   ASSERT_FALSE(*outcome);
@@ -177,12 +181,13 @@ TEST(PostgresPool, EachStatementIsPreparedOncePerConnection) {
   auto db = empty_database(settings);
   if (!db) return;
   for (int i = 0; i < 3; ++i) {
-    auto found = run_sync(db->pool().read("probe", [&](PgConnection& c) -> asio::awaitable<Result<std::int64_t>> {
-      co_await c.execute("SELECT $1::integer", PgParams(i));
-      const auto prepared = co_await c.execute(
-          "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = 'SELECT $1::integer'");
-      co_return prepared.integer(0, 0);
-    }));
+    auto found = run_sync(
+        db->pool().read("probe", [&](PgConnection& c) -> asio::awaitable<Result<std::int64_t>> {
+          co_await c.execute("SELECT $1::integer", PgParams(i));
+          const auto prepared = co_await c.execute(
+              "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = 'SELECT $1::integer'");
+          co_return prepared.integer(0, 0);
+        }));
     ASSERT_TRUE(found) << found.error().message;
     EXPECT_EQ(*found, 1);
   }

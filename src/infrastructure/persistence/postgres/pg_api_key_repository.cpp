@@ -119,7 +119,7 @@ asio::awaitable<Status> PgApiKeyRepository::revoke(std::string user_id, std::str
 
 asio::awaitable<Status> PgApiKeyRepository::record_use(std::string key_id, Timestamp now) {
   if (!is_uuid(key_id)) co_return api_key_not_found();
-  co_return co_await pool_.transaction(
+  co_return co_await pool_.single(
       "record_api_key_use", [&](PgConnection& db) -> asio::awaitable<Status> {
         const auto recorded = co_await db.execute(kApiKeyRecordUse, PgParams(now, key_id));
         if (recorded.affected() == 0) co_return api_key_not_found();

@@ -25,11 +25,11 @@ Checkpoint read_checkpoint(const PgRows& rows, int row) {
 
 asio::awaitable<Status> PgCheckpointStore::save(Checkpoint checkpoint) {
   // A run that does not exist breaks the foreign key: a caller's bug, reported as internal.
-  co_return co_await pool_.transaction("save_checkpoint",
-                                       [&](PgConnection& db) -> asio::awaitable<Status> {
-                                         co_await save_checkpoint(db, checkpoint);
-                                         co_return ok_status();
-                                       });
+  co_return co_await pool_.single("save_checkpoint",
+                                  [&](PgConnection& db) -> asio::awaitable<Status> {
+                                    co_await save_checkpoint(db, checkpoint);
+                                    co_return ok_status();
+                                  });
 }
 
 asio::awaitable<Result<std::optional<Checkpoint>>> PgCheckpointStore::load(std::string run_id) {

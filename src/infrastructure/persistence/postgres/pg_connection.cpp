@@ -191,9 +191,13 @@ asio::awaitable<void> PgConnection::run_script(std::string_view sql) {
   co_await results(until);
 }
 
-bool PgConnection::usable() {
-  if (broken_ || PQstatus(connection_) != CONNECTION_OK) return false;
-  if (PQtransactionStatus(connection_) != PQTRANS_IDLE) return false;
+bool PgConnection::whole() const {
+  return !broken_ && PQstatus(connection_) == CONNECTION_OK &&
+         PQtransactionStatus(connection_) == PQTRANS_IDLE;
+}
+
+bool PgConnection::usable() const {
+  if (!whole()) return false;
   // agentd listens for nothing, so the server speaks first on an idle connection only to end
   // it (a shutdown, a restart, a terminated backend): anything readable means it is gone.
   pollfd ready{PQsocket(connection_), POLLIN, 0};

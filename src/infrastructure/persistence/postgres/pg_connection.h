@@ -38,9 +38,11 @@ class PgConnection {
   // Runs SQL that may hold several statements and no parameters (BEGIN, a migration).
   boost::asio::awaitable<void> run_script(std::string_view sql);
 
-  // False once the connection is broken, or when it is idle but the server has closed it
-  // or left it inside a transaction: the pool drops it and connects again.
-  bool usable();
+  // True unless the connection is broken or left inside a transaction (no system call).
+  bool whole() const;
+  // whole(), and the server has not closed it since it was last used (one poll): else the
+  // pool drops it and connects again.
+  bool usable() const;
 
  private:
   PgConnection(boost::asio::any_io_executor executor, pg_conn* connection,

@@ -15,21 +15,9 @@ constexpr std::string_view kConversationOwned = "WHERE id = $1 AND user_id = $2"
 constexpr std::string_view kConversationMessagesInOrder =
     "WHERE conversation_id = $1 ORDER BY position";
 constexpr std::string_view kConversationDelete = "DELETE FROM conversations WHERE id = $1";
-// The row lock this UPDATE takes makes concurrent appends to one conversation take turns.
-constexpr std::string_view kConversationCountMessage =
-    "UPDATE conversations SET message_count = message_count + 1, updated_at = $1 WHERE id = $2 "
-    "RETURNING message_count";
 constexpr std::string_view kConversationSetTitle =
     "UPDATE conversations SET title = $1 WHERE id = $2 AND title = ''";
 constexpr std::string_view kConversationExists = "SELECT 1 FROM conversations WHERE id = $1";
-
-// Counts one more message and returns its position; nullopt when the conversation is gone.
-asio::awaitable<std::optional<std::int64_t>> count_conversation_message(
-    PgConnection& db, const std::string& conversation_id, Timestamp at) {
-  const auto rows = co_await db.execute(kConversationCountMessage, PgParams(at, conversation_id));
-  if (rows.empty()) co_return std::nullopt;
-  co_return rows.integer(0, 0);
-}
 
 asio::awaitable<bool> conversation_exists(PgConnection& db, const std::string& conversation_id) {
   const auto rows = co_await db.execute(kConversationExists, PgParams(conversation_id));
@@ -101,21 +89,19 @@ asio::awaitable<Result<std::vector<Message>>> PgConversationRepository::messages
 
 asio::awaitable<Result<Message>> PgConversationRepository::append_message(Message message) {
   if (!is_uuid(message.conversation_id)) co_return conversation_not_found();
-  co_return co_await pool_.transaction(
-      "append_message", [&](PgConnection& db) -> asio::awaitable<Result<Message>> {
-        const auto position =
-            co_await count_conversation_message(db, message.conversation_id, message.created_at);
-        if (!position) co_return conversation_not_found();
-        message.position = *position;
-        co_await insert_message(db, message);
-        co_return std::move(message);
-      });
+  co_return co_await pool_.single("append_message",
+                                  [&](PgConnection& db) -> asio::awaitable<Result<Message>> {
+                                    const auto position = co_await append_message_row(db, message);
+                                    if (!position) co_return conversation_not_found();
+                                    message.position = *position;
+                                    co_return std::move(message);
+                                  });
 }
 
 asio::awaitable<Status> PgConversationRepository::set_title_if_empty(std::string conversation_id,
                                                                      std::string title) {
   if (!is_uuid(conversation_id)) co_return conversation_not_found();
-  co_return co_await pool_.transaction(
+  co_return co_await pool_.single(
       "set_conversation_title", [&](PgConnection& db) -> asio::awaitable<Status> {
         const auto updated =
             co_await db.execute(kConversationSetTitle, PgParams(title, conversation_id));

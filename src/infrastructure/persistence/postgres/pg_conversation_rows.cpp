@@ -27,15 +27,27 @@ constexpr std::string_view kConversationInsert =
     "INSERT INTO conversations(id, user_id, title, model, system_prompt, status, message_count, "
     "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 // tool_calls is jsonb: the encoded array goes in as text and the server parses it.
-constexpr std::string_view kMessageInsert =
+// One statement, so atomic without a transaction: the conversation counts one more message
+// (its row lock makes concurrent appends take turns) and the message takes that position.
+// Nothing is inserted when the conversation is gone.
+constexpr std::string_view kMessageAppend =
+    "WITH counted AS (UPDATE conversations SET message_count = message_count + 1, "
+    "updated_at = $12 WHERE id = $2 RETURNING message_count) "
     "INSERT INTO messages(id, conversation_id, run_id, position, role, content, tool_calls, "
     "tool_call_id, name, prompt_tokens, completion_tokens, total_tokens, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-constexpr std::string_view kRunInsert =
+    "SELECT $1::uuid, $2::uuid, $3::uuid, message_count, $4, $5, $6::jsonb, $7, $8, $9::bigint, "
+    "$10::bigint, $11::bigint, $12::timestamptz FROM counted RETURNING position";
+// One statement, so atomic without a transaction: only an idle conversation of the run's
+// user is claimed, so of two concurrent starts exactly one inserts its run.
+constexpr std::string_view kRunClaimAndInsert =
+    "WITH claimed AS (UPDATE conversations SET status = 'running', updated_at = $10 "
+    "WHERE id = $2 AND user_id = $3 AND status = 'idle' RETURNING id) "
     "INSERT INTO runs(id, conversation_id, user_id, status, steps, prompt_tokens, "
     "completion_tokens, total_tokens, error, created_at, updated_at, model, last_event_id, "
     "attempts, cancel_requested_at, finished_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+    "SELECT $1::uuid, id, $3::uuid, $4, $5::integer, $6::bigint, $7::bigint, $8::bigint, $9, "
+    "$10::timestamptz, $11::timestamptz, $12, $13::bigint, $14::integer, $15::timestamptz, "
+    "$16::timestamptz FROM claimed";
 // A new approval has no decision yet, so its decision columns stay NULL.
 constexpr std::string_view kPendingApprovalInsert =
     "INSERT INTO approvals(id, conversation_id, run_id, user_id, position, tool_call_id, tool, "
@@ -157,7 +169,8 @@ asio::awaitable<void> insert_conversation(PgConnection& db, const Conversation& 
                conversation.message_count, conversation.created_at, conversation.updated_at));
 }
 
-asio::awaitable<void> insert_message(PgConnection& db, const Message& message) {
+asio::awaitable<std::optional<std::int64_t>> append_message_row(PgConnection& db,
+                                                                const Message& message) {
   // No usage recorded: all three columns NULL.
   std::optional<std::int64_t> prompt_tokens;
   std::optional<std::int64_t> completion_tokens;
@@ -168,20 +181,22 @@ asio::awaitable<void> insert_message(PgConnection& db, const Message& message) {
     total_tokens = message.usage->total_tokens;
   }
   const std::string tool_calls = persistence::encode_tool_calls(message.tool_calls);
-  co_await db.execute(
-      kMessageInsert,
-      PgParams(message.id, message.conversation_id, message.run_id, message.position, message.role,
-               message.content, tool_calls, message.tool_call_id, message.name, prompt_tokens,
-               completion_tokens, total_tokens, message.created_at));
+  const auto appended = co_await db.execute(
+      kMessageAppend, PgParams(message.id, message.conversation_id, message.run_id, message.role,
+                               message.content, tool_calls, message.tool_call_id, message.name,
+                               prompt_tokens, completion_tokens, total_tokens, message.created_at));
+  if (appended.empty()) co_return std::nullopt;
+  co_return appended.integer(0, 0);
 }
 
-asio::awaitable<void> insert_run(PgConnection& db, const Run& run) {
-  co_await db.execute(
-      kRunInsert,
+asio::awaitable<bool> claim_and_insert_run(PgConnection& db, const Run& run) {
+  const auto inserted = co_await db.execute(
+      kRunClaimAndInsert,
       PgParams(run.id, run.conversation_id, run.user_id, to_string(run.status), run.steps,
                run.usage.prompt_tokens, run.usage.completion_tokens, run.usage.total_tokens,
                run.error, run.created_at, run.updated_at, run.model, run.last_event_id,
                run.attempts, run.cancel_requested_at, run.finished_at));
+  co_return inserted.affected() > 0;
 }
 
 asio::awaitable<void> insert_pending_approval(PgConnection& db, const Approval& approval,

@@ -44,8 +44,13 @@ Approval read_approval(const PgRows& rows, int row);
 
 boost::asio::awaitable<void> insert_conversation(PgConnection& db,
                                                  const Conversation& conversation);
-boost::asio::awaitable<void> insert_message(PgConnection& db, const Message& message);
-boost::asio::awaitable<void> insert_run(PgConnection& db, const Run& run);
+// Stores `message` after the conversation's last one (its own position is ignored); the
+// position it took, or nullopt when the conversation is gone. One statement.
+boost::asio::awaitable<std::optional<std::int64_t>> append_message_row(PgConnection& db,
+                                                                       const Message& message);
+// Claims the run's conversation (only an idle one of the run's user) and stores the run;
+// false when nothing was claimed. One statement.
+boost::asio::awaitable<bool> claim_and_insert_run(PgConnection& db, const Run& run);
 // Stores it undecided (pending, whatever its fields say) as its run's `position`th approval.
 boost::asio::awaitable<void> insert_pending_approval(PgConnection& db, const Approval& approval,
                                                      std::int64_t position);

@@ -43,7 +43,8 @@ PgPool::PgPool(asio::any_io_executor executor, PgSettings settings)
 }
 
 void PgPool::give_back(std::unique_ptr<PgConnection> connection) {
-  if (connection != nullptr && !connection->usable()) connection.reset();
+  // Whether the server closed it since is asked when it is next taken, not now.
+  if (connection != nullptr && !connection->whole()) connection.reset();
   std::lock_guard lock(mutex_);
   if (waiters_.empty()) {
     free_slots_.push_back(std::move(connection));

@@ -66,21 +66,33 @@ class PgPool {
   template <typename Work>
   auto transaction(std::string_view operation, Work work)
       -> std::invoke_result_t<Work&, PgConnection&> {
-    co_return co_await run(operation, work, InTransaction::yes);
+    co_return co_await run(operation, work, Mode::transaction);
   }
 
-  // Like transaction, for work that only reads: no transaction is opened.
+  // Like transaction, for work that only reads: no transaction is opened, and work that
+  // met a connection the server had closed runs again on another.
   template <typename Work>
   auto read(std::string_view operation, Work work) -> std::invoke_result_t<Work&, PgConnection&> {
-    co_return co_await run(operation, work, InTransaction::no);
+    co_return co_await run(operation, work, Mode::read);
+  }
+
+  // For work whose one write is a single statement (a statement is atomic by itself): no
+  // BEGIN and COMMIT around it, so it costs one round trip. Statements that only read may
+  // come after it. Never run again: the write may have been done. Unlike a transaction,
+  // such a write may still be done after its statement timed out (a server that froze with
+  // the statement in hand), so it is for writes a run makes and repeats, not for one a
+  // client is told failed and would retry (creating a conversation, starting a run).
+  template <typename Work>
+  auto single(std::string_view operation, Work work) -> std::invoke_result_t<Work&, PgConnection&> {
+    co_return co_await run(operation, work, Mode::single);
   }
 
  private:
   friend class PgLease;
-  enum class InTransaction { no, yes };
+  enum class Mode { read, single, transaction };
 
   template <typename Work>
-  auto run(std::string_view operation, Work& work, InTransaction in_transaction)
+  auto run(std::string_view operation, Work& work, Mode mode)
       -> std::invoke_result_t<Work&, PgConnection&>;
 
   // A request waiting for a slot: woken by the timer, at its deadline or cancelled early by
@@ -107,7 +119,7 @@ class PgPool {
 };
 
 template <typename Work>
-auto PgPool::run(std::string_view operation, Work& work, InTransaction in_transaction)
+auto PgPool::run(std::string_view operation, Work& work, Mode mode)
     -> std::invoke_result_t<Work&, PgConnection&> {
   // A connection that sat idle may have been closed by a server restart since: when the
   // first statement finds it so, nothing was done, and a try on another connection serves
@@ -121,12 +133,12 @@ auto PgPool::run(std::string_view operation, Work& work, InTransaction in_transa
     std::optional<Error> failure;
     bool retry = false;
     try {
-      if (in_transaction == InTransaction::yes) {
+      if (mode == Mode::transaction) {
         co_await db.run_script("BEGIN");
         began = true;
       }
       auto result = co_await work(db);
-      if (in_transaction == InTransaction::yes) {
+      if (mode == Mode::transaction) {
         const char* end = result ? "COMMIT" : "ROLLBACK";
         co_await db.run_script(end);
       }
@@ -135,18 +147,18 @@ auto PgPool::run(std::string_view operation, Work& work, InTransaction in_transa
       // A server that does not answer is not a stale connection: trying others would only
       // multiply the wait.
       retry = error.is_unavailable() && !error.is_timeout() && lease->reused() &&
-              (in_transaction == InTransaction::no || !began);
+              (mode == Mode::read || (mode == Mode::transaction && !began));
       if (!retry) failure = storage_error(operation, error);
     } catch (const std::exception& error) {
       failure = corrupt_data_error(operation, error);
     }
     // A statement error leaves the transaction open and aborted: close it so the connection
     // can serve the next request (a broken one is dropped instead).
-    if (began && db.usable() == false) {
+    if (began && !db.whole()) {
       try {
         co_await db.run_script("ROLLBACK");
       } catch (const PgError&) {
-        // Dropped with the lease: usable() stays false.
+        // Dropped with the lease: whole() stays false.
       }
     }
     if (!retry) co_return *failure;

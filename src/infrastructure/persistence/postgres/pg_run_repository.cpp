@@ -13,14 +13,14 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr std::string_view kRunById = "WHERE id = $1";
-// Only an idle conversation is claimed, so of two concurrent starts exactly one changes it.
-constexpr std::string_view kRunClaim =
-    "UPDATE conversations SET status = 'running', updated_at = $1 "
-    "WHERE id = $2 AND user_id = $3 AND status = 'idle'";
+// One statement, so atomic without a transaction: the run, and its conversation's status
+// following it. Nothing changes (no row) when the run is unknown.
 constexpr std::string_view kRunUpdate =
-    "UPDATE runs SET status = $1, steps = $2, prompt_tokens = $3, completion_tokens = $4, "
-    "total_tokens = $5, error = $6, updated_at = $7, last_event_id = $8, finished_at = $9 "
-    "WHERE id = $10";
+    "WITH updated AS (UPDATE runs SET status = $1, steps = $2, prompt_tokens = $3, "
+    "completion_tokens = $4, total_tokens = $5, error = $6, updated_at = $7, "
+    "last_event_id = $8, finished_at = $9 WHERE id = $10 RETURNING conversation_id) "
+    "UPDATE conversations SET status = $11 FROM updated WHERE conversations.id = "
+    "updated.conversation_id";
 constexpr std::string_view kRunFollow =
     "UPDATE conversations SET status = $1 "
     "WHERE id = (SELECT conversation_id FROM runs WHERE id = $2)";
@@ -120,30 +120,25 @@ asio::awaitable<Status> PgRunRepository::start_run(Run run) {
   if (!is_uuid(run.conversation_id) || !is_uuid(run.user_id)) co_return conversation_not_found();
   co_return co_await pool_.transaction(
       "start_run", [&](PgConnection& db) -> asio::awaitable<Status> {
-        const auto claim = co_await db.execute(
-            kRunClaim, PgParams(run.created_at, run.conversation_id, run.user_id));
-        if (claim.affected() == 0) {
-          const auto status = co_await owned_status(db, run.user_id, run.conversation_id);
-          if (!status) co_return conversation_not_found();
-          co_return run_in_progress();
-        }
-        co_await insert_run(db, run);
-        co_return ok_status();
+        if (co_await claim_and_insert_run(db, run)) co_return ok_status();
+        const auto status = co_await owned_status(db, run.user_id, run.conversation_id);
+        if (!status) co_return conversation_not_found();
+        co_return run_in_progress();
       });
 }
 
 asio::awaitable<Status> PgRunRepository::update_run(Run run) {
   if (!is_uuid(run.id)) co_return run_not_found();
-  co_return co_await pool_.transaction(
-      "update_run", [&](PgConnection& db) -> asio::awaitable<Status> {
-        const auto updated = co_await db.execute(
-            kRunUpdate, PgParams(to_string(run.status), run.steps, run.usage.prompt_tokens,
-                                 run.usage.completion_tokens, run.usage.total_tokens, run.error,
-                                 run.updated_at, run.last_event_id, run.finished_at, run.id));
-        if (updated.affected() == 0) co_return run_not_found();
-        co_await follow_run_status(db, run.id, conversation_status_for(run.status));
-        co_return ok_status();
-      });
+  co_return co_await pool_.single("update_run", [&](PgConnection& db) -> asio::awaitable<Status> {
+    const auto following = std::string(to_string(conversation_status_for(run.status)));
+    const auto updated = co_await db.execute(
+        kRunUpdate,
+        PgParams(to_string(run.status), run.steps, run.usage.prompt_tokens,
+                 run.usage.completion_tokens, run.usage.total_tokens, run.error, run.updated_at,
+                 run.last_event_id, run.finished_at, run.id, following));
+    if (updated.affected() == 0) co_return run_not_found();
+    co_return ok_status();
+  });
 }
 
 asio::awaitable<Result<Run>> PgRunRepository::find_run(std::string run_id) {

@@ -13,7 +13,7 @@ constexpr std::string_view kToolExecutionInsert =
 }  // namespace
 
 asio::awaitable<Status> PgToolExecutionRepository::record(ToolExecution execution) {
-  co_return co_await pool_.transaction(
+  co_return co_await pool_.single(
       "record_tool_execution", [&](PgConnection& db) -> asio::awaitable<Status> {
         co_await db.execute(
             kToolExecutionInsert,
