@@ -9,20 +9,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr std::string_view kConversationColumns =
-    "id, user_id, title, model, system_prompt, status, message_count, created_at, updated_at";
-constexpr std::string_view kMessageColumns =
-    "id, conversation_id, run_id, position, role, content, tool_calls, tool_call_id, name, "
-    "prompt_tokens, completion_tokens, total_tokens, created_at";
-constexpr std::string_view kRunColumns =
-    "id, conversation_id, user_id, status, steps, prompt_tokens, completion_tokens, "
-    "total_tokens, error, created_at, updated_at, model, last_event_id, attempts, "
-    "cancel_requested_at, finished_at";
-constexpr std::string_view kApprovalColumns =
-    "id, conversation_id, run_id, user_id, tool_call_id, tool, arguments, status, reason, "
-    "edited_arguments, decided_by, created_at, expires_at, decided_at, required_by_api_key_id, "
-    "decided_by_api_key_id";
-
 constexpr std::string_view kConversationInsert =
     "INSERT INTO conversations(id, user_id, title, model, system_prompt, status, message_count, "
     "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -59,34 +45,12 @@ constexpr std::string_view kCheckpointSave =
     "ON CONFLICT (run_id) DO UPDATE SET next_node = excluded.next_node, "
     "steps = excluded.steps, state = excluded.state, saved_at = excluded.saved_at";
 
-std::string select_rows(std::string_view columns, std::string_view table,
-                        std::string_view condition) {
-  return "SELECT " + std::string(columns) + " FROM " + std::string(table) + " " +
-         std::string(condition);
-}
-
 // Usage takes three consecutive columns, from `first` on.
 Usage usage_columns(const PgRows& rows, int row, int first) {
   return {rows.integer(row, first), rows.integer(row, first + 1), rows.integer(row, first + 2)};
 }
 
 }  // namespace
-
-std::string select_conversations(std::string_view condition) {
-  return select_rows(kConversationColumns, "conversations", condition);
-}
-
-std::string select_messages(std::string_view condition) {
-  return select_rows(kMessageColumns, "messages", condition);
-}
-
-std::string select_runs(std::string_view condition) {
-  return select_rows(kRunColumns, "runs", condition);
-}
-
-std::string select_approvals(std::string_view condition) {
-  return select_rows(kApprovalColumns, "approvals", condition);
-}
 
 Conversation read_conversation(const PgRows& rows, int row) {
   Conversation conversation;

@@ -6,19 +6,6 @@
 namespace agentd::sqlite {
 namespace {
 
-constexpr std::string_view kConversationColumns =
-    "id, user_id, title, model, system_prompt, status, message_count, created_at, updated_at";
-constexpr std::string_view kMessageColumns =
-    "id, conversation_id, run_id, position, role, content, tool_calls, tool_call_id, name, "
-    "prompt_tokens, completion_tokens, total_tokens, created_at";
-constexpr std::string_view kRunColumns =
-    "id, conversation_id, user_id, status, steps, prompt_tokens, completion_tokens, "
-    "total_tokens, error, created_at, updated_at, model, last_event_id, attempts, "
-    "cancel_requested_at, finished_at";
-constexpr std::string_view kApprovalColumns =
-    "id, conversation_id, run_id, user_id, tool_call_id, tool, arguments, status, reason, "
-    "edited_arguments, decided_by, created_at, expires_at, decided_at, required_by_api_key_id, "
-    "decided_by_api_key_id";
 // A new approval has no decision yet, so its decision columns stay NULL.
 constexpr std::string_view kPendingApprovalColumns =
     "id, conversation_id, run_id, user_id, position, tool_call_id, tool, arguments, status, "
@@ -27,11 +14,6 @@ constexpr std::string_view kSaveCheckpoint =
     "INSERT INTO checkpoints(run_id, next_node, steps, state, saved_at) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT(run_id) DO UPDATE SET next_node = excluded.next_node, steps = excluded.steps, "
     "state = excluded.state, saved_at = excluded.saved_at";
-
-std::string select(std::string_view columns, std::string_view table, std::string_view condition) {
-  return "SELECT " + std::string(columns) + " FROM " + std::string(table) + " " +
-         std::string(condition);
-}
 
 std::string insert(std::string_view table, std::string_view columns, int count) {
   std::string sql = "INSERT INTO " + std::string(table) + "(" + std::string(columns) + ") VALUES (";
@@ -51,22 +33,6 @@ Usage usage_columns(const Statement& row, int first) {
 }
 
 }  // namespace
-
-std::string select_conversations(std::string_view condition) {
-  return select(kConversationColumns, "conversations", condition);
-}
-
-std::string select_messages(std::string_view condition) {
-  return select(kMessageColumns, "messages", condition);
-}
-
-std::string select_runs(std::string_view condition) {
-  return select(kRunColumns, "runs", condition);
-}
-
-std::string select_approvals(std::string_view condition) {
-  return select(kApprovalColumns, "approvals", condition);
-}
 
 Conversation read_conversation(const Statement& row) {
   Conversation conversation;
@@ -140,7 +106,7 @@ Approval read_approval(const Statement& row) {
 }
 
 void insert_conversation(sqlite3* connection, const Conversation& conversation) {
-  Statement statement(connection, insert("conversations", kConversationColumns, 9));
+  Statement statement(connection, insert("conversations", persistence::kConversationColumns, 9));
   statement.bind(1, conversation.id)
       .bind(2, conversation.user_id)
       .bind(3, conversation.title)
@@ -153,7 +119,7 @@ void insert_conversation(sqlite3* connection, const Conversation& conversation) 
 }
 
 void insert_message(sqlite3* connection, const Message& message) {
-  Statement statement(connection, insert("messages", kMessageColumns, 13));
+  Statement statement(connection, insert("messages", persistence::kMessageColumns, 13));
   statement.bind(1, message.id)
       .bind(2, message.conversation_id)
       .bind(3, message.run_id)
@@ -172,7 +138,7 @@ void insert_message(sqlite3* connection, const Message& message) {
 }
 
 void insert_run(sqlite3* connection, const Run& run) {
-  Statement statement(connection, insert("runs", kRunColumns, 16));
+  Statement statement(connection, insert("runs", persistence::kRunColumns, 16));
   statement.bind(1, run.id)
       .bind(2, run.conversation_id)
       .bind(3, run.user_id)

@@ -12,15 +12,16 @@
 #include "domain/conversation/conversation.h"
 #include "domain/conversation/message.h"
 #include "domain/conversation/run.h"
+#include "infrastructure/persistence/conversation_selects.h"
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
 
 namespace agentd::sqlite {
 
-// "SELECT <every column> FROM <table> <condition>", in the column order the readers expect.
-std::string select_conversations(std::string_view condition);
-std::string select_messages(std::string_view condition);
-std::string select_runs(std::string_view condition);
-std::string select_approvals(std::string_view condition);
+// The rows the readers below read come from these.
+using persistence::select_approvals;
+using persistence::select_conversations;
+using persistence::select_messages;
+using persistence::select_runs;
 
 // A status column through its parser; a name no writer stores throws std::runtime_error.
 template <typename Parse>
