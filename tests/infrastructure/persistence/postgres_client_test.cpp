@@ -193,5 +193,52 @@ TEST(PostgresPool, EachStatementIsPreparedOncePerConnection) {
   }
 }
 
+TEST(PostgresPipeline, SendsEveryStatementAtOnceAndAnswersInOrder) {
+  postgres::PgSettings settings;
+  settings.pool_size = 1;
+  auto db = empty_database(settings);
+  if (!db) return;
+  auto answers = run_sync(db->pool().read(
+      "pipeline", [&](PgConnection& c) -> asio::awaitable<Result<std::vector<std::int64_t>>> {
+        std::vector<postgres::PgStatement> statements;
+        for (int i = 1; i <= 3; ++i) statements.push_back({"SELECT $1::integer * 10", PgParams(i)});
+        statements.push_back({"SELECT 7", PgParams()});
+        const auto rows = co_await c.execute_all(statements);
+        std::vector<std::int64_t> values;
+        for (const auto& row : rows) values.push_back(row.integer(0, 0));
+        co_return values;
+      }));
+  ASSERT_TRUE(answers) << answers.error().message;
+  EXPECT_EQ(*answers, (std::vector<std::int64_t>{10, 20, 30, 7}));
+}
+
+TEST(PostgresPipeline, AFailingStatementFailsTheTransactionAndTheConnectionServesOn) {
+  postgres::PgSettings settings;
+  settings.pool_size = 1;
+  auto db = empty_database(settings);
+  if (!db) return;
+  auto pipelined = [&](std::string_view middle) {
+    return run_sync(
+        db->pool().transaction("pipeline", [&](PgConnection& c) -> asio::awaitable<Status> {
+          std::vector<postgres::PgStatement> statements;
+          statements.push_back({"CREATE TABLE IF NOT EXISTS marks (n integer)", PgParams()});
+          statements.push_back({"INSERT INTO marks VALUES ($1::integer)", PgParams(1)});
+          statements.push_back({middle, PgParams()});
+          statements.push_back({"INSERT INTO marks VALUES ($1::integer)", PgParams(2)});
+          co_await c.execute_all(statements);
+          co_return ok_status();
+        }));
+  };
+  auto failed = pipelined("SELECT no_such_column FROM marks");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().kind, ErrorCode::internal);
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'marks'"), 0);
+
+  // The same statements again, on the same connection, now all valid: all of them are done.
+  auto done = pipelined("SELECT 1");
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM marks"), 2);
+}
+
 }  // namespace
 }  // namespace agentd::contract

@@ -5,6 +5,7 @@
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <optional>
 #include <string>
 
 #include "infrastructure/logging/log.h"
@@ -161,25 +162,103 @@ asio::awaitable<PgRows> PgConnection::results(Deadline deadline) {
   co_return last;
 }
 
+const std::string& PgConnection::statement_name(std::string_view sql, bool& sent) {
+  std::string text(sql);
+  auto statement = prepared_.find(text);
+  sent = statement == prepared_.end();
+  if (sent) {
+    // Names are never reused: one that failed to prepare may still exist on the server.
+    std::string name = "agentd_" + std::to_string(++statements_named_);
+    if (PQsendPrepare(connection_, name.c_str(), text.c_str(), 0, nullptr) == 0) fail_sending();
+    statement = prepared_.emplace(std::move(text), std::move(name)).first;
+  }
+  return statement->second;
+}
+
 asio::awaitable<PgRows> PgConnection::execute(std::string_view sql, const PgParams& params) {
   if (broken_) throw PgError::unavailable("the database connection is broken");
   const auto until = deadline();
-  std::string text(sql);
-  auto statement = prepared_.find(text);
-  if (statement == prepared_.end()) {
-    std::string name = "agentd_" + std::to_string(prepared_.size() + 1);
-    if (PQsendPrepare(connection_, name.c_str(), text.c_str(), 0, nullptr) == 0) fail_sending();
+  bool prepared_now = false;
+  const std::string name = statement_name(sql, prepared_now);
+  if (prepared_now) {
     co_await flush(until);
-    co_await results(until);
-    statement = prepared_.emplace(std::move(text), std::move(name)).first;
+    try {
+      co_await results(until);
+    } catch (const PgError&) {
+      prepared_.erase(std::string(sql));
+      throw;
+    }
   }
   const auto values = params.pointers();
-  if (PQsendQueryPrepared(connection_, statement->second.c_str(), params.size(), values.data(),
-                          nullptr, nullptr, 0) == 0) {
+  if (PQsendQueryPrepared(connection_, name.c_str(), params.size(), values.data(), nullptr, nullptr,
+                          0) == 0) {
     fail_sending();
   }
   co_await flush(until);
   co_return co_await results(until);
+}
+
+asio::awaitable<pg_result*> PgConnection::next_result(Deadline deadline) {
+  while (PQisBusy(connection_) != 0) {
+    co_await wait(Wait::read, deadline);
+    if (PQconsumeInput(connection_) == 0) fail_sending();
+  }
+  co_return PQgetResult(connection_);
+}
+
+asio::awaitable<std::vector<PgRows>> PgConnection::execute_all(
+    const std::vector<PgStatement>& statements) {
+  if (broken_) throw PgError::unavailable("the database connection is broken");
+  const auto until = deadline();
+  if (PQenterPipelineMode(connection_) == 0) fail_sending();
+  // What each command sent is, in order: a PREPARE (its result is dropped) or a statement.
+  std::vector<bool> is_statement;
+  std::vector<std::string> prepared_now;
+  for (const auto& statement : statements) {
+    bool sent = false;
+    const std::string name = statement_name(statement.sql, sent);
+    if (sent) {
+      is_statement.push_back(false);
+      prepared_now.emplace_back(statement.sql);
+    }
+    const auto values = statement.params.pointers();
+    if (PQsendQueryPrepared(connection_, name.c_str(), statement.params.size(), values.data(),
+                            nullptr, nullptr, 0) == 0) {
+      fail_sending();
+    }
+    is_statement.push_back(true);
+  }
+  if (PQpipelineSync(connection_) == 0) fail_sending();
+  co_await flush(until);
+
+  // Each command's results end with a null; the sync's own result ends the pipeline. After a
+  // failure the server skips the rest, each reported as aborted.
+  std::vector<PgRows> rows;
+  std::optional<PgError> failure;
+  std::size_t command = 0;
+  while (true) {
+    pg_result* result = co_await next_result(until);
+    if (result == nullptr) {
+      if (++command > is_statement.size()) fail_sending();  // the sync never came
+      continue;
+    }
+    PgRows owned(result);
+    const auto status = PQresultStatus(result);
+    if (status == PGRES_PIPELINE_SYNC) break;
+    if (status == PGRES_FATAL_ERROR) {
+      if (!failure) failure = error_of(result);
+    } else if (status != PGRES_PIPELINE_ABORTED && is_statement[command]) {
+      rows.push_back(std::move(owned));
+    }
+  }
+  if (PQexitPipelineMode(connection_) == 0) fail_sending();
+  if (failure) {
+    // A PREPARE the failure skipped left no statement behind.
+    for (const auto& sql : prepared_now) prepared_.erase(sql);
+    if (failure->is_unavailable()) broken_ = true;
+    throw *failure;
+  }
+  co_return rows;
 }
 
 asio::awaitable<void> PgConnection::run_script(std::string_view sql) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "infrastructure/persistence/postgres/pg_params.h"
 #include "infrastructure/persistence/postgres/pg_rows.h"
@@ -20,6 +21,12 @@
 struct pg_conn;
 
 namespace agentd::postgres {
+
+// One statement of a pipeline.
+struct PgStatement {
+  std::string_view sql;
+  PgParams params;
+};
 
 class PgConnection {
  public:
@@ -35,6 +42,11 @@ class PgConnection {
   // statement error leaves the connection usable (outside a transaction); a lost server or a
   // statement past the query timeout leaves it broken.
   boost::asio::awaitable<PgRows> execute(std::string_view sql, const PgParams& params = {});
+  // Sends every statement at once (libpq's pipeline mode: one round trip, not one each) and
+  // returns their rows in order. Meant inside a transaction: the first failing statement
+  // throws, and the server skips the rest.
+  boost::asio::awaitable<std::vector<PgRows>> execute_all(
+      const std::vector<PgStatement>& statements);
   // Runs SQL that may hold several statements and no parameters (BEGIN, a migration).
   boost::asio::awaitable<void> run_script(std::string_view sql);
 
@@ -56,6 +68,11 @@ class PgConnection {
   boost::asio::awaitable<void> flush(Deadline deadline);
   // Reads every result of what was sent; returns the last one, or throws the first error.
   boost::asio::awaitable<PgRows> results(Deadline deadline);
+  // The next result once it has arrived (null between one statement's results and the next).
+  boost::asio::awaitable<pg_result*> next_result(Deadline deadline);
+  // The name `sql` is prepared under, sending the PREPARE (not awaiting it) the first time;
+  // `sent` says whether it did.
+  const std::string& statement_name(std::string_view sql, bool& sent);
   [[noreturn]] void fail_sending();
   void watch_socket();
   Deadline deadline() const;
@@ -65,6 +82,7 @@ class PgConnection {
   std::chrono::milliseconds query_timeout_;
   bool broken_ = false;
   std::unordered_map<std::string, std::string> prepared_;  // SQL → statement name
+  std::size_t statements_named_ = 0;
 };
 
 }  // namespace agentd::postgres

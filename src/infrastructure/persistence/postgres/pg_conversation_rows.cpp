@@ -163,21 +163,23 @@ asio::awaitable<bool> claim_and_insert_run(PgConnection& db, const Run& run) {
   co_return inserted.affected() > 0;
 }
 
-asio::awaitable<void> insert_pending_approval(PgConnection& db, const Approval& approval,
-                                              std::int64_t position) {
-  co_await db.execute(
-      kPendingApprovalInsert,
-      PgParams(approval.id, approval.conversation_id, approval.run_id, approval.user_id, position,
-               approval.tool_call_id, approval.tool, approval.arguments,
-               to_string(ApprovalStatus::pending), approval.created_at, approval.expires_at,
-               approval.required_by_api_key_id));
+PgStatement pending_approval_insert(const Approval& approval, std::int64_t position) {
+  return {kPendingApprovalInsert,
+          PgParams(approval.id, approval.conversation_id, approval.run_id, approval.user_id,
+                   position, approval.tool_call_id, approval.tool, approval.arguments,
+                   to_string(ApprovalStatus::pending), approval.created_at, approval.expires_at,
+                   approval.required_by_api_key_id)};
+}
+
+PgStatement checkpoint_save(const Checkpoint& checkpoint) {
+  // state is jsonb: it is stored parsed, so it may read back with other spacing.
+  return {kCheckpointSave, PgParams(checkpoint.run_id, checkpoint.next_node, checkpoint.steps,
+                                    checkpoint.state, checkpoint.saved_at)};
 }
 
 asio::awaitable<void> save_checkpoint(PgConnection& db, const Checkpoint& checkpoint) {
-  // state is jsonb: it is stored parsed, so it may read back with other spacing.
-  co_await db.execute(kCheckpointSave,
-                      PgParams(checkpoint.run_id, checkpoint.next_node, checkpoint.steps,
-                               checkpoint.state, checkpoint.saved_at));
+  const auto save = checkpoint_save(checkpoint);
+  co_await db.execute(save.sql, save.params);
 }
 
 }  // namespace agentd::postgres

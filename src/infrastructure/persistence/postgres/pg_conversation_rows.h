@@ -53,9 +53,11 @@ boost::asio::awaitable<std::optional<std::int64_t>> append_message_row(PgConnect
 // false when nothing was claimed. One statement.
 boost::asio::awaitable<bool> claim_and_insert_run(PgConnection& db, const Run& run);
 // Stores it undecided (pending, whatever its fields say) as its run's `position`th approval.
-boost::asio::awaitable<void> insert_pending_approval(PgConnection& db, const Approval& approval,
-                                                     std::int64_t position);
+// The statement that stores a pending approval at `position` among its run's.
+PgStatement pending_approval_insert(const Approval& approval, std::int64_t position);
 // Replaces the run's checkpoint (a run has at most one).
+// The statement that stores a run's checkpoint, replacing the one before.
+PgStatement checkpoint_save(const Checkpoint& checkpoint);
 boost::asio::awaitable<void> save_checkpoint(PgConnection& db, const Checkpoint& checkpoint);
 
 }  // namespace agentd::postgres

@@ -79,14 +79,27 @@ asio::awaitable<bool> pause_running_run(PgConnection& db, const Run& run) {
   co_return paused.affected() > 0;
 }
 
-// Appends them to the run's approvals, after any an earlier pause stored.
-asio::awaitable<void> insert_run_approvals(PgConnection& db, const std::string& run_id,
-                                           const std::vector<Approval>& approvals) {
-  const auto last = co_await db.execute(kRunLastApprovalPosition, PgParams(run_id));
-  std::int64_t position = last.integer(0, 0);
+// The statements that append them to the run's approvals, after the `last` position an
+// earlier pause stored.
+void add_approval_inserts(std::vector<PgStatement>& statements,
+                          const std::vector<Approval>& approvals, std::int64_t last) {
   for (const auto& approval : approvals) {
-    co_await insert_pending_approval(db, approval, ++position);
+    statements.push_back(pending_approval_insert(approval, ++last));
   }
+}
+
+// The statement that applies one decision; it changes a row only when the approval is a
+// pending one of the run.
+PgStatement approval_decision(const std::string& run_id, const Approval& decision) {
+  std::optional<std::string> decider_user_id;
+  std::optional<std::string> decider_api_key_id;
+  if (decision.decided_by) {
+    decider_user_id = decision.decided_by->user_id;
+    decider_api_key_id = decision.decided_by->api_key_id;
+  }
+  return {kRunDecideApproval,
+          PgParams(to_string(decision.status), decision.reason, decision.edited_arguments,
+                   decider_user_id, decider_api_key_id, decision.decided_at, decision.id, run_id)};
 }
 
 // Applies one decision; false unless the approval is a pending one of the run.
@@ -94,16 +107,8 @@ asio::awaitable<bool> record_approval_decision(PgConnection& db, const std::stri
                                                const Approval& decision) {
   // An id that is not a UUID names no approval, pending or not.
   if (!is_uuid(decision.id)) co_return false;
-  std::optional<std::string> decider_user_id;
-  std::optional<std::string> decider_api_key_id;
-  if (decision.decided_by) {
-    decider_user_id = decision.decided_by->user_id;
-    decider_api_key_id = decision.decided_by->api_key_id;
-  }
-  const auto updated = co_await db.execute(
-      kRunDecideApproval,
-      PgParams(to_string(decision.status), decision.reason, decision.edited_arguments,
-               decider_user_id, decider_api_key_id, decision.decided_at, decision.id, run_id));
+  const auto update = approval_decision(run_id, decision);
+  const auto updated = co_await db.execute(update.sql, update.params);
   co_return updated.affected() > 0;
 }
 
@@ -246,9 +251,14 @@ asio::awaitable<Status> PgRunRepository::pause_run(Run run, std::vector<Approval
       "pause_run", [&](PgConnection& db) -> asio::awaitable<Status> {
         const bool paused = co_await pause_running_run(db, run);
         if (!paused) co_return run_not_found();
-        co_await follow_run_status(db, run.id, ConversationStatus::awaiting_approval);
-        co_await insert_run_approvals(db, run.id, approvals);
-        co_await save_checkpoint(db, checkpoint);
+        const auto last = co_await db.execute(kRunLastApprovalPosition, PgParams(run.id));
+        // The rest in one round trip.
+        std::vector<PgStatement> rest;
+        rest.push_back(
+            {kRunFollow, PgParams(to_string(ConversationStatus::awaiting_approval), run.id)});
+        add_approval_inserts(rest, approvals, last.integer(0, 0));
+        rest.push_back(checkpoint_save(checkpoint));
+        co_await db.execute_all(rest);
         co_return ok_status();
       });
 }
@@ -311,12 +321,17 @@ asio::awaitable<Status> PgRunRepository::decide(std::string user_id, std::string
         // A refusal from here on rolls back the conversation's change with the rest. A run id
         // that is not a UUID names no waiting run.
         if (!is_uuid(run_id)) co_return not_awaiting_approval();
-        const auto resume_run =
-            co_await db.execute(kRunResume, PgParams(now, run_id, conversation_id));
-        if (resume_run.affected() == 0) co_return not_awaiting_approval();
+        // The run and every decision in one round trip; each must change its row.
+        std::vector<PgStatement> updates;
+        updates.push_back({kRunResume, PgParams(now, run_id, conversation_id)});
         for (const auto& decision : decided) {
-          const bool recorded = co_await record_approval_decision(db, run_id, decision);
-          if (!recorded) co_return not_awaiting_approval();
+          // An id that is not a UUID names no approval, pending or not.
+          if (!is_uuid(decision.id)) co_return not_awaiting_approval();
+          updates.push_back(approval_decision(run_id, decision));
+        }
+        const auto updated = co_await db.execute_all(updates);
+        for (const auto& rows : updated) {
+          if (rows.affected() == 0) co_return not_awaiting_approval();
         }
         co_return ok_status();
       });
