@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fakes/run_sync.h"
+#include "infrastructure/persistence/conversation_selects.h"
 #include "infrastructure/persistence/postgres/pg_migrations.h"
 #include "infrastructure/persistence/postgres_test_database.h"
 
@@ -190,6 +191,51 @@ TEST(PostgresPool, EachStatementIsPreparedOncePerConnection) {
         }));
     ASSERT_TRUE(found) << found.error().message;
     EXPECT_EQ(*found, 1);
+  }
+}
+
+// Every list and lookup the repositories make has an index to serve it: with sequential
+// scans priced out, the plan of each must look its key column up in an index (an "Index
+// Cond" on it), not scan a table or a whole index and filter.
+TEST(PostgresSchema, EveryListQueryIsServedByAnIndex) {
+  auto db = empty_database();
+  if (!db) return;
+  ASSERT_TRUE(migrate(*db));
+  const std::string user = "'01930000-0000-7000-8000-000000000001'";
+  const std::string id = "'01930000-0000-7000-8000-000000000002'";
+  const std::pair<std::string, std::string> queries[] = {
+      {persistence::select_conversations("WHERE user_id = " + user + " AND id < " + id +
+                                         " ORDER BY id DESC LIMIT 21"),
+       "user_id"},
+      {persistence::select_messages("WHERE conversation_id = " + id + " ORDER BY position"),
+       "conversation_id"},
+      {persistence::select_runs("WHERE conversation_id = " + id + " ORDER BY id DESC LIMIT 21"),
+       "conversation_id"},
+      {persistence::select_approvals("WHERE user_id = " + user + " ORDER BY id DESC LIMIT 21"),
+       "user_id"},
+      {persistence::select_approvals("WHERE run_id = " + id + " ORDER BY position"), "run_id"},
+      {"SELECT id FROM api_keys WHERE user_id = " + user + " ORDER BY id DESC LIMIT 21", "user_id"},
+      {"SELECT id FROM api_keys WHERE secret_hash = 'h'", "secret_hash"},
+      {"SELECT session_id FROM refresh_tokens WHERE hash = 'h'", "hash"},
+      {"SELECT id FROM sessions WHERE user_id = " + user, "user_id"},
+      {"SELECT id FROM users WHERE email = 'a@example.org'", "email"},
+      {"SELECT id FROM tool_executions WHERE user_id = " + user + " ORDER BY created_at",
+       "user_id"},
+  };
+  for (const auto& [query, key] : queries) {
+    auto plan = run_sync(db->pool().transaction(
+        "explain", [&](PgConnection& c) -> asio::awaitable<Result<std::string>> {
+          co_await c.run_script("SET LOCAL enable_seqscan = off");
+          const auto rows = co_await c.execute("EXPLAIN " + query);
+          std::string text;
+          for (int row = 0; row < rows.size(); ++row) text += rows.text(row, 0) + "\n";
+          co_return text;
+        }));
+    ASSERT_TRUE(plan) << plan.error().message;
+    const auto condition = plan->find("Index Cond: ");
+    ASSERT_NE(condition, std::string::npos) << query << "\n" << *plan;
+    const auto line = plan->substr(condition, plan->find('\n', condition) - condition);
+    EXPECT_NE(line.find(key), std::string::npos) << query << "\n" << *plan;
   }
 }
 
