@@ -111,7 +111,7 @@ auto when_database_answers(asio::io_context& io, const config::Config& config,
   auto wait = std::chrono::milliseconds(250);
   while (true) {
     auto result = run_blocking(io, step());
-    if (result || result.error().kind != ErrorCode::unavailable ||
+    if (result || result.error().code != "database_unavailable" ||
         std::chrono::steady_clock::now() + wait > give_up) {
       return result;
     }
@@ -124,24 +124,29 @@ auto when_database_answers(asio::io_context& io, const config::Config& config,
   }
 }
 
+enum class Schema { current, not_current, failed };
+
 // Migrates when configured to, then says in the log when the schema is not the one this
-// binary needs (/ready says it too). False when the server cannot go on.
-bool prepare_schema(asio::io_context& io, const config::Config& config, Storage& storage) {
+// binary needs (/ready says it too).
+Schema prepare_schema(asio::io_context& io, const config::Config& config, Storage& storage) {
   if (config.migrate_on_start) {
     auto applied = when_database_answers(io, config, "migrate", [&] { return storage.migrate(); });
     if (!applied) {
       log::error("migration_failed", {{"error", applied.error().message}});
-      return false;
+      return Schema::failed;
     }
     if (*applied > 0) log::info("migrated", {{"applied", std::int64_t{*applied}}});
   }
   auto schema =
       when_database_answers(io, config, "check_schema", [&] { return check_schema(storage); });
-  if (!schema) {
-    log::warn("schema_not_current",
-              {{"error", schema.error().message}, {"hint", "GET /ready answers 503 until it is"}});
+  if (schema) return Schema::current;
+  if (schema.error().code != "schema_behind" && schema.error().code != "schema_ahead") {
+    log::error("schema_check_failed", {{"error", schema.error().message}});
+    return Schema::failed;
   }
-  return true;
+  log::warn("schema_not_current",
+            {{"error", schema.error().message}, {"hint", "GET /ready answers 503 until it is"}});
+  return Schema::not_current;
 }
 
 // Builds the services over the database. A configuration error is answered for the caller
@@ -161,7 +166,11 @@ Result<std::unique_ptr<Services>> start_services(asio::io_context& io, const con
     log::warn("model_config_warning", {{"message", warning}});
   }
   auto& storage = *services->storage;
-  if (!prepare_schema(io, config, storage)) return Error::internal("the schema is not usable");
+  const auto schema = prepare_schema(io, config, storage);
+  if (schema == Schema::failed) return Error::internal("the schema could not be checked");
+  // Serving on a schema another version made is /ready's to refuse; there are no runs of
+  // ours to recover in it.
+  if (schema == Schema::not_current) return services;
   // A run still marked running was cut short by a crash or a kill, and its conversation must
   // not stay locked. Until runs are owned by a process, this assumes one process per
   // database.

@@ -49,7 +49,7 @@ class SqliteStorage final : public Storage {
       try {
         return sqlite::current_version(db_);
       } catch (const std::exception& e) {
-        return Error::unavailable(std::string("unreachable: ") + e.what());
+        return Error::unavailable(e.what());
       }
     });
   }

@@ -14,7 +14,9 @@ std::unique_ptr<Storage> make_storage(const config::Config& config,
 
 boost::asio::awaitable<Status> check_schema(Storage& storage) {
   const auto version = co_await storage.schema_version();
-  if (!version) co_return Error::unavailable("unreachable: " + version.error().message);
+  if (!version) {
+    co_return Error::unavailable("unreachable: " + version.error().message, "database_unavailable");
+  }
   const int known = storage.known_schema_version();
   const auto versions =
       "version " + std::to_string(*version) + ", this binary's " + std::to_string(known);

@@ -9,12 +9,13 @@ clear log line."""
 import concurrent.futures
 import json
 import os
+import subprocess
 import time
 import unittest
 
 from event_stream import EventStream
 from fake_upstream import start_fake_upstream, write_config
-from harness import PASSWORD, Agentd, assert_error
+from harness import AGENTD_BIN, PASSWORD, Agentd, assert_error
 from postgres_cluster import PostgresCluster, postgres_bin_dir
 
 POOL_SIZE = 4
@@ -329,6 +330,45 @@ class PostgresFaults(unittest.TestCase):
         self.assertEqual(again.json()["message"]["content"], "echo: again")
 
     # --- starting while the database is down ---------------------------------------------
+    def test_a_schema_behind_or_ahead_is_refused_by_ready_until_it_matches(self):
+        """Replicas are migrated by `agentd migrate` in a deploy step: one that starts on a
+        database not (or not yet) migrated serves nothing from it and says why, in its log
+        and on /ready, until the schema is the one it was built for."""
+        url = self.cluster.create_database()
+        env = self.agentd_env(url, AGENTD_MIGRATE_ON_START="false")
+        server = Agentd(env)
+        self.addCleanup(server.__exit__)
+        server.start(wait_ready=False)
+        ready = self.wait_for_status(server, "/ready", 503)
+        self.assertIn("schema is behind", ready.json()["error"]["message"])
+        self.assertIn("schema_not_current", [e["event"] for e in log_events(server)])
+
+        migrate = subprocess.run([AGENTD_BIN, "migrate"], env=server.env, capture_output=True,
+                                 timeout=30)
+        self.assertEqual(migrate.returncode, 0, migrate.stderr)
+        self.assertEqual(self.wait_for_status(server, "/ready", 200).status, 200)
+        self.assertTrue(server.sign_up()["access_token"])
+
+        # A newer agentd migrated further: this one refuses again, naming the cause.
+        subprocess.run(["psql", url, "-qc",
+                        "INSERT INTO schema_migrations(version, name) VALUES (999, 'future')"],
+                       check=True)
+        ready = self.wait_for_status(server, "/ready", 503)
+        self.assertIn("schema is ahead", ready.json()["error"]["message"])
+
+    def wait_for_status(self, server, path, status, timeout=20):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                r = server.request("GET", path)
+                if r.status == status or time.monotonic() > deadline:
+                    self.assertEqual(r.status, status, r.body)
+                    return r
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.1)
+
     def test_agentd_started_before_its_database_waits_for_it(self):
         """A database starting alongside agentd (a compose file, a pod) is waited for, with
         a log line per try, not a crash loop: once it answers, agentd migrates and serves."""
@@ -356,8 +396,7 @@ class PostgresFaults(unittest.TestCase):
         for its supervisor to restart it; it never listens without its database."""
         url = self.cluster.create_database()
         self.cluster.stop("fast")
-        for migrate, event in [("true", "migration_failed"),
-                               ("false", "interrupted_runs_not_recovered")]:
+        for migrate, event in [("true", "migration_failed"), ("false", "schema_check_failed")]:
             with self.subTest(migrate=migrate):
                 server = Agentd(self.agentd_env(url, AGENTD_MIGRATE_ON_START=migrate,
                                                 AGENTD_DATABASE_START_TIMEOUT_MS="1500"))
