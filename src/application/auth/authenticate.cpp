@@ -7,6 +7,12 @@ Error unauthenticated(std::string message, std::string code) {
   return {ErrorCode::unauthenticated, std::move(message), {}, std::move(code)};
 }
 
+// A missing key, session or user refuses the credential; any other failure (the database
+// down) is passed on, so a client is not told to throw a valid credential away.
+Error refusal(const Error& failure, const Error& refused) {
+  return failure.kind == ErrorCode::not_found ? refused : failure;
+}
+
 }  // namespace
 
 boost::asio::awaitable<Result<Principal>> Authenticate::operator()(std::string_view bearer) {
@@ -20,12 +26,11 @@ boost::asio::awaitable<Result<Principal>> Authenticate::operator()(std::string_v
 boost::asio::awaitable<Result<Principal>> Authenticate::by_api_key(std::string_view secret) {
   const auto invalid = unauthenticated("invalid, revoked or expired API key", "invalid_api_key");
   auto key = co_await keys_.find_by_hash(secrets_.digest(secret));
-  if (!key) co_return key.error().kind == ErrorCode::not_found ? invalid : key.error();
+  if (!key) co_return refusal(key.error(), invalid);
   const auto now = clock_.now();
   if (!key->is_usable(now)) co_return invalid;
   auto user = co_await users_.find_by_id(key->user_id);
-  // A deleted user is a revoked credential; a database that cannot say is not.
-  if (!user) co_return user.error().kind == ErrorCode::not_found ? invalid : user.error();
+  if (!user) co_return refusal(user.error(), invalid);
   if (!key->last_used_at || now - *key->last_used_at >= kLastUsedResolution) {
     // Bookkeeping only: a failure here must not fail the caller's request.
     (void)co_await keys_.record_use(key->id, now);
@@ -40,11 +45,10 @@ boost::asio::awaitable<Result<Principal>> Authenticate::by_access_token(std::str
   const auto invalid = unauthenticated("session has ended", "session_revoked");
   // The session row is checked on every request so logout takes effect at once.
   auto session = co_await sessions_.find(claims->session_id);
-  if (!session) co_return session.error().kind == ErrorCode::not_found ? invalid : session.error();
+  if (!session) co_return refusal(session.error(), invalid);
   if (!session->is_active(now) || session->user_id != claims->user_id) co_return invalid;
   auto user = co_await users_.find_by_id(claims->user_id);
-  // A deleted user is a revoked credential; a database that cannot say is not.
-  if (!user) co_return user.error().kind == ErrorCode::not_found ? invalid : user.error();
+  if (!user) co_return refusal(user.error(), invalid);
   co_return Principal::for_session(*user, session->id);
 }
 

@@ -163,10 +163,11 @@ asio::awaitable<PgRows> PgConnection::results(Deadline deadline) {
 }
 
 const std::string& PgConnection::statement_name(std::string_view sql, bool& sent) {
-  std::string text(sql);
-  auto statement = prepared_.find(text);
+  // Looked up by the view itself: no copy of the SQL on every statement.
+  auto statement = prepared_.find(sql);
   sent = statement == prepared_.end();
   if (sent) {
+    std::string text(sql);
     // Names are never reused: one that failed to prepare may still exist on the server.
     std::string name = "agentd_" + std::to_string(++statements_named_);
     if (PQsendPrepare(connection_, name.c_str(), text.c_str(), 0, nullptr) == 0) fail_sending();
@@ -179,13 +180,14 @@ asio::awaitable<PgRows> PgConnection::execute(std::string_view sql, const PgPara
   if (broken_) throw PgError::unavailable("the database connection is broken");
   const auto until = deadline();
   bool prepared_now = false;
-  const std::string name = statement_name(sql, prepared_now);
+  // Nodes are stable and only this coroutine uses the connection, so the name stays valid.
+  const std::string& name = statement_name(sql, prepared_now);
   if (prepared_now) {
     co_await flush(until);
     try {
       co_await results(until);
     } catch (const PgError&) {
-      prepared_.erase(std::string(sql));
+      prepared_.erase(prepared_.find(sql));
       throw;
     }
   }
@@ -216,7 +218,7 @@ asio::awaitable<std::vector<PgRows>> PgConnection::execute_all(
   std::vector<std::string> prepared_now;
   for (const auto& statement : statements) {
     bool sent = false;
-    const std::string name = statement_name(statement.sql, sent);
+    const std::string& name = statement_name(statement.sql, sent);
     if (sent) {
       is_statement.push_back(false);
       prepared_now.emplace_back(statement.sql);

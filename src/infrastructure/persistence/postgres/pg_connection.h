@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -81,7 +82,15 @@ class PgConnection {
   pg_conn* connection_;
   std::chrono::milliseconds query_timeout_;
   bool broken_ = false;
-  std::unordered_map<std::string, std::string> prepared_;  // SQL → statement name
+  // Finds a std::string key by a string_view, without making a string of it.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
+  // SQL → statement name
+  std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> prepared_;
   std::size_t statements_named_ = 0;
 };
 
