@@ -72,6 +72,8 @@ class Agentd:
             "AGENTD_ADDR": f"127.0.0.1:{self.port}",
             "AGENTD_DATA_DIR": self.data_dir,
             "AGENTD_THREADS": "2",
+            # A killed server's runs are taken over within seconds, not the default 15.
+            "AGENTD_RUN_LEASE_MS": "2000",
         })
         if DATABASE == "postgres" and "AGENTD_DATABASE_URL" not in (env or {}):
             self.env["AGENTD_DATABASE_URL"] = postgres_database(self.data_dir)

@@ -37,6 +37,11 @@ struct FakeConversationTables {
   std::map<std::string, std::vector<Message>> messages;  // by conversation id, in order
   std::map<std::string, Run> runs;                       // by id
   std::vector<Approval> approvals;                       // in the order they were stored
+  struct Lease {
+    std::string owner;
+    Timestamp until;
+  };
+  std::map<std::string, Lease> leases;  // by run id, while a replica holds the run
 };
 
 }  // namespace agentd

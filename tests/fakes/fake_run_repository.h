@@ -53,6 +53,7 @@ class FakeRunRepository : public RunRepository {
     stored.updated_at = run.updated_at;
     stored.last_event_id = run.last_event_id;
     stored.finished_at = run.finished_at;
+    if (stored.status != RunStatus::running) tables_.leases.erase(stored.id);
     auto conversation = tables_.conversations.find(stored.conversation_id);
     if (conversation != tables_.conversations.end()) {
       conversation->second.status = conversation_status_for(stored.status);
@@ -130,23 +131,41 @@ class FakeRunRepository : public RunRepository {
     co_return closed;
   }
 
-  boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override {
+  boost::asio::awaitable<Result<std::vector<std::string>>> renew_leases(
+      std::string owner, std::vector<std::string> run_ids, Timestamp until) override {
     std::lock_guard lock(tables_.mutex);
-    int failed = 0;
-    for (auto& [id, run] : tables_.runs) {
-      if (run.status != RunStatus::running) continue;
-      run.status = RunStatus::failed;
-      run.error = "interrupted: the server stopped during the run";
-      run.updated_at = now;
-      run.finished_at = now;
-      ++failed;
-      auto conversation = tables_.conversations.find(run.conversation_id);
-      if (conversation != tables_.conversations.end() &&
-          conversation->second.status == ConversationStatus::running) {
-        conversation->second.status = ConversationStatus::idle;
+    std::vector<std::string> lost;
+    for (const auto& id : run_ids) {
+      auto run = tables_.runs.find(id);
+      auto lease = tables_.leases.find(id);
+      const bool held = lease == tables_.leases.end() || lease->second.owner == owner;
+      if (run == tables_.runs.end() || run->second.status != RunStatus::running || !held) {
+        lost.push_back(id);
+        continue;
       }
+      tables_.leases.insert_or_assign(id, FakeConversationTables::Lease{owner, until});
     }
-    co_return failed;
+    co_return lost;
+  }
+
+  boost::asio::awaitable<Result<std::vector<Run>>> take_over_runs(std::string owner, Timestamp now,
+                                                                  Timestamp stale_before,
+                                                                  Timestamp until,
+                                                                  int limit) override {
+    std::lock_guard lock(tables_.mutex);
+    std::vector<Run> claimed;
+    for (auto& [id, run] : tables_.runs) {
+      if (static_cast<int>(claimed.size()) >= limit) break;
+      if (run.status != RunStatus::running) continue;
+      auto lease = tables_.leases.find(id);
+      const bool free =
+          lease == tables_.leases.end() ? run.updated_at < stale_before : lease->second.until < now;
+      if (!free) continue;
+      tables_.leases.insert_or_assign(id, FakeConversationTables::Lease{owner, until});
+      ++run.attempts;
+      claimed.push_back(run);
+    }
+    co_return claimed;
   }
 
   boost::asio::awaitable<Status> pause_run(Run run, std::vector<Approval> approvals,
@@ -159,6 +178,7 @@ class FakeRunRepository : public RunRepository {
     }
     Run& stored = found->second;
     stored.status = RunStatus::awaiting_approval;
+    tables_.leases.erase(stored.id);
     stored.steps = run.steps;
     stored.usage = run.usage;
     stored.updated_at = run.updated_at;

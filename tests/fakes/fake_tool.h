@@ -45,6 +45,10 @@ class FakeTool : public Tool {
     spec_.timeout = timeout;
     return *this;
   }
+  FakeTool& idempotent() {
+    spec_.idempotent = true;
+    return *this;
+  }
   FakeTool& with_approval_required() {
     spec_.requires_approval = true;
     return *this;

@@ -47,6 +47,11 @@ struct AgentState {
   std::vector<std::string> awaiting_approval;
   // Decisions on awaited calls, by tool_call_id, until the calls have run.
   std::map<std::string, ToolDecision> decisions;
+  // The tool round in progress, so a replica that takes the run over neither runs a finished
+  // call again nor runs a started one blindly: the calls that were started (by
+  // tool_call_id), and the answers of those that finished.
+  std::vector<std::string> started_calls;
+  std::map<std::string, ChatMessage> finished_calls;
   // Whose permissions the run has: the credential that started it, as it was then. A run
   // resumed by an approver keeps the starter's tool list and approval list, not the
   // approver's.

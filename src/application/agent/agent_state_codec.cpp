@@ -150,6 +150,14 @@ std::string encode_agent_state(const AgentState& state) {
     decisions[id] = std::move(item);
   }
   object["decisions"] = std::move(decisions);
+  if (!state.started_calls.empty()) {
+    json::array started;
+    for (const auto& id : state.started_calls) started.push_back(json::string(id));
+    object["started_calls"] = std::move(started);
+    json::object finished;
+    for (const auto& [id, message] : state.finished_calls) finished[id] = message_json(message);
+    object["finished_calls"] = std::move(finished);
+  }
   json::object sampling;
   const auto& options = state.sampling;
   if (options.temperature) sampling["temperature"] = *options.temperature;
@@ -191,11 +199,8 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
     state.usage.total_tokens = number(usage->get_object(), "total_tokens");
   }
   state.answered_by = text(object, "answered_by");
-  if (const auto* awaiting = object.if_contains("awaiting_approval");
-      awaiting != nullptr && awaiting->is_array()) {
-    for (const auto& id : awaiting->get_array()) {
-      if (id.is_string()) state.awaiting_approval.emplace_back(id.get_string());
-    }
+  if (const auto* awaiting = object.if_contains("awaiting_approval")) {
+    state.awaiting_approval = read_names(*awaiting);
   }
   if (const auto* decisions = object.if_contains("decisions");
       decisions != nullptr && decisions->is_object()) {
@@ -211,6 +216,17 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
         decision.arguments = std::string(arguments->get_string());
       }
       state.decisions.emplace(std::string(id), std::move(decision));
+    }
+  }
+  if (const auto* started = object.if_contains("started_calls")) {
+    state.started_calls = read_names(*started);
+  }
+  if (const auto* finished = object.if_contains("finished_calls");
+      finished != nullptr && finished->is_object()) {
+    for (const auto& [id, message] : finished->get_object()) {
+      if (message.is_object()) {
+        state.finished_calls.emplace(std::string(id), read_message(message.get_object()));
+      }
     }
   }
   if (const auto* sampling = object.if_contains("sampling");

@@ -48,6 +48,11 @@ void LiveRun::cancel() {
   });
 }
 
+void LiveRun::abandon() {
+  abandoned_ = true;
+  cancel();
+}
+
 boost::asio::awaitable<RunEvent> LiveRun::outcome() {
   // Events carried over from before a pause end that part, not this one.
   std::int64_t seen = resumed_after_;
@@ -63,8 +68,18 @@ boost::asio::awaitable<RunEvent> LiveRun::outcome() {
   }
 }
 
+void LiveRuns::publish_with(RunEventPublisher publisher) {
+  std::lock_guard lock(mutex_);
+  publisher_ = std::move(publisher);
+}
+
 void LiveRuns::add(std::shared_ptr<LiveRun> run) {
   std::lock_guard lock(mutex_);
+  if (publisher_) {
+    run->events().mirror_to(
+        [publisher = publisher_, conversation = run->conversation_id(),
+         id = run->run_id()](const NumberedEvent& event) { publisher(conversation, id, event); });
+  }
   prune(clock_.steady_now());
   auto conversation = run->conversation_id();
   by_conversation_.insert_or_assign(std::move(conversation), std::move(run));

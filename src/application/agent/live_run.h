@@ -3,11 +3,13 @@
 // mode outlives its client; otherwise the client's going cancels it.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,6 +54,10 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
   void start(boost::asio::any_io_executor executor, boost::asio::awaitable<void> work);
   // Asks the run to stop: between nodes, and inside whatever it is waiting for.
   void cancel();
+  // Stops the run because another replica holds it now: it ends without storing anything,
+  // since what it would store is no longer its to write.
+  void abandon();
+  bool abandoned() const { return abandoned_.load(); }
 
   // The terminal event (run.completed or error), waiting for it.
   boost::asio::awaitable<RunEvent> outcome();
@@ -69,7 +75,12 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
   std::mutex mutex_;
   std::optional<boost::asio::any_io_executor> executor_;
   boost::asio::cancellation_signal signal_;  // only touched on executor_
+  std::atomic<bool> abandoned_{false};
 };
+
+// Publishes an event of a run of this process for other replicas' readers.
+using RunEventPublisher = std::function<void(const std::string& conversation_id,
+                                             const std::string& run_id, const NumberedEvent&)>;
 
 // The runs of this process by conversation: the current one, or the last one kept for a
 // while after it ended so a reader can still catch up with its events. Finished runs are
@@ -82,6 +93,8 @@ class LiveRuns {
            std::size_t max_finished = 256)
       : clock_(clock), delay_(delay), keep_finished_(keep_finished), max_finished_(max_finished) {}
 
+  // Every run added from now on also publishes its events through `publisher`.
+  void publish_with(RunEventPublisher publisher);
   void add(std::shared_ptr<LiveRun> run);
   // The conversation's latest run, if this process still has it.
   std::shared_ptr<LiveRun> latest(const std::string& conversation_id) const;
@@ -108,6 +121,7 @@ class LiveRuns {
   std::size_t max_finished_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<LiveRun>> by_conversation_;
+  RunEventPublisher publisher_;
 };
 
 }  // namespace agentd

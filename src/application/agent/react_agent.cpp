@@ -167,8 +167,15 @@ asio::awaitable<graph::Report> ReactAgent::run(AgentContext& context, AgentState
       graph, context.checkpointed ? checkpoints_ : nullptr, encode_agent_state, clock_);
   // A resumed run gets a fresh budget on top of the nodes it ran before.
   const int limit = start.steps + node_limit(state);
-  co_return co_await runner.run(context.run_id, state, context.events, std::move(start), limit,
-                                context.cancellation);
+  if (context.checkpointed && checkpoints_ != nullptr) {
+    context.save_progress = [&runner, &context](const AgentState& progress) {
+      return runner.save_progress(context.run_id, progress);
+    };
+  }
+  auto report = co_await runner.run(context.run_id, state, context.events, std::move(start), limit,
+                                    context.cancellation);
+  context.save_progress = nullptr;  // the runner is gone with this frame
+  co_return report;
 }
 
 graph::Start ReactAgent::resume_point(int steps) {
@@ -311,7 +318,25 @@ asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentSt
     if (!contains(state.awaiting_approval, call.id)) calls.push_back(call);
   }
   if (calls.empty()) co_return ok_status();
-  for (auto call : calls) {
+
+  // A run taken over from a replica that died in this node: what finished is not run again,
+  // and what had started is run again only when the tool says that is safe.
+  std::vector<std::optional<ToolResult>> results(calls.size());
+  std::vector<std::optional<ChatMessage>> journaled(calls.size());
+  std::vector<std::size_t> to_run;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const auto& call = calls[i];
+    if (auto finished = state.finished_calls.find(call.id);
+        finished != state.finished_calls.end()) {
+      journaled[i] = finished->second;
+    } else if (contains(state.started_calls, call.id) && !is_idempotent(call.name)) {
+      results[i] = interrupted_call(call);
+    } else {
+      to_run.push_back(i);
+    }
+  }
+  for (const auto i : to_run) {
+    auto call = calls[i];
     // Observers see the arguments the tool will actually get.
     auto decision = state.decisions.find(call.id);
     if (decision != state.decisions.end() && decision->second.arguments) {
@@ -319,40 +344,89 @@ asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentSt
     }
     context.events.emit(ToolCallStarted{std::move(call)});
   }
+  // Followers learn how the interrupted calls were answered.
+  for (const auto& result : results) {
+    if (result) context.events.emit(ToolCallCompleted{*result});
+  }
+  // Stored before any call runs: a replica that takes over knows they may have acted.
+  if (context.save_progress && !to_run.empty()) {
+    for (const auto i : to_run) {
+      if (!contains(state.started_calls, calls[i].id)) state.started_calls.push_back(calls[i].id);
+    }
+    auto saved = co_await context.save_progress(state);
+    if (!saved) co_return saved.error();
+  }
 
-  std::vector<std::optional<ToolResult>> results(calls.size());
-  IndexedJob run_call = [&](std::size_t index) -> asio::awaitable<void> {
+  ProgressJournal journal;
+  IndexedJob run_call = [&](std::size_t n) -> asio::awaitable<void> {
+    const auto index = to_run[n];
     results[index] = co_await execute_one(context, state, calls[index]);
     context.events.emit(ToolCallCompleted{*results[index]});
+    if (context.save_progress) {
+      state.finished_calls.insert_or_assign(calls[index].id, tool_message(*results[index]));
+      co_await journal.save(context, state);
+    }
   };
   // Returns once every call has ended, even when cancelled: the job may refer to this frame.
   const auto failure =
-      co_await run_bounded(calls.size(), settings_.tool_concurrency, std::move(run_call));
+      co_await run_bounded(to_run.size(), settings_.tool_concurrency, std::move(run_call));
   const bool cancelled =
       failure || is_cancelled(context, co_await asio::this_coro::cancellation_state);
   if (cancelled) {
     // Every call still gets its tool message, so the history stays valid.
     co_await asio::this_coro::reset_cancellation_state();
     for (std::size_t i = 0; i < calls.size(); ++i) {
-      if (!results[i])
+      if (!results[i] && !journaled[i])
         results[i] = not_run(calls[i], "the run was cancelled before this tool finished");
     }
   }
 
   // Results go into the history in the order the model asked for them; each call leaves
   // the pending list once its answer is stored.
-  for (auto& result : results) {
-    auto message = tool_message(*result);
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    auto message = journaled[i] ? *journaled[i] : tool_message(*results[i]);
     state.messages.push_back(message);
     auto kept = co_await context.memory.keep(message, std::nullopt);
     if (!kept && !cancelled) co_return kept.error();
     std::erase_if(state.pending_calls,
-                  [&](const ModelToolCall& call) { return call.id == result->tool_call_id; });
-    state.decisions.erase(result->tool_call_id);
+                  [&](const ModelToolCall& call) { return call.id == calls[i].id; });
+    state.decisions.erase(calls[i].id);
   }
+  state.started_calls.clear();
+  state.finished_calls.clear();
   if (failure) std::rethrow_exception(failure);
   if (cancelled) throw boost::system::system_error(asio::error::operation_aborted);
   co_return ok_status();
+}
+
+bool ReactAgent::is_idempotent(const std::string& tool) const {
+  auto entry = registry_.find(tool);
+  return entry && entry->tool->spec().idempotent;
+}
+
+asio::awaitable<void> ReactAgent::ProgressJournal::save(AgentContext& context,
+                                                        const AgentState& state) {
+  dirty_ = true;
+  if (saving_) co_return;  // the save in flight goes round once more
+  saving_ = true;
+  while (dirty_) {
+    dirty_ = false;
+    // A lost save costs at most a call run again or answered as interrupted on takeover.
+    (void)co_await context.save_progress(state);
+  }
+  saving_ = false;
+}
+
+ToolResult interrupted_call(const ModelToolCall& call) {
+  ToolResult result;
+  result.tool_call_id = call.id;
+  result.name = call.name;
+  result.error = Error{ErrorCode::unprocessable,
+                       "interrupted: the server running this tool stopped before it answered; "
+                       "its result is unknown and it was not run again",
+                       {},
+                       "tool_interrupted"};
+  return result;
 }
 
 ToolResult rejected_call(const ModelToolCall& call, std::string_view reason) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,8 @@ struct AgentContext {
   std::optional<std::string> conversation_id;  // recorded with each tool execution
   const graph::Cancellation* cancellation = nullptr;
   bool checkpointed = false;  // stored runs keep a checkpoint after every node
+  // Set by ReactAgent::run on checkpointed runs: saves the state inside the running node.
+  std::function<boost::asio::awaitable<Status>(const AgentState&)> save_progress = nullptr;
 };
 
 using AgentGraph = graph::Graph<AgentState, RunEvent>;
@@ -89,6 +92,18 @@ class ReactAgent {
   boost::asio::awaitable<ToolResult> execute_one(AgentContext& context, const AgentState& state,
                                                  const ModelToolCall& call);
   std::vector<ToolDefinition> definitions(const std::vector<std::string>& names) const;
+  bool is_idempotent(const std::string& tool) const;
+
+  // Saves a tool round's progress as calls finish, one save at a time and the last one
+  // with every finished call: concurrent saves could land out of order.
+  class ProgressJournal {
+   public:
+    boost::asio::awaitable<void> save(AgentContext& context, const AgentState& state);
+
+   private:
+    bool saving_ = false;
+    bool dirty_ = false;
+  };
 
   ModelRouter& models_;
   ExecuteTool& tools_;
@@ -106,5 +121,7 @@ ChatMessage tool_message(const ToolResult& result);
 ToolResult rejected_call(const ModelToolCall& call, std::string_view reason);
 // The result of a call that never ran (cancelled, interrupted), so its turn stays valid.
 ToolResult not_run(const ModelToolCall& call, std::string reason);
+// The result of a call that had started when its replica died: it may or may not have acted.
+ToolResult interrupted_call(const ModelToolCall& call);
 
 }  // namespace agentd

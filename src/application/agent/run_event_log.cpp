@@ -16,7 +16,13 @@ void RunEventLog::emit(RunEvent event) {
   std::lock_guard lock(mutex_);
   if (closed_at_) return;
   events_.push_back(NumberedEvent{++last_id_, std::move(event)});
+  if (mirror_) mirror_(events_.back());
   wake_all();
+}
+
+void RunEventLog::mirror_to(std::function<void(const NumberedEvent&)> mirror) {
+  std::lock_guard lock(mutex_);
+  mirror_ = std::move(mirror);
 }
 
 std::int64_t RunEventLog::last_id() const {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,9 @@ class RunEventLog final : public graph::EventSink<RunEvent> {
   explicit RunEventLog(const Clock& clock, std::int64_t last_id = 0)
       : clock_(clock), last_id_(last_id) {}
 
+  // Also hands every event emitted from now on to `mirror`, in id order (under the log's
+  // lock, so it must not block): how other replicas' readers get them.
+  void mirror_to(std::function<void(const NumberedEvent&)> mirror);
   // Takes the events of the same run's earlier log, before any event is emitted here.
   void carry_over(const RunEventLog& earlier);
   void emit(RunEvent event) override;
@@ -57,6 +61,7 @@ class RunEventLog final : public graph::EventSink<RunEvent> {
   std::int64_t last_id_;
   std::vector<std::shared_ptr<Wakeup>> waiting_;
   std::optional<std::chrono::steady_clock::time_point> closed_at_;
+  std::function<void(const NumberedEvent&)> mirror_;
 };
 
 }  // namespace agentd

@@ -116,6 +116,16 @@ asio::awaitable<void> ConversationRuns::drive(std::shared_ptr<Job> job) {
 }
 
 asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
+  if (job.live->abandoned()) {
+    // Another replica holds the run now and writes its end; this copy only lets go, and
+    // tells only its own readers (the shared feed's numbering is the new holder's).
+    job.live->events().mirror_to(nullptr);
+    job.live->events().emit(RunFailed{
+        Error::unavailable("another server took this run over; follow it there", "run_taken_over"),
+        std::nullopt});
+    job.live->events().close();
+    co_return;
+  }
   if (report.outcome == graph::Outcome::finished && !job.state.awaiting_approval.empty()) {
     auto paused = co_await pause(job, report);
     if (paused) co_return;
@@ -327,6 +337,53 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::approve(
   live_runs_.add(live);
   live->start(co_await asio::this_coro::executor, drive(job));
   co_return live;
+}
+
+asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::take_over(
+    Run run, std::int64_t last_event_id) {
+  if (run.cancel_requested_at) {
+    auto ended = co_await end_taken_over(std::move(run), RunStatus::cancelled,
+                                         "cancelled while its server was down");
+    if (!ended) co_return ended.error();
+    co_return nullptr;
+  }
+  auto checkpoint = co_await checkpoints_.load(run.id);
+  if (!checkpoint) co_return checkpoint.error();
+  std::optional<AgentState> state;
+  if (*checkpoint) {
+    auto decoded = decode_agent_state((*checkpoint)->state);
+    if (decoded && decoded->caller) state = std::move(*decoded);
+  }
+  if (!state) {
+    auto ended = co_await end_taken_over(std::move(run), RunStatus::failed,
+                                         "interrupted: its server stopped before its first step");
+    if (!ended) co_return ended.error();
+    co_return nullptr;
+  }
+  auto conversation = co_await conversations_.find(run.user_id, run.conversation_id);
+  if (!conversation) co_return conversation.error();
+
+  ConversationMemory memory(conversations_, ids_, clock_, *conversation, run.id);
+  auto live =
+      std::make_shared<LiveRun>(clock_, run.id, run.conversation_id, run.user_id, Background::yes,
+                                std::max(last_event_id, run.last_event_id));
+  graph::Start start{(*checkpoint)->next_node, (*checkpoint)->steps};
+  Principal runner = *state->caller;
+  auto job = std::make_shared<Job>(Job{live, std::move(runner), std::move(run), std::move(*state),
+                                       std::move(memory), std::move(start)});
+  live_runs_.add(live);
+  live->start(co_await asio::this_coro::executor, drive(job));
+  co_return live;
+}
+
+asio::awaitable<Status> ConversationRuns::end_taken_over(Run run, RunStatus status,
+                                                         std::string why) {
+  const auto now = clock_.now();
+  run.status = status;
+  run.error = std::move(why);
+  run.updated_at = now;
+  run.finished_at = now;
+  co_return co_await runs_.update_run(std::move(run));
 }
 
 asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(

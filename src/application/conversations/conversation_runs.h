@@ -69,6 +69,14 @@ class ConversationRuns {
   boost::asio::awaitable<Result<std::shared_ptr<LiveRun>>> approve(const Principal& caller,
                                                                    ApproveRequest request);
 
+  // Continues a run this replica took over from one that died (its lease ran out), in the
+  // background, from its last checkpoint, with the permissions of whoever started it. Its
+  // events number on after `last_event_id`. A run that never reached a checkpoint, or whose
+  // cancel was asked for, ends (failed or cancelled) instead. Returns the run now going on,
+  // or null when it ended here.
+  boost::asio::awaitable<Result<std::shared_ptr<LiveRun>>> take_over(Run run,
+                                                                     std::int64_t last_event_id);
+
   // How a started run ended: its RunResult (also when it failed), or an error when not
   // even that could be stored.
   static boost::asio::awaitable<Result<RunResult>> wait(LiveRun& run);
@@ -77,6 +85,8 @@ class ConversationRuns {
   struct Job;
   boost::asio::awaitable<void> drive(std::shared_ptr<Job> job);
   boost::asio::awaitable<void> finish(Job& job, graph::Report report);
+  // Ends a taken-over run that cannot go on, as `status` with `why`.
+  boost::asio::awaitable<Status> end_taken_over(Run run, RunStatus status, std::string why);
   // Stores how a run ended after the first try found the database unavailable: tries again,
   // for a while, so a run cut short by an outage ends failed (not running) once it is back.
   boost::asio::awaitable<Status> store_end_when_back(const Run& run);

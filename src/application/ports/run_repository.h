@@ -45,9 +45,20 @@ class RunRepository {
   // unless the run is paused.
   virtual boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(
       std::string run_id, Decider decider, Timestamp now) = 0;
-  // Runs left `running` by a process that died are marked failed ("interrupted") and
-  // their conversations freed. Only safe while no other process runs agents on this store.
-  virtual boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) = 0;
+  // Leases: a running run is run by one replica, which holds its lease and renews it while
+  // the run goes on; another replica may take the run over once the lease has run out.
+
+  // Extends `owner`'s leases on these runs to `until`; a run of the list without a lease (just
+  // started or resumed) gets one. Answers the runs of the list `owner` does not hold (taken
+  // over by another replica, or no longer running), so this replica stops its copies.
+  virtual boost::asio::awaitable<Result<std::vector<std::string>>> renew_leases(
+      std::string owner, std::vector<std::string> run_ids, Timestamp until) = 0;
+  // Claims up to `limit` running runs nobody holds: whose lease ran out before `now`, or
+  // which have no lease and were last updated before `stale_before`. Each claimed run gets
+  // `owner`'s lease until `until` and one more attempt; of replicas claiming at once, exactly
+  // one gets each run. Returns the claimed runs as they now are.
+  virtual boost::asio::awaitable<Result<std::vector<Run>>> take_over_runs(
+      std::string owner, Timestamp now, Timestamp stale_before, Timestamp until, int limit) = 0;
 
   // Approvals (human in the loop).
 

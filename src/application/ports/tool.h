@@ -18,6 +18,9 @@ struct ToolSpec {
   boost::json::object parameters;  // JSON Schema of the arguments object
   bool requires_approval = false;
   std::chrono::milliseconds timeout{30'000};
+  // Safe to run twice: a call that was running when its replica died is run again on the
+  // replica that takes the run over, instead of being answered as interrupted.
+  bool idempotent = false;
   // As an MCP server lists them (title, readOnlyHint, destructiveHint, ...): hints from the
   // server, shown to callers, trusted only as far as the server's config says.
   std::optional<boost::json::object> annotations;

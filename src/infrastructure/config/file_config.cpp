@@ -117,10 +117,12 @@ void read_tool_setting(const Reader& read, const std::string& key, const YAML::N
                        const std::string& path, ToolSettings& tool) {
   if (key == "enabled") tool.enabled = read.boolean(value, path);
   if (key == "requires_approval") tool.requires_approval = read.boolean(value, path);
+  if (key == "idempotent") tool.idempotent = read.boolean(value, path);
   if (key == "timeout_ms") tool.timeout = timeout(read, value, path);
 }
 
-const std::set<std::string> kToolKeys = {"enabled", "requires_approval", "timeout_ms"};
+const std::set<std::string> kToolKeys = {"enabled", "requires_approval", "idempotent",
+                                         "timeout_ms"};
 
 std::set<std::string> with_tool_keys(std::set<std::string> keys) {
   keys.insert(kToolKeys.begin(), kToolKeys.end());
@@ -181,11 +183,15 @@ McpServerConfig read_mcp_server(const Reader& read, const YAML::Node& node,
                 read.each(value, key_path, {},
                           [&](const std::string& tool, const YAML::Node& settings,
                               const std::string& tool_path) {
-                            read.each(settings, tool_path, {"requires_approval"},
-                                      [&](const std::string&, const YAML::Node& flag,
+                            read.each(settings, tool_path, {"requires_approval", "idempotent"},
+                                      [&](const std::string& flag_name, const YAML::Node& flag,
                                           const std::string& flag_path) {
-                                        server.tool_requires_approval[tool] =
-                                            read.boolean(flag, flag_path);
+                                        const bool on = read.boolean(flag, flag_path);
+                                        if (flag_name == "idempotent") {
+                                          if (on) server.idempotent_tools.insert(tool);
+                                        } else {
+                                          server.tool_requires_approval[tool] = on;
+                                        }
                                       });
                           });
               }

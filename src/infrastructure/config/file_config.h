@@ -31,6 +31,7 @@ struct ModelConfig {
 struct ToolSettings {
   bool enabled = true;
   bool requires_approval = false;
+  bool idempotent = false;
   std::optional<std::chrono::milliseconds> timeout;
 };
 

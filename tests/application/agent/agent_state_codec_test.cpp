@@ -96,6 +96,27 @@ TEST(AgentStateCodec, RoundTripsWhatAPausedRunWaitsForAndTheDecisionsTakenOnIt) 
   EXPECT_FALSE(decoded->decisions.at("call_2").arguments);
 }
 
+TEST(AgentStateCodec, RoundTripsTheToolRoundInProgress) {
+  auto state = full_state();
+  state.pending_calls = {{"call_2", "web_search", R"({"q":"x"})"},
+                         {"call_3", "deploy", R"({"env":"prod"})"}};
+  state.started_calls = {"call_3", "call_2"};
+  ChatMessage answer;
+  answer.role = "tool";
+  answer.tool_call_id = "call_2";
+  answer.name = "web_search";
+  answer.content = R"({"results":["日本"]})";
+  state.finished_calls["call_2"] = answer;
+
+  auto decoded = decode_agent_state(encode_agent_state(state));
+
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->started_calls, state.started_calls);  // in order
+  ASSERT_EQ(decoded->finished_calls.size(), 1u);
+  EXPECT_EQ(decoded->finished_calls.at("call_2").content, answer.content);
+  EXPECT_EQ(decoded->finished_calls.at("call_2").tool_call_id, "call_2");
+}
+
 TEST(AgentStateCodec, AStateSavedBeforeApprovalsExistedReadsAsWaitingForNothing) {
   auto parsed = boost::json::parse(encode_agent_state(full_state())).as_object();
   parsed.erase("awaiting_approval");

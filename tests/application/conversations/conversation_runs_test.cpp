@@ -339,9 +339,10 @@ TEST_F(ConversationRunsTest, SavesACheckpointAfterEveryNodeThatDecodesToTheRunsS
   const auto checkpoint = env.checkpoints.last(finished.result.run.id);
   ASSERT_TRUE(checkpoint);
   EXPECT_EQ(checkpoint->next_node, graph::kEnd);
-  // One save per node: loading, two model calls and a tool round at the least.
+  // One save per node (loading, two model calls and a tool round at the least), and the tool
+  // round's own two: its calls started, then each call finished.
   EXPECT_GE(checkpoint->steps, 4);
-  EXPECT_EQ(env.checkpoints.saves(), checkpoint->steps);
+  EXPECT_EQ(env.checkpoints.saves(), checkpoint->steps + 2);
   EXPECT_EQ(checkpoint->saved_at, env.clock.now());
   auto state = decode_agent_state(checkpoint->state);
   ASSERT_TRUE(state) << state.error().message;

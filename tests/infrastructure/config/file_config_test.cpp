@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "infrastructure/config/config.h"
 
 namespace agentd::config {
@@ -28,7 +30,7 @@ models:
     max_retries: 2
     fallbacks: [claude-haiku]
 tools:
-  calculator: {enabled: true, requires_approval: false, timeout_ms: 5000}
+  calculator: {enabled: true, requires_approval: false, idempotent: true, timeout_ms: 5000}
   web_search: {provider: searxng, base_url: http://127.0.0.1:8888}
   http_get: {allow_hosts: [example.org]}
 mcp_servers:
@@ -36,7 +38,7 @@ mcp_servers:
     command: npx
     args: ["-y", "@modelcontextprotocol/server-everything"]
     requires_approval: false
-    tools: {longRunningOperation: {requires_approval: true}}
+    tools: {longRunningOperation: {requires_approval: true}, echo: {idempotent: true}}
   - name: remote
     url: http://127.0.0.1:3001/mcp
     headers: {Authorization: "Bearer ${REMOTE_MCP_TOKEN}"}
@@ -49,11 +51,15 @@ mcp_servers:
   EXPECT_EQ(config->models[0].timeout, std::chrono::seconds(60));
   EXPECT_EQ(config->models[0].fallbacks, std::vector<std::string>{"claude-haiku"});
   EXPECT_EQ(config->calculator.timeout, std::chrono::milliseconds(5000));
+  EXPECT_TRUE(config->calculator.idempotent);
+  EXPECT_FALSE(config->http_get.tool.idempotent);
   EXPECT_EQ(config->web_search.provider, "searxng");
   EXPECT_EQ(config->http_get.allow_hosts, std::vector<std::string>{"example.org"});
   ASSERT_EQ(config->mcp_servers.size(), 2u);
   EXPECT_EQ(config->mcp_servers[0].args.size(), 2u);
   EXPECT_TRUE(config->mcp_servers[0].tool_requires_approval.at("longRunningOperation"));
+  EXPECT_EQ(config->mcp_servers[0].idempotent_tools, std::set<std::string>{"echo"});
+  EXPECT_FALSE(config->mcp_servers[0].tool_requires_approval.contains("echo"));
   EXPECT_EQ(config->mcp_servers[1].headers.at("Authorization"), "Bearer s3cret");
   EXPECT_TRUE(config->warnings.empty());
 }

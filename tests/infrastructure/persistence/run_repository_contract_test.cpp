@@ -230,38 +230,80 @@ TEST_P(RunRepositoryContract, IdThatIsNotAUuidNamesNoRun) {
   EXPECT_EQ(listed.error().param, "after");
 }
 
-TEST_P(RunRepositoryContract, InterruptedRunsFailAndFreeTheirConversations) {
+TEST_P(RunRepositoryContract, ARunningRunNobodyHoldsIsTakenOverOnce) {
   given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
   given_run_is(given_run(numbered("run", 2), given_conversation(numbered("conv", 2))),
                RunStatus::awaiting_approval);
   const Run completed = given_run_is(
       given_run(numbered("run", 3), given_conversation(numbered("conv", 3))), RunStatus::completed);
 
-  auto failed = run_sync(runs().fail_interrupted_runs(kT0 + 2h));
-  ASSERT_TRUE(failed);
-  EXPECT_EQ(*failed, 1);
-
-  const Run interrupted = stored_run(numbered("run", 1));
-  EXPECT_EQ(interrupted.status, RunStatus::failed);
-  EXPECT_EQ(interrupted.error, "interrupted: the server stopped during the run");
-  EXPECT_EQ(interrupted.updated_at, kT0 + 2h);
-  EXPECT_EQ(stored(numbered("conv", 1)).status, ConversationStatus::idle);
-  // A paused run waits for a person, not for this process: it survives a restart.
+  auto claimed = run_sync(runs().take_over_runs("replica-b", kT0 + 2h, kT0 + 1h, kT0 + 3h, 10));
+  ASSERT_TRUE(claimed);
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].id, numbered("run", 1));
+  EXPECT_EQ((*claimed)[0].attempts, 2);
+  EXPECT_EQ((*claimed)[0].status, RunStatus::running);
+  EXPECT_EQ(stored_run(numbered("run", 1)).attempts, 2);
+  // Held now: another replica finds nothing to take.
+  auto again = run_sync(runs().take_over_runs("replica-c", kT0 + 2h, kT0 + 1h, kT0 + 3h, 10));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->empty());
+  // A paused run waits for a person, not for a replica; an ended one is left alone.
   EXPECT_EQ(stored_run(numbered("run", 2)).status, RunStatus::awaiting_approval);
-  EXPECT_EQ(stored(numbered("conv", 2)).status, ConversationStatus::awaiting_approval);
   EXPECT_EQ(stored_run(numbered("run", 3)), completed);
-  EXPECT_TRUE(
-      run_sync(runs().start_run(sample_run(numbered("run", 4), stored(numbered("conv", 1))))));
 }
 
-TEST_P(RunRepositoryContract, NoInterruptedRunsChangesNothing) {
+TEST_P(RunRepositoryContract, AJustStartedRunWithoutALeaseIsNotTakenOver) {
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+
+  // Last updated at kT0, after the stale line: its replica has not renewed yet.
+  auto claimed = run_sync(runs().take_over_runs("replica-b", kT0 + 1s, kT0 - 1s, kT0 + 1min, 10));
+  ASSERT_TRUE(claimed);
+  EXPECT_TRUE(claimed->empty());
+}
+
+TEST_P(RunRepositoryContract, ARenewedLeaseKeepsTheRunUntilItRunsOut) {
+  given_run(numbered("run", 1), given_conversation(numbered("conv", 1)));
+  auto lost = run_sync(runs().renew_leases("replica-a", {numbered("run", 1)}, kT0 + 1min));
+  ASSERT_TRUE(lost);
+  EXPECT_TRUE(lost->empty());
+
+  // Still held, even though the run itself looks old.
+  auto early = run_sync(runs().take_over_runs("replica-b", kT0 + 30s, kT0 + 1h, kT0 + 2min, 10));
+  ASSERT_TRUE(early);
+  EXPECT_TRUE(early->empty());
+
+  auto late = run_sync(runs().take_over_runs("replica-b", kT0 + 2min, kT0 + 1h, kT0 + 3min, 10));
+  ASSERT_TRUE(late);
+  ASSERT_EQ(late->size(), 1u);
+  EXPECT_EQ((*late)[0].attempts, 2);
+
+  // The first replica learns it lost the run; the new holder keeps it.
+  lost = run_sync(runs().renew_leases("replica-a", {numbered("run", 1)}, kT0 + 4min));
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(*lost, std::vector<std::string>{numbered("run", 1)});
+  lost = run_sync(runs().renew_leases("replica-b", {numbered("run", 1)}, kT0 + 4min));
+  ASSERT_TRUE(lost);
+  EXPECT_TRUE(lost->empty());
+}
+
+TEST_P(RunRepositoryContract, RenewingARunThatEndedAnswersItAsLost) {
   given_run_is(given_run(numbered("run", 1), given_conversation(numbered("conv", 1))),
                RunStatus::completed);
+  auto lost = run_sync(runs().renew_leases("replica-a", {numbered("run", 1)}, kT0 + 1min));
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(*lost, std::vector<std::string>{numbered("run", 1)});
+}
 
-  auto failed = run_sync(runs().fail_interrupted_runs(kT0 + 2h));
-  ASSERT_TRUE(failed);
-  EXPECT_EQ(*failed, 0);
-  EXPECT_EQ(stored_run(numbered("run", 1)).status, RunStatus::completed);
+TEST_P(RunRepositoryContract, TakeOverClaimsAtMostTheLimit) {
+  for (int i = 1; i <= 3; ++i)
+    given_run(numbered("run", i), given_conversation(numbered("conv", i)));
+  auto first = run_sync(runs().take_over_runs("replica-b", kT0 + 2h, kT0 + 1h, kT0 + 3h, 2));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->size(), 2u);
+  auto rest = run_sync(runs().take_over_runs("replica-c", kT0 + 2h, kT0 + 1h, kT0 + 3h, 2));
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->size(), 1u);
 }
 
 }  // namespace

@@ -73,6 +73,7 @@ class GraphRunner {
         if (node == nullptr) {
           co_return failed(report, Error::internal("graph has no node '" + report.next_node + "'"));
         }
+        running_ = report;
         auto done = co_await (*node)(state, sink);
         if (!done) co_return failed(report, done.error());
         ++report.steps;
@@ -96,6 +97,12 @@ class GraphRunner {
     }
     report.outcome = Outcome::finished;
     co_return report;
+  }
+
+  // Saves `state` as the checkpoint of the node now running, so a run that stops inside it
+  // starts that node again with what the node recorded of its own progress.
+  boost::asio::awaitable<Status> save_progress(const std::string& run_id, const State& state) {
+    co_return co_await save(run_id, running_, state);
   }
 
   // Continues a run from its last checkpoint. not_found when it has none.
@@ -136,6 +143,7 @@ class GraphRunner {
   CheckpointStore* store_;
   Encode encode_;
   const Clock& clock_;
+  Report running_;  // where the node now running started: its name and the steps before it
 };
 
 }  // namespace agentd::graph

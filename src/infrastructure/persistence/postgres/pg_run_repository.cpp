@@ -18,18 +18,26 @@ constexpr std::string_view kRunById = "WHERE id = $1";
 constexpr std::string_view kRunUpdate =
     "WITH updated AS (UPDATE runs SET status = $1, steps = $2, prompt_tokens = $3, "
     "completion_tokens = $4, total_tokens = $5, error = $6, updated_at = $7, "
-    "last_event_id = $8, finished_at = $9 WHERE id = $10 RETURNING conversation_id) "
+    "last_event_id = $8, finished_at = $9, "
+    "lease_owner = CASE WHEN $1::text = 'running' THEN lease_owner END, "
+    "lease_expires_at = CASE WHEN $1::text = 'running' THEN lease_expires_at END "
+    "WHERE id = $10 RETURNING conversation_id) "
     "UPDATE conversations SET status = $11 FROM updated WHERE conversations.id = "
     "updated.conversation_id";
 constexpr std::string_view kRunFollow =
     "UPDATE conversations SET status = $1 "
     "WHERE id = (SELECT conversation_id FROM runs WHERE id = $2)";
-constexpr std::string_view kRunFreeInterrupted =
-    "UPDATE conversations SET status = 'idle' WHERE status = 'running' "
-    "AND id IN (SELECT conversation_id FROM runs WHERE status = 'running')";
-constexpr std::string_view kRunFailInterrupted =
-    "UPDATE runs SET status = 'failed', error = $1, updated_at = $2, finished_at = $2 "
-    "WHERE status = 'running'";
+// A replica renews only the leases it holds (or that nobody holds yet).
+constexpr std::string_view kRunRenewLeases =
+    "UPDATE runs SET lease_owner = $1, lease_expires_at = $2 "
+    "WHERE status = 'running' AND (lease_owner IS NULL OR lease_owner = $1) "
+    "AND id = ANY($3::uuid[]) RETURNING id";
+// SKIP LOCKED: of replicas claiming at once, each run goes to the one that locked it.
+constexpr std::string_view kRunTakeOver =
+    "UPDATE runs SET lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 "
+    "WHERE id IN (SELECT id FROM runs WHERE status = 'running' AND (lease_expires_at < $3 "
+    "OR (lease_expires_at IS NULL AND updated_at < $4)) ORDER BY id LIMIT $5 "
+    "FOR UPDATE SKIP LOCKED) RETURNING ";
 
 // Only a running run takes a cancel request; a repeated request keeps the first time.
 constexpr std::string_view kRunRequestCancel =
@@ -46,13 +54,11 @@ constexpr std::string_view kRunPendingApprovals =
     "WHERE run_id = $1 AND status = 'pending' ORDER BY position";
 constexpr std::string_view kRunCancelledReason = "cancelled";
 
-constexpr std::string_view kRunInterrupted = "interrupted: the server stopped during the run";
-
 // Only a running run pauses, so a run that finished meanwhile is never revived.
 constexpr std::string_view kRunPause =
     "UPDATE runs SET status = 'awaiting_approval', steps = $1, prompt_tokens = $2, "
-    "completion_tokens = $3, total_tokens = $4, updated_at = $5, last_event_id = $6 "
-    "WHERE id = $7 AND status = 'running'";
+    "completion_tokens = $3, total_tokens = $4, updated_at = $5, last_event_id = $6, "
+    "lease_owner = NULL, lease_expires_at = NULL WHERE id = $7 AND status = 'running'";
 constexpr std::string_view kRunLastApprovalPosition =
     "SELECT COALESCE(MAX(position), 0) FROM approvals WHERE run_id = $1";
 constexpr std::string_view kRunPaused =
@@ -232,15 +238,38 @@ asio::awaitable<Result<std::vector<Approval>>> PgRunRepository::cancel_paused_ru
       });
 }
 
-asio::awaitable<Result<int>> PgRunRepository::fail_interrupted_runs(Timestamp now) {
-  co_return co_await pool_.transaction(
-      "fail_interrupted_runs", [&](PgConnection& db) -> asio::awaitable<Result<int>> {
-        // Conversations first: the runs still say which ones they hold.
-        const PgParams no_params;
-        co_await db.execute(kRunFreeInterrupted, no_params);
-        const auto failed =
-            co_await db.execute(kRunFailInterrupted, PgParams(kRunInterrupted, now));
-        co_return failed.affected();
+asio::awaitable<Result<std::vector<std::string>>> PgRunRepository::renew_leases(
+    std::string owner, std::vector<std::string> run_ids, Timestamp until) {
+  // An id that is not a UUID names no run: it is lost from the start.
+  std::vector<std::string> known;
+  std::vector<std::string> lost;
+  for (auto& run_id : run_ids) {
+    (is_uuid(run_id) ? known : lost).push_back(std::move(run_id));
+  }
+  if (known.empty()) co_return lost;
+  co_return co_await pool_.single(
+      "renew_leases", [&](PgConnection& db) -> asio::awaitable<Result<std::vector<std::string>>> {
+        const std::string ids = text_array(known);
+        const auto rows = co_await db.execute(kRunRenewLeases, PgParams(owner, until, ids));
+        for (const auto& id : known) {
+          bool held = false;
+          for (int row = 0; row < rows.size() && !held; ++row) held = rows.view(row, 0) == id;
+          if (!held) lost.push_back(id);
+        }
+        co_return lost;
+      });
+}
+
+asio::awaitable<Result<std::vector<Run>>> PgRunRepository::take_over_runs(
+    std::string owner, Timestamp now, Timestamp stale_before, Timestamp until, int limit) {
+  co_return co_await pool_.single(
+      "take_over_runs", [&](PgConnection& db) -> asio::awaitable<Result<std::vector<Run>>> {
+        const std::string sql = std::string(kRunTakeOver) + std::string(persistence::kRunColumns);
+        const auto rows =
+            co_await db.execute(sql, PgParams(owner, until, now, stale_before, limit));
+        std::vector<Run> claimed;
+        for (int row = 0; row < rows.size(); ++row) claimed.push_back(read_run(rows, row));
+        co_return claimed;
       });
 }
 

@@ -191,10 +191,16 @@ CREATE INDEX cancel_requested_runs ON runs(id)
 ALTER TABLE refresh_tokens ADD COLUMN successor_sealed text;
 )sql";
 
+// A running run is held by the replica that runs it, until its lease runs out.
+constexpr std::string_view kRunLeases = R"sql(
+ALTER TABLE runs ADD COLUMN lease_owner text;
+ALTER TABLE runs ADD COLUMN lease_expires_at timestamptz;
+)sql";
+
 constexpr PgMigration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
-    {5, "approval_gate", kApprovalGate},
+    {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
 };
 
 }  // namespace

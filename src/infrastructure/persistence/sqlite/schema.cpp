@@ -198,10 +198,16 @@ CREATE INDEX runs_by_conversation_id ON runs(conversation_id, id);
 ALTER TABLE refresh_tokens ADD COLUMN successor_sealed TEXT;
 )sql";
 
+// A running run is held by the replica that runs it, until its lease runs out.
+constexpr std::string_view kRunLeases = R"sql(
+ALTER TABLE runs ADD COLUMN lease_owner TEXT;
+ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
-    {5, "approval_gate", kApprovalGate},
+    {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_run_repository.h"
 
+#include <algorithm>
+
 #include "domain/conversation/conversation_errors.h"
 #include "infrastructure/persistence/name_list_codec.h"
 #include "infrastructure/persistence/sqlite/approval_page.h"
@@ -19,17 +21,23 @@ constexpr std::string_view kClaim =
     "WHERE id = ? AND user_id = ? AND status = 'idle'";
 constexpr std::string_view kUpdateRun =
     "UPDATE runs SET status = ?, steps = ?, prompt_tokens = ?, completion_tokens = ?, "
-    "total_tokens = ?, error = ?, updated_at = ?, last_event_id = ?, finished_at = ? "
+    "total_tokens = ?, error = ?, updated_at = ?, last_event_id = ?, finished_at = ?, "
+    "lease_owner = CASE WHEN ?1 = 'running' THEN lease_owner END, "
+    "lease_expires_at = CASE WHEN ?1 = 'running' THEN lease_expires_at END "
     "WHERE id = ?";
 constexpr std::string_view kFollowRun =
     "UPDATE conversations SET status = ? "
     "WHERE id = (SELECT conversation_id FROM runs WHERE id = ?)";
-constexpr std::string_view kFreeInterrupted =
-    "UPDATE conversations SET status = 'idle' WHERE status = 'running' "
-    "AND id IN (SELECT conversation_id FROM runs WHERE status = 'running')";
-constexpr std::string_view kFailInterrupted =
-    "UPDATE runs SET status = 'failed', error = ?, updated_at = ?2, finished_at = ?2 "
-    "WHERE status = 'running'";
+// A replica renews only the leases it holds (or that nobody holds yet).
+constexpr std::string_view kRenewLeases =
+    "UPDATE runs SET lease_owner = ?1, lease_expires_at = ?2 "
+    "WHERE status = 'running' AND (lease_owner IS NULL OR lease_owner = ?1) "
+    "AND id IN (SELECT value FROM json_each(?3)) RETURNING id";
+// The write lock a transaction holds makes each claim exclusive.
+constexpr std::string_view kTakeOver =
+    "UPDATE runs SET lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1 "
+    "WHERE id IN (SELECT id FROM runs WHERE status = 'running' AND (lease_expires_at < ?3 "
+    "OR (lease_expires_at IS NULL AND updated_at < ?4)) ORDER BY id LIMIT ?5) RETURNING id";
 
 // Only a running run takes a cancel request; a repeated request keeps the first time.
 constexpr std::string_view kRequestCancel =
@@ -46,13 +54,11 @@ constexpr std::string_view kPendingOfRun =
     "WHERE run_id = ? AND status = 'pending' ORDER BY position";
 constexpr std::string_view kCancelled = "cancelled";
 
-constexpr std::string_view kInterrupted = "interrupted: the server stopped during the run";
-
 // Only a running run pauses, so a run that finished meanwhile is never revived.
 constexpr std::string_view kPauseRun =
     "UPDATE runs SET status = 'awaiting_approval', steps = ?, prompt_tokens = ?, "
-    "completion_tokens = ?, total_tokens = ?, updated_at = ?, last_event_id = ? "
-    "WHERE id = ? AND status = 'running'";
+    "completion_tokens = ?, total_tokens = ?, updated_at = ?, last_event_id = ?, "
+    "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'running'";
 constexpr std::string_view kLastApprovalPosition =
     "SELECT COALESCE(MAX(position), 0) FROM approvals WHERE run_id = ?";
 constexpr std::string_view kPausedRun =
@@ -217,18 +223,43 @@ boost::asio::awaitable<Result<std::vector<Approval>>> SqliteRunRepository::cance
       });
 }
 
-boost::asio::awaitable<Result<int>> SqliteRunRepository::fail_interrupted_runs(Timestamp now) {
-  co_return co_await database_.transaction("fail_interrupted_runs",
-                                           [&](sqlite3* connection) -> Result<int> {
-                                             // Conversations first: the runs still say which ones
-                                             // they hold.
-                                             Statement release(connection, kFreeInterrupted);
-                                             release.step();
-                                             Statement fail(connection, kFailInterrupted);
-                                             fail.bind(1, kInterrupted);
-                                             bind_time(fail, 2, now).step();
-                                             return fail.changed_rows();
-                                           });
+boost::asio::awaitable<Result<std::vector<std::string>>> SqliteRunRepository::renew_leases(
+    std::string owner, std::vector<std::string> run_ids, Timestamp until) {
+  if (run_ids.empty()) co_return std::vector<std::string>{};
+  co_return co_await database_.transaction(
+      "renew_leases", [&](sqlite3* connection) -> Result<std::vector<std::string>> {
+        Statement renew(connection, kRenewLeases);
+        renew.bind(1, owner);
+        bind_time(renew, 2, until).bind(3, persistence::encode_name_list(run_ids));
+        std::vector<std::string> held;
+        while (renew.step()) held.push_back(renew.text(0));
+        std::vector<std::string> lost;
+        for (auto& id : run_ids) {
+          if (std::find(held.begin(), held.end(), id) == held.end()) lost.push_back(std::move(id));
+        }
+        return lost;
+      });
+}
+
+boost::asio::awaitable<Result<std::vector<Run>>> SqliteRunRepository::take_over_runs(
+    std::string owner, Timestamp now, Timestamp stale_before, Timestamp until, int limit) {
+  co_return co_await database_.transaction(
+      "take_over_runs", [&](sqlite3* connection) -> Result<std::vector<Run>> {
+        Statement claim(connection, kTakeOver);
+        claim.bind(1, owner);
+        bind_time(claim, 2, until);
+        bind_time(claim, 3, now);
+        bind_time(claim, 4, stale_before).bind(5, std::int64_t{limit});
+        std::vector<std::string> ids;
+        while (claim.step()) ids.push_back(claim.text(0));
+        std::vector<Run> claimed;
+        for (const auto& id : ids) {
+          if (auto run = find_one(connection, select_runs(kRunById), id, read_run)) {
+            claimed.push_back(std::move(*run));
+          }
+        }
+        return claimed;
+      });
 }
 
 boost::asio::awaitable<Status> SqliteRunRepository::pause_run(Run run,

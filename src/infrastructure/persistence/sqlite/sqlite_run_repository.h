@@ -27,7 +27,12 @@ class SqliteRunRepository final : public RunRepository {
   boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(std::string run_id,
                                                                           Decider decider,
                                                                           Timestamp now) override;
-  boost::asio::awaitable<Result<int>> fail_interrupted_runs(Timestamp now) override;
+  boost::asio::awaitable<Result<std::vector<std::string>>> renew_leases(
+      std::string owner, std::vector<std::string> run_ids, Timestamp until) override;
+  boost::asio::awaitable<Result<std::vector<Run>>> take_over_runs(std::string owner, Timestamp now,
+                                                                  Timestamp stale_before,
+                                                                  Timestamp until,
+                                                                  int limit) override;
 
   boost::asio::awaitable<Status> pause_run(Run run, std::vector<Approval> approvals,
                                            Checkpoint checkpoint) override;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct McpServerConfig {
   McpApproval requires_approval = McpApproval::never;
   // Per remote tool (by the server's own name for it), overriding `requires_approval`.
   std::map<std::string, bool> tool_requires_approval;
+  // Remote tools (by the server's name for them) safe to run again after a replica died.
+  std::set<std::string> idempotent_tools;
   // Per call, and per request of the handshake.
   std::chrono::milliseconds timeout{60'000};
 };

@@ -306,6 +306,7 @@ McpToolSource::RemoteTool McpToolSource::describe(const std::string& remote_name
         config_.requires_approval, spec.annotations ? &*spec.annotations : nullptr);
   }
   spec.timeout = config_.timeout;
+  spec.idempotent = config_.idempotent_tools.contains(remote_name);
   return {remote_name, std::move(spec)};
 }
 
