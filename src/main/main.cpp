@@ -2,10 +2,13 @@
 // and runs the chosen subcommand.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdio>
@@ -29,6 +32,7 @@
 #include "infrastructure/http/server.h"
 #include "infrastructure/logging/log.h"
 #include "infrastructure/security/jwt_secret_file.h"
+#include "main/healthcheck.h"
 #include "main/mcp_sources.h"
 #include "main/services.h"
 #include "main/storage.h"
@@ -124,6 +128,17 @@ auto when_database_answers(asio::io_context& io, const config::Config& config,
   }
 }
 
+// What a lease round did is worth a line: runs moving between replicas are rare.
+void log_lease_round(const LeaseRound& round) {
+  for (const auto& id : round.abandoned) log::warn("run_lease_lost", {{"run_id", id}});
+  for (const auto& run : round.taken_over) {
+    log::warn("run_taken_over", {{"run_id", run.id}, {"attempts", std::int64_t{run.attempts}}});
+  }
+  for (const auto& error : round.errors) {
+    log::warn("run_lease_round_failed", {{"error", error.message}});
+  }
+}
+
 enum class Schema { current, not_current, failed };
 
 // Migrates when configured to, then says in the log when the schema is not the one this
@@ -171,19 +186,39 @@ Result<std::unique_ptr<Services>> start_services(asio::io_context& io, const con
   // Serving on a schema another version made is /ready's to refuse; there are no runs of
   // ours to recover in it.
   if (schema == Schema::not_current) return services;
-  // A run still marked running was cut short by a crash or a kill, and its conversation must
-  // not stay locked. Until runs are owned by a process, this assumes one process per
-  // database.
-  auto interrupted = when_database_answers(io, config, "fail_interrupted_runs", [&] {
-    return storage.runs().fail_interrupted_runs(services->clock.now());
-  });
-  if (!interrupted) {
-    log::error("interrupted_runs_not_recovered", {{"error", interrupted.error().message}});
-    return std::move(interrupted).take_error();
+  // On the embedded database no other process runs agents: a run still marked running was
+  // cut short by a crash or a kill of this one, and continues now from its checkpoint. On
+  // PostgreSQL the lease rounds take over what a dead replica left, once its lease ran out.
+  if (config.database == config::DatabaseKind::sqlite) {
+    auto round = run_blocking(io, services->run_leases.take_over_all());
+    log_lease_round(round);
   }
-  if (*interrupted > 0)
-    log::warn("interrupted_runs_failed", {{"runs", std::int64_t{*interrupted}}});
   return services;
+}
+
+// Informational: without Redis, requests get 503 rate_limiter_unavailable (or pass, when
+// configured to fail open) rather than this replica leaving the load balancer.
+http::ReadinessCheck redis_check(const Services& services) {
+  return {"redis",
+          [&services]() -> asio::awaitable<Status> {
+            if (!services.redis) co_return Error::unavailable("not configured (AGENTD_REDIS_URL)");
+            if (!services.redis->connected()) co_return Error::unavailable("not connected");
+            co_return ok_status();
+          },
+          false};
+}
+
+// Renews this replica's leases and takes over runs whose replica died, every quarter lease.
+asio::awaitable<void> keep_run_leases(Services& services) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor);
+  for (;;) {
+    timer.expires_after(services.run_leases.period());
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    auto round = co_await services.run_leases.round();
+    log_lease_round(round);
+  }
 }
 
 http::ReadinessCheck database_check(Services& services) {
@@ -241,18 +276,19 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   auto made_sources = make_mcp_sources(io.get_executor(), file.mcp_servers, services->http_client);
   if (!made_sources) return exit_code_of(made_sources.error());
   auto& mcp_sources = *made_sources;
-  std::vector<http::ReadinessCheck> checks{database_check(*services), models_check(*services),
-                                           web_search_check(*services)};
+  std::vector<http::ReadinessCheck> checks{database_check(*services), redis_check(*services),
+                                           models_check(*services), web_search_check(*services)};
   for (auto& check : mcp_readiness_checks(mcp_sources)) checks.push_back(std::move(check));
 
   // Routes.
   http::Router router;
   http::add_health_routes(router, std::move(checks));
-  http::AuthGuard guard(services->authenticate, services->limiter, config.rate_limit_per_minute);
+  http::AuthGuard guard(services->authenticate, services->rate_limiter(),
+                        config.rate_limit_per_minute);
   http::add_auth_routes(router, guard,
                         {services->register_user, services->login, services->refresh,
                          services->logout, services->current_user},
-                        services->limiter,
+                        services->rate_limiter(),
                         {config.login_rate_limit_per_minute, config.register_rate_limit_per_minute,
                          config.trusted_proxies});
   http::add_api_key_routes(router, guard, services->manage_keys);
@@ -261,7 +297,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
                         services->agent_completion, services->ids, services->clock);
   http::add_conversation_routes(router, guard, services->manage_conversations,
                                 services->conversation_runs, services->manage_runs,
-                                services->live_runs);
+                                services->live_runs, services->event_feed.get());
 
   // Server and its threads.
   http::Server server(io,
@@ -277,6 +313,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
         {{"address", config.host}, {"port", std::int64_t{config.port}}, {"error", e.what()}});
     return kExitFailure;
   }
+  services->start_redis();
   server.start();
   // In the background: a slow server (npx fetching a package) must not delay the rest.
   start_mcp_sources(mcp_sources, services->tools);
@@ -284,6 +321,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   // Cancel requests stored by any process reach the runs this one runs within a second.
   asio::co_spawn(io, services->manage_runs.follow_cancel_requests(std::chrono::milliseconds(500)),
                  log::failure_handler("cancel_follower_failed"));
+  asio::co_spawn(io, keep_run_leases(*services), log::failure_handler("run_leases_failed"));
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -303,6 +341,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
           }
           // A source still connecting stops too.
           for (auto& source : mcp_sources) co_await source->stop();
+          services->stop_redis();
           io.stop();
         },
         log::failure_handler("shutdown_failed"));
@@ -312,6 +351,8 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
                           {"port", std::int64_t{port}},
                           {"threads", std::int64_t{config.threads}},
                           {"database", services->storage->name()},
+                          {"replica", services->replica_id},
+                          {"redis", services->redis ? "shared" : "none"},
                           {"tools", static_cast<std::int64_t>(services->tools.list().size())}});
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
@@ -352,6 +393,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto* serve = app.add_subcommand("serve", "start the HTTP server");
   auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
+  auto* healthcheck = app.add_subcommand(
+      "healthcheck", "exit 0 if the configured server answers GET /ready with 200, else 1");
+  int healthcheck_timeout_ms = static_cast<int>(kHealthcheckTimeout.count());
+  healthcheck->add_option("--timeout-ms", healthcheck_timeout_ms, "give up after this long")
+      ->check(CLI::Range(1, 60'000));
   auto* version = app.add_subcommand("version", "print the version and exit");
   auto* user = app.add_subcommand("user", "manage users");
   user->require_subcommand(1);
@@ -376,6 +422,10 @@ int main(int argc, char** argv) {
   const auto env = config::process_environment();
   auto config = config::load_config(env);
   if (!config) return report_config_error(config.error());
+  // Only the listen address is needed: the configuration file is not read.
+  if (healthcheck->parsed()) {
+    return run_healthcheck(*config, std::chrono::milliseconds(healthcheck_timeout_ms));
+  }
   config::FileConfig file;
   if (!config->config_file.empty()) {
     auto loaded = config::load_file_config(config->config_file, env);

@@ -1,8 +1,13 @@
 #include "main/services.h"
 
+#include <unistd.h>
+
+#include <boost/json/serialize.hpp>
 #include <random>
 
+#include "infrastructure/http/dto/conversation_dto.h"
 #include "infrastructure/logging/log.h"
+#include "infrastructure/redis/redis_notices.h"
 #include "infrastructure/tools/builtin/calculator_tool.h"
 #include "infrastructure/tools/builtin/current_time_tool.h"
 #include "infrastructure/tools/builtin/http_get_tool.h"
@@ -16,6 +21,7 @@ constexpr unsigned kBlockingThreads = 4;
 
 ToolSpec with_settings(ToolSpec spec, const config::ToolSettings& settings) {
   spec.requires_approval = settings.requires_approval;
+  spec.idempotent = settings.idempotent;
   if (settings.timeout) spec.timeout = *settings.timeout;
   return spec;
 }
@@ -53,6 +59,20 @@ Status register_builtin_tools(ToolRegistry& tools, const config::FileConfig& fil
   return ok_status();
 }
 
+// The configured name, else host and process id: unique among replicas at any one time.
+std::string replica_name(const config::Config& config) {
+  if (!config.replica_id.empty()) return config.replica_id;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] != '\0' ? host : "agentd") + "-" + std::to_string(getpid());
+}
+
+std::unique_ptr<redis::RedisClient> redis_client(const std::optional<redis::RedisUrl>& url,
+                                                 const boost::asio::any_io_executor& executor) {
+  if (!url) return nullptr;
+  return std::make_unique<redis::RedisClient>(executor, redis::ClientSettings{*url});
+}
+
 // Their tools may connect after the keys that name them are made.
 std::vector<std::string> mcp_server_names(const config::FileConfig& file) {
   std::vector<std::string> names;
@@ -66,8 +86,14 @@ Result<std::unique_ptr<Services>> Services::create(const config::Config& config,
                                                    const config::FileConfig& file,
                                                    std::string jwt_secret,
                                                    boost::asio::any_io_executor executor) {
-  auto services =
-      std::make_unique<Services>(config, file, std::move(jwt_secret), std::move(executor));
+  std::optional<redis::RedisUrl> redis_url;
+  if (!config.redis_url.empty()) {
+    auto parsed = redis::parse_redis_url(config.redis_url);
+    if (!parsed) return config::config_error(parsed.error().message, "AGENTD_REDIS_URL");
+    redis_url = std::move(*parsed);
+  }
+  auto services = std::make_unique<Services>(config, file, std::move(jwt_secret),
+                                             std::move(executor), std::move(redis_url));
   auto warnings =
       add_configured_models(services->models, file, config.models, services->http_client);
   if (!warnings) return std::move(warnings).take_error();
@@ -79,8 +105,11 @@ Result<std::unique_ptr<Services>> Services::create(const config::Config& config,
 }
 
 Services::Services(const config::Config& config, const config::FileConfig& file,
-                   std::string jwt_secret, boost::asio::any_io_executor executor)
-    : storage(make_storage(config, std::move(executor))),
+                   std::string jwt_secret, boost::asio::any_io_executor executor,
+                   std::optional<redis::RedisUrl> redis_url)
+    : replica_id(replica_name(config)),
+      storage(make_storage(config, executor)),
+      redis(redis_client(redis_url, executor)),
       blocking(kBlockingThreads),
       hasher(blocking),
       signer(std::move(jwt_secret), "agentd", "agentd"),
@@ -89,6 +118,14 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       cached_sessions(storage->sessions(), {}),
       cached_keys(storage->api_keys(), {}),
       limiter(clock),
+      shared_limiter(redis ? std::make_unique<redis::RedisRateLimiter>(
+                                 *redis, "agentd:rl:",
+                                 config.rate_limit_fail_open ? redis::FailPolicy::open
+                                                             : redis::FailPolicy::closed)
+                           : nullptr),
+      event_feed(redis ? std::make_unique<redis::RedisRunEventFeed>(*redis) : nullptr),
+      notices(redis ? std::unique_ptr<Notices>(std::make_unique<redis::RedisNotices>(*redis))
+                    : std::make_unique<NoNotices>()),
       tools(schemas),
       live_runs(clock, delay),
       tokens(signer, secrets, {config.access_ttl, config.refresh_ttl, config.refresh_reuse_window}),
@@ -114,6 +151,59 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
                            manage_runs, ids, clock),
       conversation_runs(storage->conversations(), storage->runs(), storage->checkpoints(), agent,
                         model_router, tools, live_runs, ids, clock, delay),
-      agent_completion(agent, model_router, ids, clock) {}
+      run_leases(storage->runs(), conversation_runs, live_runs, event_feed.get(), clock,
+                 LeaseSettings{replica_id, config.run_lease}),
+      agent_completion(agent, model_router, ids, clock) {
+  if (!redis) return;
+  cached_sessions.announce_to(*notices);
+  cached_keys.announce_to(*notices);
+  manage_runs.announce_to(*notices);
+  live_runs.publish_with([feed = event_feed.get()](const std::string& conversation_id,
+                                                   const std::string& run_id,
+                                                   const NumberedEvent& numbered) {
+    FeedEvent event{numbered.id, std::string(event_name(numbered.event)),
+                    boost::json::serialize(http::event_data(numbered.event)),
+                    is_terminal(numbered.event)};
+    feed->publish(conversation_id, run_id, std::move(event));
+  });
+  const std::vector<std::string> channels{std::string(redis::kNoticesChannel),
+                                          std::string(redis::kRunEventsChannel)};
+  subscriber = std::make_unique<redis::RedisSubscriber>(
+      executor, redis::ClientSettings{*redis_url}, channels,
+      [this](std::string_view channel, std::string_view message) {
+        if (channel == redis::kRunEventsChannel) {
+          event_feed->on_published(message);
+          return;
+        }
+        auto notice = redis::parse_notice(message);
+        if (!notice) return;
+        switch (notice->kind) {
+          case Notice::Kind::session_revoked:
+            cached_sessions.forget(notice->id);
+            break;
+          case Notice::Kind::api_key_revoked:
+            cached_keys.forget(notice->id);
+            break;
+          case Notice::Kind::run_cancel_requested:
+            if (auto run = live_runs.find(notice->id)) run->cancel();
+            break;
+        }
+      });
+}
+
+RateLimiter& Services::rate_limiter() {
+  if (shared_limiter) return *shared_limiter;
+  return limiter;
+}
+
+void Services::start_redis() {
+  if (redis) redis->start();
+  if (subscriber) subscriber->start();
+}
+
+void Services::stop_redis() {
+  if (subscriber) subscriber->stop();
+  if (redis) redis->stop();
+}
 
 }  // namespace agentd

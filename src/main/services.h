@@ -4,6 +4,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@
 #include "application/conversations/conversation_runs.h"
 #include "application/conversations/manage_conversations.h"
 #include "application/conversations/manage_runs.h"
+#include "application/conversations/run_leases.h"
+#include "application/ports/notices.h"
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
 #include "infrastructure/cache/caching_identity_repositories.h"
@@ -32,6 +35,9 @@
 #include "infrastructure/config/file_config.h"
 #include "infrastructure/net/http_client.h"
 #include "infrastructure/ratelimit/in_process_rate_limiter.h"
+#include "infrastructure/redis/redis_client.h"
+#include "infrastructure/redis/redis_rate_limiter.h"
+#include "infrastructure/redis/redis_run_event_feed.h"
 #include "infrastructure/security/jwt_token_signer.h"
 #include "infrastructure/security/sodium_password_hasher.h"
 #include "infrastructure/security/sodium_secret_generator.h"
@@ -54,11 +60,22 @@ struct Services {
                                                   boost::asio::any_io_executor executor);
 
   Services(const config::Config& config, const config::FileConfig& file, std::string jwt_secret,
-           boost::asio::any_io_executor executor);
+           boost::asio::any_io_executor executor, std::optional<redis::RedisUrl> redis_url);
 
+  // The rate limiter requests go through: Redis's when replicas share one, else this
+  // process's.
+  RateLimiter& rate_limiter();
+  // Starts the Redis connections (when configured): they connect and reconnect in the
+  // background. Stops them again for shutdown.
+  void start_redis();
+  void stop_redis();
+
+  std::string replica_id;  // names this process in the leases of the runs it runs
   // Adapters of the ports.
   std::unique_ptr<Storage> storage;  // the repositories, on SQLite or PostgreSQL
-  BlockingPool blocking;             // password hashing
+  // Redis, when replicas share one: null without AGENTD_REDIS_URL.
+  std::unique_ptr<redis::RedisClient> redis;
+  BlockingPool blocking;  // password hashing
   SystemClock clock;
   UuidV7Generator ids;
   SodiumSecretGenerator secrets;
@@ -71,6 +88,9 @@ struct Services {
   cache::CachingSessionRepository cached_sessions;
   cache::CachingApiKeyRepository cached_keys;
   InProcessRateLimiter limiter;
+  std::unique_ptr<redis::RedisRateLimiter> shared_limiter;  // with Redis
+  std::unique_ptr<redis::RedisRunEventFeed> event_feed;     // with Redis
+  std::unique_ptr<Notices> notices;                         // on Redis, or nowhere
   ValijsonSchemaCompiler schemas;
   ToolRegistry tools;
   net::HttpClient http_client;
@@ -93,7 +113,11 @@ struct Services {
   ManageRuns manage_runs;
   ManageConversations manage_conversations;
   ConversationRuns conversation_runs;
+  RunLeases run_leases;
   AgentCompletion agent_completion;
+  // Hears the other replicas' notices and events (with Redis); made last, since it acts on
+  // the caches and runs above.
+  std::unique_ptr<redis::RedisSubscriber> subscriber;
 };
 
 }  // namespace agentd

@@ -49,6 +49,11 @@ asio::awaitable<Result<Run>> ManageRuns::cancel(const Principal& caller, std::st
     (void)co_await live->outcome();
     stopped = co_await runs_.find_run(run_id);
   } else {
+    // Its replica stops it at once when told; else at its next check of stored requests.
+    if (notices_ != nullptr) {
+      Notice notice{Notice::Kind::run_cancel_requested, run_id};
+      co_await notices_->publish(std::move(notice));
+    }
     stopped = co_await wait_until_final(run_id);
   }
   // It reached a pause before it saw the request: the pause is cancelled instead.

@@ -12,6 +12,7 @@
 #include "application/ports/conversation_repository.h"
 #include "application/ports/delay.h"
 #include "application/ports/id_generator.h"
+#include "application/ports/notices.h"
 #include "application/ports/run_repository.h"
 
 namespace agentd {
@@ -48,6 +49,9 @@ class ManageRuns {
   // `period` while runs are going, until the loop's executor stops.
   boost::asio::awaitable<void> follow_cancel_requests(std::chrono::milliseconds period);
 
+  // Cancels meant for another replica are announced through `notices` from now on.
+  void announce_to(Notices& notices) { notices_ = &notices; }
+
  private:
   boost::asio::awaitable<Result<Run>> cancel_paused(const Principal& caller, Run run);
   boost::asio::awaitable<Result<Run>> wait_until_final(std::string run_id);
@@ -58,6 +62,7 @@ class ManageRuns {
   IdGenerator& ids_;
   const Clock& clock_;
   Delay& delay_;
+  Notices* notices_ = nullptr;
 };
 
 }  // namespace agentd

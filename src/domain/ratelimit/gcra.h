@@ -14,6 +14,8 @@ struct RateLimitDecision {
   int remaining = 0;
   std::chrono::microseconds retry_after{0};  // when denied: wait this long before retrying
   std::chrono::microseconds reset_after{0};  // until the bucket is full again
+  // The shared limiter could not be asked and fails closed: answered 503, not 429.
+  bool unavailable = false;
 };
 
 struct GcraOutcome {

@@ -42,6 +42,9 @@ awaitable<Result<RefreshRotation>> CachingSessionRepository::rotate_refresh_toke
                    rotation->outcome == RefreshOutcome::reused)) {
     by_id_.erase(rotation->session.id);
   }
+  if (rotation && rotation->outcome == RefreshOutcome::reused) {
+    co_await announce_revoked(rotation->session.id);
+  }
   co_return rotation;
 }
 
@@ -54,7 +57,14 @@ awaitable<Status> CachingSessionRepository::revoke(std::string session_id, Times
   by_id_.erase(session_id);
   auto revoked = co_await inner_.revoke(session_id, now);
   by_id_.erase(session_id);
+  if (revoked) co_await announce_revoked(session_id);
   co_return revoked;
+}
+
+awaitable<void> CachingSessionRepository::announce_revoked(std::string session_id) {
+  if (notices_ == nullptr) co_return;
+  Notice notice{Notice::Kind::session_revoked, std::move(session_id)};
+  co_await notices_->publish(std::move(notice));
 }
 
 // API keys: cached by the hash of their secret; revocation drops them by id.
@@ -81,7 +91,15 @@ awaitable<Status> CachingApiKeyRepository::revoke(std::string user_id, std::stri
   by_hash_.erase_if(is_revoked_key);
   auto revoked = co_await inner_.revoke(std::move(user_id), key_id, now);
   by_hash_.erase_if(is_revoked_key);
+  if (revoked && notices_ != nullptr) {
+    Notice notice{Notice::Kind::api_key_revoked, key_id};
+    co_await notices_->publish(std::move(notice));
+  }
   co_return revoked;
+}
+
+void CachingApiKeyRepository::forget(const std::string& key_id) {
+  by_hash_.erase_if([&key_id](const ApiKey& key) { return key.id == key_id; });
 }
 
 awaitable<Status> CachingApiKeyRepository::record_use(std::string key_id, Timestamp now) {

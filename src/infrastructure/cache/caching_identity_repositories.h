@@ -2,12 +2,14 @@
 // makes: user by id, session by id, API key by hash. Entries live briefly (a second or
 // two) and every change made through this process — logout, refresh, key revocation,
 // last-use bookkeeping — updates or drops them at once, so revocation still applies on the
-// next request here; another process sharing the database sees it within the TTL.
+// next request here. Other replicas hear of revocations through Notices and drop their
+// entries at once; without notices they see them within the TTL.
 #pragma once
 
 #include <chrono>
 
 #include "application/ports/api_key_repository.h"
+#include "application/ports/notices.h"
 #include "application/ports/session_repository.h"
 #include "application/ports/user_repository.h"
 #include "infrastructure/cache/ttl_cache.h"
@@ -40,9 +42,17 @@ class CachingSessionRepository final : public SessionRepository {
   boost::asio::awaitable<Result<Session>> find_by_refresh_token(std::string hash) override;
   boost::asio::awaitable<Status> revoke(std::string session_id, Timestamp now) override;
 
+  // Revocations made here are announced through `notices` from now on.
+  void announce_to(Notices& notices) { notices_ = &notices; }
+  // Another replica revoked the session.
+  void forget(const std::string& session_id) { by_id_.erase(session_id); }
+
  private:
+  boost::asio::awaitable<void> announce_revoked(std::string session_id);
+
   SessionRepository& inner_;
   TtlCache<Session> by_id_;
+  Notices* notices_ = nullptr;
 };
 
 class CachingApiKeyRepository final : public ApiKeyRepository {
@@ -58,9 +68,15 @@ class CachingApiKeyRepository final : public ApiKeyRepository {
                                         Timestamp now) override;
   boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) override;
 
+  // Revocations made here are announced through `notices` from now on.
+  void announce_to(Notices& notices) { notices_ = &notices; }
+  // Another replica revoked the key.
+  void forget(const std::string& key_id);
+
  private:
   ApiKeyRepository& inner_;
   TtlCache<ApiKey> by_hash_;
+  Notices* notices_ = nullptr;
 };
 
 }  // namespace agentd::cache

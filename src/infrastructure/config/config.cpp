@@ -142,6 +142,38 @@ Status parse_database(const EnvLookup& env, Config& config) {
   return ok_status();
 }
 
+// AGENTD_REDIS_URL and what several replicas need. The URL is never echoed: it may hold a
+// password.
+Status parse_replicas(const EnvLookup& env, Config& config) {
+  if (auto url = env("AGENTD_REDIS_URL")) {
+    if (!url->starts_with("redis://") && !url->starts_with("rediss://")) {
+      return bad("AGENTD_REDIS_URL", "redis://[user:password@]host:port[/db]", "(hidden)");
+    }
+    config.redis_url = *url;
+  }
+  if (auto open = env("AGENTD_RATE_LIMIT_FAIL_OPEN")) {
+    if (*open != "true" && *open != "false") {
+      return bad("AGENTD_RATE_LIMIT_FAIL_OPEN", "true or false", *open);
+    }
+    config.rate_limit_fail_open = *open == "true";
+  }
+  if (auto id = env("AGENTD_REPLICA_ID")) {
+    constexpr std::size_t kMaxId = 200;
+    if (id->empty() || id->size() > kMaxId) {
+      return bad("AGENTD_REPLICA_ID", "1 to 200 characters", *id);
+    }
+    config.replica_id = *id;
+  }
+  if (auto status = parse_duration(env, "AGENTD_RUN_LEASE_MS", config.run_lease); !status) {
+    return status;
+  }
+  constexpr std::chrono::milliseconds kShortestLease{400};
+  if (config.run_lease < kShortestLease) {
+    return bad("AGENTD_RUN_LEASE_MS", "at least 400", std::to_string(config.run_lease.count()));
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Error config_error(std::string message, std::string setting) {
@@ -240,6 +272,7 @@ Result<Config> load_config(const EnvLookup& env) {
     config.jwt_secret = *secret;
   }
   if (auto proxies = env("AGENTD_TRUSTED_PROXIES")) config.trusted_proxies = split_list(*proxies);
+  if (auto replicas = parse_replicas(env, config); !replicas) return replicas.error();
   config.models = model_environment(env);
   return config;
 }

@@ -66,6 +66,13 @@ struct Config {
   int register_rate_limit_per_minute = 20;
   std::vector<std::string> trusted_proxies;
 
+  // Replicas. Redis (empty: none) shares rate limits, run events and notices between them;
+  // the URL may hold a password and is never echoed.
+  std::string redis_url;
+  bool rate_limit_fail_open = false;  // Redis down: let requests through (logged, counted)
+  std::string replica_id;             // names this process in run leases; default host-pid
+  std::chrono::milliseconds run_lease{15'000};  // renewed every quarter of it
+
   // Tools.
   int tool_concurrency = 8;  // calls of one batch (or one agent step) running at once
 

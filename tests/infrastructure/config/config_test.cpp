@@ -84,6 +84,10 @@ TEST(LoadConfig, RejectsBadValuesNamingTheVariable) {
       {"AGENTD_REFRESH_REUSE_WINDOW", "-1"},
       {"AGENTD_REFRESH_REUSE_WINDOW", "10s"},
       {"AGENTD_REFRESH_REUSE_WINDOW", "301"},
+      {"AGENTD_REDIS_URL", "http://cache:6379"},
+      {"AGENTD_RATE_LIMIT_FAIL_OPEN", "1"},
+      {"AGENTD_REPLICA_ID", ""},
+      {"AGENTD_RUN_LEASE_MS", "100"},
   };
   for (const auto& [name, value] : cases) {
     auto config = load_config(env_of({{name, value}}));
@@ -126,6 +130,31 @@ TEST(LoadConfig, PostgresIsMigratedByHandUnlessAskedAndPoolsTwoConnectionsPerThr
 
 TEST(LoadConfig, NeverEchoesADatabaseUrlItRejects) {
   auto config = load_config(env_of({{"AGENTD_DATABASE_URL", "mysql://root:hunter2@db/agentd"}}));
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().message.find("hunter2"), std::string::npos);
+}
+
+TEST(LoadConfig, OneReplicaAloneUnlessRedisIsNamed) {
+  auto alone = load_config(env_of({}));
+  ASSERT_TRUE(alone);
+  EXPECT_TRUE(alone->redis_url.empty());
+  EXPECT_FALSE(alone->rate_limit_fail_open);
+  EXPECT_TRUE(alone->replica_id.empty());  // the server names itself
+  EXPECT_EQ(alone->run_lease, std::chrono::milliseconds(15'000));
+
+  auto shared = load_config(env_of({{"AGENTD_REDIS_URL", "redis://:pw@cache:6380/2"},
+                                    {"AGENTD_RATE_LIMIT_FAIL_OPEN", "true"},
+                                    {"AGENTD_REPLICA_ID", "agentd-2"},
+                                    {"AGENTD_RUN_LEASE_MS", "4000"}}));
+  ASSERT_TRUE(shared) << shared.error().message;
+  EXPECT_EQ(shared->redis_url, "redis://:pw@cache:6380/2");
+  EXPECT_TRUE(shared->rate_limit_fail_open);
+  EXPECT_EQ(shared->replica_id, "agentd-2");
+  EXPECT_EQ(shared->run_lease, std::chrono::milliseconds(4'000));
+}
+
+TEST(LoadConfig, NeverEchoesARedisUrlItRejects) {
+  auto config = load_config(env_of({{"AGENTD_REDIS_URL", "memcached://admin:hunter2@cache"}}));
   ASSERT_FALSE(config);
   EXPECT_EQ(config.error().message.find("hunter2"), std::string::npos);
 }

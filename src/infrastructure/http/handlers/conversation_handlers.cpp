@@ -17,11 +17,12 @@ using boost::asio::awaitable;
 class ConversationRoutes {
  public:
   ConversationRoutes(ManageConversations& conversations, ConversationRuns& runs,
-                     ManageRuns& manage_runs, LiveRuns& live_runs)
+                     ManageRuns& manage_runs, LiveRuns& live_runs, RunEventFeed* feed)
       : conversations_(conversations),
         runs_(runs),
         manage_runs_(manage_runs),
-        live_runs_(live_runs) {}
+        live_runs_(live_runs),
+        feed_(feed) {}
 
   awaitable<Response> create(Request& request, const Principal& caller) {
     auto body = parse_json_body(request);
@@ -165,7 +166,14 @@ class ConversationRoutes {
     auto conversation = co_await conversations_.find(caller, id);
     if (!conversation) co_return error_response(conversation.error());
     auto live = live_runs_.latest(id);
-    if (!live || live->user_id() != caller.user_id) {
+    if (live && live->user_id() != caller.user_id) live = nullptr;
+    // With replicas, the conversation's latest run may be running on another one.
+    std::optional<std::string> elsewhere;
+    if (feed_ != nullptr) {
+      auto latest = co_await feed_->latest_run(id);
+      if (latest && *latest && (!live || live->run_id() != **latest)) elsewhere = **latest;
+    }
+    if (!live && !elsewhere) {
       co_return error_response(
           Error::not_found("this conversation has no run to follow", "no_active_run"));
     }
@@ -177,6 +185,7 @@ class ConversationRoutes {
             Error::invalid("Last-Event-ID must be an event id from this stream", "Last-Event-ID"));
       }
     }
+    if (elsewhere) co_return feed_event_stream(*feed_, std::move(*elsewhere), after);
     // Following a run never owns it: leaving does not cancel it.
     co_return run_event_stream(std::move(live), after, StreamRole::follower);
   }
@@ -186,14 +195,16 @@ class ConversationRoutes {
   ConversationRuns& runs_;
   ManageRuns& manage_runs_;
   LiveRuns& live_runs_;
+  RunEventFeed* feed_;
 };
 
 }  // namespace
 
 void add_conversation_routes(Router& router, const AuthGuard& guard,
                              ManageConversations& conversations, ConversationRuns& runs,
-                             ManageRuns& manage_runs, LiveRuns& live_runs) {
-  auto routes = std::make_shared<ConversationRoutes>(conversations, runs, manage_runs, live_runs);
+                             ManageRuns& manage_runs, LiveRuns& live_runs, RunEventFeed* feed) {
+  auto routes =
+      std::make_shared<ConversationRoutes>(conversations, runs, manage_runs, live_runs, feed);
   router.add("POST", "/v1/conversations", guard.protect([routes](Request& r, const Principal& p) {
     return routes->create(r, p);
   }));

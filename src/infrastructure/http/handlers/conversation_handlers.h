@@ -7,12 +7,14 @@
 #include "application/conversations/conversation_runs.h"
 #include "application/conversations/manage_conversations.h"
 #include "application/conversations/manage_runs.h"
+#include "application/ports/run_event_feed.h"
 #include "infrastructure/http/middleware/auth_guard.h"
 
 namespace agentd::http {
 
 void add_conversation_routes(Router& router, const AuthGuard& guard,
                              ManageConversations& conversations, ConversationRuns& runs,
-                             ManageRuns& manage_runs, LiveRuns& live_runs);
+                             ManageRuns& manage_runs, LiveRuns& live_runs,
+                             RunEventFeed* feed = nullptr);
 
 }  // namespace agentd::http

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "application/agent/live_run.h"
+#include "application/ports/run_event_feed.h"
 #include "infrastructure/http/http_message.h"
 
 namespace agentd::http {
@@ -15,6 +16,11 @@ namespace agentd::http {
 enum class StreamRole { owner, follower };
 
 Response run_event_stream(std::shared_ptr<LiveRun> run, std::int64_t after_id, StreamRole role);
+
+// Follows a run another replica runs through the shared feed, from an event id on, until its
+// terminal event. A feed that fails ends the stream with an error event; the client
+// reconnects with Last-Event-ID.
+Response feed_event_stream(RunEventFeed& feed, std::string run_id, std::int64_t after_id);
 
 // Stops a run when the response that drives it is abandoned before the run ended.
 class CancelRunUnlessDone {

@@ -14,6 +14,15 @@ void add_rate_limit_headers(Response& response, const RateLimitDecision& decisio
 }
 
 Response too_many_requests(const RateLimitDecision& decision, std::string_view what) {
+  // A shared limiter that could not be asked and fails closed: no limit was exceeded, so not
+  // 429 but 503, and no X-RateLimit-* headers, which would be made up.
+  if (decision.unavailable) {
+    auto response = error_response(Error::unavailable(
+        "the rate limit for " + std::string(what) + " cannot be checked right now; retry after 1 s",
+        "rate_limiter_unavailable"));
+    response.set_header("Retry-After", "1");
+    return response;
+  }
   const auto retry_after = std::max<std::int64_t>(1, ceil_seconds(decision.retry_after));
   auto response = error_response({ErrorCode::rate_limited,
                                   "rate limit exceeded for " + std::string(what) +

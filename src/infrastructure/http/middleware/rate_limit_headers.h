@@ -1,4 +1,5 @@
-// Turns a rate-limit decision into X-RateLimit-* headers, or a 429 with Retry-After.
+// Turns a rate-limit decision into X-RateLimit-* headers, or a refusal with Retry-After: 429
+// when the limit is reached, 503 rate_limiter_unavailable when the shared limiter is down.
 #pragma once
 
 #include "domain/ratelimit/gcra.h"
