@@ -11,8 +11,8 @@ asio::awaitable<LeaseRound> RunLeases::round() {
   const auto now = clock_.now();
   auto running = live_runs_.running_ids();
   if (!running.empty()) {
-    auto lost = co_await runs_.renew_leases(settings_.owner, std::move(running),
-                                            now + settings_.lease);
+    auto lost =
+        co_await runs_.renew_leases(settings_.owner, std::move(running), now + settings_.lease);
     if (!lost) {
       round.errors.push_back(lost.error());
     } else {

@@ -18,9 +18,9 @@
 namespace agentd {
 
 struct LeaseSettings {
-  std::string owner;                      // this replica's id
+  std::string owner;                        // this replica's id
   std::chrono::milliseconds lease{15'000};  // renewed every quarter of it
-  int batch = 16;                         // runs taken over per round at most
+  int batch = 16;                           // runs taken over per round at most
 };
 
 // What one round did.

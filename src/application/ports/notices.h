@@ -10,8 +10,8 @@ namespace agentd {
 
 struct Notice {
   enum class Kind {
-    session_revoked,     // id: the session
-    api_key_revoked,     // id: the key
+    session_revoked,       // id: the session
+    api_key_revoked,       // id: the key
     run_cancel_requested,  // id: the run
   };
   Kind kind = Kind::session_revoked;

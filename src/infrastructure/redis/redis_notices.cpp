@@ -30,8 +30,8 @@ boost::asio::awaitable<void> RedisNotices::publish(Notice notice) {
   auto sent = co_await client_.command(std::move(command));
   if (!sent) {
     // The other replicas see the change only when their caches expire.
-    log::warn("notice_not_sent",
-              {{"notice", std::string_view(text)}, {"error", std::string_view(sent.error().message)}});
+    log::warn("notice_not_sent", {{"notice", std::string_view(text)},
+                                  {"error", std::string_view(sent.error().message)}});
   }
 }
 

@@ -37,7 +37,7 @@ class RunTakeoverTest : public ::testing::Test {
   // A run stored as running, as a replica that died inside the tool round left it: the model
   // asked for `calls`; `started` had begun, `finished` had answered.
   agentd::Run died_in_tool_round(std::vector<ModelToolCall> calls, std::vector<std::string> started,
-                         std::map<std::string, ChatMessage> finished) {
+                                 std::map<std::string, ChatMessage> finished) {
     agentd::Run run;
     run.id = "run-1";
     run.conversation_id = conversation.id;
@@ -211,8 +211,8 @@ TEST_F(RunTakeoverTest, ARunAnotherReplicaTookIsLetGoWithoutWritingItsEnd) {
     co_await until_event<MessageDelta>(**live);
     {
       std::lock_guard lock(env.tables.mutex);
-      env.tables.leases.insert_or_assign((*live)->run_id(),
-                                         FakeConversationTables::Lease{"replica-b", env.clock.now() + 1h});
+      env.tables.leases.insert_or_assign(
+          (*live)->run_id(), FakeConversationTables::Lease{"replica-b", env.clock.now() + 1h});
     }
     round = co_await leases.round();
     outcome = co_await ConversationRuns::wait(**live);
