@@ -34,6 +34,7 @@ test: asan
 bench: build
 	bench/run
 	bench/storage
+	bench/replicas
 
 # Fuzzes for a minute in build/fuzz, a clang build with libFuzzer and the sanitizers.
 fuzz: setup
