@@ -186,13 +186,6 @@ Result<std::unique_ptr<Services>> start_services(asio::io_context& io, const con
   // Serving on a schema another version made is /ready's to refuse; there are no runs of
   // ours to recover in it.
   if (schema == Schema::not_current) return services;
-  // On the embedded database no other process runs agents: a run still marked running was
-  // cut short by a crash or a kill of this one, and continues now from its checkpoint. On
-  // PostgreSQL the lease rounds take over what a dead replica left, once its lease ran out.
-  if (config.database == config::DatabaseKind::sqlite) {
-    auto round = run_blocking(io, services->run_leases.take_over_all());
-    log_lease_round(round);
-  }
   return services;
 }
 
@@ -271,6 +264,14 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   auto started = start_services(io, config, file);
   if (!started) return exit_code_of(started.error());
   auto& services = *started;
+  // On the embedded database no other server runs agents: a run still marked running was cut
+  // short by a crash or a kill of this one, and continues now from its checkpoint. (Not in
+  // the other commands: a CLI beside a running server must not take its runs.) On PostgreSQL
+  // the lease rounds take over what a dead replica left, once its lease ran out.
+  if (config.database == config::DatabaseKind::sqlite) {
+    auto round = run_blocking(io, services->run_leases.take_over_all());
+    log_lease_round(round);
+  }
 
   // MCP servers connect once the server listens; /ready tells how each stands.
   auto made_sources = make_mcp_sources(io.get_executor(), file.mcp_servers, services->http_client);

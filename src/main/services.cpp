@@ -170,25 +170,27 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
                                           std::string(redis::kRunEventsChannel)};
   subscriber = std::make_unique<redis::RedisSubscriber>(
       executor, redis::ClientSettings{*redis_url}, channels,
-      [this](std::string_view channel, std::string_view message) {
-        if (channel == redis::kRunEventsChannel) {
-          event_feed->on_published(message);
-          return;
-        }
-        auto notice = redis::parse_notice(message);
-        if (!notice) return;
-        switch (notice->kind) {
-          case Notice::Kind::session_revoked:
-            cached_sessions.forget(notice->id);
-            break;
-          case Notice::Kind::api_key_revoked:
-            cached_keys.forget(notice->id);
-            break;
-          case Notice::Kind::run_cancel_requested:
-            if (auto run = live_runs.find(notice->id)) run->cancel();
-            break;
-        }
-      });
+      [this](std::string_view channel, std::string_view message) { hear(channel, message); });
+}
+
+void Services::hear(std::string_view channel, std::string_view message) {
+  if (channel == redis::kRunEventsChannel) {
+    event_feed->on_published(message);
+    return;
+  }
+  auto notice = redis::parse_notice(message);
+  if (!notice) return;
+  switch (notice->kind) {
+    case Notice::Kind::session_revoked:
+      cached_sessions.forget(notice->id);
+      break;
+    case Notice::Kind::api_key_revoked:
+      cached_keys.forget(notice->id);
+      break;
+    case Notice::Kind::run_cancel_requested:
+      if (auto run = live_runs.find(notice->id)) run->cancel();
+      break;
+  }
 }
 
 RateLimiter& Services::rate_limiter() {

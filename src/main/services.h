@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "application/agent/agent_completion.h"
@@ -69,6 +70,8 @@ struct Services {
   // background. Stops them again for shutdown.
   void start_redis();
   void stop_redis();
+  // What another replica (or this one) said on Redis: a run's new events, or a notice.
+  void hear(std::string_view channel, std::string_view message);
 
   std::string replica_id;  // names this process in the leases of the runs it runs
   // Adapters of the ports.
