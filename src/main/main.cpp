@@ -189,12 +189,11 @@ Result<std::unique_ptr<Services>> start_services(asio::io_context& io, const con
   return services;
 }
 
-// Informational: without Redis, requests get 503 rate_limiter_unavailable (or pass, when
-// configured to fail open) rather than this replica leaving the load balancer.
+// Informational, when configured: without Redis, requests get 503 rate_limiter_unavailable
+// (or pass, when configured to fail open) rather than this replica leaving the load balancer.
 http::ReadinessCheck redis_check(const Services& services) {
   return {"redis",
           [&services]() -> asio::awaitable<Status> {
-            if (!services.redis) co_return Error::unavailable("not configured (AGENTD_REDIS_URL)");
             if (!services.redis->connected()) co_return Error::unavailable("not connected");
             co_return ok_status();
           },
@@ -277,8 +276,9 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   auto made_sources = make_mcp_sources(io.get_executor(), file.mcp_servers, services->http_client);
   if (!made_sources) return exit_code_of(made_sources.error());
   auto& mcp_sources = *made_sources;
-  std::vector<http::ReadinessCheck> checks{database_check(*services), redis_check(*services),
-                                           models_check(*services), web_search_check(*services)};
+  std::vector<http::ReadinessCheck> checks{database_check(*services), models_check(*services),
+                                           web_search_check(*services)};
+  if (services->redis) checks.push_back(redis_check(*services));
   for (auto& check : mcp_readiness_checks(mcp_sources)) checks.push_back(std::move(check));
 
   // Routes.

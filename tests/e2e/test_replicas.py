@@ -291,6 +291,12 @@ mcp_servers:
         return s
 
     # --- approvals ------------------------------------------------------------------------
+    def test_each_replica_reports_its_redis_connection_on_ready(self):
+        for replica in (self.a, self.b):
+            r = replica.request("GET", "/ready")
+            self.assertEqual(r.status, 200, r.body)
+            self.assertEqual(r.json()["checks"]["redis"], "ok")
+
     def test_run_paused_on_one_replica_is_approved_on_the_other(self):
         conversation_id = self.new_conversation(self.a, "fake-tool")
         r = self.a.request("POST", f"/v1/conversations/{conversation_id}/messages",
