@@ -58,6 +58,18 @@ def wait_for_port(port, timeout=20, process=None, what="server"):
     raise RuntimeError(f"{what}: nothing listens on {port} after {timeout}s")
 
 
+
+def end_process(process):
+    """SIGTERM, then SIGKILL when it has not gone within 10 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
 class Endpoint(Agentd):
     """The request helpers of Agentd (request, sign_up, connection for EventStream...) for a
     port something else serves: nginx in front of the replicas."""
@@ -102,14 +114,8 @@ class RedisServer:
             return False
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
         if self.process:
+            end_process(self.process)
             self._log.close()
         self.process = None
 
@@ -170,14 +176,8 @@ http {{
         return self
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
         if self.process:
+            end_process(self.process)
             self._out.close()
 
 
