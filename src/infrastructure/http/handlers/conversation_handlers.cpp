@@ -171,7 +171,10 @@ class ConversationRoutes {
     std::optional<std::string> elsewhere;
     if (feed_ != nullptr) {
       auto latest = co_await feed_->latest_run(id);
-      if (latest && *latest && (!live || live->run_id() != **latest)) elsewhere = **latest;
+      // A copy this replica let go of (another took the run over) is followed there.
+      if (latest && *latest && (!live || live->run_id() != **latest || live->abandoned())) {
+        elsewhere = **latest;
+      }
     }
     if (!live && !elsewhere) {
       co_return error_response(
