@@ -30,6 +30,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_port(port, timeout=20, process=None, what="server"):
+    """Until something listens on the loopback port; fails at once if `process` exits."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"{what}: nothing listens on {port} after {timeout}s")
+
+
 def postgres_database(data_dir):
     """A fresh database for one data dir, the same one again when agentd restarts on it."""
     marker = os.path.join(data_dir, "postgres_url")

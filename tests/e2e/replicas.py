@@ -15,7 +15,7 @@ import tempfile
 import time
 import unittest
 
-from harness import Agentd, free_port, postgres_database
+from harness import Agentd, free_port, postgres_database, wait_for_port
 
 NGINX_BIN = os.environ.get("AGENTD_TEST_NGINX", "/usr/sbin/nginx")
 # The same for every replica, so each accepts the JWTs the others sign (32 characters at least).
@@ -43,20 +43,6 @@ def skip_unless_available():
                 "AGENTD_TESTS_REQUIRE_REDIS")
     if not os.access(NGINX_BIN, os.X_OK):
         missing(f"nginx not found at {NGINX_BIN}: it balances the replicas", None)
-
-
-def wait_for_port(port, timeout=20, process=None, what="server"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError(f"{what}: nothing listens on {port} after {timeout}s")
-
 
 
 def end_process(process):

@@ -2,13 +2,12 @@
 @modelcontextprotocol/server-everything (npm) over stdio and over Streamable HTTP."""
 
 import os
-import socket
 import subprocess
 import tempfile
 import time
 import unittest
 
-from harness import Agentd, assert_error, free_port
+from harness import Agentd, assert_error, free_port, wait_for_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EVERYTHING = os.path.join(ROOT, "tests", "node", "node_modules", "@modelcontextprotocol",
@@ -17,17 +16,6 @@ EVERYTHING = os.path.join(ROOT, "tests", "node", "node_modules", "@modelcontextp
 NODE_PACKAGES = os.path.exists(EVERYTHING)
 if not NODE_PACKAGES and os.environ.get("AGENTD_TESTS_REQUIRE_NODE"):
     raise RuntimeError("npm packages missing from tests/node although scripts/test requires them")
-
-
-def wait_for_port(port, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def readiness(server):
