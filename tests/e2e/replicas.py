@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -181,6 +182,7 @@ class Topology:
         self.nginx = None
         self.proxy = None
         self.database_url = None
+        self.killed = set()  # replicas this topology killed on purpose
 
     def start(self):
         try:
@@ -234,6 +236,16 @@ class Topology:
         replica.process.send_signal(signal.SIGKILL)
         replica.process.wait(10)
         replica.stop()  # closes its log
+        self.killed.add(id(replica))
+
+    def report_crashes(self):
+        """The logs of replicas that exited on their own (a crash or a sanitizer report),
+        printed to stderr so that a test run shows why a later request was refused."""
+        for i, replica in enumerate(self.replicas):
+            code = replica.process.poll() if replica.process else None
+            if code is not None and id(replica) not in self.killed:
+                sys.stderr.write(f"--- replica {i} exited with {code} ---\n"
+                                 f"{replica.logs()[-20000:]}\n")
 
     def restart(self, index):
         """Starts replica `index` again on its port and data dir (it does not migrate)."""
@@ -256,6 +268,7 @@ class Topology:
         return "\n".join(parts)
 
     def stop(self):
+        self.report_crashes()
         if self.nginx:
             self.nginx.stop()
         for replica in self.replicas:

@@ -17,8 +17,18 @@ void LiveRun::start(boost::asio::any_io_executor executor, boost::asio::awaitabl
       executor, std::move(work),
       boost::asio::bind_cancellation_slot(signal_.slot(),
                                           [self = shared_from_this()](std::exception_ptr failure) {
+                                            self->let_go_of_executor();
                                             if (failure) self->end_as_failed(failure);
                                           }));
+}
+
+// An ended run has nothing left to cancel, and the registry may keep it for longer than the
+// io_context lives, which a strand of that context (here and in the signal's handler) must
+// not. Called on the run's executor, the only one that touches the signal.
+void LiveRun::let_go_of_executor() {
+  signal_.slot().clear();
+  std::lock_guard lock(mutex_);
+  executor_.reset();
 }
 
 void LiveRun::end_as_failed(std::exception_ptr failure) {

@@ -63,6 +63,7 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
   boost::asio::awaitable<RunEvent> outcome();
 
  private:
+  void let_go_of_executor();
   void end_as_failed(std::exception_ptr failure);
 
   std::string run_id_;

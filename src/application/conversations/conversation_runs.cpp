@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/cancellation_state.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 #include <chrono>
@@ -372,7 +373,10 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::take_over(
   auto job = std::make_shared<Job>(Job{live, std::move(runner), std::move(run), std::move(*state),
                                        std::move(memory), std::move(start)});
   live_runs_.add(live);
-  live->start(co_await asio::this_coro::executor, drive(job));
+  // A strand of its own: the caller is a timer's coroutine (or the start-up), not a
+  // connection's strand, and on a pool of threads the run's cancellation signal and the
+  // operations it waits on in parallel (a read and its deadline) must never overlap.
+  live->start(asio::make_strand(co_await asio::this_coro::executor), drive(job));
   co_return live;
 }
 
