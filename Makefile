@@ -33,6 +33,7 @@ test: asan
 
 bench: build
 	bench/run
+	bench/gateway
 	bench/storage
 	bench/replicas
 

@@ -33,6 +33,7 @@
 #include "infrastructure/logging/log.h"
 #include "infrastructure/security/jwt_secret_file.h"
 #include "main/healthcheck.h"
+#include "main/heap.h"
 #include "main/mcp_sources.h"
 #include "main/services.h"
 #include "main/storage.h"
@@ -323,6 +324,8 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   asio::co_spawn(io, services->manage_runs.follow_cancel_requests(std::chrono::milliseconds(500)),
                  log::failure_handler("cancel_follower_failed"));
   asio::co_spawn(io, keep_run_leases(*services), log::failure_handler("run_leases_failed"));
+  asio::co_spawn(io, keep_heap_trimmed(std::chrono::seconds(10)),
+                 log::failure_handler("heap_trim_failed"));
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

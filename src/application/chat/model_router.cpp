@@ -87,15 +87,20 @@ std::chrono::milliseconds ModelRouter::backoff(int attempt, const Error& error) 
 
 template <typename T>
 boost::asio::awaitable<Result<T>> ModelRouter::with_retries(const Principal& caller,
-                                                            const ChatRequest& request,
+                                                            ChatRequest request,
                                                             const Attempt<T>& attempt) {
   auto primary = resolve(caller, request.model);
   if (!primary) co_return primary.error();
   Error last = Error::internal("no model route was tried");
-  for (const auto* route : candidates(caller, **primary)) {
+  const auto routes = candidates(caller, **primary);
+  for (std::size_t r = 0; r < routes.size(); ++r) {
+    const auto* route = routes[r];
     for (int tries = 0; tries <= route->max_retries; ++tries) {
       if (tries > 0) co_await delay_.wait(backoff(tries - 1, last));
-      ChatRequest upstream = request;
+      // The last possible attempt takes the request itself; the others a copy, since another
+      // may follow (a large prompt is then not held twice in the common case).
+      const bool is_last = r + 1 == routes.size() && tries == route->max_retries;
+      ChatRequest upstream = is_last ? std::move(request) : ChatRequest(request);
       upstream.model = route->upstream_model;
       auto outcome = co_await attempt(*route, std::move(upstream));
       if (outcome) co_return outcome;
@@ -115,7 +120,7 @@ boost::asio::awaitable<Result<ChatCompletion>> ModelRouter::complete(const Princ
     if (completion) completion->model = route.name;
     co_return completion;
   };
-  co_return co_await with_retries(caller, request, attempt);
+  co_return co_await with_retries(caller, std::move(request), attempt);
 }
 
 boost::asio::awaitable<Result<RoutedStream>> ModelRouter::stream(const Principal& caller,
@@ -132,7 +137,7 @@ boost::asio::awaitable<Result<RoutedStream>> ModelRouter::stream(const Principal
                         std::make_unique<PrimedStream>(std::move(*opened), std::move(*first))};
     co_return routed;
   };
-  co_return co_await with_retries(caller, request, attempt);
+  co_return co_await with_retries(caller, std::move(request), attempt);
 }
 
 }  // namespace agentd

@@ -53,8 +53,7 @@ class ModelRouter {
   using Attempt = std::function<boost::asio::awaitable<Result<T>>(const ModelRoute& route,
                                                                   ChatRequest upstream)>;
   template <typename T>
-  boost::asio::awaitable<Result<T>> with_retries(const Principal& caller,
-                                                 const ChatRequest& request,
+  boost::asio::awaitable<Result<T>> with_retries(const Principal& caller, ChatRequest request,
                                                  const Attempt<T>& attempt);
 
   const ModelCatalog& catalog_;

@@ -1,5 +1,7 @@
 #include "infrastructure/llm/anthropic_provider.h"
 
+#include <utility>
+
 #include "infrastructure/llm/anthropic_wire.h"
 #include "infrastructure/llm/sse_chat_stream.h"
 
@@ -14,7 +16,8 @@ net::HttpRequest AnthropicProvider::http_request(const ChatRequest& request,
 }
 
 boost::asio::awaitable<Result<ChatCompletion>> AnthropicProvider::complete(ChatRequest request) {
-  auto http = http_request(request, Streaming::no);
+  // Let go of once written out, not kept in the frame while the upstream answers.
+  auto http = http_request(std::exchange(request, {}), Streaming::no);
   auto body = co_await post_for_json(client_, std::move(http), endpoint_);
   if (!body) co_return std::move(body).take_error();
   co_return completion_from_anthropic(*body);
@@ -22,7 +25,7 @@ boost::asio::awaitable<Result<ChatCompletion>> AnthropicProvider::complete(ChatR
 
 boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> AnthropicProvider::stream(
     ChatRequest request) {
-  auto http = http_request(request, Streaming::yes);
+  auto http = http_request(std::exchange(request, {}), Streaming::yes);
   auto translator = std::make_shared<AnthropicStreamTranslator>();
   EventTranslator translate = [translator](const net::SseEvent& event,
                                            bool& done) -> Result<std::optional<ChatDelta>> {

@@ -1,6 +1,7 @@
 #include "infrastructure/llm/openai_provider.h"
 
 #include <boost/json/monotonic_resource.hpp>
+#include <utility>
 
 #include "infrastructure/llm/openai_wire.h"
 #include "infrastructure/llm/sse_chat_stream.h"
@@ -16,7 +17,8 @@ net::HttpRequest OpenAiProvider::http_request(const ChatRequest& request,
 }
 
 boost::asio::awaitable<Result<ChatCompletion>> OpenAiProvider::complete(ChatRequest request) {
-  auto http = http_request(request, Streaming::no);
+  // Let go of once written out, not kept in the frame while the upstream answers.
+  auto http = http_request(std::exchange(request, {}), Streaming::no);
   auto body = co_await post_for_json(client_, std::move(http), endpoint_);
   if (!body) co_return std::move(body).take_error();
   co_return completion_from_openai(*body);
@@ -24,7 +26,7 @@ boost::asio::awaitable<Result<ChatCompletion>> OpenAiProvider::complete(ChatRequ
 
 boost::asio::awaitable<Result<std::unique_ptr<ChatStream>>> OpenAiProvider::stream(
     ChatRequest request) {
-  auto http = http_request(request, Streaming::yes);
+  auto http = http_request(std::exchange(request, {}), Streaming::yes);
   EventTranslator translate = [](const net::SseEvent& event,
                                  bool& done) -> Result<std::optional<ChatDelta>> {
     if (is_done(event.data)) {
