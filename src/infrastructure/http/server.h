@@ -43,6 +43,8 @@ class Server {
 
  private:
   boost::asio::awaitable<void> accept_loop();
+  // Serves an accepted connection in a coroutine of its own.
+  void adopt(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
   boost::asio::awaitable<Response> dispatch(Request& request);
 

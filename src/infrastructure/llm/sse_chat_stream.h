@@ -28,8 +28,10 @@ class SseChatStream : public ChatStream {
       : http_(std::move(http)), translate_(std::move(translate)) {}
 
   boost::asio::awaitable<Result<std::optional<ChatDelta>>> next() override;
-  // Events that arrived in one read are all parsed at once; their deltas wait here.
-  bool next_is_ready() const override { return !pending_.empty(); }
+  // Events that arrived in one read are all parsed at once; their deltas wait here. After
+  // the end marker only the body's framing is left, which arrives with it: the caller may
+  // send the last delta and the end of its own stream in one write.
+  bool next_is_ready() const override { return !pending_.empty() || done_; }
 
  private:
   Status consume(const std::vector<net::SseEvent>& events);

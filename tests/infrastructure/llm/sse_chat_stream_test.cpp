@@ -90,5 +90,25 @@ TEST_F(SseChatStreamTest, DeltasThatArrivedTogetherAreReadyWithoutWaiting) {
   EXPECT_EQ(readiness, (std::vector<bool>{true, false}));
 }
 
+TEST_F(SseChatStreamTest, TheEndThatArrivedWithTheLastDeltaIsReadyWithoutWaiting) {
+  CannedResponseServer upstream(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "9\r\ndata: a\n\n\r\n"
+      "17\r\ndata: b\n\ndata: [DONE]\n\n\r\n0\r\n\r\n");
+  auto readiness = loop_.run([&]() -> asio::awaitable<std::vector<bool>> {
+    std::vector<bool> ready;
+    auto http = co_await client_.stream({"POST", upstream.url("/chat"), {}, "{}"});
+    if (!http) co_return ready;
+    SseChatStream stream(std::move(*http), translate);
+    for (;;) {
+      auto delta = co_await stream.next();
+      if (!delta || !*delta) co_return ready;
+      ready.push_back(stream.next_is_ready());
+    }
+  }());
+  // After "b" only the end is left, already read: the caller may finish in the same write.
+  EXPECT_EQ(readiness, (std::vector<bool>{true, true}));
+}
+
 }  // namespace
 }  // namespace agentd::llm
