@@ -50,7 +50,9 @@ class LiveRun : public std::enable_shared_from_this<LiveRun> {
   const graph::Cancellation& cancellation() const { return cancellation_; }
 
   // Runs `work` on `executor`, detached from the caller; cancel() interrupts it. What `work`
-  // lets escape ends the run as failed, so its readers see it.
+  // lets escape ends the run as failed, so its readers see it. With several threads on the
+  // io_context, `executor` must be a strand: cancel() emits on it, beside the run's own
+  // operations.
   void start(boost::asio::any_io_executor executor, boost::asio::awaitable<void> work);
   // Asks the run to stop: between nodes, and inside whatever it is waiting for.
   void cancel();

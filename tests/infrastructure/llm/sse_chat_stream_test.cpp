@@ -57,6 +57,22 @@ class SseChatStreamTest : public ::testing::Test {
   }
 
   EventLoop loop_;
+  // next_is_ready() after each delta of a stream served as `response`, up to its end.
+  std::vector<bool> readiness_after_each_delta(const std::string& response) {
+    CannedResponseServer upstream(response);
+    return loop_.run([&]() -> asio::awaitable<std::vector<bool>> {
+      std::vector<bool> ready;
+      auto http = co_await client_.stream({"POST", upstream.url("/chat"), {}, "{}"});
+      if (!http) co_return ready;
+      SseChatStream stream(std::move(*http), translate);
+      for (;;) {
+        auto delta = co_await stream.next();
+        if (!delta || !*delta) co_return ready;
+        ready.push_back(stream.next_is_ready());
+      }
+    }());
+  }
+
   LocalHttpServer upstream_{upstream_routes()};
   net::HttpClient client_;
 };
@@ -71,41 +87,18 @@ TEST_F(SseChatStreamTest, AnswersEndAtTheMarkerAndReuseTheirConnection) {
 }
 
 TEST_F(SseChatStreamTest, DeltasThatArrivedTogetherAreReadyWithoutWaiting) {
-  CannedResponseServer upstream(
+  auto readiness = readiness_after_each_delta(
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
       "9\r\ndata: a\n\n\r\n9\r\ndata: b\n\n\r\n0\r\n\r\n");
-  auto readiness = loop_.run([&]() -> asio::awaitable<std::vector<bool>> {
-    std::vector<bool> ready;
-    auto http = co_await client_.stream({"POST", upstream.url("/chat"), {}, "{}"});
-    if (!http) co_return ready;
-    SseChatStream stream(std::move(*http), translate);
-    for (int i = 0; i < 2; ++i) {
-      auto delta = co_await stream.next();
-      if (!delta || !*delta) co_return ready;
-      ready.push_back(stream.next_is_ready());
-    }
-    co_return ready;
-  }());
   // After "a", "b" is already parsed; after "b", the stream must wait for the upstream.
   EXPECT_EQ(readiness, (std::vector<bool>{true, false}));
 }
 
 TEST_F(SseChatStreamTest, TheEndThatArrivedWithTheLastDeltaIsReadyWithoutWaiting) {
-  CannedResponseServer upstream(
+  auto readiness = readiness_after_each_delta(
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
       "9\r\ndata: a\n\n\r\n"
       "17\r\ndata: b\n\ndata: [DONE]\n\n\r\n0\r\n\r\n");
-  auto readiness = loop_.run([&]() -> asio::awaitable<std::vector<bool>> {
-    std::vector<bool> ready;
-    auto http = co_await client_.stream({"POST", upstream.url("/chat"), {}, "{}"});
-    if (!http) co_return ready;
-    SseChatStream stream(std::move(*http), translate);
-    for (;;) {
-      auto delta = co_await stream.next();
-      if (!delta || !*delta) co_return ready;
-      ready.push_back(stream.next_is_ready());
-    }
-  }());
   // After "b" only the end is left, already read: the caller may finish in the same write.
   EXPECT_EQ(readiness, (std::vector<bool>{true, true}));
 }
