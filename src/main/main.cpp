@@ -21,13 +21,7 @@
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
 #include "infrastructure/files/private_paths.h"
-#include "infrastructure/http/handlers/api_key_handlers.h"
-#include "infrastructure/http/handlers/auth_handlers.h"
-#include "infrastructure/http/handlers/chat_handlers.h"
-#include "infrastructure/http/handlers/conversation_handlers.h"
 #include "infrastructure/http/handlers/health_handlers.h"
-#include "infrastructure/http/handlers/tool_handlers.h"
-#include "infrastructure/http/middleware/auth_guard.h"
 #include "infrastructure/http/router.h"
 #include "infrastructure/http/server.h"
 #include "infrastructure/logging/log.h"
@@ -35,6 +29,7 @@
 #include "main/healthcheck.h"
 #include "main/heap.h"
 #include "main/mcp_sources.h"
+#include "main/routes.h"
 #include "main/services.h"
 #include "main/storage.h"
 
@@ -282,30 +277,13 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   if (services->redis) checks.push_back(redis_check(*services));
   for (auto& check : mcp_readiness_checks(mcp_sources)) checks.push_back(std::move(check));
 
-  // Routes.
-  http::Router router;
-  http::add_health_routes(router, std::move(checks));
-  http::AuthGuard guard(services->authenticate, services->rate_limiter(),
-                        config.rate_limit_per_minute);
-  http::add_auth_routes(router, guard,
-                        {services->register_user, services->login, services->refresh,
-                         services->logout, services->current_user},
-                        services->rate_limiter(),
-                        {config.login_rate_limit_per_minute, config.register_rate_limit_per_minute,
-                         config.trusted_proxies});
-  http::add_api_key_routes(router, guard, services->manage_keys);
-  http::add_tool_routes(router, guard, services->tools, services->execute_tool);
-  http::add_chat_routes(router, guard, services->models, services->model_router,
-                        services->agent_completion, services->ids, services->clock);
-  http::add_conversation_routes(router, guard, services->manage_conversations,
-                                services->conversation_runs, services->manage_runs,
-                                services->live_runs, services->event_feed.get());
+  auto routes = make_routes(*services, config, std::move(checks));
 
   // Server and its threads.
   http::Server server(io,
                       {config.host, config.port, config.max_body_bytes, config.header_timeout,
                        config.idle_timeout, config.threads},
-                      router);
+                      routes->router);
   std::uint16_t port = 0;
   try {
     port = server.listen();
@@ -366,6 +344,18 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   return 0;
 }
 
+// `agentd routes`: every route the server answers, one "METHOD /pattern" per line.
+int run_list_routes(const config::Config& config, const config::FileConfig& file) {
+  asio::io_context io;
+  auto services = start_services(io, config, file);
+  if (!services) return exit_code_of(services.error());
+  auto routes = make_routes(**services, config, {});
+  for (const auto& route : routes->router.routes()) {
+    std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
+  }
+  return 0;
+}
+
 // `agentd user create --email … [--name …] [--admin]`, password read from standard input so
 // it never shows in the process list or shell history.
 int run_create_user(const config::Config& config, const config::FileConfig& file,
@@ -403,6 +393,8 @@ int main(int argc, char** argv) {
   healthcheck->add_option("--timeout-ms", healthcheck_timeout_ms, "give up after this long")
       ->check(CLI::Range(1, 60'000));
   auto* version = app.add_subcommand("version", "print the version and exit");
+  auto* routes =
+      app.add_subcommand("routes", "print every HTTP route, one \"METHOD /path\" a line");
   auto* user = app.add_subcommand("user", "manage users");
   user->require_subcommand(1);
   auto* user_create =
@@ -442,6 +434,7 @@ int main(int argc, char** argv) {
   try {
     if (migrate->parsed()) return run_migrate(*config);
     if (serve->parsed()) return run_serve(*config, file);
+    if (routes->parsed()) return run_list_routes(*config, file);
     if (user_create->parsed()) {
       return run_create_user(*config, file, email, name, admin ? Role::admin : Role::user);
     }

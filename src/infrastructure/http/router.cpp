@@ -29,9 +29,16 @@ bool is_parameter(std::string_view segment) {
 }  // namespace
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
-  Route route{std::move(method), {}, std::move(handler)};
+  Route route{std::move(method), std::string(pattern), {}, std::move(handler)};
   for (auto segment : split_path(pattern)) route.segments.emplace_back(segment);
   routes_.push_back(std::move(route));
+}
+
+std::vector<Router::Entry> Router::routes() const {
+  std::vector<Entry> entries;
+  entries.reserve(routes_.size());
+  for (const auto& route : routes_) entries.push_back({route.method, route.pattern});
+  return entries;
 }
 
 Router::Match Router::match(Request& request) const {

@@ -26,9 +26,18 @@ class Router {
   // On Kind::found, fills request.path_params.
   Match match(Request& request) const;
 
+  struct Entry {
+    std::string method;
+    std::string pattern;
+  };
+  // Every route, in the order added: what `agentd routes` prints and the API document
+  // is checked against.
+  std::vector<Entry> routes() const;
+
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;  // "{name}" marks a parameter
     Handler handler;
   };

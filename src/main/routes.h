@@ -1,0 +1,24 @@
+// The HTTP routes of agentd over its services: what `serve` answers and `routes` lists.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "infrastructure/config/config.h"
+#include "infrastructure/http/handlers/health_handlers.h"
+#include "infrastructure/http/middleware/auth_guard.h"
+#include "infrastructure/http/router.h"
+#include "main/services.h"
+
+namespace agentd {
+
+// The router's handlers hold the guard by reference: both live here, together.
+struct Routes {
+  http::AuthGuard guard;
+  http::Router router;
+};
+
+std::unique_ptr<Routes> make_routes(Services& services, const config::Config& config,
+                                    std::vector<http::ReadinessCheck> checks);
+
+}  // namespace agentd
