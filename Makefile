@@ -18,10 +18,11 @@ debug: setup
 	cmake -S . -B build/debug $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build/debug -j $(JOBS)
 
-# Line tables only (-g1): enough for the sanitizers' stack traces, and a faster build.
+# Line tables only (-g1): enough for the sanitizers' stack traces, and a faster build. The tests
+# run on Debian's Python, whose modules (jsonschema, prometheus_client) scripts/setup installs.
 asan: setup
 	cmake -S . -B build/asan $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-	  -DAGENTD_SANITIZE=ON
+	  -DAGENTD_SANITIZE=ON -DPython3_EXECUTABLE=/usr/bin/python3
 	cmake --build build/asan -j $(JOBS)
 
 run: build
