@@ -22,6 +22,11 @@ struct Request {
   std::map<std::string, std::string, std::less<>> path_params;
   std::string request_id;
   std::string remote_address;
+  std::string_view route;  // the matched route's pattern, set by the router
+  // Time spent waiting on an upstream, added up by the handler that calls one; the server
+  // subtracts it to measure its own overhead. A streamed response's producer may add to it
+  // until the body is written: the request outlives the response.
+  std::optional<std::chrono::nanoseconds> upstream_wait;
 
   std::optional<std::string_view> header(std::string_view lower_name) const;
   std::string_view path_param(std::string_view name) const;

@@ -59,6 +59,7 @@ Router::Match Router::match(Request& request) const {
     if (!matches) continue;
     if (route.method == request.method) {
       request.path_params = std::move(params);
+      request.route = route.pattern;
       return {Match::Kind::found, &route.handler, {}};
     }
     allowed.push_back(route.method);

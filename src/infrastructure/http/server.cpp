@@ -279,11 +279,14 @@ struct Written {
 asio::awaitable<Written> write_response(Server::Connection& connection, Response response,
                                         unsigned version, KeepAlive keep_alive,
                                         beast::flat_buffer& buffer,
-                                        std::chrono::milliseconds write_timeout) {
+                                        std::chrono::milliseconds write_timeout,
+                                        ServerObserver* observer) {
   Written written;
   if (response.stream) {
+    if (observer) observer->stream_opened();
     auto sent = co_await send_streaming(connection.stream, connection.watchdog, std::move(response),
                                         version, keep_alive, buffer, write_timeout);
+    if (observer) observer->stream_closed();
     written.bytes = sent.bytes;
     written.is_complete = sent.complete;
     co_return written;
@@ -387,6 +390,7 @@ void Server::adopt(tcp::socket socket) {
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   auto connection = std::make_shared<Connection>(std::move(socket));
+  if (options_.observer) options_.observer->connection_opened();
   {
     std::lock_guard lock(connections_mutex_);
     connections_.insert(connection);
@@ -394,6 +398,7 @@ void Server::adopt(tcp::socket socket) {
   auto executor = connection->stream.get_executor();
   asio::co_spawn(executor, serve(connection), [this, connection](std::exception_ptr failure) {
     if (failure) log::error("connection_failed", {{"error", log::describe(failure)}});
+    if (options_.observer) options_.observer->connection_closed();
     std::lock_guard lock(connections_mutex_);
     connections_.erase(connection);
   });
@@ -432,10 +437,16 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     }
     response.set_header("X-Request-Id", request.request_id);
     const int status = response.status;
+    const bool streamed = static_cast<bool>(response.stream);
     keep_alive = keep_alive && !stopping_;
     const auto persistence = keep_alive ? KeepAlive::yes : KeepAlive::no;
     auto written = co_await write_response(*connection, std::move(response), version, persistence,
-                                           buffer, options_.header_timeout);
+                                           buffer, options_.header_timeout, options_.observer);
+    if (options_.observer) {
+      options_.observer->request_finished({request.method, request.route, status,
+                                           std::chrono::steady_clock::now() - started,
+                                           request.upstream_wait, streamed});
+    }
     log_request(request, status, started, written.bytes, remote_address);
     if (!written.is_complete || !keep_alive) break;
   }

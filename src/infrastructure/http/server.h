@@ -14,6 +14,7 @@
 #include <string>
 
 #include "infrastructure/http/router.h"
+#include "infrastructure/http/server_observer.h"
 
 namespace agentd::http {
 
@@ -24,6 +25,7 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};  // to receive a whole request
   std::chrono::milliseconds idle_timeout{60'000};    // between requests on a kept-alive connection
   unsigned threads = 1;                              // how many threads run the io_context
+  ServerObserver* observer = nullptr;                // metrics, when they are on
 };
 
 class Server {

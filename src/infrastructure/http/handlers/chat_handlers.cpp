@@ -46,25 +46,34 @@ class ChatRoutes {
     const auto id = "chatcmpl-" + ids_.new_id();
     const auto created = now_seconds();
     if (parsed->agent) co_return co_await agent_completion(caller, std::move(*parsed), id, created);
+    // What the upstream took, for the server's measure of its own overhead.
+    auto& upstream_wait = request.upstream_wait.emplace();
+    const auto asked = clock_.steady_now();
     if (!parsed->stream) {
       auto completion = co_await models_.complete(caller, std::move(parsed->chat));
+      upstream_wait += clock_.steady_now() - asked;
       if (!completion) co_return error_response(completion.error());
       co_return json_response(200, completion_json(id, created, *completion));
     }
     // Opened before answering, so a failure to start is still an ordinary HTTP error.
     auto routed = co_await models_.stream(caller, std::move(parsed->chat));
+    upstream_wait += clock_.steady_now() - asked;
     if (!routed) co_return error_response(routed.error());
     auto stream = std::make_shared<RoutedStream>(std::move(*routed));
     const bool include_usage = parsed->include_usage;
-    auto response = Response::event_stream(
-        [stream, id, created, include_usage](BodyWriter& out) -> awaitable<void> {
+    // The request outlives the stream's body (see Request::upstream_wait).
+    auto response =
+        Response::event_stream([stream, id, created, include_usage, waited = &upstream_wait,
+                                &clock = clock_](BodyWriter& out) -> awaitable<void> {
           Usage usage;
           auto first = FirstChunk::yes;
           // Deltas the upstream delivered together go out in one write: the batch is sent
           // as soon as the next delta would have to wait for the upstream.
           std::string batch;
           for (;;) {
+            const auto asked_next = clock.steady_now();
             auto delta = co_await stream->stream->next();
+            *waited += clock.steady_now() - asked_next;
             if (!delta) {
               // The stream already started: the error travels as a last event.
               batch += sse_data(error_json(delta.error()));
