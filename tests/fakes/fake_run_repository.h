@@ -103,6 +103,21 @@ class FakeRunRepository : public RunRepository {
     co_return requested;
   }
 
+  boost::asio::awaitable<Result<RunCounts>> count_unfinished(Timestamp now) override {
+    std::lock_guard lock(tables_.mutex);
+    RunCounts counts;
+    for (const auto& [id, run] : tables_.runs) {
+      if (run.status == RunStatus::running) ++counts.running;
+      if (run.status == RunStatus::awaiting_approval) ++counts.awaiting_approval;
+    }
+    for (const auto& approval : tables_.approvals) {
+      if (approval.status == ApprovalStatus::pending && approval.expires_at > now) {
+        ++counts.approvals_pending;
+      }
+    }
+    co_return counts;
+  }
+
   boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(std::string run_id,
                                                                           Decider decider,
                                                                           Timestamp now) override {

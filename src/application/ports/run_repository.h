@@ -16,6 +16,13 @@
 
 namespace agentd {
 
+// How many runs are unfinished and how many approvals wait, across all users: for metrics.
+struct RunCounts {
+  std::int64_t running = 0;
+  std::int64_t awaiting_approval = 0;
+  std::int64_t approvals_pending = 0;  // pending and not past expires_at
+};
+
 class RunRepository {
  public:
   virtual ~RunRepository() = default;
@@ -59,6 +66,8 @@ class RunRepository {
   // one gets each run. Returns the claimed runs as they now are.
   virtual boost::asio::awaitable<Result<std::vector<Run>>> take_over_runs(
       std::string owner, Timestamp now, Timestamp stale_before, Timestamp until, int limit) = 0;
+
+  virtual boost::asio::awaitable<Result<RunCounts>> count_unfinished(Timestamp now) = 0;
 
   // Approvals (human in the loop).
 

@@ -67,6 +67,7 @@ asio::awaitable<ToolResult> ExecuteTool::run(const Principal& caller, ToolCall c
   if (call.id.empty()) call.id = "call_" + ids_.new_id();
   ToolResult result;
   bool interrupted = false;
+  const auto started = clock_.steady_now();
   try {
     result = co_await attempt(caller, call, origin.approval);
   } catch (const boost::system::system_error& e) {
@@ -81,7 +82,7 @@ asio::awaitable<ToolResult> ExecuteTool::run(const Principal& caller, ToolCall c
   auto cancellation = co_await asio::this_coro::cancellation_state;
   interrupted = interrupted || cancellation.cancelled() != asio::cancellation_type::none;
   if (interrupted) co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
-  co_await record(caller, call, result, origin.conversation_id);
+  co_await record(caller, call, result, origin.conversation_id, clock_.steady_now() - started);
   if (interrupted) throw boost::system::system_error(asio::error::operation_aborted);
   co_return result;
 }
@@ -137,7 +138,8 @@ asio::awaitable<ToolResult> ExecuteTool::attempt(const Principal& caller, ToolCa
 
 asio::awaitable<void> ExecuteTool::record(const Principal& caller, const ToolCall& call,
                                           const ToolResult& result,
-                                          const std::optional<std::string>& conversation_id) {
+                                          const std::optional<std::string>& conversation_id,
+                                          std::chrono::nanoseconds took) {
   ToolExecution execution;
   execution.id = ids_.new_id();
   execution.user_id = caller.user_id;
@@ -153,6 +155,9 @@ asio::awaitable<void> ExecuteTool::record(const Principal& caller, const ToolCal
   }
   execution.duration_ms = result.duration_ms;
   execution.created_at = clock_.now();
+  // A name no tool has is a caller's typo or probe: one label for all of them.
+  metrics_.tool_call(registry_.find(call.name) ? std::string_view(call.name) : "unknown",
+                     execution.error_code.value_or("ok"), took);
   // The audit trail must not turn a finished call into a failure; a lost record is logged by
   // the adapter.
   (void)co_await audit_.record(std::move(execution));

@@ -11,6 +11,7 @@
 
 #include "application/ports/clock.h"
 #include "application/ports/id_generator.h"
+#include "application/ports/metrics.h"
 #include "application/ports/tool_execution_repository.h"
 #include "application/tools/approval_gate.h"
 #include "application/tools/tool_registry.h"
@@ -45,12 +46,13 @@ class ExecuteTool {
   static constexpr std::size_t kMaxBatchCalls = 32;
 
   ExecuteTool(const ToolRegistry& registry, ToolExecutionRepository& audit, IdGenerator& ids,
-              const Clock& clock, std::size_t batch_concurrency)
+              const Clock& clock, std::size_t batch_concurrency, Metrics& metrics = no_metrics())
       : registry_(registry),
         audit_(audit),
         ids_(ids),
         clock_(clock),
-        batch_concurrency_(batch_concurrency == 0 ? 1 : batch_concurrency) {}
+        batch_concurrency_(batch_concurrency == 0 ? 1 : batch_concurrency),
+        metrics_(metrics) {}
 
   // Refuses (403 approval_required) a call that needs a person unless the origin carries
   // that person's approval.
@@ -65,13 +67,15 @@ class ExecuteTool {
                                              PersonApproval approval);
   boost::asio::awaitable<void> record(const Principal& caller, const ToolCall& call,
                                       const ToolResult& result,
-                                      const std::optional<std::string>& conversation_id);
+                                      const std::optional<std::string>& conversation_id,
+                                      std::chrono::nanoseconds took);
 
   const ToolRegistry& registry_;
   ToolExecutionRepository& audit_;
   IdGenerator& ids_;
   const Clock& clock_;
   std::size_t batch_concurrency_;
+  Metrics& metrics_;
 };
 
 }  // namespace agentd

@@ -21,6 +21,7 @@
 #include "fakes/fake_schema_compiler.h"
 #include "fakes/fake_tool.h"
 #include "fakes/fake_tool_execution_repository.h"
+#include "fakes/recording_metrics.h"
 #include "fakes/run_sync.h"
 
 namespace agentd {
@@ -102,8 +103,26 @@ class ExecuteToolTest : public ::testing::Test {
   FakeToolExecutionRepository audit_;
   FakeSchemaCompiler compiler_;
   ToolRegistry registry_{compiler_};
-  ExecuteTool execute_{registry_, audit_, ids_, clock_, kConcurrency};
+  RecordingMetrics metrics_;
+  ExecuteTool execute_{registry_, audit_, ids_, clock_, kConcurrency, metrics_};
 };
+
+TEST_F(ExecuteToolTest, EachCallIsCountedUnderItsToolAndOutcomeAndUnknownNamesShareOneLabel) {
+  given_tool("echo");
+  given_tool("other");
+
+  run(call_of("echo"));
+  run(call_of("echo"), api_key_caller(std::vector<std::string>{"other"}));
+  run(call_of("made-up-by-a-caller"));
+
+  ASSERT_EQ(metrics_.tool_calls.size(), 3u);
+  EXPECT_EQ(metrics_.tool_calls[0].tool, "echo");
+  EXPECT_EQ(metrics_.tool_calls[0].outcome, "ok");
+  EXPECT_EQ(metrics_.tool_calls[1].tool, "echo");
+  EXPECT_EQ(metrics_.tool_calls[1].outcome, "tool_not_allowed");
+  EXPECT_EQ(metrics_.tool_calls[2].tool, "unknown");
+  EXPECT_EQ(metrics_.tool_calls[2].outcome, "tool_not_found");
+}
 
 TEST_F(ExecuteToolTest, RunsAnAllowedToolAndReturnsItsValue) {
   auto echo = given_tool("echo");

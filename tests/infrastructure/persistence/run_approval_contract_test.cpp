@@ -69,6 +69,19 @@ Page<Approval> RunApprovalContract::listed(std::optional<ApprovalStatus> status,
 
 namespace {
 
+// --- counting, for metrics ---
+
+TEST_P(RunApprovalContract, CountsEveryUsersUnfinishedRunsAndTheApprovalsStillWaiting) {
+  given_every_kind_of_approval();
+  const RunCounts counts = must(run_sync(runs().count_unfinished(kListedAt)));
+  // Decided runs went back to running; the waiting one and the stranger's are paused.
+  EXPECT_EQ(counts.running, 2);
+  EXPECT_EQ(counts.awaiting_approval, 2);
+  // Two of the waiting run's four (one ran out before now, one runs out now) and the
+  // stranger's two.
+  EXPECT_EQ(counts.approvals_pending, 4);
+}
+
 // --- pausing ---
 
 TEST_P(RunApprovalContract, PauseStoresTheRunTheApprovalsAndTheCheckpoint) {

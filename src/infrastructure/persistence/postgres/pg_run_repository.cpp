@@ -46,6 +46,11 @@ constexpr std::string_view kRunRequestCancel =
 constexpr std::string_view kRunCancelRequested =
     "SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND status = 'running' "
     "AND id = ANY($1::uuid[])";
+// The partial index on running runs answers the first count.
+constexpr std::string_view kCountUnfinished =
+    "SELECT (SELECT count(*) FROM runs WHERE status = 'running'), "
+    "(SELECT count(*) FROM runs WHERE status = 'awaiting_approval'), "
+    "(SELECT count(*) FROM approvals WHERE status = 'pending' AND expires_at > $1)";
 constexpr std::string_view kRunCancelPaused =
     "UPDATE runs SET status = 'cancelled', updated_at = $1, "
     "finished_at = $1, cancel_requested_at = COALESCE(cancel_requested_at, $1) "
@@ -186,6 +191,14 @@ asio::awaitable<Result<Run>> PgRunRepository::request_cancel(std::string run_id,
         if (rows.empty()) co_return run_not_found();
         if (!requested) co_return run_not_active();
         co_return read_run(rows, 0);
+      });
+}
+
+asio::awaitable<Result<RunCounts>> PgRunRepository::count_unfinished(Timestamp now) {
+  co_return co_await pool_.read(
+      "count_unfinished", [&](PgConnection& db) -> asio::awaitable<Result<RunCounts>> {
+        const auto rows = co_await db.execute(kCountUnfinished, PgParams(now));
+        co_return RunCounts{rows.integer(0, 0), rows.integer(0, 1), rows.integer(0, 2)};
       });
 }
 

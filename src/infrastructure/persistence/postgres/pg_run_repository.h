@@ -25,6 +25,7 @@ class PgRunRepository final : public RunRepository {
   boost::asio::awaitable<Result<Run>> request_cancel(std::string run_id, Timestamp now) override;
   boost::asio::awaitable<Result<std::vector<std::string>>> cancel_requested(
       std::vector<std::string> run_ids) override;
+  boost::asio::awaitable<Result<RunCounts>> count_unfinished(Timestamp now) override;
   boost::asio::awaitable<Result<std::vector<Approval>>> cancel_paused_run(std::string run_id,
                                                                           Decider decider,
                                                                           Timestamp now) override;

@@ -46,6 +46,11 @@ constexpr std::string_view kRequestCancel =
 constexpr std::string_view kCancelRequested =
     "SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND status = 'running' "
     "AND id IN (SELECT value FROM json_each(?))";
+// The partial index on running runs answers the first count.
+constexpr std::string_view kCountUnfinished =
+    "SELECT (SELECT count(*) FROM runs WHERE status = 'running'), "
+    "(SELECT count(*) FROM runs WHERE status = 'awaiting_approval'), "
+    "(SELECT count(*) FROM approvals WHERE status = 'pending' AND expires_at > ?)";
 constexpr std::string_view kCancelPaused =
     "UPDATE runs SET status = 'cancelled', updated_at = ?1, "
     "finished_at = ?1, cancel_requested_at = COALESCE(cancel_requested_at, ?1) "
@@ -179,6 +184,16 @@ boost::asio::awaitable<Result<Run>> SqliteRunRepository::request_cancel(std::str
         if (!run) return run_not_found();
         if (!requested) return run_not_active();
         return std::move(*run);
+      });
+}
+
+boost::asio::awaitable<Result<RunCounts>> SqliteRunRepository::count_unfinished(Timestamp now) {
+  co_return co_await database_.read(
+      "count_unfinished", [&](sqlite3* connection) -> Result<RunCounts> {
+        Statement query(connection, kCountUnfinished);
+        bind_time(query, 1, now);
+        query.step();
+        return RunCounts{query.integer(0), query.integer(1), query.integer(2)};
       });
 }
 
