@@ -282,7 +282,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   // Server and its threads.
   http::Server server(io,
                       {config.host, config.port, config.max_body_bytes, config.header_timeout,
-                       config.idle_timeout, config.threads},
+                       config.idle_timeout, config.threads, services->prometheus.get()},
                       routes->router);
   std::uint16_t port = 0;
   try {

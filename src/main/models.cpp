@@ -1,5 +1,6 @@
 #include "main/models.h"
 
+#include "application/chat/metered_provider.h"
 #include "infrastructure/llm/anthropic_provider.h"
 #include "infrastructure/llm/openai_provider.h"
 
@@ -18,7 +19,17 @@ std::shared_ptr<LlmProvider> make_provider(const std::string& provider,
   return std::make_shared<llm::OpenAiProvider>(client, std::move(endpoint));
 }
 
-Status add(ModelCatalog& catalog, ModelRoute route) {
+// With metrics on, each call to the provider is measured under the model's name.
+struct Metering {
+  std::shared_ptr<Metrics> metrics;
+  const Clock& clock;
+};
+
+Status add(ModelCatalog& catalog, ModelRoute route, const Metering& metering) {
+  if (metering.metrics) {
+    route.provider = std::make_shared<MeteredProvider>(std::move(route.provider), metering.metrics,
+                                                       metering.clock, route.name, route.owned_by);
+  }
   if (auto added = catalog.add(std::move(route)); !added) {
     return config::config_error(added.error().message, "models");
   }
@@ -43,7 +54,10 @@ struct ZeroConfigModel {
 Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
                                                        const config::FileConfig& file,
                                                        const config::ModelEnvironment& environment,
-                                                       net::HttpClient& client) {
+                                                       net::HttpClient& client,
+                                                       std::shared_ptr<Metrics> metrics,
+                                                       const Clock& clock) {
+  const Metering metering{std::move(metrics), clock};
   std::vector<std::string> warnings;
   for (const auto& model : file.models) {
     llm::ProviderEndpoint endpoint;
@@ -54,9 +68,11 @@ Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
       warnings.push_back("model " + model.name + ": " + model.api_key_env + " is not set");
     }
     endpoint.timeout = model.timeout;
-    auto added = add(catalog, {model.name, model.provider, model.model,
-                               make_provider(model.provider, std::move(endpoint), client),
-                               model.max_retries, model.fallbacks});
+    auto added = add(catalog,
+                     {model.name, model.provider, model.model,
+                      make_provider(model.provider, std::move(endpoint), client), model.max_retries,
+                      model.fallbacks},
+                     metering);
     if (!added) return std::move(added).take_error();
   }
   // Zero-config defaults, unless the file already names a model of the same name.
@@ -69,12 +85,14 @@ Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
   for (const auto& model : defaults) {
     if (model.api_key.empty() || catalog.find(model.name)) continue;
     llm::ProviderEndpoint endpoint{model.base_url, model.api_key, std::chrono::seconds(60)};
-    auto added = add(catalog, {model.name,
-                               model.provider,
-                               model.upstream,
-                               make_provider(model.provider, std::move(endpoint), client),
-                               2,
-                               {}});
+    auto added = add(catalog,
+                     {model.name,
+                      model.provider,
+                      model.upstream,
+                      make_provider(model.provider, std::move(endpoint), client),
+                      2,
+                      {}},
+                     metering);
     if (!added) return std::move(added).take_error();
   }
   const auto default_model = or_default(environment.default_model, file.default_model);

@@ -1,11 +1,14 @@
 // The model catalog from configuration: the file's `models:` table, plus zero-config
-// defaults when OPENAI_API_KEY or ANTHROPIC_API_KEY is set.
+// defaults when OPENAI_API_KEY or ANTHROPIC_API_KEY is set. With `metrics`, each model's
+// calls are measured.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "application/chat/model_catalog.h"
+#include "application/ports/clock.h"
+#include "application/ports/metrics.h"
 #include "domain/common/result.h"
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
@@ -18,6 +21,8 @@ namespace agentd {
 Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
                                                        const config::FileConfig& file,
                                                        const config::ModelEnvironment& environment,
-                                                       net::HttpClient& client);
+                                                       net::HttpClient& client,
+                                                       std::shared_ptr<Metrics> metrics,
+                                                       const Clock& clock);
 
 }  // namespace agentd

@@ -1,25 +1,36 @@
 #include "main/routes.h"
 
+#include "infrastructure/api_docs/docs_routes.h"
 #include "infrastructure/http/handlers/api_key_handlers.h"
 #include "infrastructure/http/handlers/auth_handlers.h"
 #include "infrastructure/http/handlers/chat_handlers.h"
 #include "infrastructure/http/handlers/conversation_handlers.h"
 #include "infrastructure/http/handlers/tool_handlers.h"
+#include "infrastructure/metrics/metrics_route.h"
 
 namespace agentd {
 
+Routes::Routes(Services& services, const config::Config& config)
+    : request_limiter(services.rate_limiter(), services.metrics(), "requests"),
+      sign_in_limiter(services.rate_limiter(), services.metrics(), "sign_in"),
+      guard(services.authenticate, request_limiter, config.rate_limit_per_minute) {}
+
 std::unique_ptr<Routes> make_routes(Services& services, const config::Config& config,
                                     std::vector<http::ReadinessCheck> checks) {
-  auto routes = std::make_unique<Routes>(Routes{
-      http::AuthGuard(services.authenticate, services.rate_limiter(), config.rate_limit_per_minute),
-      http::Router{}});
+  auto routes = std::make_unique<Routes>(services, config);
   auto& router = routes->router;
   const auto& guard = routes->guard;
   http::add_health_routes(router, std::move(checks));
+  api_docs::add_docs_routes(router);
+  if (services.prometheus) {
+    metrics::add_metrics_route(router, *services.prometheus, config.metrics_token, [&services] {
+      return services.storage->runs().count_unfinished(services.clock.now());
+    });
+  }
   http::add_auth_routes(router, guard,
                         {services.register_user, services.login, services.refresh, services.logout,
                          services.current_user},
-                        services.rate_limiter(),
+                        routes->sign_in_limiter,
                         {config.login_rate_limit_per_minute, config.register_rate_limit_per_minute,
                          config.trusted_proxies});
   http::add_api_key_routes(router, guard, services.manage_keys);

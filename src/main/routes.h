@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "application/common/metered_rate_limiter.h"
 #include "infrastructure/config/config.h"
 #include "infrastructure/http/handlers/health_handlers.h"
 #include "infrastructure/http/middleware/auth_guard.h"
@@ -12,8 +13,12 @@
 
 namespace agentd {
 
-// The router's handlers hold the guard by reference: both live here, together.
+// The router's handlers hold the guard and the limiters by reference: all live here, together.
 struct Routes {
+  Routes(Services& services, const config::Config& config);
+
+  MeteredRateLimiter request_limiter;  // each caller's requests
+  MeteredRateLimiter sign_in_limiter;  // logins and registrations, by address and email
   http::AuthGuard guard;
   http::Router router;
 };

@@ -80,6 +80,19 @@ std::vector<std::string> mcp_server_names(const config::FileConfig& file) {
   return names;
 }
 
+// The status a run reached with its last event (run.completed says awaiting_approval for a
+// paused run). A copy that let go of a run another replica took over ended nothing.
+std::optional<std::string_view> status_reached(const RunEvent& event) {
+  if (const auto* completed = std::get_if<RunCompleted>(&event)) {
+    return to_string(completed->result.run.status);
+  }
+  if (const auto* failed = std::get_if<RunFailed>(&event)) {
+    if (failed->error.code == "run_taken_over") return std::nullopt;
+    return failed->result ? to_string(failed->result->run.status) : "failed";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Services>> Services::create(const config::Config& config,
@@ -95,7 +108,8 @@ Result<std::unique_ptr<Services>> Services::create(const config::Config& config,
   auto services = std::make_unique<Services>(config, file, std::move(jwt_secret),
                                              std::move(executor), std::move(redis_url));
   auto warnings =
-      add_configured_models(services->models, file, config.models, services->http_client);
+      add_configured_models(services->models, file, config.models, services->http_client,
+                            services->prometheus, services->clock);
   if (!warnings) return std::move(warnings).take_error();
   services->model_warnings = std::move(*warnings);
   auto registered =
@@ -111,6 +125,9 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       storage(make_storage(config, executor)),
       redis(redis_client(redis_url, executor)),
       blocking(kBlockingThreads),
+      prometheus(config.metrics_enabled
+                     ? std::make_shared<metrics::PrometheusMetrics>(AGENTD_VERSION)
+                     : nullptr),
       hasher(blocking),
       signer(std::move(jwt_secret), "agentd", "agentd"),
       cached_signer(signer, cache::kTokenCacheSettings),
@@ -137,7 +154,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       authenticate(cached_users, cached_sessions, cached_keys, cached_signer, secrets, clock),
       manage_keys(cached_keys, secrets, ids, clock, tools, models, mcp_server_names(file)),
       execute_tool(tools, storage->tool_executions(), ids, clock,
-                   static_cast<std::size_t>(config.tool_concurrency)),
+                   static_cast<std::size_t>(config.tool_concurrency), metrics()),
       model_router(models, delay, RetryPolicy{},
                    [] {
                      thread_local std::minstd_rand engine{std::random_device{}()};
@@ -154,23 +171,33 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       run_leases(storage->runs(), conversation_runs, live_runs, event_feed.get(), clock,
                  LeaseSettings{replica_id, config.run_lease}),
       agent_completion(agent, model_router, ids, clock) {
+  if (prometheus || redis) {
+    live_runs.publish_with(
+        [this](const std::string& conversation_id, const std::string& run_id,
+               const NumberedEvent& numbered) { on_run_event(conversation_id, run_id, numbered); });
+  }
   if (!redis) return;
   cached_sessions.announce_to(*notices);
   cached_keys.announce_to(*notices);
   manage_runs.announce_to(*notices);
-  live_runs.publish_with([feed = event_feed.get()](const std::string& conversation_id,
-                                                   const std::string& run_id,
-                                                   const NumberedEvent& numbered) {
-    FeedEvent event{numbered.id, std::string(event_name(numbered.event)),
-                    boost::json::serialize(http::event_data(numbered.event)),
-                    is_terminal(numbered.event)};
-    feed->publish(conversation_id, run_id, std::move(event));
-  });
   const std::vector<std::string> channels{std::string(redis::kNoticesChannel),
                                           std::string(redis::kRunEventsChannel)};
   subscriber = std::make_unique<redis::RedisSubscriber>(
       executor, redis::ClientSettings{*redis_url}, channels,
       [this](std::string_view channel, std::string_view message) { hear(channel, message); });
+}
+
+void Services::on_run_event(const std::string& conversation_id, const std::string& run_id,
+                            const NumberedEvent& numbered) {
+  if (prometheus) {
+    if (auto status = status_reached(numbered.event)) prometheus->run_ended(*status);
+  }
+  if (event_feed) {
+    FeedEvent event{numbered.id, std::string(event_name(numbered.event)),
+                    boost::json::serialize(http::event_data(numbered.event)),
+                    is_terminal(numbered.event)};
+    event_feed->publish(conversation_id, run_id, std::move(event));
+  }
 }
 
 void Services::hear(std::string_view channel, std::string_view message) {
@@ -191,6 +218,11 @@ void Services::hear(std::string_view channel, std::string_view message) {
       if (auto run = live_runs.find(notice->id)) run->cancel();
       break;
   }
+}
+
+Metrics& Services::metrics() {
+  if (prometheus) return *prometheus;
+  return no_metrics();
 }
 
 RateLimiter& Services::rate_limiter() {

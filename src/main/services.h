@@ -34,6 +34,7 @@
 #include "infrastructure/concurrency/blocking_pool.h"
 #include "infrastructure/config/config.h"
 #include "infrastructure/config/file_config.h"
+#include "infrastructure/metrics/prometheus_metrics.h"
 #include "infrastructure/net/http_client.h"
 #include "infrastructure/ratelimit/in_process_rate_limiter.h"
 #include "infrastructure/redis/redis_client.h"
@@ -66,10 +67,16 @@ struct Services {
   // The rate limiter requests go through: Redis's when replicas share one, else this
   // process's.
   RateLimiter& rate_limiter();
+  // Where the use cases report: the Prometheus metrics, or nowhere when they are off.
+  Metrics& metrics();
   // Starts the Redis connections (when configured): they connect and reconnect in the
   // background. Stops them again for shutdown.
   void start_redis();
   void stop_redis();
+  // Every event of a conversation's run: counted when it ends the run, published to the other
+  // replicas with Redis.
+  void on_run_event(const std::string& conversation_id, const std::string& run_id,
+                    const NumberedEvent& numbered);
   // What another replica (or this one) said on Redis: a run's new events, or a notice.
   void hear(std::string_view channel, std::string_view message);
 
@@ -80,6 +87,9 @@ struct Services {
   std::unique_ptr<redis::RedisClient> redis;
   BlockingPool blocking;  // password hashing
   SystemClock clock;
+  // Metrics, when on (AGENTD_METRICS): null when off.
+  // Shared with the model streams, which may outlive the rest at shutdown.
+  std::shared_ptr<metrics::PrometheusMetrics> prometheus;
   UuidV7Generator ids;
   SodiumSecretGenerator secrets;
   SodiumSecretSealer sealer;

@@ -142,6 +142,24 @@ Status parse_database(const EnvLookup& env, Config& config) {
   return ok_status();
 }
 
+// AGENTD_METRICS and AGENTD_METRICS_TOKEN. The token is never echoed.
+Status parse_metrics(const EnvLookup& env, Config& config) {
+  if (auto enabled = env("AGENTD_METRICS")) {
+    if (*enabled != "true" && *enabled != "false") {
+      return bad("AGENTD_METRICS", "true or false", *enabled);
+    }
+    config.metrics_enabled = *enabled == "true";
+  }
+  if (auto token = env("AGENTD_METRICS_TOKEN")) {
+    constexpr std::size_t kShortestToken = 16;
+    if (token->size() < kShortestToken) {
+      return bad("AGENTD_METRICS_TOKEN", "at least 16 characters", "(hidden)");
+    }
+    config.metrics_token = *token;
+  }
+  return ok_status();
+}
+
 // AGENTD_REDIS_URL and what several replicas need. The URL is never echoed: it may hold a
 // password.
 Status parse_replicas(const EnvLookup& env, Config& config) {
@@ -273,6 +291,7 @@ Result<Config> load_config(const EnvLookup& env) {
   }
   if (auto proxies = env("AGENTD_TRUSTED_PROXIES")) config.trusted_proxies = split_list(*proxies);
   if (auto replicas = parse_replicas(env, config); !replicas) return replicas.error();
+  if (auto metrics = parse_metrics(env, config); !metrics) return metrics.error();
   config.models = model_environment(env);
   return config;
 }

@@ -73,6 +73,11 @@ struct Config {
   std::string replica_id;             // names this process in run leases; default host-pid
   std::chrono::milliseconds run_lease{15'000};  // renewed every quarter of it
 
+  // Metrics: GET /metrics, for loopback callers only unless a token is set (then for callers
+  // that present it). Off: no route and nothing measured.
+  bool metrics_enabled = true;
+  std::string metrics_token;
+
   // Tools.
   int tool_concurrency = 8;  // calls of one batch (or one agent step) running at once
 
