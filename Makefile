@@ -35,6 +35,7 @@ test: asan
 bench: build
 	bench/run
 	bench/gateway
+	bench/metrics
 	bench/storage
 	bench/replicas
 

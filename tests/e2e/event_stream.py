@@ -1,8 +1,35 @@
 """Reads a Server-Sent Events response as it arrives, and can leave it half-way like a
-client that goes away."""
+client that goes away. Each event read is checked against the API document."""
 
 import json
 import socket
+
+
+def read_event(lines):
+    """Reads one event from an iterator of lines (without their line ends): {"id": int|None,
+    "event": str, "raw": its data lines joined}, or None when the lines end first. Comment
+    lines are heartbeats and are skipped."""
+    event = {"id": None, "event": "message", "raw": None}
+    data_lines = []
+    seen_field = False
+    for line in lines:
+        if line == "":
+            if seen_field:
+                event["raw"] = "\n".join(data_lines) if data_lines else None
+                return event
+            continue
+        if line.startswith(":"):
+            continue  # heartbeat comment
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        seen_field = True
+        if field == "id":
+            event["id"] = int(value)
+        elif field == "event":
+            event["event"] = value
+        elif field == "data":
+            data_lines.append(value)
+    return None
 
 
 class EventStream:
@@ -24,11 +51,18 @@ class EventStream:
         self.response = self.conn.getresponse()
         self.status = self.response.status
         self.headers = {k.lower(): v for k, v in self.response.getheaders()}
+        try:
+            # What the API document says of this response; each event read is checked too.
+            self.expectation = server.expect(method, path, self.status, self.headers)
+        except AssertionError:
+            self.close()
+            raise
 
     def body(self):
         """The whole remaining body, for a response that is not a stream (an error)."""
         data = self.response.read()
         self.close()
+        self.expectation.body(data)
         return data
 
     def _lines(self):
@@ -40,29 +74,12 @@ class EventStream:
 
     def next_event(self):
         """The next named event as {"id": int|None, "event": str, "data": parsed JSON,
-        "raw": str}, or None at the end of the stream."""
-        event = {"id": None, "event": "message", "data": None, "raw": None}
-        data_lines = []
-        seen_field = False
-        for line in self._lines():
-            if line == "":
-                if seen_field:
-                    event["raw"] = "\n".join(data_lines)
-                    event["data"] = json.loads(event["raw"]) if data_lines else None
-                    return event
-                continue
-            if line.startswith(":"):
-                continue  # heartbeat comment
-            field, _, value = line.partition(":")
-            value = value[1:] if value.startswith(" ") else value
-            seen_field = True
-            if field == "id":
-                event["id"] = int(value)
-            elif field == "event":
-                event["event"] = value
-            elif field == "data":
-                data_lines.append(value)
-        return None
+        "raw": str|None}, or None at the end of the stream."""
+        event = read_event(self._lines())
+        if event is not None:
+            self.expectation.event(event["event"], event["raw"])
+            event["data"] = json.loads(event["raw"]) if event["raw"] is not None else None
+        return event
 
     def events(self):
         """Every remaining event, to the end of the stream."""
@@ -87,12 +104,16 @@ class EventStream:
         """The `data:` payloads of an OpenAI-style stream, as text, to its end."""
         out = [line[len("data: "):] for line in self._lines() if line.startswith("data: ")]
         self.close()
+        for data in out:
+            self.expectation.event("message", data)
         return out
 
     def next_data(self):
         for line in self._lines():
             if line.startswith("data: "):
-                return line[len("data: "):]
+                data = line[len("data: "):]
+                self.expectation.event("message", data)
+                return data
         return None
 
     def disconnect(self):

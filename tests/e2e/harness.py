@@ -1,4 +1,5 @@
-"""Starts the real agentd binary on a free loopback port with a fresh data directory."""
+"""Starts the real agentd binary on a free loopback port with a fresh data directory. Every
+response read through it is checked against the API document (openapi_contract)."""
 
 import http.client
 import json
@@ -9,6 +10,8 @@ import subprocess
 import tempfile
 import time
 import uuid
+
+import openapi_contract
 
 AGENTD_BIN = os.environ.get("AGENTD_BIN", "../../build/debug/agentd")
 
@@ -154,9 +157,16 @@ class Agentd:
             conn.request(method, path, body=payload, headers=headers)
             r = conn.getresponse()
             data = r.read()
-            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
         finally:
             conn.close()
+        response = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        self.expect(method, path, response.status, response.headers).body(data)
+        return response
+
+    def expect(self, method, path, status, headers):
+        """What the API document says of this answer (openapi_contract.Expectation); every
+        response read through this class or EventStream is checked against it."""
+        return openapi_contract.expect(method, path, status, headers)
 
     # Identity helpers: plain calls, no assertions, except sign_up which needs both to work.
     def register(self, email, password=PASSWORD, name=None, headers=None):
