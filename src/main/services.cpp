@@ -2,62 +2,22 @@
 
 #include <unistd.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <random>
 
 #include "infrastructure/http/dto/conversation_dto.h"
 #include "infrastructure/logging/log.h"
 #include "infrastructure/redis/redis_notices.h"
-#include "infrastructure/tools/builtin/calculator_tool.h"
-#include "infrastructure/tools/builtin/current_time_tool.h"
-#include "infrastructure/tools/builtin/http_get_tool.h"
-#include "infrastructure/tools/builtin/web_search_tool.h"
+#include "main/builtin_tools.h"
 #include "main/models.h"
 
 namespace agentd {
 namespace {
 
 constexpr unsigned kBlockingThreads = 4;
-
-ToolSpec with_settings(ToolSpec spec, const config::ToolSettings& settings) {
-  spec.requires_approval = settings.requires_approval;
-  spec.idempotent = settings.idempotent;
-  if (settings.timeout) spec.timeout = *settings.timeout;
-  return spec;
-}
-
-// Builtin tools that are enabled in the configuration file; web_search and http_get only
-// when configured (a provider, an allow-list).
-Status register_builtin_tools(ToolRegistry& tools, const config::FileConfig& file,
-                              const Clock& clock, net::HttpClient& http) {
-  std::vector<std::shared_ptr<Tool>> enabled;
-  if (file.calculator.enabled) {
-    enabled.push_back(std::make_shared<CalculatorTool>(
-        with_settings(CalculatorTool::default_spec(), file.calculator)));
-  }
-  if (file.current_time.enabled) {
-    enabled.push_back(std::make_shared<CurrentTimeTool>(
-        with_settings(CurrentTimeTool::default_spec(), file.current_time), clock));
-  }
-  if (file.web_search.tool.enabled) {
-    auto search = make_web_search_tool(
-        with_settings(WebSearchTool::default_spec(), file.web_search.tool), file.web_search, http);
-    if (!search) return config::config_error(search.error().message, "tools.web_search");
-    if (*search) enabled.emplace_back(std::move(*search));
-  }
-  if (file.http_get.tool.enabled && !file.http_get.allow_hosts.empty()) {
-    enabled.push_back(std::make_shared<HttpGetTool>(
-        with_settings(HttpGetTool::default_spec(file.http_get.allow_hosts), file.http_get.tool),
-        http, HttpGetRules{file.http_get.allow_hosts}));
-  }
-  for (auto& tool : enabled) {
-    const auto name = tool->spec().name;
-    if (auto added = tools.add(std::move(tool)); !added) {
-      return config::config_error(added.error().message, "tools." + name);
-    }
-  }
-  return ok_status();
-}
 
 // The configured name, else host and process id: unique among replicas at any one time.
 std::string replica_name(const config::Config& config) {
@@ -153,6 +113,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       current_user(cached_users),
       authenticate(cached_users, cached_sessions, cached_keys, cached_signer, secrets, clock),
       manage_keys(cached_keys, secrets, ids, clock, tools, models, mcp_server_names(file)),
+      manage_users(cached_users, clock),
       execute_tool(tools, storage->tool_executions(), ids, clock,
                    static_cast<std::size_t>(config.tool_concurrency), metrics()),
       model_router(models, delay, RetryPolicy{},
@@ -177,6 +138,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
                const NumberedEvent& numbered) { on_run_event(conversation_id, run_id, numbered); });
   }
   if (!redis) return;
+  cached_users.announce_to(*notices);
   cached_sessions.announce_to(*notices);
   cached_keys.announce_to(*notices);
   manage_runs.announce_to(*notices);
@@ -217,6 +179,9 @@ void Services::hear(std::string_view channel, std::string_view message) {
     case Notice::Kind::run_cancel_requested:
       if (auto run = live_runs.find(notice->id)) run->cancel();
       break;
+    case Notice::Kind::user_changed:
+      cached_users.forget(notice->id);
+      break;
   }
 }
 
@@ -238,6 +203,19 @@ void Services::start_redis() {
 void Services::stop_redis() {
   if (subscriber) subscriber->stop();
   if (redis) redis->stop();
+}
+
+boost::asio::awaitable<bool> Services::connect_notices(std::chrono::milliseconds timeout) {
+  if (!redis) co_return false;
+  redis->start();
+  constexpr std::chrono::milliseconds kPoll{20};
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  for (auto waited = std::chrono::milliseconds::zero(); !redis->connected() && waited < timeout;
+       waited += kPoll) {
+    timer.expires_after(kPoll);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+  co_return redis->connected();
 }
 
 }  // namespace agentd

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +31,7 @@
 #include "application/ports/notices.h"
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
+#include "application/users/manage_users.h"
 #include "infrastructure/cache/caching_identity_repositories.h"
 #include "infrastructure/cache/caching_token_signer.h"
 #include "infrastructure/concurrency/blocking_pool.h"
@@ -77,6 +80,10 @@ struct Services {
   // replicas with Redis.
   void on_run_event(const std::string& conversation_id, const std::string& run_id,
                     const NumberedEvent& numbered);
+  // Starts only the connection that publishes notices (a command that changes something
+  // replicas cache), waits up to `timeout` for it, and says whether it is connected. False
+  // without Redis.
+  boost::asio::awaitable<bool> connect_notices(std::chrono::milliseconds timeout);
   // What another replica (or this one) said on Redis: a run's new events, or a notice.
   void hear(std::string_view channel, std::string_view message);
 
@@ -120,6 +127,7 @@ struct Services {
   CurrentUser current_user;
   Authenticate authenticate;
   ManageApiKeys manage_keys;
+  ManageUsers manage_users;  // the command line's
   ExecuteTool execute_tool;
   ModelRouter model_router;
   ReactAgent agent;

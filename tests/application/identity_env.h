@@ -17,6 +17,7 @@
 #include "application/auth/session_tokens.h"
 #include "application/chat/model_catalog.h"
 #include "application/tools/tool_registry.h"
+#include "application/users/manage_users.h"
 #include "fakes/fake_api_key_repository.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_id_generator.h"
@@ -105,6 +106,7 @@ struct IdentityEnv {
   ToolRegistry tools{schemas};
   ModelCatalog models;
   ManageApiKeys api_keys{key_store, secrets, ids, clock, tools, models, {std::string(kMcpServer)}};
+  ManageUsers manage_users{user_store, clock};
 };
 
 }  // namespace agentd

@@ -34,6 +34,22 @@ class FakeApiKeyRepository : public ApiKeyRepository {
     co_return key_not_found();
   }
 
+  boost::asio::awaitable<Result<ApiKey>> find_by_id(std::string key_id) override {
+    std::lock_guard lock(mutex_);
+    auto found = keys_.find(key_id);
+    if (found == keys_.end()) co_return key_not_found();
+    co_return found->second;
+  }
+
+  boost::asio::awaitable<Result<Page<ApiKey>>> list_all(int limit,
+                                                        std::optional<std::string> after) override {
+    if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+    std::lock_guard lock(mutex_);
+    std::vector<ApiKey> listed;
+    for (auto it = keys_.rbegin(); it != keys_.rend(); ++it) listed.push_back(it->second);
+    co_return page_after(std::move(listed), limit, after, [](const ApiKey& key) { return key.id; });
+  }
+
   boost::asio::awaitable<Result<Page<ApiKey>>> list(std::string user_id, int limit,
                                                     std::optional<std::string> after) override {
     if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");

@@ -4,7 +4,9 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "application/ports/user_repository.h"
 
@@ -37,6 +39,30 @@ class FakeUserRepository : public UserRepository {
       co_return Error::unavailable("the database is unavailable", "database_unavailable");
     auto found = users_.find(id);
     if (found == users_.end()) co_return not_found();
+    co_return found->second;
+  }
+
+  boost::asio::awaitable<Result<Page<User>>> list(int limit,
+                                                  std::optional<std::string> after) override {
+    if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+    std::lock_guard lock(mutex_);
+    std::vector<User> listed;
+    // Newest first is largest id first.
+    for (auto it = users_.rbegin(); it != users_.rend(); ++it) listed.push_back(it->second);
+    co_return page_after(std::move(listed), limit, after, [](const User& user) { return user.id; });
+  }
+
+  boost::asio::awaitable<Result<User>> set_disabled(std::string id,
+                                                    std::optional<Timestamp> since) override {
+    std::lock_guard lock(mutex_);
+    auto found = users_.find(id);
+    if (found == users_.end()) co_return not_found();
+    auto& disabled_at = found->second.disabled_at;
+    if (!since) {
+      disabled_at.reset();
+    } else if (!disabled_at) {
+      disabled_at = since;
+    }
     co_return found->second;
   }
 

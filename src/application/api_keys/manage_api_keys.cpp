@@ -61,6 +61,11 @@ Status ManageApiKeys::require_known_names(const NewApiKey& request) const {
 boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create(const Principal& caller,
                                                                     NewApiKey request) {
   if (auto allowed = require_session(caller); !allowed) co_return allowed.error();
+  co_return co_await create_for(caller.user_id, std::move(request));
+}
+
+boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create_for(std::string user_id,
+                                                                        NewApiKey request) {
   if (request.name.empty() || request.name.size() > kMaxNameBytes) {
     co_return Error::invalid("name is required (at most 200 bytes)", "name", "invalid_name");
   }
@@ -79,7 +84,7 @@ boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create(const Princi
   created.secret = std::string(kApiKeyPrefix) + secrets_.random_token(kSecretBytes);
   auto& key = created.key;
   key.id = ids_.new_id();
-  key.user_id = caller.user_id;
+  key.user_id = std::move(user_id);
   key.name = std::move(request.name);
   key.prefix = created.secret.substr(0, kApiKeyPrefix.size() + kDisplayPrefixChars);
   key.secret_hash = secrets_.digest(created.secret);
@@ -103,6 +108,28 @@ boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list(const Principal
 boost::asio::awaitable<Status> ManageApiKeys::revoke(const Principal& caller, std::string key_id) {
   if (auto allowed = require_session(caller); !allowed) co_return allowed.error();
   co_return co_await keys_.revoke(caller.user_id, std::move(key_id), clock_.now());
+}
+
+boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list_of(
+    std::string user_id, int limit, std::optional<std::string> after) {
+  co_return co_await keys_.list(std::move(user_id), limit, std::move(after));
+}
+
+boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list_all(
+    int limit, std::optional<std::string> after) {
+  co_return co_await keys_.list_all(limit, std::move(after));
+}
+
+boost::asio::awaitable<Result<ApiKey>> ManageApiKeys::revoke_by_id(std::string key_id) {
+  auto key = co_await keys_.find_by_id(key_id);
+  if (!key) co_return key;
+  const auto now = clock_.now();
+  // Through the owner's revoke, so the caches and the other replicas hear of it as usual.
+  if (auto revoked = co_await keys_.revoke(key->user_id, key_id, now); !revoked) {
+    co_return revoked.error();
+  }
+  if (!key->revoked_at) key->revoked_at = now;
+  co_return key;
 }
 
 }  // namespace agentd

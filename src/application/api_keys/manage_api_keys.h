@@ -1,5 +1,6 @@
 // Create, list and revoke a user's API keys. Only a person (a session) manages keys: a key
-// that could mint keys could escape its own restrictions.
+// that could mint keys could escape its own restrictions. The administrator, on the command
+// line, manages any user's keys.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -51,6 +52,18 @@ class ManageApiKeys {
   boost::asio::awaitable<Result<Page<ApiKey>>> list(const Principal& caller, int limit,
                                                     std::optional<std::string> after);
   boost::asio::awaitable<Status> revoke(const Principal& caller, std::string key_id);
+
+  // The administrator's side: no credential to check, since only the command line calls
+  // these, and whoever runs it holds the database already.
+  boost::asio::awaitable<Result<CreatedApiKey>> create_for(std::string user_id, NewApiKey request);
+  boost::asio::awaitable<Result<Page<ApiKey>>> list_of(std::string user_id, int limit,
+                                                       std::optional<std::string> after);
+  // Every user's keys, newest first.
+  boost::asio::awaitable<Result<Page<ApiKey>>> list_all(int limit,
+                                                        std::optional<std::string> after);
+  // Revokes any user's key (again: a revoked key keeps its first revocation time) and
+  // answers it as revoked.
+  boost::asio::awaitable<Result<ApiKey>> revoke_by_id(std::string key_id);
 
  private:
   static constexpr std::size_t kSecretBytes = 32;

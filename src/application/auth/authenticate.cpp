@@ -15,6 +15,8 @@ Error refusal(const Error& failure, const Error& refused) {
 
 }  // namespace
 
+Error user_disabled() { return unauthenticated("the user is disabled", "user_disabled"); }
+
 boost::asio::awaitable<Result<Principal>> Authenticate::operator()(std::string_view bearer) {
   if (bearer.empty()) {
     co_return unauthenticated("missing bearer credential", "missing_credentials");
@@ -31,6 +33,7 @@ boost::asio::awaitable<Result<Principal>> Authenticate::by_api_key(std::string_v
   if (!key->is_usable(now)) co_return invalid;
   auto user = co_await users_.find_by_id(key->user_id);
   if (!user) co_return refusal(user.error(), invalid);
+  if (user->is_disabled()) co_return user_disabled();
   if (!key->last_used_at || now - *key->last_used_at >= kLastUsedResolution) {
     // Bookkeeping only: a failure here must not fail the caller's request.
     (void)co_await keys_.record_use(key->id, now);
@@ -49,6 +52,7 @@ boost::asio::awaitable<Result<Principal>> Authenticate::by_access_token(std::str
   if (!session->is_active(now) || session->user_id != claims->user_id) co_return invalid;
   auto user = co_await users_.find_by_id(claims->user_id);
   if (!user) co_return refusal(user.error(), invalid);
+  if (user->is_disabled()) co_return user_disabled();
   co_return Principal::for_session(*user, session->id);
 }
 

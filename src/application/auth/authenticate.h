@@ -15,6 +15,11 @@
 
 namespace agentd {
 
+// What every credential of a disabled user gets: an access token, an API key, a refresh
+// token. (A sign-in gets invalid_credentials instead, as for a wrong password: it must not
+// tell a stranger that the account exists.)
+Error user_disabled();
+
 class Authenticate {
  public:
   Authenticate(UserRepository& users, SessionRepository& sessions, ApiKeyRepository& keys,

@@ -37,6 +37,9 @@ boost::asio::awaitable<Result<TokenPair>> Login::operator()(std::string email,
   if (!co_await hasher_.verify(std::move(password), user->password_hash)) {
     co_return invalid_credentials();
   }
+  // Checked after the password, so that a disabled account answers in the same time and the
+  // same words as a wrong password.
+  if (user->is_disabled()) co_return invalid_credentials();
 
   const auto now = clock_.now();
   Session session{ids_.new_id(), user->id, now, now + tokens_.settings().refresh_ttl, {}};

@@ -1,5 +1,5 @@
-// Exchanges email and password for a new session's tokens. Unknown email and wrong password
-// are indistinguishable, in the answer and in the time spent.
+// Exchanges email and password for a new session's tokens. Unknown email, wrong password and
+// disabled account are indistinguishable, in the answer and in the time spent.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

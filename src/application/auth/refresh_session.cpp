@@ -1,5 +1,7 @@
 #include "application/auth/refresh_session.h"
 
+#include "application/auth/authenticate.h"
+
 namespace agentd {
 
 Error invalid_refresh_token() {
@@ -49,6 +51,7 @@ boost::asio::awaitable<Result<TokenPair>> RefreshSession::operator()(std::string
     if (user.error().kind != ErrorCode::not_found) co_return user.error();
     co_return invalid_refresh_token();
   }
+  if (user->is_disabled()) co_return user_disabled();
   co_return tokens_.issue(*user, rotation->session.id, std::move(next_token), now);
 }
 

@@ -1,6 +1,7 @@
 // Changes every replica must act on at once rather than when a cache expires: a revoked
-// session or key, a run asked to stop. Published by the replica that made the change and
-// delivered to every replica, itself included.
+// session or key, a user disabled or enabled, a run asked to stop. Published by the process
+// that made the change (a replica, or the command line) and delivered to every replica, the
+// publisher included.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -13,6 +14,7 @@ struct Notice {
     session_revoked,       // id: the session
     api_key_revoked,       // id: the key
     run_cancel_requested,  // id: the run
+    user_changed,          // id: the user, disabled or enabled again
   };
   Kind kind = Kind::session_revoked;
   std::string id;

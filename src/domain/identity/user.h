@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "domain/identity/role.h"
@@ -17,8 +18,11 @@ struct User {
   Role role = Role::user;
   std::string password_hash;
   Timestamp created_at;
+  // Set while an administrator has disabled the account: none of its credentials work.
+  std::optional<Timestamp> disabled_at;
 
   bool operator==(const User&) const = default;
+  bool is_disabled() const { return disabled_at.has_value(); }
 };
 
 }  // namespace agentd

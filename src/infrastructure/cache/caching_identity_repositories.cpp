@@ -4,7 +4,7 @@ namespace agentd::cache {
 
 using boost::asio::awaitable;
 
-// Users: only ever created, so a cached user is never stale.
+// Users: dropped whenever this process disables or enables one.
 
 awaitable<Result<User>> CachingUserRepository::create(User user) {
   co_return co_await inner_.create(std::move(user));
@@ -18,6 +18,24 @@ awaitable<Result<User>> CachingUserRepository::find_by_id(std::string id) {
   if (auto cached = by_id_.find(id)) co_return std::move(*cached);
   auto user = co_await inner_.find_by_id(id);
   if (user) by_id_.put(id, *user);
+  co_return user;
+}
+
+awaitable<Result<Page<User>>> CachingUserRepository::list(int limit,
+                                                          std::optional<std::string> after) {
+  co_return co_await inner_.list(limit, std::move(after));
+}
+
+awaitable<Result<User>> CachingUserRepository::set_disabled(std::string id,
+                                                            std::optional<Timestamp> since) {
+  // Dropped before and after: a lookup racing the write must not re-cache the old row.
+  by_id_.erase(id);
+  auto user = co_await inner_.set_disabled(id, since);
+  by_id_.erase(id);
+  if (user && notices_ != nullptr) {
+    Notice notice{Notice::Kind::user_changed, id};
+    co_await notices_->publish(std::move(notice));
+  }
   co_return user;
 }
 
@@ -78,6 +96,15 @@ awaitable<Result<ApiKey>> CachingApiKeyRepository::find_by_hash(std::string secr
   auto key = co_await inner_.find_by_hash(secret_hash);
   if (key) by_hash_.put(secret_hash, *key);
   co_return key;
+}
+
+awaitable<Result<ApiKey>> CachingApiKeyRepository::find_by_id(std::string key_id) {
+  co_return co_await inner_.find_by_id(std::move(key_id));
+}
+
+awaitable<Result<Page<ApiKey>>> CachingApiKeyRepository::list_all(
+    int limit, std::optional<std::string> after) {
+  co_return co_await inner_.list_all(limit, std::move(after));
 }
 
 awaitable<Result<Page<ApiKey>>> CachingApiKeyRepository::list(std::string user_id, int limit,

@@ -1,9 +1,10 @@
 // Caches in front of the identity repositories for the lookups every authenticated request
 // makes: user by id, session by id, API key by hash. Entries live briefly (a second or
-// two) and every change made through this process — logout, refresh, key revocation,
-// last-use bookkeeping — updates or drops them at once, so revocation still applies on the
-// next request here. Other replicas hear of revocations through Notices and drop their
-// entries at once; without notices they see them within the TTL.
+// two) and every change made through this process — logout, refresh, key revocation, a user
+// disabled or enabled, last-use bookkeeping — updates or drops them at once, so revocation
+// still applies on the next request here. Other processes (replicas, the command line) announce
+// their changes through Notices, and every replica drops its entries at once; without
+// notices they see them within the TTL.
 #pragma once
 
 #include <chrono>
@@ -24,10 +25,20 @@ class CachingUserRepository final : public UserRepository {
   boost::asio::awaitable<Result<User>> create(User user) override;
   boost::asio::awaitable<Result<User>> find_by_email(std::string email) override;
   boost::asio::awaitable<Result<User>> find_by_id(std::string id) override;
+  boost::asio::awaitable<Result<Page<User>>> list(int limit,
+                                                  std::optional<std::string> after) override;
+  boost::asio::awaitable<Result<User>> set_disabled(std::string id,
+                                                    std::optional<Timestamp> since) override;
+
+  // Users disabled or enabled here are announced through `notices` from now on.
+  void announce_to(Notices& notices) { notices_ = &notices; }
+  // Another process disabled or enabled the user.
+  void forget(const std::string& user_id) { by_id_.erase(user_id); }
 
  private:
   UserRepository& inner_;
   TtlCache<User> by_id_;
+  Notices* notices_ = nullptr;
 };
 
 class CachingSessionRepository final : public SessionRepository {
@@ -62,8 +73,11 @@ class CachingApiKeyRepository final : public ApiKeyRepository {
 
   boost::asio::awaitable<Status> create(ApiKey key) override;
   boost::asio::awaitable<Result<ApiKey>> find_by_hash(std::string secret_hash) override;
+  boost::asio::awaitable<Result<ApiKey>> find_by_id(std::string key_id) override;
   boost::asio::awaitable<Result<Page<ApiKey>>> list(std::string user_id, int limit,
                                                     std::optional<std::string> after) override;
+  boost::asio::awaitable<Result<Page<ApiKey>>> list_all(int limit,
+                                                        std::optional<std::string> after) override;
   boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,
                                         Timestamp now) override;
   boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) override;

@@ -6,6 +6,8 @@
 #include <tuple>
 #include <utility>
 
+#include "infrastructure/text/word_lists.h"
+
 namespace agentd::config {
 namespace {
 
@@ -43,7 +45,8 @@ Status parse_address(std::string_view text, Config& config) {
   return ok_status();
 }
 
-Status parse_duration(const EnvLookup& env, std::string_view name, std::chrono::milliseconds& out) {
+Status parse_milliseconds(const EnvLookup& env, std::string_view name,
+                          std::chrono::milliseconds& out) {
   auto text = env(name);
   if (!text) return ok_status();
   auto ms = parse_int<long>(name, *text, 1, 24L * 3600 * 1000);
@@ -56,21 +59,9 @@ Status parse_duration(const EnvLookup& env, std::string_view name, std::chrono::
 Status parse_seconds(const EnvLookup& env, std::string_view name, std::chrono::seconds& out) {
   auto text = env(name);
   if (!text) return ok_status();
-  std::string_view digits = *text;
-  constexpr std::pair<char, long> kUnits[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
-  long unit = 1;
-  for (const auto& [suffix, seconds] : kUnits) {
-    if (!digits.empty() && digits.back() == suffix) {
-      unit = seconds;
-      digits.remove_suffix(1);
-      break;
-    }
-  }
-  auto value = parse_int<long>(name, digits, 1, 10L * 365 * 86400);
-  if (!value || *value * unit > 10L * 365 * 86400) {
-    return bad(name, "a duration such as 900, 15m, 2h or 30d", *text);
-  }
-  out = std::chrono::seconds(*value * unit);
+  auto seconds = parse_duration(*text);
+  if (!seconds) return bad(name, "a duration such as 900, 15m, 2h or 30d", *text);
+  out = *seconds;
   return ok_status();
 }
 
@@ -91,20 +82,6 @@ ModelEnvironment model_environment(const EnvLookup& env) {
   models.anthropic_base_url = env("ANTHROPIC_BASE_URL").value_or("");
   models.default_model = env("AGENTD_DEFAULT_MODEL").value_or("");
   return models;
-}
-
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> items;
-  while (!text.empty()) {
-    auto comma = text.find(',');
-    auto item = text.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) items.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return items;
 }
 
 // AGENTD_DATABASE_URL and the settings that go with it. The URL is never echoed back in an
@@ -131,7 +108,7 @@ Status parse_database(const EnvLookup& env, Config& config) {
         std::pair{"AGENTD_DATABASE_ACQUIRE_TIMEOUT_MS", &config.database_acquire_timeout},
         std::pair{"AGENTD_DATABASE_CONNECT_TIMEOUT_MS", &config.database_connect_timeout},
         std::pair{"AGENTD_DATABASE_START_TIMEOUT_MS", &config.database_start_timeout}}) {
-    if (auto status = parse_duration(env, name, *field); !status) return status;
+    if (auto status = parse_milliseconds(env, name, *field); !status) return status;
   }
   if (auto migrate = env("AGENTD_MIGRATE_ON_START")) {
     if (*migrate != "true" && *migrate != "false") {
@@ -182,7 +159,7 @@ Status parse_replicas(const EnvLookup& env, Config& config) {
     }
     config.replica_id = *id;
   }
-  if (auto status = parse_duration(env, "AGENTD_RUN_LEASE_MS", config.run_lease); !status) {
+  if (auto status = parse_milliseconds(env, "AGENTD_RUN_LEASE_MS", config.run_lease); !status) {
     return status;
   }
   constexpr std::chrono::milliseconds kShortestLease{400};
@@ -252,7 +229,7 @@ Result<Config> load_config(const EnvLookup& env) {
   for (auto [name, field] : {std::pair{"AGENTD_HEADER_TIMEOUT_MS", &config.header_timeout},
                              std::pair{"AGENTD_IDLE_TIMEOUT_MS", &config.idle_timeout},
                              std::pair{"AGENTD_SHUTDOWN_TIMEOUT_MS", &config.shutdown_timeout}}) {
-    if (auto status = parse_duration(env, name, *field); !status) {
+    if (auto status = parse_milliseconds(env, name, *field); !status) {
       return std::move(status).take_error();
     }
   }
@@ -289,7 +266,8 @@ Result<Config> load_config(const EnvLookup& env) {
     }
     config.jwt_secret = *secret;
   }
-  if (auto proxies = env("AGENTD_TRUSTED_PROXIES")) config.trusted_proxies = split_list(*proxies);
+  if (auto proxies = env("AGENTD_TRUSTED_PROXIES"))
+    config.trusted_proxies = split_comma_list(*proxies);
   if (auto replicas = parse_replicas(env, config); !replicas) return replicas.error();
   if (auto metrics = parse_metrics(env, config); !metrics) return metrics.error();
   config.models = model_environment(env);

@@ -92,9 +92,10 @@ void write(spdlog::level::level_enum level, std::string_view event, Fields field
 
 }  // namespace
 
-void setup(LogFormat format, std::string_view level) {
+void setup(LogFormat format, std::string_view level, LogOutput output) {
   g_format = format;
-  auto logger = spdlog::stdout_logger_mt("agentd");
+  auto logger = output == LogOutput::standard_error ? spdlog::stderr_logger_mt("agentd")
+                                                    : spdlog::stdout_logger_mt("agentd");
   logger->set_pattern(format == LogFormat::json ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
                       spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(std::string(level)));

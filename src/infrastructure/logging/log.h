@@ -17,7 +17,7 @@ using Value = std::variant<std::string_view, std::int64_t, double, bool>;
 using Field = std::pair<std::string_view, Value>;
 using Fields = std::initializer_list<Field>;
 
-void setup(LogFormat format, std::string_view level);
+void setup(LogFormat format, std::string_view level, LogOutput output = LogOutput::standard_output);
 
 void debug(std::string_view event, Fields fields = {});
 void info(std::string_view event, Fields fields = {});

@@ -15,10 +15,11 @@ struct NoticeKindName {
   std::string_view name;
 };
 
-constexpr std::array<NoticeKindName, 3> kNoticeKindNames{{
+constexpr std::array<NoticeKindName, 4> kNoticeKindNames{{
     {Notice::Kind::session_revoked, "session_revoked"},
     {Notice::Kind::api_key_revoked, "api_key_revoked"},
     {Notice::Kind::run_cancel_requested, "run_cancel_requested"},
+    {Notice::Kind::user_changed, "user_changed"},
 }};
 
 }  // namespace

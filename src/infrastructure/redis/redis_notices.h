@@ -23,7 +23,7 @@ class RedisNotices final : public Notices {
   RedisClient& client_;
 };
 
-// "session_revoked 42", "api_key_revoked 42", "run_cancel_requested 42".
+// "session_revoked 42", "api_key_revoked 42", "run_cancel_requested 42", "user_changed 42".
 std::string format_notice(const Notice& notice);
 // The notice a message on kNoticesChannel carries; nullopt for text it does not know.
 std::optional<Notice> parse_notice(std::string_view text);

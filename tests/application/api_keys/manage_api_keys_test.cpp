@@ -319,5 +319,95 @@ TEST(ManageApiKeys, RevokeOfUnknownKeyIsNotFound) {
   EXPECT_EQ(revoked.error().kind, ErrorCode::not_found);
 }
 
+// The administrator's side, on the command line: any user's keys, no credential.
+
+TEST(ManageApiKeys, TheAdministratorCreatesAKeyForAUserWithTheSameChecks) {
+  ManageApiKeysEnv env;
+  auto request = key_request("deploy");
+  request.allowed_tools = std::vector<std::string>{"calculator"};
+
+  auto created = run_sync(env.api_keys.create_for(env.owner.id, std::move(request)));
+
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->key.user_id, env.owner.id);
+  EXPECT_EQ(env.key_store.stored(created->key.id), created->key);
+  auto principal = run_sync(env.authenticate(created->secret));
+  ASSERT_TRUE(principal);
+  EXPECT_EQ(principal->user_id, env.owner.id);
+  EXPECT_TRUE(principal->may_use_tool("calculator"));
+  EXPECT_FALSE(principal->may_use_tool("shell"));
+
+  auto unknown_tool = key_request("deploy");
+  unknown_tool.allowed_tools = std::vector<std::string>{"rm"};
+  auto refused = run_sync(env.api_keys.create_for(env.owner.id, std::move(unknown_tool)));
+  ASSERT_FALSE(refused);
+  expect_invalid(refused.error(), "unknown_tool", "allowed_tools");
+}
+
+TEST(ManageApiKeys, TheAdministratorListsOneUsersKeysOrEveryonesNewestFirst) {
+  ManageApiKeysEnv env;
+  const User bob = env.given_user("bob@example.com");
+  const CreatedApiKey first = env.given_api_key(env.owner);
+  const CreatedApiKey second = env.given_api_key(bob);
+  const CreatedApiKey third = env.given_api_key(env.owner);
+
+  auto owners = run_sync(env.api_keys.list_of(env.owner.id, 10, std::nullopt));
+  ASSERT_TRUE(owners);
+  ASSERT_EQ(owners->items.size(), 2u);
+  EXPECT_EQ(owners->items[0].id, third.key.id);
+  EXPECT_EQ(owners->items[1].id, first.key.id);
+
+  auto everyone = run_sync(env.api_keys.list_all(2, std::nullopt));
+  ASSERT_TRUE(everyone);
+  ASSERT_EQ(everyone->items.size(), 2u);
+  EXPECT_EQ(everyone->items[0].id, third.key.id);
+  EXPECT_EQ(everyone->items[1].id, second.key.id);
+  EXPECT_TRUE(everyone->has_more);
+  auto rest = run_sync(env.api_keys.list_all(2, second.key.id));
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(rest->items[0].id, first.key.id);
+  EXPECT_FALSE(rest->has_more);
+}
+
+TEST(ManageApiKeys, TheAdministratorRevokesAnyKeyByItsIdAlone) {
+  ManageApiKeysEnv env;
+  const User bob = env.given_user("bob@example.com");
+  const CreatedApiKey key = env.given_api_key(bob);
+
+  auto revoked = run_sync(env.api_keys.revoke_by_id(key.key.id));
+
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->id, key.key.id);
+  EXPECT_EQ(revoked->user_id, bob.id);
+  EXPECT_EQ(revoked->revoked_at, env.clock.now());
+  EXPECT_EQ(env.key_store.stored(key.key.id)->revoked_at, env.clock.now());
+  EXPECT_EQ(run_sync(env.authenticate(key.secret)).error().code, "invalid_api_key");
+}
+
+TEST(ManageApiKeys, RevokingARevokedKeyAgainKeepsItsFirstRevocation) {
+  ManageApiKeysEnv env;
+  const CreatedApiKey key = env.given_api_key(env.owner);
+  const auto first = env.clock.now();
+  ASSERT_TRUE(run_sync(env.api_keys.revoke_by_id(key.key.id)));
+  env.clock.advance(1h);
+
+  auto again = run_sync(env.api_keys.revoke_by_id(key.key.id));
+
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->revoked_at, first);
+  EXPECT_EQ(env.key_store.stored(key.key.id)->revoked_at, first);
+}
+
+TEST(ManageApiKeys, TheAdministratorRevokingAnUnknownKeyIsNotFound) {
+  ManageApiKeysEnv env;
+
+  auto revoked = run_sync(env.api_keys.revoke_by_id("id-9999"));
+
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(revoked.error().kind, ErrorCode::not_found);
+  EXPECT_EQ(revoked.error().code, "api_key_not_found");
+}
+
 }  // namespace
 }  // namespace agentd

@@ -110,6 +110,24 @@ TEST(Authenticate, ADatabaseOutageIsUnavailableNotARevokedCredential) {
   }
 }
 
+TEST(Authenticate, AccessTokenOfADisabledUserIsRejected) {
+  IdentityEnv env;
+  const User user = env.given_user();
+  const TokenPair login = env.given_login(user);
+  ASSERT_TRUE(run_sync(env.user_store.set_disabled(user.id, env.clock.now())));
+
+  expect_unauthenticated(run_sync(env.authenticate(login.access_token)), "user_disabled");
+}
+
+TEST(Authenticate, ApiKeyOfADisabledUserIsRejected) {
+  IdentityEnv env;
+  const User user = env.given_user();
+  const CreatedApiKey key = env.given_api_key(user);
+  ASSERT_TRUE(run_sync(env.user_store.set_disabled(user.id, env.clock.now())));
+
+  expect_unauthenticated(run_sync(env.authenticate(key.secret)), "user_disabled");
+}
+
 TEST(Authenticate, UnknownApiKeyIsInvalidApiKey) {
   IdentityEnv env;
   env.given_api_key(env.given_user());

@@ -67,6 +67,22 @@ TEST(Login, UnknownEmailAndWrongPasswordGiveSameError) {
   EXPECT_EQ(wrong.error().param, unknown.error().param);
 }
 
+TEST(Login, ADisabledUserGetsWhatAWrongPasswordGetsAfterAVerification) {
+  IdentityEnv env;
+  const User user = env.given_user("ada@example.com");
+  ASSERT_TRUE(run_sync(env.user_store.set_disabled(user.id, env.clock.now())));
+
+  auto right = run_sync(env.login("ada@example.com", std::string(kPassword)));
+  auto wrong = run_sync(env.login("ada@example.com", "not the password"));
+
+  ASSERT_FALSE(right);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(env.hasher.verify_calls(), 2);
+  EXPECT_EQ(right.error().kind, ErrorCode::unauthenticated);
+  EXPECT_EQ(right.error().code, "invalid_credentials");
+  EXPECT_EQ(right.error().message, wrong.error().message);
+}
+
 TEST(Login, MalformedEmailIsInvalidCredentialsAfterAVerification) {
   IdentityEnv env;
 

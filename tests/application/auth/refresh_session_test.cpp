@@ -46,6 +46,19 @@ TEST(RefreshSession, AnOutageAfterTheRotationIsUnavailableAndTheRetryGetsTheSucc
   EXPECT_TRUE(run_sync(env.authenticate(retried->access_token)));
 }
 
+TEST(RefreshSession, ADisabledUsersRefreshTokenIsRejected) {
+  IdentityEnv env;
+  const User user = env.given_user();
+  const TokenPair login = env.given_login(user);
+  ASSERT_TRUE(run_sync(env.user_store.set_disabled(user.id, env.clock.now())));
+
+  auto refreshed = run_sync(env.refresh(login.refresh_token));
+
+  ASSERT_FALSE(refreshed);
+  EXPECT_EQ(refreshed.error().kind, ErrorCode::unauthenticated);
+  EXPECT_EQ(refreshed.error().code, "user_disabled");
+}
+
 TEST(RefreshSession, KeepsTheSessionAndTheUser) {
   IdentityEnv env;
   const User user = env.given_user();

@@ -5,7 +5,9 @@
 #include <thread>
 
 #include "fakes/fake_api_key_repository.h"
+#include "fakes/fake_notices.h"
 #include "fakes/fake_session_repository.h"
+#include "fakes/fake_user_repository.h"
 #include "fakes/run_sync.h"
 
 namespace agentd::cache {
@@ -34,6 +36,59 @@ ApiKey key(std::string id, std::string hash) {
   key.secret_hash = std::move(hash);
   key.created_at = kNow;
   return key;
+}
+
+User user(std::string id) {
+  User user;
+  user.id = std::move(id);
+  user.email = user.id + "@example.com";
+  user.name = "Ada";
+  user.created_at = kNow;
+  return user;
+}
+
+TEST(CachingUserRepository, ServesARepeatedLookupFromTheCache) {
+  FakeUserRepository stored;
+  CachingUserRepository cached(stored, kLong);
+  ASSERT_TRUE(run_sync(stored.create(user("u1"))));
+  ASSERT_FALSE(run_sync(cached.find_by_id("u1"))->is_disabled());
+  // Changed behind the cache's back (another process): the cached row is what a second
+  // lookup sees, until the entry expires or the change is announced.
+  ASSERT_TRUE(run_sync(stored.set_disabled("u1", kNow)));
+  EXPECT_FALSE(run_sync(cached.find_by_id("u1"))->is_disabled());
+  cached.forget("u1");
+  EXPECT_TRUE(run_sync(cached.find_by_id("u1"))->is_disabled());
+}
+
+TEST(CachingUserRepository, DisablingAndEnablingThroughItTakeEffectOnTheNextLookup) {
+  FakeUserRepository stored;
+  CachingUserRepository cached(stored, kLong);
+  ASSERT_TRUE(run_sync(cached.create(user("u1"))));
+  ASSERT_FALSE(run_sync(cached.find_by_id("u1"))->is_disabled());
+
+  auto disabled = run_sync(cached.set_disabled("u1", kNow));
+  ASSERT_TRUE(disabled);
+  EXPECT_EQ(disabled->disabled_at, kNow);
+  EXPECT_EQ(run_sync(cached.find_by_id("u1"))->disabled_at, kNow);
+
+  ASSERT_TRUE(run_sync(cached.set_disabled("u1", std::nullopt)));
+  EXPECT_FALSE(run_sync(cached.find_by_id("u1"))->is_disabled());
+}
+
+TEST(CachingUserRepository, AnnouncesEveryChangeToTheOtherReplicas) {
+  FakeUserRepository stored;
+  FakeNotices notices;
+  CachingUserRepository cached(stored, kLong);
+  cached.announce_to(notices);
+  ASSERT_TRUE(run_sync(cached.create(user("u1"))));
+
+  ASSERT_TRUE(run_sync(cached.set_disabled("u1", kNow)));
+  ASSERT_TRUE(run_sync(cached.set_disabled("u1", std::nullopt)));
+  EXPECT_FALSE(run_sync(cached.set_disabled("nobody", kNow)));
+
+  const std::vector<Notice> expected{{Notice::Kind::user_changed, "u1"},
+                                     {Notice::Kind::user_changed, "u1"}};
+  EXPECT_EQ(notices.published(), expected);
 }
 
 TEST(CachingSessionRepository, ServesARepeatedLookupFromTheCache) {

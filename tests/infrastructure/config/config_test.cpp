@@ -4,16 +4,10 @@
 
 #include <map>
 
+#include "infrastructure/config/environment_of.h"
+
 namespace agentd::config {
 namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    auto it = values.find(std::string(name));
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST(LoadConfig, DefaultsToEmbeddedSqliteOnLoopback) {
   auto config = load_config(env_of({}));

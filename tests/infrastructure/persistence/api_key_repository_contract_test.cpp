@@ -139,6 +139,61 @@ TEST_P(ApiKeyRepositoryContract, ListRejectsALimitBelowOne) {
   EXPECT_EQ(page.error().kind, ErrorCode::invalid_request);
 }
 
+TEST_P(ApiKeyRepositoryContract, KeyIsFoundByItsIdRevokedOrNot) {
+  given_user(numbered("user", 1));
+  const ApiKey key = given_key(sample_key(numbered("key", 1), numbered("user", 1)));
+
+  auto found = run_sync(api_keys().find_by_id(key.id));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(*found, key);
+
+  ASSERT_TRUE(run_sync(api_keys().revoke(key.user_id, key.id, kT0 + 1h)));
+  auto revoked = run_sync(api_keys().find_by_id(key.id));
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->revoked_at, kT0 + 1h);
+}
+
+TEST_P(ApiKeyRepositoryContract, UnknownIdIsNotFound) {
+  given_user(numbered("user", 1));
+  given_key(sample_key(numbered("key", 1), numbered("user", 1)));
+  for (const std::string& id : {numbered("key", 2), kNotAUuid}) {
+    auto found = run_sync(api_keys().find_by_id(id));
+    ASSERT_FALSE(found) << id;
+    EXPECT_EQ(found.error().kind, ErrorCode::not_found) << id;
+    EXPECT_EQ(found.error().code, "api_key_not_found") << id;
+  }
+}
+
+TEST_P(ApiKeyRepositoryContract, ListAllPagesEveryUsersKeysNewestFirst) {
+  given_user(numbered("user", 1));
+  given_user(numbered("user", 2));
+  for (int i = 1; i <= 3; ++i) {
+    given_key(sample_key(numbered("key", i), numbered("user", 1 + i % 2)));
+  }
+
+  auto first = run_sync(api_keys().list_all(2, std::nullopt));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(ids_of(*first), (std::vector<std::string>{numbered("key", 3), numbered("key", 2)}));
+  EXPECT_TRUE(first->has_more);
+  EXPECT_EQ(first->items.front(), sample_key(numbered("key", 3), numbered("user", 2)));
+
+  auto last = run_sync(api_keys().list_all(2, first->items.back().id));
+  ASSERT_TRUE(last);
+  EXPECT_EQ(ids_of(*last), (std::vector<std::string>{numbered("key", 1)}));
+  EXPECT_FALSE(last->has_more);
+}
+
+TEST_P(ApiKeyRepositoryContract, ListAllRefusesACursorThatNamesNoKey) {
+  given_user(numbered("user", 1));
+  given_key(sample_key(numbered("key", 1), numbered("user", 1)));
+  for (const std::string& cursor : {numbered("key", 99), kNotAUuid}) {
+    auto page = run_sync(api_keys().list_all(10, cursor));
+    ASSERT_FALSE(page) << cursor;
+    EXPECT_EQ(page.error().code, "invalid_cursor") << cursor;
+  }
+  EXPECT_FALSE(run_sync(api_keys().list_all(0, std::nullopt)));
+}
+
 TEST_P(ApiKeyRepositoryContract, OwnerRevokesTheirKeyOnceForAll) {
   given_user(numbered("user", 1));
   const ApiKey key = given_key(sample_key(numbered("key", 1), numbered("user", 1)));

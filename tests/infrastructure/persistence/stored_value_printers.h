@@ -102,7 +102,7 @@ inline void PrintTo(const Checkpoint& c, std::ostream* out) {
 
 inline void PrintTo(const User& u, std::ostream* out) {
   printing::Fields(out, "User")("id", u.id)("email", u.email)("name", u.name)("role", u.role)(
-      "password_hash", u.password_hash)("created_at", u.created_at);
+      "password_hash", u.password_hash)("created_at", u.created_at)("disabled_at", u.disabled_at);
 }
 
 inline void PrintTo(const Session& s, std::ostream* out) {

@@ -17,6 +17,7 @@ TEST(RedisNotices, EveryKindSurvivesTheTripThroughText) {
       {Notice::Kind::session_revoked, "0190a1b2-session"},
       {Notice::Kind::api_key_revoked, "0190a1b2-key"},
       {Notice::Kind::run_cancel_requested, "0190a1b2-run"},
+      {Notice::Kind::user_changed, "0190a1b2-user"},
   };
   for (const Notice& notice : notices) {
     const std::string text = format_notice(notice);

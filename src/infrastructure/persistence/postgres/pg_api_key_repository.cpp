@@ -92,6 +92,28 @@ asio::awaitable<Result<ApiKey>> PgApiKeyRepository::find_by_hash(std::string sec
       });
 }
 
+asio::awaitable<Result<ApiKey>> PgApiKeyRepository::find_by_id(std::string key_id) {
+  if (!is_uuid(key_id)) co_return api_key_not_found();
+  co_return co_await pool_.read("find_api_key",
+                                [&](PgConnection& db) -> asio::awaitable<Result<ApiKey>> {
+                                  const std::string select = select_api_keys(" WHERE id = $1");
+                                  const auto rows = co_await db.execute(select, PgParams(key_id));
+                                  if (rows.empty()) co_return api_key_not_found();
+                                  co_return read_api_key_row(rows, 0);
+                                });
+}
+
+asio::awaitable<Result<Page<ApiKey>>> PgApiKeyRepository::list_all(
+    int limit, std::optional<std::string> after) {
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await pool_.read("list_all_api_keys",
+                                [&](PgConnection& db) -> asio::awaitable<Result<Page<ApiKey>>> {
+                                  const std::string select = select_api_keys("");
+                                  co_return co_await newest_first_page(
+                                      db, select, std::nullopt, limit, after, read_api_key_row);
+                                });
+}
+
 asio::awaitable<Result<Page<ApiKey>>> PgApiKeyRepository::list(std::string user_id, int limit,
                                                                std::optional<std::string> after) {
   // LIMIT would fail on a negative count, and a page needs at least one row.

@@ -1,4 +1,4 @@
-// API keys in PostgreSQL, found by the hash of their secret and listed per user by id.
+// API keys in PostgreSQL, found by the hash of their secret and listed by id.
 #pragma once
 
 #include <optional>
@@ -15,8 +15,11 @@ class PgApiKeyRepository final : public ApiKeyRepository {
 
   boost::asio::awaitable<Status> create(ApiKey key) override;
   boost::asio::awaitable<Result<ApiKey>> find_by_hash(std::string secret_hash) override;
+  boost::asio::awaitable<Result<ApiKey>> find_by_id(std::string key_id) override;
   boost::asio::awaitable<Result<Page<ApiKey>>> list(std::string user_id, int limit,
                                                     std::optional<std::string> after) override;
+  boost::asio::awaitable<Result<Page<ApiKey>>> list_all(int limit,
+                                                        std::optional<std::string> after) override;
   boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,
                                         Timestamp now) override;
   boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) override;

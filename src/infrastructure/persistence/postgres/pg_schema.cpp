@@ -197,10 +197,16 @@ ALTER TABLE runs ADD COLUMN lease_owner text;
 ALTER TABLE runs ADD COLUMN lease_expires_at timestamptz;
 )sql";
 
+// An administrator may disable an account, as in SQLite's migration 7.
+constexpr std::string_view kUserDisabled = R"sql(
+ALTER TABLE users ADD COLUMN disabled_at timestamptz;
+)sql";
+
 constexpr PgMigration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
+    {7, "user_disabled", kUserDisabled},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "infrastructure/persistence/postgres/pg_ids.h"
+#include "infrastructure/persistence/postgres/pg_page.h"
 
 namespace agentd::postgres {
 namespace {
@@ -12,10 +13,13 @@ namespace asio = boost::asio;
 constexpr std::string_view kInsertUser =
     "INSERT INTO users(id, email, name, role, password_hash, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
-constexpr std::string_view kFindUserById =
-    "SELECT id, email, name, role, password_hash, created_at FROM users WHERE id = $1";
-constexpr std::string_view kFindUserByEmail =
-    "SELECT id, email, name, role, password_hash, created_at FROM users WHERE email = $1";
+constexpr std::string_view kUserColumns =
+    "id, email, name, role, password_hash, created_at, disabled_at";
+// Disabling a disabled user keeps the first time; enabling clears it.
+constexpr std::string_view kSetDisabled =
+    "UPDATE users SET disabled_at = CASE WHEN $1::timestamptz IS NULL THEN NULL "
+    "ELSE COALESCE(disabled_at, $1) END WHERE id = $2 "
+    "RETURNING id, email, name, role, password_hash, created_at, disabled_at";
 
 User read_user(const PgRows& rows, int row) {
   User user;
@@ -27,7 +31,12 @@ User read_user(const PgRows& rows, int row) {
   user.role = *role;
   user.password_hash = rows.text(row, 4);
   user.created_at = rows.time(row, 5);
+  user.disabled_at = rows.optional_time(row, 6);
   return user;
+}
+
+std::string select_users(std::string_view condition) {
+  return "SELECT " + std::string(kUserColumns) + " FROM users" + std::string(condition);
 }
 
 Error user_not_found() { return Error::not_found("user not found", "user_not_found"); }
@@ -53,15 +62,37 @@ asio::awaitable<Result<User>> PgUserRepository::create(User user) {
 }
 
 asio::awaitable<Result<User>> PgUserRepository::find_by_email(std::string email) {
-  co_return co_await find(kFindUserByEmail, std::move(email));
+  co_return co_await find(select_users(" WHERE email = $1"), std::move(email));
 }
 
 asio::awaitable<Result<User>> PgUserRepository::find_by_id(std::string id) {
   if (!is_uuid(id)) co_return user_not_found();
-  co_return co_await find(kFindUserById, std::move(id));
+  co_return co_await find(select_users(" WHERE id = $1"), std::move(id));
 }
 
-asio::awaitable<Result<User>> PgUserRepository::find(std::string_view sql, std::string key) {
+asio::awaitable<Result<Page<User>>> PgUserRepository::list(int limit,
+                                                           std::optional<std::string> after) {
+  // LIMIT would fail on a negative count, and a page needs at least one row.
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await pool_.read(
+      "list_users", [&](PgConnection& db) -> asio::awaitable<Result<Page<User>>> {
+        const std::string select = select_users("");
+        co_return co_await newest_first_page(db, select, std::nullopt, limit, after, read_user);
+      });
+}
+
+asio::awaitable<Result<User>> PgUserRepository::set_disabled(std::string id,
+                                                             std::optional<Timestamp> since) {
+  if (!is_uuid(id)) co_return user_not_found();
+  co_return co_await pool_.single(
+      "set_user_disabled", [&](PgConnection& db) -> asio::awaitable<Result<User>> {
+        const auto rows = co_await db.execute(kSetDisabled, PgParams(since, id));
+        if (rows.empty()) co_return user_not_found();
+        co_return read_user(rows, 0);
+      });
+}
+
+asio::awaitable<Result<User>> PgUserRepository::find(std::string sql, std::string key) {
   co_return co_await pool_.read("find_user",
                                 [&](PgConnection& db) -> asio::awaitable<Result<User>> {
                                   const auto rows = co_await db.execute(sql, PgParams(key));

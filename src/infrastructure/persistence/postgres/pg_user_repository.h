@@ -16,9 +16,13 @@ class PgUserRepository final : public UserRepository {
   boost::asio::awaitable<Result<User>> create(User user) override;
   boost::asio::awaitable<Result<User>> find_by_email(std::string email) override;
   boost::asio::awaitable<Result<User>> find_by_id(std::string id) override;
+  boost::asio::awaitable<Result<Page<User>>> list(int limit,
+                                                  std::optional<std::string> after) override;
+  boost::asio::awaitable<Result<User>> set_disabled(std::string id,
+                                                    std::optional<Timestamp> since) override;
 
  private:
-  boost::asio::awaitable<Result<User>> find(std::string_view sql, std::string key);
+  boost::asio::awaitable<Result<User>> find(std::string sql, std::string key);
 
   PgPool& pool_;
 };

@@ -204,10 +204,17 @@ ALTER TABLE runs ADD COLUMN lease_owner TEXT;
 ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
 )sql";
 
+// An administrator may disable an account (agentd user disable): from then on, until it is
+// enabled again, none of its credentials work.
+constexpr std::string_view kUserDisabled = R"sql(
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
+    {7, "user_disabled", kUserDisabled},
 };
 
 }  // namespace

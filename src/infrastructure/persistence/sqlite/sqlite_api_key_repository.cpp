@@ -14,6 +14,7 @@ constexpr std::string_view kColumns =
     "revoked_at, can_approve";
 constexpr std::string_view kInsertValues = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kByHash = "WHERE secret_hash = ?";
+constexpr std::string_view kById = "WHERE id = ?";
 
 // COALESCE keeps the first revocation time while the row still counts as changed, so zero
 // changed rows means only "no such key of this user".
@@ -92,6 +93,22 @@ boost::asio::awaitable<Result<ApiKey>> SqliteApiKeyRepository::find_by_hash(
     auto key = find_one(connection, select_keys(kByHash), secret_hash, read_key);
     if (!key) return key_not_found();
     return std::move(*key);
+  });
+}
+
+boost::asio::awaitable<Result<ApiKey>> SqliteApiKeyRepository::find_by_id(std::string key_id) {
+  co_return co_await database_.read("find_api_key", [&](sqlite3* connection) -> Result<ApiKey> {
+    auto key = find_one(connection, select_keys(kById), key_id, read_key);
+    if (!key) return key_not_found();
+    return std::move(*key);
+  });
+}
+
+boost::asio::awaitable<Result<Page<ApiKey>>> SqliteApiKeyRepository::list_all(
+    int limit, std::optional<std::string> after) {
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await database_.read("list_all_api_keys", [&](sqlite3* connection) {
+    return newest_first_page(connection, select_keys(""), std::nullopt, limit, after, read_key);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "infrastructure/persistence/sqlite/find_one.h"
+#include "infrastructure/persistence/sqlite/newest_first_page.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
 namespace agentd::sqlite {
@@ -11,10 +12,12 @@ namespace {
 constexpr std::string_view kInsertUser =
     "INSERT INTO users(id, email, name, role, password_hash, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kFindUserById =
-    "SELECT id, email, name, role, password_hash, created_at FROM users WHERE id = ?";
-constexpr std::string_view kFindByEmail =
-    "SELECT id, email, name, role, password_hash, created_at FROM users WHERE email = ?";
+constexpr std::string_view kSelectUsers =
+    "SELECT id, email, name, role, password_hash, created_at, disabled_at FROM users";
+// Disabling a disabled user keeps the first time; enabling clears it.
+constexpr std::string_view kSetDisabled =
+    "UPDATE users SET disabled_at = CASE WHEN ?1 IS NULL THEN NULL "
+    "ELSE COALESCE(disabled_at, ?1) END WHERE id = ?2";
 
 User read_user(const Statement& row) {
   User user;
@@ -26,8 +29,15 @@ User read_user(const Statement& row) {
   user.role = *role;
   user.password_hash = row.text(4);
   user.created_at = time_column(row, 5);
+  user.disabled_at = optional_time_column(row, 6);
   return user;
 }
+
+std::string select_user_where(std::string_view column) {
+  return std::string(kSelectUsers) + " WHERE " + std::string(column) + " = ?";
+}
+
+Error user_not_found() { return Error::not_found("user not found", "user_not_found"); }
 
 }  // namespace
 
@@ -53,18 +63,40 @@ boost::asio::awaitable<Result<User>> SqliteUserRepository::create(User user) {
 }
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::find_by_email(std::string email) {
-  co_return co_await find(kFindByEmail, std::move(email));
+  co_return co_await find("email", std::move(email));
 }
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::find_by_id(std::string id) {
-  co_return co_await find(kFindUserById, std::move(id));
+  co_return co_await find("id", std::move(id));
 }
 
-boost::asio::awaitable<Result<User>> SqliteUserRepository::find(std::string_view sql,
+boost::asio::awaitable<Result<Page<User>>> SqliteUserRepository::list(
+    int limit, std::optional<std::string> after) {
+  // LIMIT would read a negative count as "no limit".
+  if (limit < 1) co_return Error::invalid("limit must be at least 1", "limit", "invalid_limit");
+  co_return co_await database_.read("list_users", [&](sqlite3* connection) {
+    return newest_first_page(connection, kSelectUsers, std::nullopt, limit, after, read_user);
+  });
+}
+
+boost::asio::awaitable<Result<User>> SqliteUserRepository::set_disabled(
+    std::string id, std::optional<Timestamp> since) {
+  co_return co_await database_.transaction(
+      "set_user_disabled", [&](sqlite3* connection) -> Result<User> {
+        Statement update(connection, kSetDisabled);
+        bind_time(update, 1, since).bind(2, id).step();
+        if (update.changed_rows() == 0) return user_not_found();
+        auto user = find_one(connection, select_user_where("id"), id, read_user);
+        if (!user) return user_not_found();
+        return std::move(*user);
+      });
+}
+
+boost::asio::awaitable<Result<User>> SqliteUserRepository::find(std::string_view column,
                                                                 std::string key) {
   co_return co_await database_.read("find_user", [&](sqlite3* connection) -> Result<User> {
-    auto user = find_one(connection, sql, key, read_user);
-    if (!user) return Error::not_found("user not found", "user_not_found");
+    auto user = find_one(connection, select_user_where(column), key, read_user);
+    if (!user) return user_not_found();
     return std::move(*user);
   });
 }

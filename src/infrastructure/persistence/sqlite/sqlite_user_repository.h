@@ -16,9 +16,14 @@ class SqliteUserRepository final : public UserRepository {
   boost::asio::awaitable<Result<User>> create(User user) override;
   boost::asio::awaitable<Result<User>> find_by_email(std::string email) override;
   boost::asio::awaitable<Result<User>> find_by_id(std::string id) override;
+  boost::asio::awaitable<Result<Page<User>>> list(int limit,
+                                                  std::optional<std::string> after) override;
+  boost::asio::awaitable<Result<User>> set_disabled(std::string id,
+                                                    std::optional<Timestamp> since) override;
 
  private:
-  boost::asio::awaitable<Result<User>> find(std::string_view sql, std::string key);
+  // The user whose `column` (id or email) is `key`.
+  boost::asio::awaitable<Result<User>> find(std::string_view column, std::string key);
 
   PooledDatabase database_;
 };

@@ -1,5 +1,5 @@
-#include "main/healthcheck.h"
-
+// `agentd healthcheck`: asks the server this configuration describes whether it is ready, for
+// a container's HEALTHCHECK in an image that has no shell and no curl.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -10,11 +10,15 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <charconv>
-#include <cstdio>
+#include <chrono>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "main/commands/command.h"
+#include "main/commands/startup.h"
 
 namespace agentd {
 namespace {
@@ -23,7 +27,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
-constexpr int kExitUnhealthy = 1;
+constexpr std::chrono::milliseconds kHealthcheckTimeout{2'000};
 // A status line longer than this is not one.
 constexpr std::size_t kMaxStatusLine = 1024;
 
@@ -81,8 +85,9 @@ asio::awaitable<Result<std::string>> fetch_ready_status_line(std::string host, s
   co_return received;
 }
 
-}  // namespace
-
+// Sends GET /ready to the configured listen address (a wildcard address is reached on
+// loopback) and answers 0 when the answer is 200; otherwise says why on standard error and
+// answers 1. Connecting, sending and reading the status line share `timeout`.
 int run_healthcheck(const config::Config& config, std::chrono::milliseconds timeout) {
   const std::string host = address_to_ask(config.host);
   std::optional<Result<std::string>> outcome;
@@ -103,20 +108,31 @@ int run_healthcheck(const config::Config& config, std::chrono::milliseconds time
   io.run_for(timeout);
 
   if (!outcome) {
-    std::fprintf(stderr, "agentd healthcheck: no answer from %s within %lld ms\n",
-                 host_header(host, config.port).c_str(), static_cast<long long>(timeout.count()));
-    return kExitUnhealthy;
+    return report("healthcheck: no answer from " + host_header(host, config.port) + " within " +
+                      std::to_string(timeout.count()) + " ms",
+                  kExitFailure);
   }
-  if (!*outcome) {
-    std::fprintf(stderr, "agentd healthcheck: %s\n", outcome->error().message.c_str());
-    return kExitUnhealthy;
-  }
+  if (!*outcome) return report("healthcheck: " + outcome->error().message, kExitFailure);
   const auto code = status_code_of(**outcome);
   if (code != 200) {
-    std::fprintf(stderr, "agentd healthcheck: GET /ready answered \"%s\"\n", (**outcome).c_str());
-    return kExitUnhealthy;
+    return report("healthcheck: GET /ready answered \"" + **outcome + "\"", kExitFailure);
   }
-  return 0;
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_healthcheck_command(CLI::App& app, Commands& commands) {
+  auto* healthcheck = app.add_subcommand(
+      "healthcheck", "exit 0 if the configured server answers GET /ready with 200, else 1");
+  auto timeout_ms = std::make_shared<int>(static_cast<int>(kHealthcheckTimeout.count()));
+  healthcheck->add_option("--timeout-ms", *timeout_ms, "give up after this long")
+      ->check(CLI::Range(1, 60'000));
+  // Only the listen address is needed: the configuration file is not read.
+  commands.push_back({healthcheck, Needs::environment, [timeout_ms](const Settings& settings) {
+                        return run_healthcheck(settings.config,
+                                               std::chrono::milliseconds(*timeout_ms));
+                      }});
 }
 
 }  // namespace agentd
