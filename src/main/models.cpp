@@ -1,5 +1,7 @@
 #include "main/models.h"
 
+#include <algorithm>
+
 #include "application/chat/metered_provider.h"
 #include "infrastructure/llm/anthropic_provider.h"
 #include "infrastructure/llm/openai_provider.h"
@@ -68,10 +70,16 @@ Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
       warnings.push_back("model " + model.name + ": " + model.api_key_env + " is not set");
     }
     endpoint.timeout = model.timeout;
+    auto limits = default_context_limits(model.model);
+    if (model.context_window > 0) limits.context_window = model.context_window;
+    // A window set smaller than the family's keeps room for a prompt.
+    limits.max_output_tokens = model.max_output_tokens > 0
+                                   ? model.max_output_tokens
+                                   : std::min(limits.max_output_tokens, limits.context_window / 2);
     auto added = add(catalog,
                      {model.name, model.provider, model.model,
                       make_provider(model.provider, std::move(endpoint), client), model.max_retries,
-                      model.fallbacks},
+                      model.fallbacks, limits},
                      metering);
     if (!added) return std::move(added).take_error();
   }
@@ -91,7 +99,8 @@ Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
                       model.upstream,
                       make_provider(model.provider, std::move(endpoint), client),
                       2,
-                      {}},
+                      {},
+                      default_context_limits(model.upstream)},
                      metering);
     if (!added) return std::move(added).take_error();
   }

@@ -170,7 +170,8 @@ inline boost::asio::awaitable<void> until_running(const FakeTool& tool, int coun
 }
 
 struct AgentEnv {
-  explicit AgentEnv(AgentSettings settings = AgentSettings{})
+  // No limits: the test model's history is never fitted to a window.
+  explicit AgentEnv(AgentSettings settings = AgentSettings{}, ContextLimits limits = {})
       : agent(router, execute, registry, &checkpoints, ids, clock, settings) {
     ModelRoute route;
     route.name = std::string(kTestModel);
@@ -178,6 +179,7 @@ struct AgentEnv {
     route.upstream_model = std::string(kUpstreamModel);
     route.provider = provider;
     route.max_retries = 0;  // a failure is the test's subject, not something to retry
+    route.limits = limits;
     if (!catalog.add(std::move(route))) throw std::runtime_error("the test model was refused");
   }
 

@@ -412,6 +412,7 @@ class ConfigCheck(unittest.TestCase):
         "ANTHROPIC_API_KEY": "sk-anthropic-key-value",
         "REMOTE_MCP_TOKEN": "mcp-token-value",
         "BRAVE_API_KEY": "brave-key-value",
+        "AGENTD_METRICS_TOKEN": "metrics-token-value-0123456789",
     }
     FILE = """default_model: fast
 models:
@@ -453,11 +454,12 @@ mcp_servers:
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         for secret in ("jwt-secret-value", "pg-password-value", "redis-password-value",
                        "openai-key-value", "anthropic-key-value", "mcp-token-value",
-                       "brave-key-value"):
+                       "brave-key-value", "metrics-token-value"):
             self.assertNotIn(secret, result.stdout + result.stderr)
         settings, groups = self.settings_of(result.stdout)
-        self.assertEqual(groups[:6], ["server", "database", "identity", "rate limits",
-                                      "replicas", "tools and models"])
+        self.assertEqual(groups[:7], ["server", "database", "identity", "rate limits",
+                                      "replicas", "metrics", "tools and models"])
+        self.assertEqual(settings["AGENTD_METRICS_TOKEN"], "***")
         self.assertEqual(settings["AGENTD_JWT_SECRET"], "***")
         self.assertEqual(settings["AGENTD_DATABASE_URL"], "postgres://agentd:***@127.0.0.1:1/agentd")
         self.assertEqual(settings["AGENTD_REDIS_URL"], "redis://:***@127.0.0.1:1")

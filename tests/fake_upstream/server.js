@@ -23,6 +23,7 @@
  *                              request has an anthropic-version header).
  *   GET  /_stats               {requests, active_streams, completed_streams,
  *                               cancelled_streams, aborted_streams, cancelled_requests,
+ *                               context_refusals,
  *                               by_model:{model: count}}
  *   POST /_reset               zeroes the counters, the request log and the 429 state.
  *   GET  /_requests            the last 200 API requests: {path, model, stream, behaviour,
@@ -81,7 +82,10 @@
  *
  * Options, each as a request header `x-fake-<name>` or as `<name>=value` in the directive
  * (the header wins): delay-ms, tokens, key, fail-times, chunks, strict (1 = validate the
- * message list as fake-strict does, then run the selected behaviour).
+ * message list as fake-strict does, then run the selected behaviour), context (a window in
+ * tokens: a prompt of more tokens, counted as `usage` counts them, is refused as the real
+ * services refuse it: OpenAI 400 code context_length_exceeded, Anthropic 400 "prompt is too
+ * long"; counted in context_refusals).
  *
  * Counters: `active_streams` are requests with stream:true still being answered;
  * `cancelled_streams` those whose client closed the connection before the end (including
@@ -142,6 +146,7 @@ function resetState() {
     cancelled_streams: 0,
     aborted_streams: 0,
     cancelled_requests: 0,
+    context_refusals: 0,
     by_model: {},
   };
   state.requestLog = [];
@@ -1054,6 +1059,11 @@ async function handleApi(req, res, format) {
     const problem = format.name === 'openai' ? validateOpenAIMessages(body) : validateAnthropicMessages(body);
     if (problem) return sendError(res, format, { kind: 'invalid_request', ...problem, code: 'invalid_messages' });
   }
+  const contextWindow = numberOption(turn, 'context', 0);
+  if (contextWindow > 0 && turn.promptTokens > contextWindow) {
+    state.stats.context_refusals += 1;
+    return sendError(res, format, contextTooLong(format, turn.promptTokens, contextWindow));
+  }
 
   const reply = withCallIds(finishReply(BEHAVIOURS[behaviour](turn), turn), format);
   if (reply.error) return sendError(res, format, reply.error);
@@ -1066,6 +1076,19 @@ async function handleApi(req, res, format) {
   } catch (err) {
     if (err?.name !== 'AbortError') throw err; // the client left; nothing more to send
   }
+}
+
+// The refusal each service sends for a prompt over the model's window.
+function contextTooLong(format, tokens, window) {
+  if (format.name === 'anthropic') {
+    return { kind: 'invalid_request', message: `prompt is too long: ${tokens} tokens > ${window} maximum` };
+  }
+  return {
+    kind: 'invalid_request',
+    message: `This model's maximum context length is ${window} tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`,
+    param: 'messages',
+    code: 'context_length_exceeded',
+  };
 }
 
 function listModels(req, res) {

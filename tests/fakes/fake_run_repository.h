@@ -53,6 +53,9 @@ class FakeRunRepository : public RunRepository {
     stored.updated_at = run.updated_at;
     stored.last_event_id = run.last_event_id;
     stored.finished_at = run.finished_at;
+    stored.messages_sent = run.messages_sent;
+    stored.messages_left_out = run.messages_left_out;
+    stored.token_ratio = run.token_ratio;
     if (stored.status != RunStatus::running) tables_.leases.erase(stored.id);
     auto conversation = tables_.conversations.find(stored.conversation_id);
     if (conversation != tables_.conversations.end()) {

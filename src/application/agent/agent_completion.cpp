@@ -26,6 +26,8 @@ asio::awaitable<Result<StartedAgentRun>> AgentCompletion::start(const Principal&
                                     WithApproval::no, "agent.");
   if (!state) co_return state.error();
   state->sampling = std::move(request.sampling);
+  // The client's messages are its own business: sent as given, a refusal answered as 400.
+  state->truncation = Truncation::disabled;
 
   Run run;
   run.id = ids_.new_id();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "application/ports/llm_provider.h"
+#include "domain/conversation/conversation.h"
 #include "domain/identity/principal.h"
 
 namespace agentd {
@@ -56,6 +57,12 @@ struct AgentState {
   // resumed by an approver keeps the starter's tool list and approval list, not the
   // approver's.
   std::optional<Principal> caller;
+  // Fitting the history to the model's context window (context_fit.h).
+  Truncation truncation = Truncation::automatic;
+  double token_ratio = 0;     // the upstream's tokens per estimated token; 0: not known yet
+  int messages_sent = 0;      // by the latest model call, system prompt included
+  int messages_left_out = 0;  // older messages that call did not send
+  int context_retries = 0;    // calls sent again, shorter, after the upstream refused them
 };
 
 }  // namespace agentd

@@ -167,6 +167,11 @@ std::string encode_agent_state(const AgentState& state) {
   if (options.user) sampling["user"] = *options.user;
   object["sampling"] = std::move(sampling);
   if (state.caller) object["caller"] = caller_json(*state.caller);
+  object["context"] = {{"truncation", to_string(state.truncation)},
+                       {"token_ratio", state.token_ratio},
+                       {"messages_sent", state.messages_sent},
+                       {"messages_left_out", state.messages_left_out},
+                       {"retries", state.context_retries}};
   return json::serialize(object);
 }
 
@@ -252,6 +257,19 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
   }
   if (const auto* caller = object.if_contains("caller"); caller != nullptr && caller->is_object()) {
     state.caller = read_caller(caller->get_object());
+  }
+  // Checkpoints from before context fitting have none: the defaults apply.
+  if (const auto* context = object.if_contains("context");
+      context != nullptr && context->is_object()) {
+    const auto& fit = context->get_object();
+    state.truncation = parse_truncation(text(fit, "truncation")).value_or(Truncation::automatic);
+    if (const auto* ratio = fit.if_contains("token_ratio");
+        ratio != nullptr && ratio->is_number()) {
+      state.token_ratio = ratio->to_number<double>();
+    }
+    state.messages_sent = static_cast<int>(number(fit, "messages_sent"));
+    state.messages_left_out = static_cast<int>(number(fit, "messages_left_out"));
+    state.context_retries = static_cast<int>(number(fit, "retries"));
   }
   return state;
 }

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "application/agent/agent_state_codec.h"
+#include "application/agent/context_fit.h"
 #include "application/chat/tool_call_accumulator.h"
 #include "application/common/run_bounded.h"
 #include "application/tools/approval_gate.h"
@@ -37,6 +38,30 @@ bool is_abort(const boost::system::system_error& e) {
 bool is_cancelled(const AgentContext& context, const asio::cancellation_state& state) {
   if (context.cancellation != nullptr && context.cancellation->requested()) return true;
   return state.cancelled() != asio::cancellation_type::none;
+}
+
+constexpr std::string_view kContextLengthExceeded = "context_length_exceeded";
+
+double ratio_or_one(const AgentState& state) {
+  return state.token_ratio > 0 ? state.token_ratio : 1.0;
+}
+
+// The upstream refused the prompt's length, after any trimming this run could do.
+Error context_too_long(const AgentState& state, const std::optional<ContextLimits>& window,
+                       const Error& upstream) {
+  std::string message = "context_length_exceeded: the model " + state.model +
+                        " refused the prompt as longer than its context window";
+  if (window) message += " (" + std::to_string(window->context_window) + " tokens)";
+  message += "; it held " + std::to_string(state.messages_sent) + " messages";
+  if (state.truncation == Truncation::disabled) {
+    message +=
+        ", all of them, because truncation is disabled: send with \"truncation\": "
+        "\"auto\" to leave out the oldest turns";
+  } else {
+    message += ", the oldest turns already left out: the newest turn alone is too long";
+  }
+  if (!upstream.message.empty()) message += " (upstream: " + upstream.message + ")";
+  return Error::invalid(std::move(message), {}, std::string(kContextLengthExceeded));
 }
 
 }  // namespace
@@ -195,10 +220,36 @@ asio::awaitable<Status> ReactAgent::check_approval(AgentContext& context, AgentS
 }
 
 asio::awaitable<Status> ReactAgent::load_history(AgentContext& context, AgentState& state) {
+  if (!state.messages.empty()) co_return ok_status();  // loaded by the run's owner
   auto history = co_await context.memory.load_history();
   if (!history) co_return history.error();
   state.messages = std::move(*history);
   co_return ok_status();
+}
+
+std::optional<ContextLimits> ReactAgent::context_window_of(const Principal& caller,
+                                                           const AgentState& state) const {
+  auto route = models_.resolve(caller, state.model);
+  // Unresolved, the call itself reports it; without a window, nothing is fitted.
+  if (!route || (*route)->limits.context_window <= 0) return std::nullopt;
+  return (*route)->limits;
+}
+
+FittedHistory ReactAgent::first_call_fit(const Principal& caller, const AgentState& state) const {
+  return fit_for_call(state, context_window_of(caller, state), definitions(state.tools));
+}
+
+FittedHistory ReactAgent::fit_for_call(const AgentState& state,
+                                       const std::optional<ContextLimits>& window,
+                                       const std::vector<ToolDefinition>& tools) const {
+  if (state.truncation == Truncation::disabled || !window) {
+    return FittedHistory{state.messages, 0, estimated_tokens(state.messages)};
+  }
+  const auto max_tokens = state.sampling.max_tokens.value_or(0);
+  const auto tool_tokens =
+      static_cast<std::int64_t>(static_cast<double>(estimated_tokens(tools)) * ratio_or_one(state));
+  return fit_history(state.messages, history_budget(*window, max_tokens, tool_tokens),
+                     state.token_ratio);
 }
 
 std::vector<ToolDefinition> ReactAgent::definitions(const std::vector<std::string>& names) const {
@@ -225,7 +276,29 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
   request.user = state.sampling.user;
   if (!last_call) request.tools = definitions(state.tools);
 
-  auto routed = co_await models_.stream(context.caller, std::move(request));
+  const auto window = context_window_of(context.caller, state);
+  const auto tool_tokens = estimated_tokens(request.tools);
+  auto fitted = fit_for_call(state, window, request.tools);
+  request.messages = std::move(fitted.messages);
+  auto routed = co_await models_.stream(context.caller, request);
+  if (!routed && routed.error().code == kContextLengthExceeded &&
+      state.truncation == Truncation::automatic) {
+    // The estimate was short: once, send a quarter less than what was refused.
+    const auto budget = static_cast<std::int64_t>(static_cast<double>(fitted.estimated) *
+                                                  ratio_or_one(state) * 0.75);
+    auto shorter = fit_history(state.messages, budget, state.token_ratio);
+    if (shorter.left_out > fitted.left_out) {
+      ++state.context_retries;
+      fitted = std::move(shorter);
+      request.messages = std::move(fitted.messages);
+      routed = co_await models_.stream(context.caller, request);
+    }
+  }
+  state.messages_sent = static_cast<int>(request.messages.size());
+  state.messages_left_out = fitted.left_out;
+  if (!routed && routed.error().code == kContextLengthExceeded) {
+    co_return context_too_long(state, window, routed.error());
+  }
   if (!routed) {
     if (is_cancelled(context, co_await asio::this_coro::cancellation_state)) {
       throw boost::system::system_error(asio::error::operation_aborted);
@@ -275,7 +348,14 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
   }
 
   ++state.steps;
-  if (usage) state.usage += *usage;
+  if (usage) {
+    state.usage += *usage;
+    // The next call's estimate is corrected by what this one really cost.
+    if (auto ratio = learned_token_ratio(usage->prompt_tokens, fitted.estimated + tool_tokens);
+        ratio > 0) {
+      state.token_ratio = ratio;
+    }
+  }
   // A call without its result would make the history invalid, so on the last call any tool
   // call is dropped rather than kept unanswered.
   if (!last_call) answer.tool_calls = calls.calls();

@@ -21,6 +21,7 @@
 #include "application/agent/agent_memory.h"
 #include "application/agent/agent_settings.h"
 #include "application/agent/agent_state.h"
+#include "application/agent/context_fit.h"
 #include "application/agent/graph/graph.h"
 #include "application/agent/graph/graph_runner.h"
 #include "application/agent/run_event.h"
@@ -62,6 +63,8 @@ class ReactAgent {
   // state.awaiting_approval is not empty.
   boost::asio::awaitable<graph::Report> run(AgentContext& context, AgentState& state,
                                             graph::Start start);
+  // What the run's first model call will send of state.messages (context_fit.h).
+  FittedHistory first_call_fit(const Principal& caller, const AgentState& state) const;
   // Where a paused run continues once state.decisions holds the decisions.
   static graph::Start resume_point(int steps);
 
@@ -92,6 +95,13 @@ class ReactAgent {
   boost::asio::awaitable<ToolResult> execute_one(AgentContext& context, const AgentState& state,
                                                  const ModelToolCall& call);
   std::vector<ToolDefinition> definitions(const std::vector<std::string>& names) const;
+  // The limits of the model the run calls; none when it does not resolve or has no window.
+  std::optional<ContextLimits> context_window_of(const Principal& caller,
+                                                 const AgentState& state) const;
+  // What the next call sends of the history (context_fit.h), or all of it when truncation
+  // is disabled.
+  FittedHistory fit_for_call(const AgentState& state, const std::optional<ContextLimits>& window,
+                             const std::vector<ToolDefinition>& tools) const;
   bool is_idempotent(const std::string& tool) const;
 
   // Saves a tool round's progress as calls finish, one save at a time and the last one

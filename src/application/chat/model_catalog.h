@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "application/chat/context_limits.h"
 #include "application/ports/llm_provider.h"
 #include "domain/identity/principal.h"
 
@@ -19,6 +20,7 @@ struct ModelRoute {
   std::shared_ptr<LlmProvider> provider;
   int max_retries = 2;
   std::vector<std::string> fallbacks;  // tried in order when this route keeps failing
+  ContextLimits limits;
 };
 
 class ModelCatalog {

@@ -30,6 +30,14 @@ namespace {
 
 constexpr std::string_view kExpired = "expired";
 
+// What the run's latest model call sent, and what it learned of the upstream's tokens.
+void record_context(Run& run, const AgentState& state) {
+  if (state.steps == 0) return;  // no call made: run.started's figures stand
+  run.messages_sent = state.messages_sent;
+  run.messages_left_out = state.messages_left_out;
+  if (state.token_ratio > 0) run.token_ratio = state.token_ratio;
+}
+
 ChatMessage rejection_message(const Approval& approval, std::string_view reason) {
   ModelToolCall call{approval.tool_call_id, approval.tool, approval.arguments};
   return tool_message(rejected_call(call, reason));
@@ -51,6 +59,11 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
                                     WithApproval::yes, "");
   if (!state) co_return state.error();
   state->caller = caller;
+  state->truncation = request.truncation.value_or(conversation->truncation);
+  // The conversation's previous run learned how the upstream counts its tokens.
+  auto previous = co_await runs_.list_runs(conversation->id, 1, std::nullopt);
+  if (previous && !previous->items.empty())
+    state->token_ratio = previous->items.front().token_ratio;
 
   Run run;
   run.id = ids_.new_id();
@@ -96,6 +109,16 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
 }
 
 asio::awaitable<void> ConversationRuns::drive(std::shared_ptr<Job> job) {
+  // A new run loads its history now, so that run.started says what its first call sends.
+  if (job->start.node.empty()) {
+    auto history = co_await job->memory.load_history();
+    if (history) {
+      job->state.messages = std::move(*history);
+      const auto first_call = agent_.first_call_fit(job->caller, job->state);
+      job->run.messages_sent = static_cast<int>(first_call.messages.size());
+      job->run.messages_left_out = first_call.left_out;
+    }
+  }
   job->live->events().emit(RunStarted{job->run});
   AgentContext context{job->caller,
                        job->memory,
@@ -136,6 +159,7 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
   auto& run = job.run;
   run.steps = job.state.steps;
   run.usage = job.state.usage;
+  record_context(run, job.state);
   auto error = record_outcome(run, report, clock_.now());
   // A run stopped between asking for tools and running them still answers each call.
   for (const auto& call : job.state.pending_calls) {
@@ -183,6 +207,7 @@ asio::awaitable<Status> ConversationRuns::pause(Job& job, const graph::Report& r
   run.status = RunStatus::awaiting_approval;
   run.steps = job.state.steps;
   run.usage = job.state.usage;
+  record_context(run, job.state);
   run.updated_at = now;
   std::vector<Approval> approvals;
   for (const auto& call : job.state.pending_calls) {

@@ -36,7 +36,8 @@ struct TurnRequest {
   std::optional<std::string> model;               // else the conversation's, else the default
   std::optional<std::vector<std::string>> tools;  // else every tool the caller may use
   std::optional<int> max_steps;
-  bool background = false;  // keep running when the client goes away
+  std::optional<Truncation> truncation;  // else the conversation's
+  bool background = false;               // keep running when the client goes away
 };
 
 class ConversationRuns {

@@ -21,6 +21,7 @@ boost::asio::awaitable<Result<Conversation>> ManageConversations::create(const P
     conversation.model = models_.default_model();
   }
   if (request.system_prompt) conversation.system_prompt = std::move(*request.system_prompt);
+  if (request.truncation) conversation.truncation = *request.truncation;
   conversation.id = ids_.new_id();
   conversation.user_id = caller.user_id;
   conversation.created_at = clock_.now();

@@ -21,6 +21,7 @@ struct NewConversation {
   std::optional<std::string> title;
   std::optional<std::string> model;
   std::optional<std::string> system_prompt;
+  std::optional<Truncation> truncation;
 };
 
 struct ConversationDetail {

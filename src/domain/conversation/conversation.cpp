@@ -13,6 +13,11 @@ constexpr EnumNames<ConversationStatus, 3> kConversationStatusNames{{{
     {ConversationStatus::awaiting_approval, "awaiting_approval"},
 }}};
 
+constexpr EnumNames<Truncation, 2> kTruncationNames{{{
+    {Truncation::automatic, "auto"},
+    {Truncation::disabled, "disabled"},
+}}};
+
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
 
 bool is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
@@ -26,6 +31,12 @@ std::string_view to_string(ConversationStatus status) {
 
 std::optional<ConversationStatus> parse_conversation_status(std::string_view text) {
   return kConversationStatusNames.parse(text);
+}
+
+std::string_view to_string(Truncation truncation) { return kTruncationNames.name(truncation); }
+
+std::optional<Truncation> parse_truncation(std::string_view text) {
+  return kTruncationNames.parse(text);
 }
 
 std::string derive_title(std::string_view first_message) {

@@ -34,6 +34,13 @@ struct Run {
   Usage usage;                       // summed over every model call
   std::optional<std::string> error;  // why it failed
   std::string model;                 // the public model name it runs on
+  // What its latest model call was sent of the history (system prompt included), and how
+  // many older messages were left out to fit the model's context window.
+  int messages_sent = 0;
+  int messages_left_out = 0;
+  // The upstream's prompt tokens per estimated token, learned from its latest call (0: not
+  // known yet); the conversation's next run starts from it.
+  double token_ratio = 0;
   // The id of the last event it streamed: a resumed run numbers on from here, so
   // Last-Event-ID never repeats an id.
   std::int64_t last_event_id = 0;

@@ -131,6 +131,12 @@ SettingGroup file_model_settings(const FileConfig& file) {
     settings.push_back({prefix + "timeout_ms", milliseconds(model.timeout)});
     settings.push_back({prefix + "max_retries", std::to_string(model.max_retries)});
     settings.push_back({prefix + "fallbacks", joined(model.fallbacks)});
+    settings.push_back({prefix + "context_window", model.context_window > 0
+                                                       ? std::to_string(model.context_window)
+                                                       : std::string("(the model family's)")});
+    settings.push_back({prefix + "max_output_tokens", model.max_output_tokens > 0
+                                                          ? std::to_string(model.max_output_tokens)
+                                                          : std::string("(the model family's)")});
   }
   return group;
 }

@@ -133,7 +133,7 @@ ModelConfig read_model(const Reader& read, const YAML::Node& node, const std::st
   ModelConfig model;
   read.each(node, path,
             {"name", "provider", "model", "base_url", "api_key_env", "timeout_ms", "max_retries",
-             "fallbacks"},
+             "fallbacks", "context_window", "max_output_tokens"},
             [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
               if (key == "name") model.name = read.string(value, key_path);
               if (key == "provider") model.provider = read.string(value, key_path);
@@ -144,12 +144,19 @@ ModelConfig read_model(const Reader& read, const YAML::Node& node, const std::st
               if (key == "max_retries")
                 model.max_retries = static_cast<int>(read.integer(value, key_path, 0, 10));
               if (key == "fallbacks") model.fallbacks = read.strings(value, key_path);
+              if (key == "context_window")
+                model.context_window = read.integer(value, key_path, 256, 100'000'000);
+              if (key == "max_output_tokens")
+                model.max_output_tokens = read.integer(value, key_path, 1, 10'000'000);
             });
   if (model.name.empty()) fail(path + ".name", "a model name");
   if (model.provider != "openai" && model.provider != "anthropic") {
     fail(path + ".provider", "openai or anthropic");
   }
   if (model.model.empty()) model.model = model.name;
+  if (model.context_window > 0 && model.max_output_tokens >= model.context_window) {
+    fail(path + ".max_output_tokens", "fewer tokens than context_window");
+  }
   if (!model.api_key_env.empty()) model.api_key = read.variable(model.api_key_env);
   return model;
 }

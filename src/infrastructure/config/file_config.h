@@ -25,6 +25,9 @@ struct ModelConfig {
   std::chrono::milliseconds timeout{60'000};
   int max_retries = 2;
   std::vector<std::string> fallbacks;
+  // Tokens; 0: the model family's published limits (or a conservative default).
+  std::int64_t context_window = 0;
+  std::int64_t max_output_tokens = 0;
 };
 
 // Settings every builtin tool accepts.

@@ -40,6 +40,16 @@ Error failure(ErrorCode kind, std::string message, std::string code) {
   return {kind, std::move(message), {}, std::move(code)};
 }
 
+// OpenAI says so with its code; Anthropic only in its message ("prompt is too long: 210000
+// tokens > 200000 maximum"), as do OpenAI-compatible servers that set no code.
+bool is_context_length(const UpstreamDetail& detail) {
+  if (detail.code == "context_length_exceeded") return true;
+  const auto& text = detail.message;
+  return text.find("prompt is too long") != std::string::npos ||
+         text.find("maximum context length") != std::string::npos ||
+         text.find("context_length_exceeded") != std::string::npos;
+}
+
 // `what` names the failure in a message without quoting the upstream: "HTTP 503" or a type.
 Error map_error(int status, const UpstreamDetail& detail, const std::string& what) {
   switch (status) {
@@ -51,6 +61,9 @@ Error map_error(int status, const UpstreamDetail& detail, const std::string& wha
       std::string message = detail.message.empty()
                                 ? "the upstream provider rejected the request (" + what + ")"
                                 : detail.message;
+      if (is_context_length(detail)) {
+        return Error::invalid(std::move(message), "messages", "context_length_exceeded");
+      }
       return Error::invalid(std::move(message), detail.param,
                             detail.code.empty() ? detail.type : detail.code);
     }

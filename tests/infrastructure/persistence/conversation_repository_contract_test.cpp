@@ -26,6 +26,7 @@ std::vector<std::int64_t> positions_of(const std::vector<Message>& messages) {
 TEST_P(ConversationRepositoryContract, CreatedConversationIsFoundByItsOwner) {
   Conversation conversation = sample_conversation(numbered("conv", 1));
   conversation.system_prompt = "Réponds en français, s'il te plaît. 🚀";
+  conversation.truncation = Truncation::disabled;
   ASSERT_TRUE(run_sync(conversations().create(conversation)));
 
   auto found = run_sync(conversations().find(kOwner, numbered("conv", 1)));

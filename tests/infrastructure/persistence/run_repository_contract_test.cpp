@@ -88,6 +88,9 @@ TEST_P(RunRepositoryContract, UpdateRunStoresItsProgress) {
   run.updated_at = kT0 + 5min;
   run.finished_at = kT0 + 5min;
   run.last_event_id = 17;
+  run.messages_sent = 41;
+  run.messages_left_out = 960;
+  run.token_ratio = 1.375;
   ASSERT_TRUE(run_sync(runs().update_run(run)));
 
   EXPECT_EQ(stored_run(numbered("run", 1)), run);

@@ -21,6 +21,18 @@ struct Overloaded : Ts... {
 template <typename... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
+// "truncation": "auto" or "disabled", when present.
+Result<std::optional<Truncation>> optional_truncation(const json::object& fields) {
+  auto text = optional_string(fields, "truncation");
+  if (!text) return text.error();
+  if (!*text) return std::optional<Truncation>{};
+  auto truncation = parse_truncation(**text);
+  if (!truncation) {
+    return Error::invalid("truncation must be \"auto\" or \"disabled\"", "truncation");
+  }
+  return std::optional<Truncation>{*truncation};
+}
+
 }  // namespace
 
 json::object to_json(const Run& run) {
@@ -32,6 +44,8 @@ json::object to_json(const Run& run) {
                       {"usage", to_json(run.usage)},
                       {"model", run.model},
                       {"attempts", run.attempts},
+                      {"messages_sent", run.messages_sent},
+                      {"messages_left_out", run.messages_left_out},
                       {"created_at", format_rfc3339_seconds(run.created_at)},
                       {"updated_at", format_rfc3339_seconds(run.updated_at)}};
   if (run.error) object["error"] = *run.error;
@@ -48,6 +62,7 @@ json::object to_json(const Conversation& conversation) {
           {"title", conversation.title},
           {"model", conversation.model},
           {"status", to_string(conversation.status)},
+          {"truncation", to_string(conversation.truncation)},
           {"created_at", format_rfc3339_seconds(conversation.created_at)},
           {"updated_at", format_rfc3339_seconds(conversation.updated_at)},
           {"message_count", conversation.message_count}};
@@ -148,8 +163,10 @@ Result<CreateConversationBody> parse_create_conversation(const json::value& body
   if (!system_prompt) return system_prompt.error();
   auto message = optional_string(**fields, "message");
   if (!message) return message.error();
+  auto truncation = optional_truncation(**fields);
+  if (!truncation) return truncation.error();
   parsed.conversation =
-      NewConversation{std::move(*title), std::move(*model), std::move(*system_prompt)};
+      NewConversation{std::move(*title), std::move(*model), std::move(*system_prompt), *truncation};
   parsed.message = std::move(*message);
   return parsed;
 }
@@ -170,8 +187,11 @@ Result<TurnBody> parse_turn(const json::value& body) {
   if (!stream) return stream.error();
   auto background = optional_bool(**fields, "background");
   if (!background) return background.error();
+  auto truncation = optional_truncation(**fields);
+  if (!truncation) return truncation.error();
 
   parsed.turn.message = std::move(*message);
+  parsed.turn.truncation = *truncation;
   if (*model && !(*model)->empty()) parsed.turn.model = std::move(*model);
   parsed.turn.tools = std::move(*tools);
   if (*max_steps) {

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "infrastructure/persistence/token_ratio_column.h"
 #include "infrastructure/persistence/tool_call_codec.h"
 
 namespace agentd::postgres {
@@ -11,7 +12,7 @@ namespace asio = boost::asio;
 
 constexpr std::string_view kConversationInsert =
     "INSERT INTO conversations(id, user_id, title, model, system_prompt, status, message_count, "
-    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    "created_at, updated_at, truncation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 // tool_calls is jsonb: the encoded array goes in as text and the server parses it.
 // One statement, so atomic without a transaction: the conversation counts one more message
 // (its row lock makes concurrent appends take turns) and the message takes that position.
@@ -30,10 +31,11 @@ constexpr std::string_view kRunClaimAndInsert =
     "WHERE id = $2 AND user_id = $3 AND status = 'idle' RETURNING id) "
     "INSERT INTO runs(id, conversation_id, user_id, status, steps, prompt_tokens, "
     "completion_tokens, total_tokens, error, created_at, updated_at, model, last_event_id, "
-    "attempts, cancel_requested_at, finished_at) "
+    "attempts, cancel_requested_at, finished_at, messages_sent, messages_left_out, "
+    "token_ratio_milli) "
     "SELECT $1::uuid, id, $3::uuid, $4, $5::integer, $6::bigint, $7::bigint, $8::bigint, $9, "
     "$10::timestamptz, $11::timestamptz, $12, $13::bigint, $14::integer, $15::timestamptz, "
-    "$16::timestamptz FROM claimed";
+    "$16::timestamptz, $17::integer, $18::integer, $19::bigint FROM claimed";
 // A new approval has no decision yet, so its decision columns stay NULL.
 constexpr std::string_view kPendingApprovalInsert =
     "INSERT INTO approvals(id, conversation_id, run_id, user_id, position, tool_call_id, tool, "
@@ -64,6 +66,8 @@ Conversation read_conversation(const PgRows& rows, int row) {
   conversation.message_count = rows.integer(row, 6);
   conversation.created_at = rows.time(row, 7);
   conversation.updated_at = rows.time(row, 8);
+  conversation.truncation =
+      parsed_status_column(rows, row, 9, parse_truncation, "conversation truncation");
   return conversation;
 }
 
@@ -100,6 +104,9 @@ Run read_run(const PgRows& rows, int row) {
   run.attempts = static_cast<int>(rows.integer(row, 13));
   run.cancel_requested_at = rows.optional_time(row, 14);
   run.finished_at = rows.optional_time(row, 15);
+  run.messages_sent = static_cast<int>(rows.integer(row, 16));
+  run.messages_left_out = static_cast<int>(rows.integer(row, 17));
+  run.token_ratio = persistence::token_ratio_of_milli(rows.integer(row, 18));
   return run;
 }
 
@@ -130,7 +137,8 @@ asio::awaitable<void> insert_conversation(PgConnection& db, const Conversation& 
       kConversationInsert,
       PgParams(conversation.id, conversation.user_id, conversation.title, conversation.model,
                conversation.system_prompt, to_string(conversation.status),
-               conversation.message_count, conversation.created_at, conversation.updated_at));
+               conversation.message_count, conversation.created_at, conversation.updated_at,
+               to_string(conversation.truncation)));
 }
 
 asio::awaitable<std::optional<std::int64_t>> append_message_row(PgConnection& db,
@@ -159,7 +167,8 @@ asio::awaitable<bool> claim_and_insert_run(PgConnection& db, const Run& run) {
       PgParams(run.id, run.conversation_id, run.user_id, to_string(run.status), run.steps,
                run.usage.prompt_tokens, run.usage.completion_tokens, run.usage.total_tokens,
                run.error, run.created_at, run.updated_at, run.model, run.last_event_id,
-               run.attempts, run.cancel_requested_at, run.finished_at));
+               run.attempts, run.cancel_requested_at, run.finished_at, run.messages_sent,
+               run.messages_left_out, persistence::token_ratio_milli(run.token_ratio)));
   co_return inserted.affected() > 0;
 }
 

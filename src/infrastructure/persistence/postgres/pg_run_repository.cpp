@@ -6,6 +6,7 @@
 #include "infrastructure/persistence/postgres/pg_ids.h"
 #include "infrastructure/persistence/postgres/pg_owned_conversation.h"
 #include "infrastructure/persistence/postgres/pg_page.h"
+#include "infrastructure/persistence/token_ratio_column.h"
 
 namespace agentd::postgres {
 namespace {
@@ -18,7 +19,8 @@ constexpr std::string_view kRunById = "WHERE id = $1";
 constexpr std::string_view kRunUpdate =
     "WITH updated AS (UPDATE runs SET status = $1, steps = $2, prompt_tokens = $3, "
     "completion_tokens = $4, total_tokens = $5, error = $6, updated_at = $7, "
-    "last_event_id = $8, finished_at = $9, "
+    "last_event_id = $8, finished_at = $9, messages_sent = $12, messages_left_out = $13, "
+    "token_ratio_milli = $14, "
     "lease_owner = CASE WHEN $1::text = 'running' THEN lease_owner END, "
     "lease_expires_at = CASE WHEN $1::text = 'running' THEN lease_expires_at END "
     "WHERE id = $10 RETURNING conversation_id) "
@@ -151,7 +153,8 @@ asio::awaitable<Status> PgRunRepository::update_run(Run run) {
         kRunUpdate,
         PgParams(to_string(run.status), run.steps, run.usage.prompt_tokens,
                  run.usage.completion_tokens, run.usage.total_tokens, run.error, run.updated_at,
-                 run.last_event_id, run.finished_at, run.id, following));
+                 run.last_event_id, run.finished_at, run.id, following, run.messages_sent,
+                 run.messages_left_out, persistence::token_ratio_milli(run.token_ratio)));
     if (updated.affected() == 0) co_return run_not_found();
     co_return ok_status();
   });

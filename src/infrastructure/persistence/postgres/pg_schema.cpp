@@ -202,11 +202,21 @@ constexpr std::string_view kUserDisabled = R"sql(
 ALTER TABLE users ADD COLUMN disabled_at timestamptz;
 )sql";
 
+// Context fitting, as in SQLite's migration 8.
+constexpr std::string_view kContextFit = R"sql(
+ALTER TABLE conversations ADD COLUMN truncation text NOT NULL DEFAULT 'auto'
+  CHECK (truncation IN ('auto', 'disabled'));
+ALTER TABLE runs ADD COLUMN messages_sent integer NOT NULL DEFAULT 0 CHECK (messages_sent >= 0);
+ALTER TABLE runs ADD COLUMN messages_left_out integer NOT NULL DEFAULT 0
+  CHECK (messages_left_out >= 0);
+ALTER TABLE runs ADD COLUMN token_ratio_milli bigint NOT NULL DEFAULT 0;
+)sql";
+
 constexpr PgMigration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
-    {7, "user_disabled", kUserDisabled},
+    {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "infrastructure/persistence/sqlite/conversation_rows.h"
 
 #include "infrastructure/persistence/sqlite/time_columns.h"
+#include "infrastructure/persistence/token_ratio_column.h"
 #include "infrastructure/persistence/tool_call_codec.h"
 
 namespace agentd::sqlite {
@@ -45,6 +46,7 @@ Conversation read_conversation(const Statement& row) {
   conversation.message_count = row.integer(6);
   conversation.created_at = time_column(row, 7);
   conversation.updated_at = time_column(row, 8);
+  conversation.truncation = status_column(row, 9, parse_truncation, "conversation truncation");
   return conversation;
 }
 
@@ -80,6 +82,9 @@ Run read_run(const Statement& row) {
   run.attempts = static_cast<int>(row.integer(13));
   run.cancel_requested_at = optional_time_column(row, 14);
   run.finished_at = optional_time_column(row, 15);
+  run.messages_sent = static_cast<int>(row.integer(16));
+  run.messages_left_out = static_cast<int>(row.integer(17));
+  run.token_ratio = persistence::token_ratio_of_milli(row.integer(18));
   return run;
 }
 
@@ -106,7 +111,7 @@ Approval read_approval(const Statement& row) {
 }
 
 void insert_conversation(sqlite3* connection, const Conversation& conversation) {
-  Statement statement(connection, insert("conversations", persistence::kConversationColumns, 9));
+  Statement statement(connection, insert("conversations", persistence::kConversationColumns, 10));
   statement.bind(1, conversation.id)
       .bind(2, conversation.user_id)
       .bind(3, conversation.title)
@@ -115,7 +120,9 @@ void insert_conversation(sqlite3* connection, const Conversation& conversation) 
       .bind(6, to_string(conversation.status))
       .bind(7, conversation.message_count);
   bind_time(statement, 8, conversation.created_at);
-  bind_time(statement, 9, conversation.updated_at).step();
+  bind_time(statement, 9, conversation.updated_at)
+      .bind(10, to_string(conversation.truncation))
+      .step();
 }
 
 void insert_message(sqlite3* connection, const Message& message) {
@@ -138,7 +145,7 @@ void insert_message(sqlite3* connection, const Message& message) {
 }
 
 void insert_run(sqlite3* connection, const Run& run) {
-  Statement statement(connection, insert("runs", persistence::kRunColumns, 16));
+  Statement statement(connection, insert("runs", persistence::kRunColumns, 19));
   statement.bind(1, run.id)
       .bind(2, run.conversation_id)
       .bind(3, run.user_id)
@@ -151,7 +158,11 @@ void insert_run(sqlite3* connection, const Run& run) {
       .bind(13, run.last_event_id)
       .bind(14, std::int64_t{run.attempts});
   bind_time(statement, 15, run.cancel_requested_at);
-  bind_time(statement, 16, run.finished_at).step();
+  bind_time(statement, 16, run.finished_at)
+      .bind(17, std::int64_t{run.messages_sent})
+      .bind(18, std::int64_t{run.messages_left_out})
+      .bind(19, persistence::token_ratio_milli(run.token_ratio))
+      .step();
 }
 
 void insert_pending_approval(sqlite3* connection, const Approval& approval, std::int64_t position) {

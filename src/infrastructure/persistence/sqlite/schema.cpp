@@ -210,11 +210,22 @@ constexpr std::string_view kUserDisabled = R"sql(
 ALTER TABLE users ADD COLUMN disabled_at TEXT;
 )sql";
 
+// Runs fit a long history to their model's context window: how a conversation does it,
+// and what a run's latest call sent and left out (the ratio in thousandths).
+constexpr std::string_view kContextFit = R"sql(
+ALTER TABLE conversations ADD COLUMN truncation TEXT NOT NULL DEFAULT 'auto'
+  CHECK (truncation IN ('auto', 'disabled'));
+ALTER TABLE runs ADD COLUMN messages_sent INTEGER NOT NULL DEFAULT 0 CHECK (messages_sent >= 0);
+ALTER TABLE runs ADD COLUMN messages_left_out INTEGER NOT NULL DEFAULT 0
+  CHECK (messages_left_out >= 0);
+ALTER TABLE runs ADD COLUMN token_ratio_milli INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
-    {7, "user_disabled", kUserDisabled},
+    {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "infrastructure/persistence/sqlite/newest_first_page.h"
 #include "infrastructure/persistence/sqlite/owned_conversation.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
+#include "infrastructure/persistence/token_ratio_column.h"
 
 namespace agentd::sqlite {
 namespace {
@@ -22,6 +23,7 @@ constexpr std::string_view kClaim =
 constexpr std::string_view kUpdateRun =
     "UPDATE runs SET status = ?, steps = ?, prompt_tokens = ?, completion_tokens = ?, "
     "total_tokens = ?, error = ?, updated_at = ?, last_event_id = ?, finished_at = ?, "
+    "messages_sent = ?, messages_left_out = ?, token_ratio_milli = ?, "
     "lease_owner = CASE WHEN ?1 = 'running' THEN lease_owner END, "
     "lease_expires_at = CASE WHEN ?1 = 'running' THEN lease_expires_at END "
     "WHERE id = ?";
@@ -148,7 +150,12 @@ boost::asio::awaitable<Status> SqliteRunRepository::update_run(Run run) {
         .bind(5, run.usage.total_tokens)
         .bind(6, run.error);
     bind_time(update, 7, run.updated_at).bind(8, run.last_event_id);
-    bind_time(update, 9, run.finished_at).bind(10, run.id).step();
+    bind_time(update, 9, run.finished_at)
+        .bind(10, std::int64_t{run.messages_sent})
+        .bind(11, std::int64_t{run.messages_left_out})
+        .bind(12, persistence::token_ratio_milli(run.token_ratio))
+        .bind(13, run.id)
+        .step();
     if (update.changed_rows() == 0) return run_not_found();
     follow_run(connection, run.id, conversation_status_for(run.status));
     return ok_status();
