@@ -24,10 +24,6 @@ export class PendingApprovals {
     return this.more ? `${this.count}+` : String(this.count);
   }
 
-  get total(): number {
-    return this.count;
-  }
-
   start(): void {
     this.stop();
     this.timer = window.setInterval(() => {

@@ -38,12 +38,14 @@ export function signInView(api: Api, mode: 'sign-in' | 'register', signedIn: () 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     replace(error);
+    password.removeAttribute('aria-invalid');
     if (!email.value.trim() || !password.value) {
       replace(error, 'Enter your email and password.');
       return;
     }
     if (registering && password.value.length < 8) {
       replace(error, 'The password needs at least 8 characters.');
+      password.setAttribute('aria-invalid', 'true');
       password.focus();
       return;
     }
