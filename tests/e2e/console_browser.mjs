@@ -198,6 +198,24 @@ async function approvalWithEditedArguments(page) {
   step("the chat shows the run finished with the edited result");
 }
 
+async function rejectWithReason(page) {
+  await send(page, 'call current_time {"timezone":"Europe/Paris"}');
+  await page.locator('.step[data-state="waiting"]').waitFor();
+  await page.getByRole("link", { name: "Approvals 1 pending" }).click();
+  const card = page.locator("form.approval", { hasText: "current_time" });
+  await card.getByRole("radio", { name: "Reject" }).check();
+  await card.getByRole("textbox", { name: "Reason for rejecting" }).fill("not in Paris today");
+  await card.getByRole("button", { name: "Reject" }).click();
+  await page.getByText("Decision sent; the run is completed.").waitFor();
+  await page.getByRole("link", { name: "Open the conversation" }).click();
+  const rejected = page.locator("details.step", { hasText: "current_time" }).last();
+  await page.waitForFunction(() => document.querySelectorAll("details.step").length === 2);
+  assert.equal(await rejected.getAttribute("data-state"), "error");
+  await rejected.locator("summary").click();
+  assert.match(await rejected.locator(".step-body").innerText(), /a person rejected this tool call: not in Paris today/);
+  step("rejected with a reason; the model was told why");
+}
+
 async function accessToken(page) {
   // The page keeps its access token in memory only; the test gets one of its own.
   const r = await api("/v1/auth/login", { method: "POST", body: { email, password: PASSWORD } });
@@ -287,17 +305,31 @@ async function apiKeys(page) {
 }
 
 async function conversationList(page) {
+  // More than a page (20) of conversations: the oldest come with "Load more".
+  const token = await accessToken(page);
+  for (let i = 1; i <= 20; i += 1) {
+    assert.equal((await api("/v1/conversations", { token, method: "POST", body: { title: `Filler ${i}` } })).status, 201);
+  }
   await openNav(page, "Conversations");
   const list = page.locator(".conversation-list");
-  for (const title of ["Arithmetic", "Time check", "Slow story"]) await list.getByRole("link", { name: new RegExp(title) }).waitFor();
+  await list.getByRole("link", { name: /Filler 20/ }).waitFor();
   await view(page, "conversations");
+  assert.equal(await list.getByRole("link", { name: /Arithmetic/ }).count(), 0, "the first page holds the newest");
+  await page.getByRole("button", { name: "Load more" }).click();
+  for (const title of ["Arithmetic", "Time check", "Slow story"]) await list.getByRole("link", { name: new RegExp(title) }).waitFor();
+  assert.equal(await list.getByRole("link").count(), 23);
+  assert.equal(await page.getByRole("button", { name: "Load more" }).isHidden(), true);
+  step("conversations listed a page at a time");
   await list.getByRole("link", { name: /Arithmetic/ }).click();
   await page.getByRole("heading", { level: 1, name: "Arithmetic" }).waitFor();
   await page.getByRole("button", { name: "Delete" }).click();
   await page.getByRole("button", { name: "Delete" }).click(); // the confirmation
   await page.waitForURL(/#\/conversations$/);
+  await list.getByRole("link", { name: /Filler 20/ }).waitFor();
+  await page.getByRole("button", { name: "Load more" }).click();
   await list.getByRole("link", { name: /Time check/ }).waitFor();
   assert.equal(await list.getByRole("link", { name: /Arithmetic/ }).count(), 0);
+  assert.equal(await list.getByRole("link").count(), 22);
   step("conversation deleted from the list");
 }
 
@@ -351,6 +383,7 @@ async function main() {
     await signUpAndIn(page);
     await chatWithTool(page);
     await approvalWithEditedArguments(page);
+    await rejectWithReason(page);
     await reloadMidStream(page);
     await stopButton(page);
     await apiKeys(page);
