@@ -17,7 +17,8 @@ export class App {
   private readonly session = new Session();
   private readonly api = new Api(this.session);
   private readonly pending = new PendingApprovals(this.api);
-  private shell: Shell | null = null;
+  private readonly shell = new Shell(this.pending, () => void this.api.signOut());
+  private shellShown = false;
   private view: View | null = null;
   /** Where to go once signed in: the page asked for before. */
   private afterSignIn: Route = { name: 'conversations', id: null };
@@ -48,7 +49,7 @@ export class App {
         navigate({ name: 'sign-in' });
         return;
       }
-      this.shell = null;
+      this.shellShown = false;
       this.view = signInView(this.api, route.name, () => this.signedIn());
       replace(this.root, this.view.element);
     } else {
@@ -56,8 +57,9 @@ export class App {
         navigate({ name: 'conversations', id: null });
         return;
       }
-      if (!this.shell) {
-        this.shell = new Shell(this.session, this.pending, () => void this.api.signOut());
+      if (!this.shellShown) {
+        this.shellShown = true;
+        this.shell.showUser(this.session.user?.email ?? '');
         replace(this.root, this.shell.element);
         this.pending.start();
       }
@@ -89,7 +91,7 @@ export class App {
 
   private signedOut(): void {
     this.pending.stop();
-    this.shell = null;
+    this.shellShown = false;
     const route = parseRoute(location.hash);
     if (route.name !== 'sign-in' && route.name !== 'register') this.afterSignIn = route;
     navigate({ name: 'sign-in' });

@@ -4,7 +4,6 @@
 import { h, replace } from '../dom';
 import type { PendingApprovals } from '../pending_approvals';
 import type { Route } from '../router';
-import type { Session } from '../session';
 
 export class Shell {
   readonly element: HTMLElement;
@@ -13,7 +12,7 @@ export class Shell {
   private readonly badge: HTMLElement;
   private readonly who: HTMLElement;
 
-  constructor(session: Session, private readonly pending: PendingApprovals, signOut: () => void) {
+  constructor(private readonly pending: PendingApprovals, signOut: () => void) {
     this.badge = h('span', { class: 'badge', hidden: true });
     this.links = {
       conversations: h('a', { href: '#/conversations' }, 'Conversations'),
@@ -40,10 +39,12 @@ export class Shell {
       ),
       this.main,
     );
-    replace(this.who, session.user?.email ?? '');
-    session.onChange(() => replace(this.who, session.user?.email ?? ''));
     pending.onChange(() => this.showBadge());
     this.showBadge();
+  }
+
+  showUser(email: string): void {
+    replace(this.who, email);
   }
 
   select(route: Route): void {
