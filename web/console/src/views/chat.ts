@@ -122,6 +122,7 @@ export class ChatView {
       this.transcript.showHistory(upToLastUserMessage(detail.messages), false);
       this.stream = new RunStream(this.api, this.id, this.streamHandlers(), kept);
       for (const event of kept?.events ?? []) this.apply(event);
+      this.transcript.scrollToEnd();
       this.setPhase('running');
       this.stream.follow();
     } else {
@@ -130,6 +131,7 @@ export class ChatView {
       if (this.destroyed) return;
       this.transcript.showHistory(detail.messages, detail.status === 'awaiting_approval', edited);
       if (this.transcript.isEmpty) this.transcript.showEmptyHint('No messages yet. Write the first one below.');
+      this.transcript.scrollToEnd();
       this.setPhase(detail.status === 'awaiting_approval' ? 'paused' : 'idle');
     }
   }

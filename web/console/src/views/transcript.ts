@@ -133,20 +133,24 @@ export class Transcript {
     this.emptyHint?.remove();
     this.emptyHint = null;
     this.answer = null;
-    this.list.append(
-      h(
-        'li',
-        { class: 'turn user' },
+    this.follow(() =>
+      this.list.append(
+        h(
+          'li',
+          { class: 'turn user' },
         h('h2', { class: 'visually-hidden' }, 'You said'),
-        h('div', { class: 'bubble' }, text),
-        at && h('time', { datetime: at }, formatTime(at)),
+          h('div', { class: 'bubble' }, text),
+          at && h('time', { datetime: at }, formatTime(at)),
+        ),
       ),
     );
   }
 
   appendDelta(text: string): void {
-    if (!this.answer) this.answer = this.addAnswer('');
-    this.answer.append(text);
+    this.follow(() => {
+      if (!this.answer) this.answer = this.addAnswer('');
+      this.answer.append(text);
+    });
   }
 
   startTool(id: string, name: string, argumentsText: string): void {
@@ -178,7 +182,19 @@ export class Transcript {
 
   notice(text: string, kind: 'info' | 'error'): void {
     this.answer = null;
-    this.list.append(h('li', { class: `turn notice ${kind}` }, text));
+    this.follow(() => this.list.append(h('li', { class: `turn notice ${kind}` }, text)));
+  }
+
+  scrollToEnd(): void {
+    this.element.scrollTop = this.element.scrollHeight;
+  }
+
+  /** Keeps the newest turn in sight while the reader is at the bottom, not once they scrolled up. */
+  private follow(change: () => void): void {
+    const wrap = this.element;
+    const atBottom = wrap.scrollHeight - wrap.scrollTop - wrap.clientHeight < 48;
+    change();
+    if (atBottom) wrap.scrollTop = wrap.scrollHeight;
   }
 
   private addAnswer(text: string): HTMLElement {
@@ -190,9 +206,10 @@ export class Transcript {
   private step(id: string, name: string, argumentsText: string): ToolStep {
     let step = this.steps.get(id);
     if (!step) {
-      step = new ToolStep(name, argumentsText);
-      this.steps.set(id, step);
-      this.list.append(h('li', { class: 'turn tool' }, step.element));
+      const created = new ToolStep(name, argumentsText);
+      this.steps.set(id, created);
+      this.follow(() => this.list.append(h('li', { class: 'turn tool' }, created.element)));
+      step = created;
     }
     return step;
   }
