@@ -1,6 +1,7 @@
 #include "main/routes.h"
 
 #include "infrastructure/api_docs/docs_routes.h"
+#include "infrastructure/console/console_routes.h"
 #include "infrastructure/http/handlers/api_key_handlers.h"
 #include "infrastructure/http/handlers/auth_handlers.h"
 #include "infrastructure/http/handlers/chat_handlers.h"
@@ -22,6 +23,7 @@ std::unique_ptr<Routes> make_routes(Services& services, const config::Config& co
   const auto& guard = routes->guard;
   http::add_health_routes(router, std::move(checks));
   api_docs::add_docs_routes(router);
+  console::add_console_routes(router);
   if (services.prometheus) {
     metrics::add_metrics_route(router, *services.prometheus, config.metrics_token, [&services] {
       return services.storage->runs().count_unfinished(services.clock.now());

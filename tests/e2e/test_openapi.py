@@ -40,11 +40,12 @@ GROUPS = {
                                 "GET /v1/approvals"],
     "test_openapi_json_is_the_document": ["GET /openapi.json"],
     "test_docs_page_and_its_files": ["GET /docs", "GET /docs/{file}"],
+    "test_console_page_and_its_files": ["GET /console", "GET /console/assets/{file}"],
     "test_metrics_with_a_token": ["GET /metrics"],
 }
-# Operations without an error a test here can provoke: /health and the documents never fail,
+# Operations without an error a test here can provoke: /health and the pages never fail,
 # /ready only with its database down (test_postgres_faults).
-NEVER_FAIL = {"GET /health", "GET /ready", "GET /openapi.json", "GET /docs"}
+NEVER_FAIL = {"GET /health", "GET /ready", "GET /openapi.json", "GET /docs", "GET /console"}
 
 METRICS_TOKEN = "metrics-token-for-the-document-test"  # at least 16 characters
 
@@ -352,6 +353,36 @@ class DocumentsAndMetrics(Exercised):
         cached = self.server.request("GET", loaded[0], headers={"If-None-Match": etag})
         self.assertEqual(cached.status, 304, cached.body)
         assert_error(self, self.server.request("GET", "/docs/nothing.js"), 404, "not_found")
+        self.assert_exercised()
+
+    def test_console_page_and_its_files(self):
+        page = self.server.request("GET", "/console/")
+        self.assertEqual(page.status, 200, page.body)
+        self.assertTrue(page.header("content-type").startswith("text/html"))
+        policy = page.header("content-security-policy")
+        self.assertIn("default-src 'self'", policy)
+        self.assertIn("connect-src 'self'", policy)
+        self.assertNotIn("unsafe-inline", policy)
+        self.assertEqual(page.header("x-content-type-options"), "nosniff")
+        # The page without its slash is the same page.
+        self.assertEqual(self.server.request("GET", "/console").body, page.body)
+        # Exactly its script and its style sheet, by their fixed names; no inline script.
+        html = page.body.decode()
+        loaded = sorted(re.findall(r'(?:href|src)="(/console/[^"]+)"', html))
+        self.assertEqual(loaded, ["/console/assets/console.css", "/console/assets/console.js"])
+        self.assertNotRegex(html, r"<script(?![^>]*\bsrc=)[^>]*>")
+        kinds = {".css": "text/css", ".js": "text/javascript"}
+        for path in loaded:
+            with self.subTest(file=path):
+                r = self.server.request("GET", path)
+                self.assertEqual(r.status, 200, r.body[:200])
+                self.assertTrue(r.header("content-type").startswith(kinds[os.path.splitext(path)[1]]))
+                self.assertEqual(r.header("x-content-type-options"), "nosniff")
+                self.assertEqual(r.header("cache-control"), "no-cache")
+                cached = self.server.request("GET", path, headers={"If-None-Match": r.header("etag")})
+                self.assertEqual(cached.status, 304, cached.body)
+                self.assertEqual(cached.body, b"")
+        assert_error(self, self.server.request("GET", "/console/assets/other.js"), 404, "not_found")
         self.assert_exercised()
 
     def test_metrics_from_loopback_without_a_token(self):

@@ -1,33 +1,6 @@
 #include "infrastructure/api_docs/api_docs.h"
 
-// The assembler copies each file into the binary (.incbin): no generated source to compile, no
-// file to install beside the binary. The build passes the folders (CMakeLists.txt) and rebuilds
-// this file when one of the files changes.
-#define AGENTD_EMBED(symbol, path)                                                                \
-  asm(".pushsection .rodata\n"                                                                    \
-      ".global agentd_embedded_" #symbol                                                          \
-      "\n"                                                                                        \
-      ".hidden agentd_embedded_" #symbol                                                          \
-      "\n"                                                                                        \
-      "agentd_embedded_" #symbol                                                                  \
-      ":\n"                                                                                       \
-      ".incbin \"" path                                                                           \
-      "\"\n"                                                                                      \
-      ".global agentd_embedded_" #symbol                                                          \
-      "_end\n"                                                                                    \
-      ".hidden agentd_embedded_" #symbol                                                          \
-      "_end\n"                                                                                    \
-      "agentd_embedded_" #symbol                                                                  \
-      "_end:\n"                                                                                   \
-      ".popsection\n");                                                                           \
-  extern "C" const char agentd_embedded_##symbol[];                                               \
-  extern "C" const char agentd_embedded_##symbol##_end[];                                         \
-  namespace {                                                                                     \
-  std::string_view symbol() {                                                                     \
-    return {agentd_embedded_##symbol,                                                             \
-            static_cast<std::size_t>(agentd_embedded_##symbol##_end - agentd_embedded_##symbol)}; \
-  }                                                                                               \
-  }
+#include "infrastructure/files/embed.h"
 
 AGENTD_EMBED(openapi, AGENTD_OPENAPI_JSON)
 AGENTD_EMBED(page, AGENTD_DOCS_PAGE_DIR "/index.html")
