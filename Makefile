@@ -36,6 +36,7 @@ bench: build
 	bench/run
 	bench/gateway
 	bench/metrics
+	bench/long-conversation
 	bench/storage
 	bench/replicas
 

@@ -124,6 +124,16 @@ class LongConversations(unittest.TestCase):
         self.assertEqual(result["run"]["status"], "completed", result["run"])
         self.assertGreater(result["run"]["messages_left_out"], 0)
 
+    def test_the_gateway_and_agent_mode_answer_a_refusal_for_length_as_a_400(self):
+        too_long = f"[fake:fake-tool context={WINDOW}] " + " ".join(["word"] * (WINDOW + 10))
+        for extra in ({}, {"agent": {"tools": ["calculator"], "max_steps": 2}}):
+            response = self.server.request(
+                "POST", "/v1/chat/completions",
+                {"model": "long-openai", "messages": [{"role": "user", "content": too_long}],
+                 **extra}, token=self.token)
+            self.assertEqual(response.status, 400, (extra, response.body))
+            self.assertEqual(response.json()["error"]["code"], "context_length_exceeded")
+
     def test_an_unknown_truncation_is_a_400(self):
         response = self.server.request("POST", "/v1/conversations", {"truncation": "sometimes"},
                                        token=self.token)
