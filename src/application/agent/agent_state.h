@@ -62,7 +62,10 @@ struct AgentState {
   double token_ratio = 0;     // the upstream's tokens per estimated token; 0: not known yet
   int messages_sent = 0;      // by the latest model call, system prompt included
   int messages_left_out = 0;  // older messages that call did not send
-  int context_retries = 0;    // calls sent again, shorter, after the upstream refused them
+  // Older messages dropped from `messages` when the run loaded its history: they could not
+  // fit, and carrying them would cost every checkpoint.
+  int history_left_out = 0;
+  int context_retries = 0;  // calls sent again, shorter, after the upstream refused them
 };
 
 }  // namespace agentd

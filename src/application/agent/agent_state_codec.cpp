@@ -167,11 +167,10 @@ std::string encode_agent_state(const AgentState& state) {
   if (options.user) sampling["user"] = *options.user;
   object["sampling"] = std::move(sampling);
   if (state.caller) object["caller"] = caller_json(*state.caller);
-  object["context"] = {{"truncation", to_string(state.truncation)},
-                       {"token_ratio", state.token_ratio},
-                       {"messages_sent", state.messages_sent},
-                       {"messages_left_out", state.messages_left_out},
-                       {"retries", state.context_retries}};
+  object["context"] = {
+      {"truncation", to_string(state.truncation)},  {"token_ratio", state.token_ratio},
+      {"messages_sent", state.messages_sent},       {"messages_left_out", state.messages_left_out},
+      {"history_left_out", state.history_left_out}, {"retries", state.context_retries}};
   return json::serialize(object);
 }
 
@@ -269,6 +268,7 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
     }
     state.messages_sent = static_cast<int>(number(fit, "messages_sent"));
     state.messages_left_out = static_cast<int>(number(fit, "messages_left_out"));
+    state.history_left_out = static_cast<int>(number(fit, "history_left_out"));
     state.context_retries = static_cast<int>(number(fit, "retries"));
   }
   return state;

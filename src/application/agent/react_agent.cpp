@@ -235,8 +235,14 @@ std::optional<ContextLimits> ReactAgent::context_window_of(const Principal& call
   return (*route)->limits;
 }
 
-FittedHistory ReactAgent::first_call_fit(const Principal& caller, const AgentState& state) const {
-  return fit_for_call(state, context_window_of(caller, state), definitions(state.tools));
+FittedHistory ReactAgent::keep_what_fits(const Principal& caller, AgentState& state) const {
+  auto fitted = fit_for_call(state, context_window_of(caller, state), definitions(state.tools));
+  if (fitted.left_out > 0) {
+    state.history_left_out += fitted.left_out;
+    state.messages = fitted.messages;
+  }
+  fitted.left_out = state.history_left_out;
+  return fitted;
 }
 
 FittedHistory ReactAgent::fit_for_call(const AgentState& state,
@@ -295,7 +301,7 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
     }
   }
   state.messages_sent = static_cast<int>(request.messages.size());
-  state.messages_left_out = fitted.left_out;
+  state.messages_left_out = state.history_left_out + fitted.left_out;
   if (!routed && routed.error().code == kContextLengthExceeded) {
     co_return context_too_long(state, window, routed.error());
   }

@@ -63,8 +63,10 @@ class ReactAgent {
   // state.awaiting_approval is not empty.
   boost::asio::awaitable<graph::Report> run(AgentContext& context, AgentState& state,
                                             graph::Start start);
-  // What the run's first model call will send of state.messages (context_fit.h).
-  FittedHistory first_call_fit(const Principal& caller, const AgentState& state) const;
+  // Drops from a just-loaded history the older turns its first model call cannot send
+  // (context_fit.h), so that they are neither copied nor checkpointed; answers what that call
+  // sends, with every message left out counted.
+  FittedHistory keep_what_fits(const Principal& caller, AgentState& state) const;
   // Where a paused run continues once state.decisions holds the decisions.
   static graph::Start resume_point(int steps);
 
