@@ -274,7 +274,6 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
   const bool last_call = state.steps >= state.max_steps;
   ChatRequest request;
   request.model = state.model;
-  request.messages = state.messages;
   request.temperature = state.sampling.temperature;
   request.top_p = state.sampling.top_p;
   request.max_tokens = state.sampling.max_tokens;
