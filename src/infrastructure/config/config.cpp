@@ -55,6 +55,15 @@ Status parse_milliseconds(const EnvLookup& env, std::string_view name,
   return ok_status();
 }
 
+// "true" or "false", nothing else.
+Status parse_flag(const EnvLookup& env, std::string_view name, bool& out) {
+  auto text = env(name);
+  if (!text) return ok_status();
+  if (*text != "true" && *text != "false") return bad(name, "true or false", *text);
+  out = *text == "true";
+  return ok_status();
+}
+
 // "900", "900s", "15m", "2h", "30d".
 Status parse_seconds(const EnvLookup& env, std::string_view name, std::chrono::seconds& out) {
   auto text = env(name);
@@ -110,22 +119,13 @@ Status parse_database(const EnvLookup& env, Config& config) {
         std::pair{"AGENTD_DATABASE_START_TIMEOUT_MS", &config.database_start_timeout}}) {
     if (auto status = parse_milliseconds(env, name, *field); !status) return status;
   }
-  if (auto migrate = env("AGENTD_MIGRATE_ON_START")) {
-    if (*migrate != "true" && *migrate != "false") {
-      return bad("AGENTD_MIGRATE_ON_START", "true or false", *migrate);
-    }
-    config.migrate_on_start = *migrate == "true";
-  }
-  return ok_status();
+  return parse_flag(env, "AGENTD_MIGRATE_ON_START", config.migrate_on_start);
 }
 
 // AGENTD_METRICS and AGENTD_METRICS_TOKEN. The token is never echoed.
 Status parse_metrics(const EnvLookup& env, Config& config) {
-  if (auto enabled = env("AGENTD_METRICS")) {
-    if (*enabled != "true" && *enabled != "false") {
-      return bad("AGENTD_METRICS", "true or false", *enabled);
-    }
-    config.metrics_enabled = *enabled == "true";
+  if (auto status = parse_flag(env, "AGENTD_METRICS", config.metrics_enabled); !status) {
+    return status;
   }
   if (auto token = env("AGENTD_METRICS_TOKEN")) {
     constexpr std::size_t kShortestToken = 16;
@@ -146,11 +146,9 @@ Status parse_replicas(const EnvLookup& env, Config& config) {
     }
     config.redis_url = *url;
   }
-  if (auto open = env("AGENTD_RATE_LIMIT_FAIL_OPEN")) {
-    if (*open != "true" && *open != "false") {
-      return bad("AGENTD_RATE_LIMIT_FAIL_OPEN", "true or false", *open);
-    }
-    config.rate_limit_fail_open = *open == "true";
+  if (auto status = parse_flag(env, "AGENTD_RATE_LIMIT_FAIL_OPEN", config.rate_limit_fail_open);
+      !status) {
+    return status;
   }
   if (auto id = env("AGENTD_REPLICA_ID")) {
     constexpr std::size_t kMaxId = 200;
