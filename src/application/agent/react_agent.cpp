@@ -235,27 +235,26 @@ std::optional<ContextLimits> ReactAgent::context_window_of(const Principal& call
   return (*route)->limits;
 }
 
-FittedHistory ReactAgent::keep_what_fits(const Principal& caller, AgentState& state) const {
-  auto fitted = fit_for_call(state, context_window_of(caller, state), definitions(state.tools));
+int ReactAgent::keep_what_fits(const Principal& caller, AgentState& state) const {
+  const auto tool_tokens = estimated_tokens(definitions(state.tools));
+  auto fitted = fit_for_call(state, context_window_of(caller, state), tool_tokens);
   if (fitted.left_out > 0) {
     state.history_left_out += fitted.left_out;
-    state.messages = fitted.messages;
+    state.messages = std::move(fitted.messages);
   }
-  fitted.left_out = state.history_left_out;
-  return fitted;
+  return state.history_left_out;
 }
 
 FittedHistory ReactAgent::fit_for_call(const AgentState& state,
                                        const std::optional<ContextLimits>& window,
-                                       const std::vector<ToolDefinition>& tools) const {
+                                       std::int64_t tool_tokens) const {
   if (state.truncation == Truncation::disabled || !window) {
     return FittedHistory{state.messages, 0, estimated_tokens(state.messages)};
   }
   const auto max_tokens = state.sampling.max_tokens.value_or(0);
-  const auto tool_tokens =
-      static_cast<std::int64_t>(static_cast<double>(estimated_tokens(tools)) * ratio_or_one(state));
-  return fit_history(state.messages, history_budget(*window, max_tokens, tool_tokens),
-                     state.token_ratio);
+  const auto tools =
+      static_cast<std::int64_t>(static_cast<double>(tool_tokens) * ratio_or_one(state));
+  return fit_history(state.messages, history_budget(*window, max_tokens, tools), state.token_ratio);
 }
 
 std::vector<ToolDefinition> ReactAgent::definitions(const std::vector<std::string>& names) const {
@@ -283,7 +282,7 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
 
   const auto window = context_window_of(context.caller, state);
   const auto tool_tokens = estimated_tokens(request.tools);
-  auto fitted = fit_for_call(state, window, request.tools);
+  auto fitted = fit_for_call(state, window, tool_tokens);
   request.messages = std::move(fitted.messages);
   auto routed = co_await models_.stream(context.caller, request);
   if (!routed && routed.error().code == kContextLengthExceeded &&

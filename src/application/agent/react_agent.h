@@ -64,9 +64,9 @@ class ReactAgent {
   boost::asio::awaitable<graph::Report> run(AgentContext& context, AgentState& state,
                                             graph::Start start);
   // Drops from a just-loaded history the older turns its first model call cannot send
-  // (context_fit.h), so that they are neither copied nor checkpointed; answers what that call
-  // sends, with every message left out counted.
-  FittedHistory keep_what_fits(const Principal& caller, AgentState& state) const;
+  // (context_fit.h), so that they are neither copied nor checkpointed. Answers how many
+  // messages the run has left out so far; state.messages is what that call sends.
+  int keep_what_fits(const Principal& caller, AgentState& state) const;
   // Where a paused run continues once state.decisions holds the decisions.
   static graph::Start resume_point(int steps);
 
@@ -101,9 +101,9 @@ class ReactAgent {
   std::optional<ContextLimits> context_window_of(const Principal& caller,
                                                  const AgentState& state) const;
   // What the next call sends of the history (context_fit.h), or all of it when truncation
-  // is disabled.
+  // is disabled; `tool_tokens` estimates the tool definitions sent with it.
   FittedHistory fit_for_call(const AgentState& state, const std::optional<ContextLimits>& window,
-                             const std::vector<ToolDefinition>& tools) const;
+                             std::int64_t tool_tokens) const;
   bool is_idempotent(const std::string& tool) const;
 
   // Saves a tool round's progress as calls finish, one save at a time and the last one

@@ -114,9 +114,8 @@ asio::awaitable<void> ConversationRuns::drive(std::shared_ptr<Job> job) {
     auto history = co_await job->memory.load_history();
     if (history) {
       job->state.messages = std::move(*history);
-      const auto first_call = agent_.keep_what_fits(job->caller, job->state);
-      job->run.messages_sent = static_cast<int>(first_call.messages.size());
-      job->run.messages_left_out = first_call.left_out;
+      job->run.messages_left_out = agent_.keep_what_fits(job->caller, job->state);
+      job->run.messages_sent = static_cast<int>(job->state.messages.size());
     }
   }
   job->live->events().emit(RunStarted{job->run});
