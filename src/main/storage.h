@@ -11,6 +11,7 @@
 #include "application/ports/api_key_repository.h"
 #include "application/ports/checkpoint_store.h"
 #include "application/ports/conversation_repository.h"
+#include "application/ports/response_repository.h"
 #include "application/ports/run_repository.h"
 #include "application/ports/session_repository.h"
 #include "application/ports/tool_execution_repository.h"
@@ -32,6 +33,7 @@ class Storage {
   virtual ConversationRepository& conversations() = 0;
   virtual RunRepository& runs() = 0;
   virtual CheckpointStore& checkpoints() = 0;
+  virtual ResponseRepository& responses() = 0;
 
   // Applies the migrations the database lacks; returns how many.
   virtual boost::asio::awaitable<Result<int>> migrate() = 0;

@@ -13,6 +13,7 @@
 
 #include "application/ports/checkpoint_store.h"
 #include "application/ports/conversation_repository.h"
+#include "application/ports/response_repository.h"
 #include "application/ports/run_repository.h"
 #include "infrastructure/persistence/identity_repository_contract.h"  // kT0, must, numbered
 #include "infrastructure/persistence/stored_value_printers.h"
@@ -28,6 +29,7 @@ class ConversationStore {
   virtual ConversationRepository& conversations() = 0;
   virtual RunRepository& runs() = 0;
   virtual CheckpointStore& checkpoints() = 0;
+  virtual ResponseRepository& responses() = 0;
   // Makes `user_id` an account, for stores whose foreign keys need one.
   virtual void add_user(const std::string& user_id) = 0;
 };
@@ -59,6 +61,7 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
   ConversationRepository& conversations() { return store_->conversations(); }
   RunRepository& runs() { return store_->runs(); }
   CheckpointStore& checkpoints() { return store_->checkpoints(); }
+  ResponseRepository& responses() { return store_->responses(); }
 
   static Conversation sample_conversation(std::string id, std::string user_id = kOwner);
   // A user message created at `at`.
@@ -100,6 +103,7 @@ class ConversationStoreTest : public ::testing::TestWithParam<ConversationBacken
 class ConversationRepositoryContract : public ConversationStoreTest {};
 class RunRepositoryContract : public ConversationStoreTest {};
 class CheckpointStoreContract : public ConversationStoreTest {};
+class ResponseRepositoryContract : public ConversationStoreTest {};
 class RunApprovalContract : public ConversationStoreTest {
  protected:
   // When the listing tests list.
@@ -125,4 +129,6 @@ class RunApprovalContract : public ConversationStoreTest {
   INSTANTIATE_TEST_SUITE_P(prefix, RunApprovalContract, ::testing::Values(backend),            \
                            conversation_backend_name);                                         \
   INSTANTIATE_TEST_SUITE_P(prefix, CheckpointStoreContract, ::testing::Values(backend),        \
+                           conversation_backend_name);                                         \
+  INSTANTIATE_TEST_SUITE_P(prefix, ResponseRepositoryContract, ::testing::Values(backend),     \
                            conversation_backend_name)

@@ -2,6 +2,7 @@
 // rely on them rely on the same behaviour as production.
 #include "fakes/fake_checkpoint_store.h"
 #include "fakes/fake_conversation_repository.h"
+#include "fakes/fake_response_repository.h"
 #include "fakes/fake_run_repository.h"
 #include "infrastructure/persistence/conversation_store_contract.h"
 
@@ -13,10 +14,12 @@ class FakeConversationStore final : public ConversationStore {
   ConversationRepository& conversations() override { return conversations_; }
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
+  ResponseRepository& responses() override { return responses_; }
   void add_user(const std::string&) override {}  // the fakes keep no users
 
  private:
   FakeCheckpointStore checkpoints_;
+  FakeResponseRepository responses_;
   FakeConversationTables tables_;
   FakeConversationRepository conversations_{tables_};
   // Saves its pauses' checkpoints where the checkpoint store finds them.

@@ -5,6 +5,7 @@
 #include "infrastructure/persistence/conversation_store_contract.h"
 #include "infrastructure/persistence/postgres/pg_checkpoint_store.h"
 #include "infrastructure/persistence/postgres/pg_conversation_repository.h"
+#include "infrastructure/persistence/postgres/pg_response_repository.h"
 #include "infrastructure/persistence/postgres/pg_run_repository.h"
 #include "infrastructure/persistence/postgres/pg_user_repository.h"
 #include "infrastructure/persistence/postgres_test_database.h"
@@ -19,11 +20,13 @@ class PostgresConversationStore final : public ConversationStore {
         users_(database_->pool()),
         conversations_(database_->pool()),
         runs_(database_->pool()),
-        checkpoints_(database_->pool()) {}
+        checkpoints_(database_->pool()),
+        responses_(database_->pool()) {}
 
   ConversationRepository& conversations() override { return conversations_; }
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
+  ResponseRepository& responses() override { return responses_; }
 
   void add_user(const std::string& user_id) override {
     User user;
@@ -42,6 +45,7 @@ class PostgresConversationStore final : public ConversationStore {
   postgres::PgConversationRepository conversations_;
   postgres::PgRunRepository runs_;
   postgres::PgCheckpointStore checkpoints_;
+  postgres::PgResponseRepository responses_;
 };
 
 // Null when the test was skipped or failed for want of a server.

@@ -7,6 +7,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
 #include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
+#include "infrastructure/persistence/sqlite/sqlite_response_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_run_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
 
@@ -23,7 +24,8 @@ class SqliteConversationStore final : public ConversationStore {
         users_(db_, pool_),
         conversations_(db_, pool_),
         runs_(db_, pool_),
-        checkpoints_(db_, pool_) {
+        checkpoints_(db_, pool_),
+        responses_(db_, pool_) {
     if (auto migrated = sqlite::migrate(db_); !migrated) {
       throw std::runtime_error(migrated.error().message);
     }
@@ -32,6 +34,7 @@ class SqliteConversationStore final : public ConversationStore {
   ConversationRepository& conversations() override { return conversations_; }
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
+  ResponseRepository& responses() override { return responses_; }
 
   void add_user(const std::string& user_id) override {
     User user;
@@ -50,6 +53,7 @@ class SqliteConversationStore final : public ConversationStore {
   sqlite::SqliteConversationRepository conversations_;
   sqlite::SqliteRunRepository runs_;
   sqlite::SqliteCheckpointStore checkpoints_;
+  sqlite::SqliteResponseRepository responses_;
 };
 
 ConversationBackend sqlite_backend() {

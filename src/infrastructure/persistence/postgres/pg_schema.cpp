@@ -212,11 +212,46 @@ ALTER TABLE runs ADD COLUMN messages_left_out integer NOT NULL DEFAULT 0
 ALTER TABLE runs ADD COLUMN token_ratio_milli bigint NOT NULL DEFAULT 0;
 )sql";
 
+// The Responses API's stored responses: each a part of a run in a conversation, its output
+// the conversation's messages between two positions.
+constexpr std::string_view kResponses = R"sql(
+CREATE TABLE responses (
+  id                       uuid PRIMARY KEY,
+  user_id                  uuid NOT NULL,
+  api_key_id               uuid,
+  conversation_id          uuid NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  run_id                   uuid NOT NULL,
+  previous_response_id     uuid,
+  status                   text NOT NULL CHECK (status IN ('queued', 'in_progress', 'completed',
+                                                           'failed', 'cancelled', 'incomplete')),
+  model                    text NOT NULL,
+  background               boolean NOT NULL,
+  request                  text NOT NULL,
+  input_items              text NOT NULL,
+  output_after             bigint NOT NULL,
+  output_until             bigint,
+  events_after             bigint NOT NULL,
+  before_prompt_tokens     bigint NOT NULL,
+  before_completion_tokens bigint NOT NULL,
+  before_total_tokens      bigint NOT NULL,
+  prompt_tokens            bigint NOT NULL,
+  completion_tokens        bigint NOT NULL,
+  total_tokens             bigint NOT NULL,
+  error_code               text,
+  error_message            text,
+  created_at               timestamptz NOT NULL,
+  completed_at             timestamptz
+);
+CREATE INDEX responses_by_run ON responses(run_id);
+CREATE INDEX responses_by_conversation ON responses(conversation_id, created_at);
+)sql";
+
 constexpr PgMigration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
     {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
+    {9, "responses", kResponses},
 };
 
 }  // namespace

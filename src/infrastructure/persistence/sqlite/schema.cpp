@@ -221,11 +221,46 @@ ALTER TABLE runs ADD COLUMN messages_left_out INTEGER NOT NULL DEFAULT 0
 ALTER TABLE runs ADD COLUMN token_ratio_milli INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// The Responses API's stored responses: each a part of a run in a conversation, its output
+// the conversation's messages between two positions.
+constexpr std::string_view kResponses = R"sql(
+CREATE TABLE responses (
+  id                       TEXT PRIMARY KEY,
+  user_id                  TEXT NOT NULL,
+  api_key_id               TEXT,
+  conversation_id          TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  run_id                   TEXT NOT NULL,
+  previous_response_id     TEXT,
+  status                   TEXT NOT NULL CHECK (status IN ('queued', 'in_progress', 'completed',
+                                                           'failed', 'cancelled', 'incomplete')),
+  model                    TEXT NOT NULL,
+  background               INTEGER NOT NULL,
+  request                  TEXT NOT NULL,
+  input_items              TEXT NOT NULL,
+  output_after             INTEGER NOT NULL,
+  output_until             INTEGER,
+  events_after             INTEGER NOT NULL,
+  before_prompt_tokens     INTEGER NOT NULL,
+  before_completion_tokens INTEGER NOT NULL,
+  before_total_tokens      INTEGER NOT NULL,
+  prompt_tokens            INTEGER NOT NULL,
+  completion_tokens        INTEGER NOT NULL,
+  total_tokens             INTEGER NOT NULL,
+  error_code               TEXT,
+  error_message            TEXT,
+  created_at               TEXT NOT NULL,
+  completed_at             TEXT
+);
+CREATE INDEX responses_by_run ON responses(run_id);
+CREATE INDEX responses_by_conversation ON responses(conversation_id, created_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
     {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
+    {9, "responses", kResponses},
 };
 
 }  // namespace
