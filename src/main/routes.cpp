@@ -6,6 +6,7 @@
 #include "infrastructure/http/handlers/auth_handlers.h"
 #include "infrastructure/http/handlers/chat_handlers.h"
 #include "infrastructure/http/handlers/conversation_handlers.h"
+#include "infrastructure/http/handlers/response_handlers.h"
 #include "infrastructure/http/handlers/tool_handlers.h"
 #include "infrastructure/metrics/metrics_route.h"
 
@@ -42,6 +43,8 @@ std::unique_ptr<Routes> make_routes(Services& services, const config::Config& co
   http::add_conversation_routes(router, guard, services.manage_conversations,
                                 services.conversation_runs, services.manage_runs,
                                 services.live_runs, services.event_feed.get());
+  http::add_response_routes(router, guard, services.create_response, services.manage_responses,
+                            services.live_runs, services.event_feed.get());
   return routes;
 }
 

@@ -131,7 +131,13 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
                         model_router, tools, live_runs, ids, clock, delay),
       run_leases(storage->runs(), conversation_runs, live_runs, event_feed.get(), clock,
                  LeaseSettings{replica_id, config.run_lease}),
-      agent_completion(agent, model_router, ids, clock) {
+      agent_completion(agent, model_router, ids, clock),
+      response_tracker(storage->responses(), storage->conversations(), clock),
+      create_response(storage->conversations(), storage->runs(), storage->responses(),
+                      conversation_runs, manage_conversations, ids, clock),
+      manage_responses(storage->responses(), storage->conversations(), storage->runs(),
+                       manage_runs) {
+  conversation_runs.observe_with(response_tracker);
   if (prometheus || redis) {
     live_runs.publish_with(
         [this](const std::string& conversation_id, const std::string& run_id,

@@ -29,6 +29,9 @@
 #include "application/conversations/manage_runs.h"
 #include "application/conversations/run_leases.h"
 #include "application/ports/notices.h"
+#include "application/responses/create_response.h"
+#include "application/responses/manage_responses.h"
+#include "application/responses/response_tracker.h"
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
 #include "application/users/manage_users.h"
@@ -136,6 +139,9 @@ struct Services {
   ConversationRuns conversation_runs;
   RunLeases run_leases;
   AgentCompletion agent_completion;
+  ResponseTracker response_tracker;
+  CreateResponse create_response;
+  ManageResponses manage_responses;
   // Hears the other replicas' notices and events (with Redis); made last, since it acts on
   // the caches and runs above.
   std::unique_ptr<redis::RedisSubscriber> subscriber;

@@ -30,13 +30,20 @@ struct SamplingOptions {
   std::optional<std::int64_t> max_tokens;
   std::optional<std::int64_t> seed;
   std::optional<std::string> user;
+  // How the model may use tools, and the shape of its answer, as the caller sent them.
+  std::optional<boost::json::value> tool_choice;
+  std::optional<bool> parallel_tool_calls;
+  std::optional<boost::json::value> response_format;
 
   bool operator==(const SamplingOptions&) const = default;
 };
 
 struct AgentState {
-  std::string model;                  // the public model name asked for; empty: the default
-  std::vector<std::string> tools;     // the tools offered to the model
+  std::string model;               // the public model name asked for; empty: the default
+  std::vector<std::string> tools;  // the tools offered to the model
+  // Tools the client runs itself (the Responses API's function tools): offered to the model,
+  // never run here. A call to one ends the run, to be answered by the client's next turn.
+  std::vector<ToolDefinition> client_tools;
   int max_steps = 8;                  // model calls with tools; one more answers without them
   int steps = 0;                      // model calls made
   std::vector<ChatMessage> messages;  // what the model sees next

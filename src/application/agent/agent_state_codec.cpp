@@ -165,7 +165,18 @@ std::string encode_agent_state(const AgentState& state) {
   if (options.max_tokens) sampling["max_tokens"] = *options.max_tokens;
   if (options.seed) sampling["seed"] = *options.seed;
   if (options.user) sampling["user"] = *options.user;
+  if (options.tool_choice) sampling["tool_choice"] = *options.tool_choice;
+  if (options.parallel_tool_calls) sampling["parallel_tool_calls"] = *options.parallel_tool_calls;
+  if (options.response_format) sampling["response_format"] = *options.response_format;
   object["sampling"] = std::move(sampling);
+  if (!state.client_tools.empty()) {
+    json::array client_tools;
+    for (const auto& tool : state.client_tools) {
+      client_tools.push_back(json::object{
+          {"name", tool.name}, {"description", tool.description}, {"parameters", tool.parameters}});
+    }
+    object["client_tools"] = std::move(client_tools);
+  }
   if (state.caller) object["caller"] = caller_json(*state.caller);
   object["context"] = {
       {"truncation", to_string(state.truncation)},  {"token_ratio", state.token_ratio},
@@ -252,6 +263,28 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
     state.sampling.seed = integer("seed");
     if (const auto* user = options.if_contains("user"); user != nullptr && user->is_string()) {
       state.sampling.user = std::string(user->get_string());
+    }
+    if (const auto* choice = options.if_contains("tool_choice"))
+      state.sampling.tool_choice = *choice;
+    if (const auto* parallel = options.if_contains("parallel_tool_calls");
+        parallel != nullptr && parallel->is_bool()) {
+      state.sampling.parallel_tool_calls = parallel->get_bool();
+    }
+    if (const auto* format = options.if_contains("response_format")) {
+      state.sampling.response_format = *format;
+    }
+  }
+  if (const auto* tools = object.if_contains("client_tools");
+      tools != nullptr && tools->is_array()) {
+    for (const auto& tool : tools->get_array()) {
+      if (!tool.is_object()) continue;
+      const auto& item = tool.get_object();
+      ToolDefinition definition{text(item, "name"), text(item, "description"), {}};
+      if (const auto* parameters = item.if_contains("parameters");
+          parameters != nullptr && parameters->is_object()) {
+        definition.parameters = parameters->get_object();
+      }
+      state.client_tools.push_back(std::move(definition));
     }
   }
   if (const auto* caller = object.if_contains("caller"); caller != nullptr && caller->is_object()) {

@@ -175,10 +175,12 @@ AgentGraph ReactAgent::build(AgentContext& context) {
                                                                  : std::string(kCheckApproval);
                             })
       .add_edge(std::string(kCheckApproval), std::string(kExecuteTools))
+      // What is still pending after a tool round without a pause is for the client to run.
       .add_conditional_edge(std::string(kExecuteTools),
                             [](const AgentState& state) {
-                              return state.awaiting_approval.empty() ? std::string(kCallModel)
-                                                                     : std::string(kPause);
+                              if (!state.awaiting_approval.empty()) return std::string(kPause);
+                              return state.pending_calls.empty() ? std::string(kCallModel)
+                                                                 : std::string(graph::kEnd);
                             })
       .add_edge(std::string(kPause), std::string(graph::kEnd))
       .set_entry(std::string(kLoadHistory));
@@ -236,7 +238,7 @@ std::optional<ContextLimits> ReactAgent::context_window_of(const Principal& call
 }
 
 int ReactAgent::keep_what_fits(const Principal& caller, AgentState& state) const {
-  const auto tool_tokens = estimated_tokens(definitions(state.tools));
+  const auto tool_tokens = estimated_tokens(offered_tools(state));
   auto fitted = fit_for_call(state, context_window_of(caller, state), tool_tokens);
   if (fitted.left_out > 0) {
     state.history_left_out += fitted.left_out;
@@ -255,6 +257,12 @@ FittedHistory ReactAgent::fit_for_call(const AgentState& state,
   const auto tools =
       static_cast<std::int64_t>(static_cast<double>(tool_tokens) * ratio_or_one(state));
   return fit_history(state.messages, history_budget(*window, max_tokens, tools), state.token_ratio);
+}
+
+std::vector<ToolDefinition> ReactAgent::offered_tools(const AgentState& state) const {
+  auto offered = definitions(state.tools);
+  offered.insert(offered.end(), state.client_tools.begin(), state.client_tools.end());
+  return offered;
 }
 
 std::vector<ToolDefinition> ReactAgent::definitions(const std::vector<std::string>& names) const {
@@ -278,7 +286,14 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
   request.max_tokens = state.sampling.max_tokens;
   request.seed = state.sampling.seed;
   request.user = state.sampling.user;
-  if (!last_call) request.tools = definitions(state.tools);
+  request.response_format = state.sampling.response_format;
+  if (!last_call) {
+    request.tools = offered_tools(state);
+    if (!request.tools.empty()) {
+      request.tool_choice = state.sampling.tool_choice;
+      request.parallel_tool_calls = state.sampling.parallel_tool_calls;
+    }
+  }
 
   const auto window = context_window_of(context.caller, state);
   const auto tool_tokens = estimated_tokens(request.tools);
@@ -399,7 +414,13 @@ asio::awaitable<Status> ReactAgent::execute_tools(AgentContext& context, AgentSt
   // shrinks as results are kept.
   std::vector<ModelToolCall> calls;
   for (const auto& call : state.pending_calls) {
-    if (!contains(state.awaiting_approval, call.id)) calls.push_back(call);
+    if (contains(state.awaiting_approval, call.id)) continue;
+    if (is_client_call(state, call)) {
+      // Announced once, as the run ends for the client to answer it.
+      if (state.awaiting_approval.empty()) context.events.emit(ToolCallStarted{call});
+      continue;
+    }
+    calls.push_back(call);
   }
   if (calls.empty()) co_return ok_status();
 
@@ -499,6 +520,12 @@ asio::awaitable<void> ReactAgent::ProgressJournal::save(AgentContext& context,
     (void)co_await context.save_progress(state);
   }
   saving_ = false;
+}
+
+bool is_client_call(const AgentState& state, const ModelToolCall& call) {
+  if (contains(state.tools, call.name)) return false;
+  return std::any_of(state.client_tools.begin(), state.client_tools.end(),
+                     [&](const ToolDefinition& tool) { return tool.name == call.name; });
 }
 
 ToolResult interrupted_call(const ModelToolCall& call) {

@@ -9,7 +9,8 @@
 //                  pause -> end <--(some calls await a person)----------+
 //
 // execute_tools runs the calls that need no approval (and those a person decided on); a
-// paused run resumes at check_approval with the decisions in its state.
+// paused run resumes at check_approval with the decisions in its state. Calls of tools the
+// client runs itself (state.client_tools) stay pending and end the run after the round.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -97,6 +98,8 @@ class ReactAgent {
   boost::asio::awaitable<ToolResult> execute_one(AgentContext& context, const AgentState& state,
                                                  const ModelToolCall& call);
   std::vector<ToolDefinition> definitions(const std::vector<std::string>& names) const;
+  // The definitions sent to the model: the run's tools, then the client's own.
+  std::vector<ToolDefinition> offered_tools(const AgentState& state) const;
   // The limits of the model the run calls; none when it does not resolve or has no window.
   std::optional<ContextLimits> context_window_of(const Principal& caller,
                                                  const AgentState& state) const;
@@ -133,6 +136,8 @@ ChatMessage tool_message(const ToolResult& result);
 ToolResult rejected_call(const ModelToolCall& call, std::string_view reason);
 // The result of a call that never ran (cancelled, interrupted), so its turn stays valid.
 ToolResult not_run(const ModelToolCall& call, std::string reason);
+// A call of a tool the client runs itself: it stays pending until the client's next turn.
+bool is_client_call(const AgentState& state, const ModelToolCall& call);
 // The result of a call that had started when its replica died: it may or may not have acted.
 ToolResult interrupted_call(const ModelToolCall& call);
 

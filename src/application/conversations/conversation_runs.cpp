@@ -47,7 +47,9 @@ ChatMessage rejection_message(const Approval& approval, std::string_view reason)
 
 asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const Principal& caller,
                                                                           TurnRequest request) {
-  if (request.message.empty()) co_return Error::invalid("message must not be empty", "message");
+  if (request.message.empty() && request.input.empty()) {
+    co_return Error::invalid("message must not be empty", "message");
+  }
   auto conversation = co_await conversations_.find(caller.user_id, request.conversation_id);
   if (!conversation) co_return conversation.error();
 
@@ -59,6 +61,8 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
                                     WithApproval::yes, "");
   if (!state) co_return state.error();
   state->caller = caller;
+  state->client_tools = std::move(request.client_tools);
+  state->sampling = std::move(request.sampling);
   state->truncation = request.truncation.value_or(conversation->truncation);
   // The conversation's previous run learned how the upstream counts its tokens.
   auto previous = co_await runs_.list_runs(conversation->id, 1, std::nullopt);
@@ -66,7 +70,7 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
     state->token_ratio = previous->items.front().token_ratio;
 
   Run run;
-  run.id = ids_.new_id();
+  run.id = request.run_id.value_or(ids_.new_id());
   run.conversation_id = conversation->id;
   run.user_id = caller.user_id;
   run.model = model_name;
@@ -82,11 +86,21 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
   }
   if (!claimed) co_return claimed.error();
 
+  if (request.instructions) conversation->system_prompt = std::move(*request.instructions);
   ConversationMemory memory(conversations_, ids_, clock_, *conversation, run.id);
-  ChatMessage user;
-  user.role = "user";
-  user.content = std::move(request.message);
-  auto stored = co_await memory.keep(user, std::nullopt);
+  std::vector<ChatMessage> turn;
+  if (!request.message.empty()) {
+    ChatMessage user;
+    user.role = "user";
+    user.content = std::move(request.message);
+    turn.push_back(std::move(user));
+  }
+  for (auto& message : request.input) turn.push_back(std::move(message));
+  Status stored = ok_status();
+  for (const auto& message : turn) {
+    stored = co_await memory.keep(message, std::nullopt);
+    if (!stored) break;
+  }
   if (!stored) {
     run.status = RunStatus::failed;
     run.error = stored.error().message;
@@ -94,8 +108,12 @@ asio::awaitable<Result<std::shared_ptr<LiveRun>>> ConversationRuns::start(const 
     (void)co_await runs_.update_run(run);
     co_return stored.error();
   }
-  if (conversation->title.empty()) {
-    (void)co_await conversations_.set_title_if_empty(conversation->id, derive_title(user.content));
+  const auto first_words = std::find_if(turn.begin(), turn.end(), [](const ChatMessage& message) {
+    return message.role == "user" && !message.content.empty();
+  });
+  if (conversation->title.empty() && first_words != turn.end()) {
+    (void)co_await conversations_.set_title_if_empty(conversation->id,
+                                                     derive_title(first_words->content));
   }
 
   const auto background = request.background ? Background::yes : Background::no;
@@ -160,14 +178,18 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
   run.usage = job.state.usage;
   record_context(run, job.state);
   auto error = record_outcome(run, report, clock_.now());
-  // A run stopped between asking for tools and running them still answers each call.
+  // A run stopped between asking for tools and running them still answers each call; a run
+  // that finished leaves the client's calls to the client's next turn.
   for (const auto& call : job.state.pending_calls) {
+    if (report.outcome == graph::Outcome::finished && is_client_call(job.state, call)) continue;
     const auto answer = tool_message(not_run(call, "the run stopped before this tool ran"));
     (void)co_await job.memory.keep(answer, std::nullopt);
   }
   // One event follows the store: run.completed or error.
   run.last_event_id = job.live->events().last_id() + 1;
   auto stored = co_await runs_.update_run(run);
+  const Error* why = error ? &*error : nullptr;
+  if (stored && observer_ != nullptr) co_await observer_->part_ended(run, why);
   RunResult result{run, job.memory.last_answer(), {}};
   if (error) {
     job.live->events().emit(RunFailed{std::move(*error), std::move(result)});
@@ -179,7 +201,8 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
   job.live->events().close();
   // The client has its answer; the database gets the run's end when it is back.
   if (!stored && stored.error().kind == ErrorCode::unavailable) {
-    (void)co_await store_end_when_back(run);
+    auto stored_later = co_await store_end_when_back(run);
+    if (stored_later && observer_ != nullptr) co_await observer_->part_ended(run, nullptr);
   }
 }
 
@@ -241,6 +264,7 @@ asio::awaitable<Status> ConversationRuns::pause(Job& job, const graph::Report& r
   checkpoint.saved_at = now;
   auto paused = co_await runs_.pause_run(run, approvals, std::move(checkpoint));
   if (!paused) co_return paused.error();
+  if (observer_ != nullptr) co_await observer_->part_ended(run, nullptr);
   job.live->events().emit(ApprovalRequired{approvals});
   RunResult result{run, job.memory.last_answer(), std::move(approvals)};
   job.live->events().emit(RunCompleted{std::move(result)});
@@ -411,7 +435,9 @@ asio::awaitable<Status> ConversationRuns::end_taken_over(Run run, RunStatus stat
   run.error = std::move(why);
   run.updated_at = now;
   run.finished_at = now;
-  co_return co_await runs_.update_run(std::move(run));
+  auto stored = co_await runs_.update_run(run);
+  if (stored && observer_ != nullptr) co_await observer_->part_ended(run, nullptr);
+  co_return stored;
 }
 
 asio::awaitable<Result<bool>> ConversationRuns::release_expired_pause(

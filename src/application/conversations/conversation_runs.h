@@ -12,6 +12,7 @@
 
 #include "application/agent/live_run.h"
 #include "application/agent/react_agent.h"
+#include "application/conversations/run_part_observer.h"
 #include "application/ports/clock.h"
 #include "application/ports/conversation_repository.h"
 #include "application/ports/delay.h"
@@ -32,7 +33,14 @@ struct ApproveRequest {
 
 struct TurnRequest {
   std::string conversation_id;
-  std::string message;
+  std::string message;  // the user's message; may be empty when `input` is not
+  // Further messages stored before the run, in order, after `message`: a client's turn as
+  // the Responses API sends it (messages, and tool results for calls the client ran).
+  std::vector<ChatMessage> input;
+  std::optional<std::string> instructions;   // the system prompt of this run only
+  std::vector<ToolDefinition> client_tools;  // tools the client runs (AgentState::client_tools)
+  SamplingOptions sampling;
+  std::optional<std::string> run_id;              // the id the run takes; else a new one
   std::optional<std::string> model;               // else the conversation's, else the default
   std::optional<std::vector<std::string>> tools;  // else every tool the caller may use
   std::optional<int> max_steps;
@@ -78,6 +86,9 @@ class ConversationRuns {
   boost::asio::awaitable<Result<std::shared_ptr<LiveRun>>> take_over(Run run,
                                                                      std::int64_t last_event_id);
 
+  // Tells `observer` of every part of a run that ends from now on; set once, at wiring.
+  void observe_with(RunPartObserver& observer) { observer_ = &observer; }
+
   // How a started run ended: its RunResult (also when it failed), or an error when not
   // even that could be stored.
   static boost::asio::awaitable<Result<RunResult>> wait(LiveRun& run);
@@ -112,6 +123,7 @@ class ConversationRuns {
   IdGenerator& ids_;
   const Clock& clock_;
   Delay& delay_;
+  RunPartObserver* observer_ = nullptr;
 };
 
 }  // namespace agentd

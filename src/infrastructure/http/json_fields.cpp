@@ -74,4 +74,18 @@ Result<std::optional<bool>> optional_bool(const boost::json::object& body, std::
   return std::optional<bool>{value->get_bool()};
 }
 
+Result<std::optional<double>> optional_number(const boost::json::object& body,
+                                              std::string_view field, double min, double max) {
+  const auto* value = find(body, field);
+  if (value == nullptr) return std::optional<double>{};
+  if (!value->is_number()) return wrong_type(field, "a number");
+  const double number = value->to_number<double>();
+  if (number < min || number > max) {
+    return Error::invalid(
+        std::string(field) + " must be from " + std::to_string(min) + " to " + std::to_string(max),
+        std::string(field));
+  }
+  return std::optional<double>{number};
+}
+
 }  // namespace agentd::http

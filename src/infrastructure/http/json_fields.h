@@ -21,5 +21,8 @@ Result<std::optional<std::vector<std::string>>> optional_string_list(
 Result<std::optional<std::int64_t>> optional_integer(const boost::json::object& body,
                                                      std::string_view field);
 Result<std::optional<bool>> optional_bool(const boost::json::object& body, std::string_view field);
+// Absent or null → nullopt; otherwise a number from `min` to `max`.
+Result<std::optional<double>> optional_number(const boost::json::object& body,
+                                              std::string_view field, double min, double max);
 
 }  // namespace agentd::http

@@ -51,7 +51,14 @@ AgentState full_state() {
   state.pending_calls = {{"call_2", "web_search", R"({"q":"日本"})"}};
   state.usage = {std::int64_t{3'000'000'000}, 45, std::int64_t{3'000'000'045}};
   state.answered_by = "openai-main";
-  state.sampling = {0.25, 1.0, 512, 42, "end-user-7"};
+  state.sampling = {
+      0.25,         1.0,
+      512,          42,
+      "end-user-7", boost::json::value{{"type", "function"}, {"function", {{"name", "lookup"}}}},
+      false,        boost::json::value{{"type", "json_object"}}};
+  state.client_tools = {
+      ToolDefinition{"lookup", "Looks a word up",
+                     boost::json::object{{"type", "object"}, {"required", {"word"}}}}};
   return state;
 }
 
@@ -74,6 +81,10 @@ TEST(AgentStateCodec, RoundTripsEveryField) {
   EXPECT_EQ(decoded->usage, state.usage);
   EXPECT_EQ(decoded->answered_by, "openai-main");
   EXPECT_EQ(decoded->sampling, state.sampling);
+  ASSERT_EQ(decoded->client_tools.size(), 1u);
+  EXPECT_EQ(decoded->client_tools[0].name, "lookup");
+  EXPECT_EQ(decoded->client_tools[0].description, "Looks a word up");
+  EXPECT_EQ(decoded->client_tools[0].parameters, state.client_tools[0].parameters);
 }
 
 TEST(AgentStateCodec, RoundTripsWhatAPausedRunWaitsForAndTheDecisionsTakenOnIt) {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "infrastructure/http/json_fields.h"
 #include "infrastructure/llm/openai_wire.h"
 
 namespace agentd::http {
@@ -29,21 +30,6 @@ const std::set<std::string, std::less<>> kKnownFields = {"model",
                                                          "stream",
                                                          "stream_options",
                                                          "agent"};
-
-Result<std::optional<double>> number(const boost::json::object& body, std::string_view field,
-                                     double min, double max) {
-  const auto* value = body.if_contains(field);
-  if (value == nullptr || value->is_null()) return std::optional<double>{};
-  if (!value->is_number())
-    return invalid(std::string(field) + " must be a number", std::string(field));
-  const double number = value->to_number<double>();
-  if (number < min || number > max) {
-    return invalid(
-        std::string(field) + " must be from " + std::to_string(min) + " to " + std::to_string(max),
-        std::string(field));
-  }
-  return std::optional<double>{number};
-}
 
 Result<std::optional<std::int64_t>> integer(const boost::json::object& body, std::string_view field,
                                             std::int64_t min) {
@@ -246,10 +232,10 @@ Result<ChatCompletionsRequest> parse_chat_completions_request(const boost::json:
       return invalid("parallel_tool_calls must be a boolean", "parallel_tool_calls");
     chat.parallel_tool_calls = parallel->get_bool();
   }
-  auto temperature = number(*fields, "temperature", 0, 2);
+  auto temperature = optional_number(*fields, "temperature", 0, 2);
   if (!temperature) return std::move(temperature).take_error();
   chat.temperature = *temperature;
-  auto top_p = number(*fields, "top_p", 0, 1);
+  auto top_p = optional_number(*fields, "top_p", 0, 1);
   if (!top_p) return std::move(top_p).take_error();
   chat.top_p = *top_p;
   for (std::string_view field : {"max_completion_tokens", "max_tokens"}) {
