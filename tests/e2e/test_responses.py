@@ -253,6 +253,22 @@ class CreateResponse(ResponsesTest):
                          [("system", "Answer in one line."), ("user", "hello responses")])
         self.assertEqual(sent[0]["body"]["temperature"], 0.5)
 
+    def test_settings_reach_the_model(self):
+        schema = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+        self.upstream.reset()
+        response = self.created({"model": "fake-echo", "input": "json please", "top_p": 0.25,
+                                 "max_output_tokens": 50, "user": "end-user-1",
+                                 "text": {"format": {"type": "json_schema", "name": "reply",
+                                                     "schema": schema, "strict": True}}})
+        self.assertEqual(response["text"]["format"]["type"], "json_schema")
+        self.assertEqual((response["top_p"], response["max_output_tokens"], response["user"]),
+                         (0.25, 50, "end-user-1"))
+        body = self.upstream_requests()[0]["body"]
+        self.assertEqual(body["response_format"], {"type": "json_schema", "json_schema": {
+            "name": "reply", "schema": schema, "strict": True}})
+        self.assertEqual((body["top_p"], body.get("max_tokens", body.get("max_completion_tokens")),
+                          body["user"]), (0.25, 50, "end-user-1"))
+
     def test_usage_is_what_the_upstream_reported(self):
         self.upstream.reset()
         response = self.created({"model": "fake-echo", "input": "count these five words please"})
@@ -551,6 +567,23 @@ class AgentdTools(ResponsesTest):
         self.assertEqual(again.status // 100, 4, again.body)
         assert_error(self, again, again.status)
 
+    def test_approval_decided_through_the_conversation_api_is_decided_here_too(self):
+        asked = self.created({"model": "fake-tool", "input": "what is 6*7", "tools": AGENTD_TOOLS})
+        request = asked["output"][-1]
+        conversation_id = asked["conversation"]["id"]
+        r = self.server.request("POST", f"/v1/conversations/{conversation_id}/approve",
+                                {"approved": True}, token=self.token)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["message"]["content"], CALCULATOR_ANSWER)
+        again = self.create({"model": "fake-tool", "previous_response_id": asked["id"],
+                             "input": [{"type": "mcp_approval_response",
+                                        "approval_request_id": request["id"], "approve": False}]})
+        assert_error(self, again, 409, "not_awaiting_approval")
+        approval = self.approvals("approved")[request["id"][len("mcpr_"):]]
+        self.assertEqual(approval["decided_by"]["user_id"], self.user_id())
+        self.assertEqual([m["role"] for m in self.conversation(conversation_id)["messages"]],
+                         ["user", "assistant", "tool", "assistant"])
+
     def test_approval_round_trip_streamed(self):
         events, _ = self.stream_create({"model": "fake-tool", "input": "what is 6*7", "tools": AGENTD_TOOLS})
         self.assertEqual([(e["type"], e.get("item", {}).get("type")) for e in events], [
@@ -710,6 +743,37 @@ class Background(ResponsesTest):
         plain = self.created({"model": "fake-echo", "input": "not in the background"})
         r = self.server.request("POST", f"/v1/responses/{plain['id']}/cancel", token=self.token)
         assert_error(self, r, 400, "not_background")
+
+
+class Endings(ResponsesTest):
+    """Responses that do not complete: failed and incomplete."""
+
+    def test_upstream_failure_fails_the_response(self):
+        response = self.created({"model": "fake-500-alone", "input": "fail please"})
+        self.assertEqual(response["status"], "failed")
+        self.assertEqual(response["output"], [])
+        self.assertEqual(response["error"]["code"], "upstream_error")
+        self.assertTrue(response["error"]["message"])
+        self.assertEqual(self.stored(response["id"]), response)
+
+        events, _ = self.stream_create({"model": "fake-500-alone", "input": "fail while streaming"})
+        self.assertEqual([e["type"] for e in events],
+                         ["response.created", "response.in_progress", "response.failed"])
+        failed = events[-1]["response"]
+        self.assertEqual((failed["status"], failed["error"]["code"]), ("failed", "upstream_error"))
+
+    def test_max_output_tokens_reached_makes_it_incomplete(self):
+        # Open Responses: an item cut by the token budget is `incomplete`, and so is the
+        # response that holds it (incomplete_details.reason "max_output_tokens").
+        body = {"model": "fake-echo", "input": "one two three four five six seven", "max_output_tokens": 3}
+        response = self.created(body)
+        self.assertEqual(self.message_texts(response), ["echo: one two"])  # cut by the upstream
+        self.assertEqual(response["max_output_tokens"], 3)
+        self.assertEqual(response["status"], "incomplete")
+        self.assertEqual(response["incomplete_details"], {"reason": "max_output_tokens"})
+        self.assertEqual(response["output"][-1]["status"], "incomplete")
+        events, _ = self.stream_create(body)
+        self.assertEqual(events[-1]["type"], "response.incomplete")
 
 
 class Refusals(ResponsesTest):
