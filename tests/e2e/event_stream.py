@@ -78,7 +78,9 @@ class EventStream:
         event = read_event(self._lines())
         if event is not None:
             self.expectation.event(event["event"], event["raw"])
-            event["data"] = json.loads(event["raw"]) if event["raw"] is not None else None
+            # A stream's closing marker (`data: [DONE]`) carries no JSON.
+            done = event["raw"] is None or event["raw"] == "[DONE]"
+            event["data"] = None if done else json.loads(event["raw"])
         return event
 
     def events(self):

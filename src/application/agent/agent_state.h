@@ -73,6 +73,9 @@ struct AgentState {
   // fit, and carrying them would cost every checkpoint.
   int history_left_out = 0;
   int context_retries = 0;  // calls sent again, shorter, after the upstream refused them
+  // The latest answer stopped at the output token limit (max_tokens), not where the model
+  // meant to stop.
+  bool cut_short = false;
 };
 
 }  // namespace agentd

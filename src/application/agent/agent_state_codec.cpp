@@ -182,6 +182,7 @@ std::string encode_agent_state(const AgentState& state) {
       {"truncation", to_string(state.truncation)},  {"token_ratio", state.token_ratio},
       {"messages_sent", state.messages_sent},       {"messages_left_out", state.messages_left_out},
       {"history_left_out", state.history_left_out}, {"retries", state.context_retries}};
+  if (state.cut_short) object["cut_short"] = true;
   return json::serialize(object);
 }
 
@@ -304,6 +305,8 @@ Result<AgentState> decode_agent_state(const std::string& text_in) {
     state.history_left_out = static_cast<int>(number(fit, "history_left_out"));
     state.context_retries = static_cast<int>(number(fit, "retries"));
   }
+  const auto* cut_short = object.if_contains("cut_short");
+  state.cut_short = cut_short != nullptr && cut_short->is_bool() && cut_short->get_bool();
   return state;
 }
 

@@ -330,6 +330,7 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
   answer.role = "assistant";
   ToolCallAccumulator calls;
   std::optional<Usage> usage;
+  std::string finish_reason;
   std::optional<Error> failure;
   bool interrupted = false;
   try {
@@ -346,6 +347,7 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
       }
       calls.add((*delta)->tool_calls);
       if ((*delta)->usage) usage = (*delta)->usage;
+      if ((*delta)->finish_reason) finish_reason = *(*delta)->finish_reason;
     }
   } catch (const boost::system::system_error& e) {
     if (!is_abort(e)) throw;
@@ -367,6 +369,7 @@ asio::awaitable<Status> ReactAgent::call_model(AgentContext& context, AgentState
   }
 
   ++state.steps;
+  state.cut_short = finish_reason == "length";
   if (usage) {
     state.usage += *usage;
     // The next call's estimate is corrected by what this one really cost.

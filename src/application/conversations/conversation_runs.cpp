@@ -189,7 +189,7 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
   run.last_event_id = job.live->events().last_id() + 1;
   auto stored = co_await runs_.update_run(run);
   const Error* why = error ? &*error : nullptr;
-  if (stored && observer_ != nullptr) co_await observer_->part_ended(run, why);
+  if (stored && observer_ != nullptr) co_await observer_->part_ended(run, why, job.state.cut_short);
   RunResult result{run, job.memory.last_answer(), {}};
   if (error) {
     job.live->events().emit(RunFailed{std::move(*error), std::move(result)});
@@ -202,7 +202,7 @@ asio::awaitable<void> ConversationRuns::finish(Job& job, graph::Report report) {
   // The client has its answer; the database gets the run's end when it is back.
   if (!stored && stored.error().kind == ErrorCode::unavailable) {
     auto stored_later = co_await store_end_when_back(run);
-    if (stored_later && observer_ != nullptr) co_await observer_->part_ended(run, nullptr);
+    if (stored_later && observer_ != nullptr) co_await observer_->part_ended(run, nullptr, false);
   }
 }
 
@@ -264,7 +264,7 @@ asio::awaitable<Status> ConversationRuns::pause(Job& job, const graph::Report& r
   checkpoint.saved_at = now;
   auto paused = co_await runs_.pause_run(run, approvals, std::move(checkpoint));
   if (!paused) co_return paused.error();
-  if (observer_ != nullptr) co_await observer_->part_ended(run, nullptr);
+  if (observer_ != nullptr) co_await observer_->part_ended(run, nullptr, false);
   job.live->events().emit(ApprovalRequired{approvals});
   RunResult result{run, job.memory.last_answer(), std::move(approvals)};
   job.live->events().emit(RunCompleted{std::move(result)});
@@ -436,7 +436,7 @@ asio::awaitable<Status> ConversationRuns::end_taken_over(Run run, RunStatus stat
   run.updated_at = now;
   run.finished_at = now;
   auto stored = co_await runs_.update_run(run);
-  if (stored && observer_ != nullptr) co_await observer_->part_ended(run, nullptr);
+  if (stored && observer_ != nullptr) co_await observer_->part_ended(run, nullptr, false);
   co_return stored;
 }
 

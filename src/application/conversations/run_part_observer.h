@@ -13,9 +13,10 @@ namespace agentd {
 class RunPartObserver {
  public:
   virtual ~RunPartObserver() = default;
-  // `error` says why a failed run failed (when known). What the observer fails to record
-  // never fails the run.
-  virtual boost::asio::awaitable<void> part_ended(const Run& run, const Error* error) = 0;
+  // `error` says why a failed run failed (when known); `cut_short`, that its last answer
+  // stopped at the output token limit. What the observer fails to record never fails the run.
+  virtual boost::asio::awaitable<void> part_ended(const Run& run, const Error* error,
+                                                  bool cut_short) = 0;
 };
 
 }  // namespace agentd

@@ -13,7 +13,8 @@ Usage part_usage(const Usage& run_now, const Usage& before) {
                less(run_now.total_tokens, before.total_tokens)};
 }
 
-boost::asio::awaitable<void> ResponseTracker::part_ended(const Run& run, const Error* error) {
+boost::asio::awaitable<void> ResponseTracker::part_ended(const Run& run, const Error* error,
+                                                         bool cut_short) {
   auto open = co_await responses_.find_open_by_run(run.id);
   if (!open || !*open) co_return;  // not a response's run, or nothing open
   auto& response = **open;
@@ -25,6 +26,11 @@ boost::asio::awaitable<void> ResponseTracker::part_ended(const Run& run, const E
   end.output_until = conversation->message_count;
   end.usage = part_usage(run.usage, response.usage_before);
   end.completed_at = clock_.now();
+  if (run.status == RunStatus::completed && cut_short) {
+    // The answer stopped at max_output_tokens: the reason is kept where errors are.
+    end.status = ResponseStatus::incomplete;
+    end.error_code = "max_output_tokens";
+  }
   if (run.status == RunStatus::failed) {
     end.error_code = error != nullptr && !error->code.empty() ? error->code : "server_error";
     end.error_message = error != nullptr ? error->message : run.error.value_or("the run failed");

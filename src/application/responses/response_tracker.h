@@ -22,7 +22,8 @@ class ResponseTracker final : public RunPartObserver {
 
   void on_ended(Ended ended) { ended_ = std::move(ended); }
 
-  boost::asio::awaitable<void> part_ended(const Run& run, const Error* error) override;
+  boost::asio::awaitable<void> part_ended(const Run& run, const Error* error,
+                                          bool cut_short) override;
 
  private:
   ResponseRepository& responses_;

@@ -44,6 +44,8 @@ struct StoredResponse {
   std::int64_t events_after = 0;  // the run's last event id before this part began
   Usage usage_before;             // the run's usage before this part began
   Usage usage;                    // this part's own usage, once it ended
+  // Why it failed; for an incomplete response, error_code is why it stopped short
+  // ("max_output_tokens").
   std::optional<std::string> error_code;
   std::optional<std::string> error_message;
   Timestamp created_at;

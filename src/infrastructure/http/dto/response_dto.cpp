@@ -366,6 +366,42 @@ json::value or_null(const json::object& body, std::string_view field) {
   return value != nullptr ? *value : json::value(nullptr);
 }
 
+// The tools as the response shows them: every field of a function tool present (null when
+// not given), as the specification's FunctionTool has them.
+json::array tools_echo(const json::object& body) {
+  json::array tools;
+  const auto* given = body.if_contains("tools");
+  if (given == nullptr || !given->is_array()) return tools;
+  for (const auto& value : given->get_array()) {
+    const auto& tool = value.get_object();  // read_tools checked each is an object
+    if (string_or(tool, "type") != "function") {
+      tools.push_back(tool);
+      continue;
+    }
+    tools.push_back(json::object{{"type", "function"},
+                                 {"name", or_null(tool, "name")},
+                                 {"description", or_null(tool, "description")},
+                                 {"parameters", or_null(tool, "parameters")},
+                                 {"strict", or_null(tool, "strict")}});
+  }
+  return tools;
+}
+
+json::object text_echo(const json::object& body) {
+  const auto* text = body.if_contains("text");
+  if (text == nullptr || !text->is_object()) return json::object{{"format", {{"type", "text"}}}};
+  json::object echo = text->get_object();
+  const auto* format = echo.if_contains("format");
+  if (format != nullptr && format->is_object() &&
+      string_or(format->get_object(), "type") == "json_schema") {
+    json::object normalized = format->get_object();
+    if (!normalized.contains("description")) normalized["description"] = nullptr;
+    if (!normalized.contains("strict")) normalized["strict"] = nullptr;
+    echo["format"] = std::move(normalized);
+  }
+  return echo;
+}
+
 }  // namespace
 
 std::string response_wire_id(std::string_view id) {
@@ -449,6 +485,8 @@ Result<ParsedResponseRequest> parse_response_request(const json::value& body_val
       metadata != nullptr && !metadata->is_null()) {
     if (auto checked = check_metadata(*metadata); !checked) return checked.error();
   }
+  if (auto key = optional_string(body, "prompt_cache_key"); !key) return key.error();
+  if (auto key = optional_string(body, "prompt_cache_key"); !key) return key.error();
   for (const std::string_view field : {"user", "safety_identifier"}) {
     auto user = optional_string(body, field);
     if (!user) return user.error();
@@ -495,17 +533,14 @@ Result<ParsedResponseRequest> parse_response_request(const json::value& body_val
 
   json::object echo{
       {"instructions", or_null(body, "instructions")},
-      {"tools", body.contains("tools") && body.at("tools").is_array() ? body.at("tools")
-                                                                      : json::value(json::array{})},
+      {"tools", tools_echo(body)},
       {"tool_choice", tool_choice_echo(body)},
       {"parallel_tool_calls", request.sampling.parallel_tool_calls.value_or(true)},
       {"temperature", request.sampling.temperature.value_or(1.0)},
       {"top_p", request.sampling.top_p.value_or(1.0)},
       {"max_output_tokens", or_null(body, "max_output_tokens")},
       {"max_tool_calls", or_null(body, "max_tool_calls")},
-      {"text", body.contains("text") && body.at("text").is_object()
-                   ? body.at("text")
-                   : json::value(json::object{{"format", {{"type", "text"}}}})},
+      {"text", text_echo(body)},
       {"metadata", body.contains("metadata") && body.at("metadata").is_object()
                        ? body.at("metadata")
                        : json::value(json::object{})},
@@ -513,6 +548,7 @@ Result<ParsedResponseRequest> parse_response_request(const json::value& body_val
       {"truncation", request.truncation ? to_string(*request.truncation) : "auto"},
       {"user", or_null(body, "user")},
       {"safety_identifier", or_null(body, "safety_identifier")},
+      {"prompt_cache_key", or_null(body, "prompt_cache_key")},
   };
   request.echo = json::serialize(echo);
   return parsed;
@@ -527,7 +563,7 @@ json::object output_text_part(std::string_view text) {
 
 json::object message_item(std::string id, std::string_view text, std::string_view status) {
   json::array content;
-  if (status == "completed") content.push_back(output_text_part(text));
+  if (status != "in_progress") content.push_back(output_text_part(text));
   return json::object{{"type", "message"},
                       {"id", std::move(id)},
                       {"status", status},
@@ -560,7 +596,8 @@ json::object approval_request_item(std::string_view approval_id, std::string_vie
                       {"id", std::string(kApprovalPrefix) + std::string(approval_id)},
                       {"server_label", kAgentdServer},
                       {"name", name},
-                      {"arguments", arguments}};
+                      {"arguments", arguments},
+                      {"status", "completed"}};
 }
 
 std::string message_item_id(std::string_view response_id, int n) {
@@ -614,6 +651,7 @@ json::object finished_mcp_call(const ModelToolCall& call, const Message& answer)
 
 json::array output_items(const ResponseView& view) {
   json::array items;
+  std::optional<std::size_t> last_message;
   const auto client_tools = client_tool_names(view.response);
   auto is_client = [&](const std::string& name) {
     return std::find(client_tools.begin(), client_tools.end(), name) != client_tools.end();
@@ -623,6 +661,7 @@ json::array output_items(const ResponseView& view) {
   for (const auto& message : view.output) {
     if (message.role == "assistant") {
       if (!message.content.empty()) {
+        last_message = items.size();
         items.push_back(message_item(message_item_id(view.response.id, messages++), message.content,
                                      "completed"));
       }
@@ -655,6 +694,10 @@ json::array output_items(const ResponseView& view) {
                          approval->edited_arguments.value_or(approval->arguments)};
       items.push_back(finished_mcp_call(call, message));
     }
+  }
+  // The answer that stopped at the output token limit.
+  if (view.response.status == ResponseStatus::incomplete && last_message) {
+    items[*last_message].as_object()["status"] = "incomplete";
   }
   return items;
 }
@@ -691,12 +734,16 @@ json::object to_json(const ResponseView& view, std::optional<ResponseStatus> sta
                                     : json::value(nullptr);
   object["conversation"] = json::object{{"id", response.conversation_id}};
   object["output"] = is_final(shown) || !status ? output_items(view) : json::array{};
+  const bool incomplete = shown == ResponseStatus::incomplete;
   object["error"] =
-      response.error_code && is_final(shown)
+      response.error_code && is_final(shown) && !incomplete
           ? json::value(json::object{{"code", *response.error_code},
                                      {"message", response.error_message.value_or("")}})
           : json::value(nullptr);
-  object["incomplete_details"] = nullptr;
+  object["incomplete_details"] =
+      incomplete
+          ? json::value(json::object{{"reason", response.error_code.value_or("max_output_tokens")}})
+          : json::value(nullptr);
   object["usage"] = is_final(shown) ? usage_json(response) : json::value(nullptr);
   object["reasoning"] = json::object{{"effort", nullptr}, {"summary", nullptr}};
   object["presence_penalty"] = 0.0;

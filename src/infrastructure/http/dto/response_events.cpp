@@ -45,7 +45,7 @@ std::vector<json::object> ResponseEventWriter::start(const json::object& respons
   return out;
 }
 
-void ResponseEventWriter::close_message(std::vector<json::object>& out) {
+void ResponseEventWriter::close_message(std::vector<json::object>& out, std::string_view status) {
   if (!message_index_) return;
   const int index = *message_index_;
   const auto id = message_item_id(response_id_, messages_ - 1);
@@ -60,7 +60,7 @@ void ResponseEventWriter::close_message(std::vector<json::object>& out) {
                                                      {"part", output_text_part(message_text_)}}));
   out.push_back(
       event("response.output_item.done",
-            {{"output_index", index}, {"item", message_item(id, message_text_, "completed")}}));
+            {{"output_index", index}, {"item", message_item(id, message_text_, status)}}));
   message_index_.reset();
   message_text_.clear();
 }
@@ -186,7 +186,7 @@ std::vector<json::object> ResponseEventWriter::replayed_item(const json::object&
 std::vector<json::object> ResponseEventWriter::finish(const json::object& response,
                                                       ResponseStatus status) {
   std::vector<json::object> out;
-  close_message(out);
+  close_message(out, status == ResponseStatus::incomplete ? "incomplete" : "completed");
   out.push_back(event(final_event_type(status), {{"response", response}}));
   return out;
 }

@@ -41,7 +41,7 @@ class ResponseEventWriter {
   };
 
   boost::json::object event(std::string_view type, boost::json::object fields);
-  void close_message(std::vector<boost::json::object>& out);
+  void close_message(std::vector<boost::json::object>& out, std::string_view status = "completed");
   void started_call(const boost::json::object& call, std::vector<boost::json::object>& out);
   void completed_call(const boost::json::object& result, std::vector<boost::json::object>& out);
   bool is_client(std::string_view name) const;

@@ -18,6 +18,8 @@ using boost::asio::awaitable;
 
 constexpr int kDefaultItems = 20;
 constexpr int kMaxItems = 100;
+// The Open Responses specification ends a stream with this literal.
+constexpr std::string_view kDone = "data: [DONE]\n\n";
 
 std::string sse(const json::object& event) {
   std::string text = "event: ";
@@ -64,7 +66,9 @@ class ResponseRoutes {
     if (!started) co_return error_response(started.error());
     if (parsed->stream) {
       EventSource source{started->live, nullptr};
-      co_return stream(caller, started->response, source, -1, StreamRole::owner);
+      std::optional<StartedResponse> forget;
+      if (!store) forget = *started;
+      co_return stream(caller, started->response, source, -1, StreamRole::owner, std::move(forget));
     }
     if (started->response.background) {
       ResponseView view{started->response, {}, {}};
@@ -93,13 +97,15 @@ class ResponseRoutes {
     const std::int64_t starting_after = request.query_param("starting_after") ? *after : -1;
     auto response = co_await manage_.find(caller, *id);
     if (!response) co_return error_response(response.error());
+    // The run's events, while they are kept, give the same stream with the same numbers.
     EventSource source;
-    if (!is_final(response->status)) {
-      auto live = live_runs_.find(response->run_id);
-      // A later part of the same run has a log of its own, without this part's events.
-      if (live && !live->abandoned() && live->resumed_after() <= response->events_after) {
-        source.live = std::move(live);
-      } else {
+    auto live = live_runs_.find(response->run_id);
+    // A later part of the same run has a log of its own, without this part's events.
+    if (live && !live->abandoned() && live->resumed_after() <= response->events_after) {
+      source.live = std::move(live);
+    } else if (feed_ != nullptr) {
+      auto last = co_await feed_->last_id(response->run_id);
+      if (!is_final(response->status) || (last && *last > response->events_after)) {
         source.feed = feed_;
       }
     }
@@ -162,11 +168,14 @@ class ResponseRoutes {
  private:
   // The response's stream from sequence number `starting_after` on (-1: all of it). With no
   // source, its run's events are gone: the stream tells the stored items instead.
+  // `forget`: a response asked with store=false, forgotten once its stream has ended.
   Response stream(const Principal& caller, StoredResponse response, EventSource source,
-                  std::int64_t starting_after, StreamRole role) {
+                  std::int64_t starting_after, StreamRole role,
+                  std::optional<StartedResponse> forget = std::nullopt) {
     auto self = this;
     return Response::event_stream([self, caller, response = std::move(response), source,
-                                   starting_after, role](BodyWriter& out) -> awaitable<void> {
+                                   starting_after, role,
+                                   forget = std::move(forget)](BodyWriter& out) -> awaitable<void> {
       ResponseEventWriter writer(response.id, client_tool_names(response));
       std::string pending;
       auto queue = [&](std::vector<json::object> events) {
@@ -178,6 +187,7 @@ class ResponseRoutes {
       queue(writer.start(to_json(begun, ResponseStatus::in_progress)));
       if (source.live == nullptr && source.feed == nullptr) {
         co_await self->replay_stored(caller, response.id, writer, queue);
+        pending += kDone;
         co_await out.write(pending);
         co_return;
       }
@@ -213,8 +223,10 @@ class ResponseRoutes {
           if (event.name == "run.started") continue;
           if (event.last) {
             co_await self->finish_stream(caller, response.id, event.name, writer, queue);
-            co_await out.write(pending);
+            pending += kDone;
             if (guard) guard->done();
+            if (forget) co_await self->create_.forget(caller, *forget);
+            co_await out.write(pending);
             co_return;
           }
           boost::system::error_code ec;
