@@ -38,6 +38,9 @@ GROUPS = {
     "test_runs_and_approvals": ["GET /v1/conversations/{id}/runs", "GET /v1/runs/{id}",
                                 "POST /v1/runs/{id}/cancel", "POST /v1/conversations/{id}/approve",
                                 "GET /v1/approvals"],
+    "test_responses": ["POST /v1/responses", "GET /v1/responses/{id}",
+                       "DELETE /v1/responses/{id}", "GET /v1/responses/{id}/input_items",
+                       "POST /v1/responses/{id}/cancel"],
     "test_openapi_json_is_the_document": ["GET /openapi.json"],
     "test_docs_page_and_its_files": ["GET /docs", "GET /docs/{file}"],
     "test_console_page_and_its_files": ["GET /console", "GET /console/assets/{file}"],
@@ -247,6 +250,32 @@ class EveryOperation(Exercised):
         self.assertEqual(self.call("DELETE", f"/v1/conversations/{conversation_id}").status, 204)
         assert_error(self, self.call("DELETE", f"/v1/conversations/{conversation_id}"), 404,
                      "conversation_not_found")
+        self.assert_exercised()
+
+    def test_responses(self):
+        created = self.call("POST", "/v1/responses", {"model": "fake-echo", "input": "hello"})
+        self.assertEqual(created.status, 200, created.body)
+        response_id = created.json()["id"]
+        assert_error(self, self.call("POST", "/v1/responses", {"input": "hi", "colour": "red"}),
+                     400, "unknown_parameter")
+        self.assertEqual(self.call("GET", f"/v1/responses/{response_id}").status, 200)
+        assert_error(self, self.call("GET", "/v1/responses/resp_nothing"), 404, "response_not_found")
+        items = self.call("GET", f"/v1/responses/{response_id}/input_items")
+        self.assertEqual(items.status, 200, items.body)
+        assert_error(self, self.call("GET", f"/v1/responses/{response_id}/input_items?order=up"), 400)
+        # Only a background response can be cancelled, and only while it runs.
+        assert_error(self, self.call("POST", f"/v1/responses/{response_id}/cancel"), 400,
+                     "not_background")
+        background = self.call("POST", "/v1/responses",
+                               {"model": "fake-slow-stream", "background": True,
+                                "input": "[fake:fake-slow-stream tokens=200 delay-ms=50] go"})
+        self.assertEqual(background.status, 200, background.body)
+        cancelled = self.call("POST", f"/v1/responses/{background.json()['id']}/cancel")
+        self.assertEqual(cancelled.status, 200, cancelled.body)
+        self.assertEqual(cancelled.json()["status"], "cancelled")
+        self.assertEqual(self.call("DELETE", f"/v1/responses/{response_id}").status, 200)
+        assert_error(self, self.call("DELETE", f"/v1/responses/{response_id}"), 404,
+                     "response_not_found")
         self.assert_exercised()
 
     def test_runs_and_approvals(self):
