@@ -8,6 +8,7 @@
 #include "infrastructure/persistence/postgres/pg_session_repository.h"
 #include "infrastructure/persistence/postgres/pg_tool_execution_repository.h"
 #include "infrastructure/persistence/postgres/pg_user_repository.h"
+#include "infrastructure/persistence/postgres/pg_webhook_repository.h"
 #include "main/storage.h"
 
 namespace agentd {
@@ -36,7 +37,8 @@ class PostgresStorage final : public Storage {
         tool_executions_(pool_),
         conversations_(pool_),
         runs_(pool_),
-        checkpoints_(pool_) {}
+        checkpoints_(pool_),
+        webhooks_(pool_) {}
 
   std::string_view name() const override { return "postgres"; }
   UserRepository& users() override { return users_; }
@@ -46,6 +48,7 @@ class PostgresStorage final : public Storage {
   ConversationRepository& conversations() override { return conversations_; }
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
+  WebhookRepository& webhooks() override { return webhooks_; }
 
   asio::awaitable<Result<int>> migrate() override {
     co_return co_await postgres::migrate(executor_, pool_.settings());
@@ -67,6 +70,7 @@ class PostgresStorage final : public Storage {
   postgres::PgConversationRepository conversations_;
   postgres::PgRunRepository runs_;
   postgres::PgCheckpointStore checkpoints_;
+  postgres::PgWebhookRepository webhooks_;
 };
 
 }  // namespace

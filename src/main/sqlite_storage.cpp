@@ -8,6 +8,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_tool_execution_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_webhook_repository.h"
 #include "main/storage.h"
 
 namespace agentd {
@@ -29,7 +30,8 @@ class SqliteStorage final : public Storage {
         tool_executions_(db_, blocking_),
         conversations_(db_, blocking_),
         runs_(db_, blocking_),
-        checkpoints_(db_, blocking_) {}
+        checkpoints_(db_, blocking_),
+        webhooks_(db_, blocking_) {}
 
   std::string_view name() const override { return "sqlite"; }
   UserRepository& users() override { return users_; }
@@ -39,6 +41,7 @@ class SqliteStorage final : public Storage {
   ConversationRepository& conversations() override { return conversations_; }
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
+  WebhookRepository& webhooks() override { return webhooks_; }
 
   asio::awaitable<Result<int>> migrate() override {
     co_return co_await blocking_.run([this]() { return sqlite::migrate(db_); });
@@ -67,6 +70,7 @@ class SqliteStorage final : public Storage {
   sqlite::SqliteConversationRepository conversations_;
   sqlite::SqliteRunRepository runs_;
   sqlite::SqliteCheckpointStore checkpoints_;
+  sqlite::SqliteWebhookRepository webhooks_;
 };
 
 }  // namespace
