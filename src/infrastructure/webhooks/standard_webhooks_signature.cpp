@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kSecretPrefix = "whsec_";
 
 std::optional<std::vector<unsigned char>> decode_base64(std::string_view text) {
+  if (text.empty()) return std::nullopt;  // libsodium must not be given a null buffer
   std::vector<unsigned char> bytes(text.size());
   std::size_t length = 0;
   if (sodium_base642bin(bytes.data(), bytes.size(), text.data(), text.size(), nullptr, &length,
@@ -36,7 +37,7 @@ std::optional<std::string> sign_standard_webhook(std::string_view secret,
     secret.remove_prefix(kSecretPrefix.size());
   }
   auto key = decode_base64(secret);
-  if (!key || key->empty()) return std::nullopt;
+  if (!key) return std::nullopt;
   const std::string signed_prefix = std::string(message_id) + "." + std::to_string(timestamp) + ".";
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, key->data(), key->size());

@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -66,7 +67,13 @@ asio::awaitable<void> keep_webhooks_delivered(Services& services, std::chrono::m
   asio::steady_timer timer(executor);
   for (;;) {
     for (;;) {
-      auto claimed = co_await services.deliver_webhooks.deliver_due();
+      Result<int> claimed = 0;
+      try {
+        claimed = co_await services.deliver_webhooks.deliver_due();
+      } catch (const std::exception& failure) {
+        // A bug in one round must not stop every later delivery; its claims run out.
+        claimed = Error::internal(failure.what());
+      }
       if (!claimed) {
         log::warn("webhook_delivery_round_failed", {{"error", claimed.error().message}});
         break;
