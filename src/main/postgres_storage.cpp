@@ -9,6 +9,7 @@
 #include "infrastructure/persistence/postgres/pg_session_repository.h"
 #include "infrastructure/persistence/postgres/pg_tool_execution_repository.h"
 #include "infrastructure/persistence/postgres/pg_user_repository.h"
+#include "infrastructure/persistence/postgres/pg_webhook_repository.h"
 #include "main/storage.h"
 
 namespace agentd {
@@ -38,7 +39,8 @@ class PostgresStorage final : public Storage {
         conversations_(pool_),
         runs_(pool_),
         checkpoints_(pool_),
-        responses_(pool_) {}
+        responses_(pool_),
+        webhooks_(pool_) {}
 
   std::string_view name() const override { return "postgres"; }
   UserRepository& users() override { return users_; }
@@ -49,6 +51,7 @@ class PostgresStorage final : public Storage {
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
   ResponseRepository& responses() override { return responses_; }
+  WebhookRepository& webhooks() override { return webhooks_; }
 
   asio::awaitable<Result<int>> migrate() override {
     co_return co_await postgres::migrate(executor_, pool_.settings());
@@ -71,6 +74,7 @@ class PostgresStorage final : public Storage {
   postgres::PgRunRepository runs_;
   postgres::PgCheckpointStore checkpoints_;
   postgres::PgResponseRepository responses_;
+  postgres::PgWebhookRepository webhooks_;
 };
 
 }  // namespace

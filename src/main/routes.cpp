@@ -8,6 +8,7 @@
 #include "infrastructure/http/handlers/conversation_handlers.h"
 #include "infrastructure/http/handlers/response_handlers.h"
 #include "infrastructure/http/handlers/tool_handlers.h"
+#include "infrastructure/http/handlers/webhook_handlers.h"
 #include "infrastructure/metrics/metrics_route.h"
 
 namespace agentd {
@@ -37,6 +38,7 @@ std::unique_ptr<Routes> make_routes(Services& services, const config::Config& co
                         {config.login_rate_limit_per_minute, config.register_rate_limit_per_minute,
                          config.trusted_proxies});
   http::add_api_key_routes(router, guard, services.manage_keys);
+  http::add_webhook_routes(router, guard, services.manage_webhooks);
   http::add_tool_routes(router, guard, services.tools, services.execute_tool);
   http::add_chat_routes(router, guard, services.models, services.model_router,
                         services.agent_completion, services.ids, services.clock);

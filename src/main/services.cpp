@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -53,6 +54,20 @@ std::optional<std::string_view> status_reached(const RunEvent& event) {
   return std::nullopt;
 }
 
+// Webhook secrets are sealed under the server's secret, with a label of their own so the
+// key is never the one the secret serves for anything else.
+std::string webhook_sealing_key(std::string_view server_secret) {
+  return "agentd webhook secrets\n" + std::string(server_secret);
+}
+
+WebhookSettings webhook_settings_of(const config::Config& config) {
+  WebhookSettings settings;
+  settings.retries.first_delay = config.webhook_retry_base;
+  // A claim outlives the slowest delivery (connect, then the answer) by a margin.
+  settings.claim_lease = 2 * config.webhook_timeout + std::chrono::seconds(30);
+  return settings;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Services>> Services::create(const config::Config& config,
@@ -82,6 +97,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
                    std::string jwt_secret, boost::asio::any_io_executor executor,
                    std::optional<redis::RedisUrl> redis_url)
     : replica_id(replica_name(config)),
+      background(executor),
       storage(make_storage(config, executor)),
       redis(redis_client(redis_url, executor)),
       blocking(kBlockingThreads),
@@ -89,7 +105,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
                      ? std::make_shared<metrics::PrometheusMetrics>(AGENTD_VERSION)
                      : nullptr),
       hasher(blocking),
-      signer(std::move(jwt_secret), "agentd", "agentd"),
+      signer(jwt_secret, "agentd", "agentd"),
       cached_signer(signer, cache::kTokenCacheSettings),
       cached_users(storage->users(), {}),
       cached_sessions(storage->sessions(), {}),
@@ -104,6 +120,8 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       notices(redis ? std::unique_ptr<Notices>(std::make_unique<redis::RedisNotices>(*redis))
                     : std::make_unique<NoNotices>()),
       tools(schemas),
+      webhook_transport(http_client, {config.webhook_allow_private, config.webhook_timeout}),
+      webhook_settings(webhook_settings_of(config)),
       live_runs(clock, delay),
       tokens(signer, secrets, {config.access_ttl, config.refresh_ttl, config.refresh_reuse_window}),
       register_user(cached_users, hasher, ids, clock),
@@ -132,17 +150,28 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       run_leases(storage->runs(), conversation_runs, live_runs, event_feed.get(), clock,
                  LeaseSettings{replica_id, config.run_lease}),
       agent_completion(agent, model_router, ids, clock),
+      manage_webhooks(storage->webhooks(), webhook_transport, secrets, sealer,
+                      webhook_sealing_key(jwt_secret), ids, clock, webhook_settings),
+      webhook_outbox(
+          storage->webhooks(), ids, clock, metrics(),
+          [](std::string_view event_type, const Error& error) {
+            log::error("webhook_publish_failed", {{"event", event_type}, {"error", error.message}});
+          }),
+      deliver_webhooks(storage->webhooks(), webhook_transport, sealer,
+                       webhook_sealing_key(jwt_secret), ids, clock, webhook_settings, metrics(),
+                       [] {
+                         thread_local std::minstd_rand engine{std::random_device{}()};
+                         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+                       }),
       response_tracker(storage->responses(), storage->conversations(), clock),
       create_response(storage->conversations(), storage->runs(), storage->responses(),
                       conversation_runs, manage_conversations, ids, clock),
       manage_responses(storage->responses(), storage->conversations(), storage->runs(),
                        manage_runs) {
   conversation_runs.observe_with(response_tracker);
-  if (prometheus || redis) {
-    live_runs.publish_with(
-        [this](const std::string& conversation_id, const std::string& run_id,
-               const NumberedEvent& numbered) { on_run_event(conversation_id, run_id, numbered); });
-  }
+  live_runs.publish_with(
+      [this](const std::string& conversation_id, const std::string& run_id,
+             const NumberedEvent& numbered) { on_run_event(conversation_id, run_id, numbered); });
   if (!redis) return;
   cached_users.announce_to(*notices);
   cached_sessions.announce_to(*notices);
@@ -157,6 +186,7 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
 
 void Services::on_run_event(const std::string& conversation_id, const std::string& run_id,
                             const NumberedEvent& numbered) {
+  publish_webhook_event(numbered.event);
   if (prometheus) {
     if (auto status = status_reached(numbered.event)) prometheus->run_ended(*status);
   }
@@ -166,6 +196,28 @@ void Services::on_run_event(const std::string& conversation_id, const std::strin
                     is_terminal(numbered.event)};
     event_feed->publish(conversation_id, run_id, std::move(event));
   }
+}
+
+void Services::publish_webhook_event(const RunEvent& event) {
+  std::string user_id;
+  std::string type;
+  if (const auto* completed = std::get_if<RunCompleted>(&event)) {
+    // run.completed also ends a paused run's stream; only a finished run is the event.
+    if (completed->result.run.status != RunStatus::completed) return;
+    user_id = completed->result.run.user_id;
+    type = "run.completed";
+  } else if (const auto* paused = std::get_if<ApprovalRequired>(&event)) {
+    if (paused->approvals.empty()) return;
+    user_id = paused->approvals.front().user_id;
+    type = "approval.required";
+  } else {
+    return;
+  }
+  auto data = http::event_data(event);
+  boost::asio::co_spawn(
+      background,
+      webhook_outbox.publish(std::move(user_id), std::move(type), std::move(data.as_object())),
+      log::failure_handler("webhook_publish_failed"));
 }
 
 void Services::hear(std::string_view channel, std::string_view message) {

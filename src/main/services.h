@@ -35,6 +35,9 @@
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
 #include "application/users/manage_users.h"
+#include "application/webhooks/deliver_webhooks.h"
+#include "application/webhooks/manage_webhooks.h"
+#include "application/webhooks/webhook_outbox.h"
 #include "infrastructure/cache/caching_identity_repositories.h"
 #include "infrastructure/cache/caching_token_signer.h"
 #include "infrastructure/concurrency/blocking_pool.h"
@@ -54,6 +57,7 @@
 #include "infrastructure/time/asio_delay.h"
 #include "infrastructure/time/system_clock.h"
 #include "infrastructure/tools/valijson_schema_compiler.h"
+#include "infrastructure/webhooks/http_webhook_transport.h"
 #include "main/storage.h"
 
 namespace agentd {
@@ -89,8 +93,12 @@ struct Services {
   boost::asio::awaitable<bool> connect_notices(std::chrono::milliseconds timeout);
   // What another replica (or this one) said on Redis: a run's new events, or a notice.
   void hear(std::string_view channel, std::string_view message);
+  // Stores run.completed (of a run that completed) and approval.required for the user's
+  // webhooks, in the background: a run never waits for it.
+  void publish_webhook_event(const RunEvent& event);
 
-  std::string replica_id;  // names this process in the leases of the runs it runs
+  std::string replica_id;                   // names this process in the leases of the runs it runs
+  boost::asio::any_io_executor background;  // where background work (webhook events) runs
   // Adapters of the ports.
   std::unique_ptr<Storage> storage;  // the repositories, on SQLite or PostgreSQL
   // Redis, when replicas share one: null without AGENTD_REDIS_URL.
@@ -117,6 +125,8 @@ struct Services {
   ValijsonSchemaCompiler schemas;
   ToolRegistry tools;
   net::HttpClient http_client;
+  webhooks::HttpWebhookTransport webhook_transport;
+  WebhookSettings webhook_settings;
   AsioDelay delay;
   ModelCatalog models;
   std::vector<std::string> model_warnings;  // filled by create()
@@ -139,6 +149,9 @@ struct Services {
   ConversationRuns conversation_runs;
   RunLeases run_leases;
   AgentCompletion agent_completion;
+  ManageWebhooks manage_webhooks;
+  WebhookOutbox webhook_outbox;  // the WebhookEvents port use cases publish through
+  DeliverWebhooks deliver_webhooks;
   ResponseTracker response_tracker;
   CreateResponse create_response;
   ManageResponses manage_responses;

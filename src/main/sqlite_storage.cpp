@@ -9,6 +9,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_tool_execution_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_webhook_repository.h"
 #include "main/storage.h"
 
 namespace agentd {
@@ -31,7 +32,8 @@ class SqliteStorage final : public Storage {
         conversations_(db_, blocking_),
         runs_(db_, blocking_),
         checkpoints_(db_, blocking_),
-        responses_(db_, blocking_) {}
+        responses_(db_, blocking_),
+        webhooks_(db_, blocking_) {}
 
   std::string_view name() const override { return "sqlite"; }
   UserRepository& users() override { return users_; }
@@ -42,6 +44,7 @@ class SqliteStorage final : public Storage {
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
   ResponseRepository& responses() override { return responses_; }
+  WebhookRepository& webhooks() override { return webhooks_; }
 
   asio::awaitable<Result<int>> migrate() override {
     co_return co_await blocking_.run([this]() { return sqlite::migrate(db_); });
@@ -71,6 +74,7 @@ class SqliteStorage final : public Storage {
   sqlite::SqliteRunRepository runs_;
   sqlite::SqliteCheckpointStore checkpoints_;
   sqlite::SqliteResponseRepository responses_;
+  sqlite::SqliteWebhookRepository webhooks_;
 };
 
 }  // namespace

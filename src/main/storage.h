@@ -16,6 +16,7 @@
 #include "application/ports/session_repository.h"
 #include "application/ports/tool_execution_repository.h"
 #include "application/ports/user_repository.h"
+#include "application/ports/webhook_repository.h"
 #include "infrastructure/config/config.h"
 
 namespace agentd {
@@ -34,6 +35,7 @@ class Storage {
   virtual RunRepository& runs() = 0;
   virtual CheckpointStore& checkpoints() = 0;
   virtual ResponseRepository& responses() = 0;
+  virtual WebhookRepository& webhooks() = 0;
 
   // Applies the migrations the database lacks; returns how many.
   virtual boost::asio::awaitable<Result<int>> migrate() = 0;

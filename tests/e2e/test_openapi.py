@@ -29,6 +29,8 @@ GROUPS = {
                   "POST /v1/auth/logout", "GET /v1/users/me"],
     "test_api_keys": ["POST /v1/auth/tokens", "GET /v1/auth/tokens",
                       "DELETE /v1/auth/tokens/{id}"],
+    "test_webhooks": ["POST /v1/webhooks", "GET /v1/webhooks", "GET /v1/webhooks/{id}",
+                      "DELETE /v1/webhooks/{id}", "GET /v1/webhooks/{id}/deliveries"],
     "test_tools": ["GET /v1/tools", "POST /v1/tools/execute", "POST /v1/tools/batch"],
     "test_chat": ["POST /v1/chat/completions", "GET /v1/models"],
     "test_conversations": ["POST /v1/conversations", "GET /v1/conversations",
@@ -183,6 +185,27 @@ class EveryOperation(Exercised):
         assert_error(self, self.call("GET", "/v1/auth/tokens?limit=0"), 400, "invalid_limit")
         self.assertEqual(self.call("DELETE", f"/v1/auth/tokens/{key['id']}").status, 204)
         assert_error(self, self.call("DELETE", "/v1/auth/tokens/nothing"), 404, "api_key_not_found")
+        self.assert_exercised()
+
+    def test_webhooks(self):
+        # Nothing listens on port 9: registration does not call the URL.
+        created = self.call("POST", "/v1/webhooks",
+                            {"url": "https://203.0.113.9:9/hook", "events": ["run.completed"]})
+        self.assertEqual(created.status, 201, created.body)
+        webhook = created.json()
+        assert_error(self, self.call("POST", "/v1/webhooks", {"url": "https://203.0.113.9/",
+                                                              "events": ["run.exploded"]}),
+                     400, "unknown_event")
+        self.assertEqual(self.call("GET", "/v1/webhooks?limit=5").status, 200)
+        assert_error(self, self.call("GET", "/v1/webhooks?limit=0"), 400, "invalid_limit")
+        self.assertEqual(self.call("GET", f"/v1/webhooks/{webhook['id']}").status, 200)
+        assert_error(self, self.call("GET", "/v1/webhooks/nothing"), 404, "webhook_not_found")
+        self.assertEqual(self.call("GET", f"/v1/webhooks/{webhook['id']}/deliveries").status, 200)
+        assert_error(self, self.call("GET", "/v1/webhooks/nothing/deliveries"), 404,
+                     "webhook_not_found")
+        self.assertEqual(self.call("DELETE", f"/v1/webhooks/{webhook['id']}").status, 204)
+        assert_error(self, self.call("DELETE", f"/v1/webhooks/{webhook['id']}"), 404,
+                     "webhook_not_found")
         self.assert_exercised()
 
     def test_tools(self):

@@ -42,11 +42,16 @@ class RecordingMetrics final : public Metrics {
     std::lock_guard lock(mutex_);
     rate_limits.emplace_back(limit);
   }
+  void webhook_delivery(std::string_view outcome) override {
+    std::lock_guard lock(mutex_);
+    webhook_deliveries.emplace_back(outcome);
+  }
 
   std::vector<RecordedModelCall> model_calls;
   std::vector<RecordedToolCall> tool_calls;
   std::vector<std::string> runs_ended;
   std::vector<std::string> rate_limits;
+  std::vector<std::string> webhook_deliveries;
 
  private:
   std::mutex mutex_;

@@ -34,6 +34,9 @@ class Metrics {
   virtual void run_ended(std::string_view status) = 0;
   // A request refused by a rate limit: "requests", "login", "register".
   virtual void rate_limited(std::string_view limit) = 0;
+  // A webhook delivery attempt's outcome ("delivered", "retrying", "failed"), or an event
+  // that could not be stored for delivery ("publish_failed").
+  virtual void webhook_delivery(std::string_view /*outcome*/) {}
 };
 
 class NoMetrics final : public Metrics {

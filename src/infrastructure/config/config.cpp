@@ -137,6 +137,20 @@ Status parse_metrics(const EnvLookup& env, Config& config) {
   return ok_status();
 }
 
+// AGENTD_WEBHOOK_*: the delivery of webhooks.
+Status parse_webhooks(const EnvLookup& env, Config& config) {
+  if (auto status = parse_flag(env, "AGENTD_WEBHOOK_ALLOW_PRIVATE", config.webhook_allow_private);
+      !status) {
+    return status;
+  }
+  for (auto [name, field] : {std::pair{"AGENTD_WEBHOOK_TIMEOUT_MS", &config.webhook_timeout},
+                             std::pair{"AGENTD_WEBHOOK_RETRY_BASE_MS", &config.webhook_retry_base},
+                             std::pair{"AGENTD_WEBHOOK_POLL_MS", &config.webhook_poll_interval}}) {
+    if (auto status = parse_milliseconds(env, name, *field); !status) return status;
+  }
+  return ok_status();
+}
+
 // AGENTD_REDIS_URL and what several replicas need. The URL is never echoed: it may hold a
 // password.
 Status parse_replicas(const EnvLookup& env, Config& config) {
@@ -267,6 +281,7 @@ Result<Config> load_config(const EnvLookup& env) {
   if (auto proxies = env("AGENTD_TRUSTED_PROXIES"))
     config.trusted_proxies = split_comma_list(*proxies);
   if (auto replicas = parse_replicas(env, config); !replicas) return replicas.error();
+  if (auto webhooks = parse_webhooks(env, config); !webhooks) return webhooks.error();
   if (auto metrics = parse_metrics(env, config); !metrics) return metrics.error();
   config.models = model_environment(env);
   return config;

@@ -78,6 +78,13 @@ struct Config {
   bool metrics_enabled = true;
   std::string metrics_token;
 
+  // Webhooks: where deliveries may go, how long one may take, how soon a refused one is tried
+  // again (doubling up to an hour, for a day), how often the outbox is looked at.
+  bool webhook_allow_private = false;  // loopback and private networks too
+  std::chrono::milliseconds webhook_timeout{10'000};
+  std::chrono::milliseconds webhook_retry_base{30'000};
+  std::chrono::milliseconds webhook_poll_interval{1'000};
+
   // Tools.
   int tool_concurrency = 8;  // calls of one batch (or one agent step) running at once
 

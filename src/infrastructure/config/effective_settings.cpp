@@ -106,6 +106,14 @@ SettingGroup metrics_settings(const Config& config) {
                                         : std::string(kMasked)}}};
 }
 
+SettingGroup webhook_settings(const Config& config) {
+  return {"webhooks",
+          {{"AGENTD_WEBHOOK_ALLOW_PRIVATE", yes_no(config.webhook_allow_private)},
+           {"AGENTD_WEBHOOK_TIMEOUT_MS", milliseconds(config.webhook_timeout)},
+           {"AGENTD_WEBHOOK_RETRY_BASE_MS", milliseconds(config.webhook_retry_base)},
+           {"AGENTD_WEBHOOK_POLL_MS", milliseconds(config.webhook_poll_interval)}}};
+}
+
 SettingGroup tool_and_model_settings(const Config& config) {
   const auto& models = config.models;
   return {"tools and models",
@@ -208,8 +216,8 @@ SettingGroup file_mcp_settings(const FileConfig& file) {
 std::vector<SettingGroup> effective_settings(const Config& config, const FileConfig& file) {
   return {server_settings(config),         database_settings(config), identity_settings(config),
           rate_limit_settings(config),     replica_settings(config),  metrics_settings(config),
-          tool_and_model_settings(config), file_model_settings(file), file_tool_settings(file),
-          file_mcp_settings(file)};
+          tool_and_model_settings(config), webhook_settings(config),  file_model_settings(file),
+          file_tool_settings(file),        file_mcp_settings(file)};
 }
 
 std::string mask_url_password(std::string_view url) {

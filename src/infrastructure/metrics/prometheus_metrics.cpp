@@ -81,6 +81,11 @@ PrometheusMetrics::PrometheusMetrics(std::string_view version)
       runs_ended_("agentd_runs_ended_total",
                   "Runs of this replica that ended or paused, by the status they reached.",
                   {"status"}),
+      webhook_deliveries_("agentd_webhook_deliveries_total",
+                          "Webhook delivery attempts of this replica by outcome (delivered, "
+                          "retrying, failed), and events that could not be stored "
+                          "(publish_failed).",
+                          {"outcome"}),
       runs_("agentd_runs", "Runs not finished, in the database, by status.", {"status"}),
       approvals_pending_("agentd_approvals_pending",
                          "Tool calls waiting for a person's decision, in the database.") {
@@ -113,6 +118,10 @@ void PrometheusMetrics::run_ended(std::string_view status) { runs_ended_.add({st
 
 void PrometheusMetrics::rate_limited(std::string_view limit) { rate_limited_.add({limit}); }
 
+void PrometheusMetrics::webhook_delivery(std::string_view outcome) {
+  webhook_deliveries_.add({outcome});
+}
+
 void PrometheusMetrics::connection_opened() { open_connections_.add({}, 1); }
 void PrometheusMetrics::connection_closed() { open_connections_.add({}, -1); }
 void PrometheusMetrics::stream_opened() { open_streams_.add({}, 1); }
@@ -144,7 +153,7 @@ std::string PrometheusMetrics::render() const {
   for (const Family* family : std::initializer_list<const Family*>{
            &build_info_, &request_duration_, &gateway_overhead_, &open_connections_, &open_streams_,
            &rate_limited_, &model_duration_, &time_to_first_chunk_, &token_usage_, &tool_duration_,
-           &runs_ended_, &runs_, &approvals_pending_}) {
+           &runs_ended_, &webhook_deliveries_, &runs_, &approvals_pending_}) {
     family->write(out);
   }
   return out;

@@ -79,4 +79,15 @@ bool is_public_address(const ip::address& address) {
 
 bool is_loopback_address(const ip::address& address) { return unmapped(address).is_loopback(); }
 
+AddressPolicy public_addresses_only(bool allows_loopback) {
+  return [allows_loopback](const ip::address& address) -> Status {
+    if (is_public_address(address)) return ok_status();
+    if (allows_loopback && is_loopback_address(address)) return ok_status();
+    return Error{ErrorCode::forbidden,
+                 "the host resolves to " + address.to_string() + ", which is not a public address",
+                 {},
+                 "address_not_allowed"};
+  };
+}
+
 }  // namespace agentd::net

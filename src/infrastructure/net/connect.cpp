@@ -54,14 +54,10 @@ Error connect_error(const error_code& ec, const std::string& what,
   return upstream_unreachable(what + ": " + reason);
 }
 
-}  // namespace
-
-asio::awaitable<Result<std::unique_ptr<HttpConnection>>> open_connection(
-    const HttpUrl& url, ssl::context& tls, const AddressPolicy& policy,
+// The host's addresses, refused when `policy` refuses any of them.
+asio::awaitable<Result<tcp::resolver::results_type>> resolve_allowed(
+    const HttpUrl& url, const AddressPolicy& policy, std::chrono::steady_clock::time_point deadline,
     std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  const std::string where = url.host + ":" + std::to_string(url.port);
-
   auto [resolve_ec, endpoints] = co_await before(deadline, resolve(url.host, url.port));
   if (resolve_ec) co_return connect_error(resolve_ec, "cannot resolve " + url.host, timeout);
   if (policy) {
@@ -69,10 +65,31 @@ asio::awaitable<Result<std::unique_ptr<HttpConnection>>> open_connection(
       if (auto allowed = policy(entry.endpoint().address()); !allowed) co_return allowed.error();
     }
   }
+  co_return endpoints;
+}
+
+}  // namespace
+
+asio::awaitable<Status> check_addresses(const HttpUrl& url, const AddressPolicy& policy,
+                                        std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto endpoints = co_await resolve_allowed(url, policy, deadline, timeout);
+  if (!endpoints) co_return endpoints.error();
+  co_return ok_status();
+}
+
+asio::awaitable<Result<std::unique_ptr<HttpConnection>>> open_connection(
+    const HttpUrl& url, ssl::context& tls, const AddressPolicy& policy,
+    std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string where = url.host + ":" + std::to_string(url.port);
+
+  auto endpoints = co_await resolve_allowed(url, policy, deadline, timeout);
+  if (!endpoints) co_return endpoints.error();
 
   tcp::socket socket(co_await asio::this_coro::executor);
   auto [connect_ec, endpoint] =
-      co_await before(deadline, asio::async_connect(socket, endpoints, kAsTuple));
+      co_await before(deadline, asio::async_connect(socket, *endpoints, kAsTuple));
   if (connect_ec) co_return connect_error(connect_ec, "cannot connect to " + where, timeout);
   error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);

@@ -18,4 +18,9 @@ boost::asio::awaitable<Result<std::unique_ptr<HttpConnection>>> open_connection(
     const HttpUrl& url, boost::asio::ssl::context& tls, const AddressPolicy& policy,
     std::chrono::milliseconds timeout);
 
+// Resolves url.host and checks every address against `policy` without connecting, for a URL
+// accepted now and fetched later. DNS failures are bad_gateway "upstream_unreachable".
+boost::asio::awaitable<Status> check_addresses(const HttpUrl& url, const AddressPolicy& policy,
+                                               std::chrono::milliseconds timeout);
+
 }  // namespace agentd::net

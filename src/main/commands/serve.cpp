@@ -5,9 +5,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -55,6 +57,32 @@ asio::awaitable<void> keep_run_leases(Services& services) {
     if (ec) co_return;
     auto round = co_await services.run_leases.round();
     log_lease_round(round);
+  }
+}
+
+// Sends the webhook deliveries that are due: whole batches back to back while the outbox has
+// more, then a look every `poll`.
+asio::awaitable<void> keep_webhooks_delivered(Services& services, std::chrono::milliseconds poll) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor);
+  for (;;) {
+    for (;;) {
+      Result<int> claimed = 0;
+      try {
+        claimed = co_await services.deliver_webhooks.deliver_due();
+      } catch (const std::exception& failure) {
+        // A bug in one round must not stop every later delivery; its claims run out.
+        claimed = Error::internal(failure.what());
+      }
+      if (!claimed) {
+        log::warn("webhook_delivery_round_failed", {{"error", claimed.error().message}});
+        break;
+      }
+      if (*claimed < services.deliver_webhooks.batch_size()) break;
+    }
+    timer.expires_after(poll);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
   }
 }
 
@@ -147,6 +175,10 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   asio::co_spawn(io, services->manage_runs.follow_cancel_requests(std::chrono::milliseconds(500)),
                  log::failure_handler("cancel_follower_failed"));
   asio::co_spawn(io, keep_run_leases(*services), log::failure_handler("run_leases_failed"));
+  // On a strand: a round's deliveries run concurrently on one executor (run_bounded).
+  asio::co_spawn(asio::make_strand(io),
+                 keep_webhooks_delivered(*services, config.webhook_poll_interval),
+                 log::failure_handler("webhook_delivery_failed"));
   asio::co_spawn(io, keep_heap_trimmed(std::chrono::seconds(10)),
                  log::failure_handler("heap_trim_failed"));
 

@@ -16,17 +16,20 @@
 #include "application/ports/api_key_repository.h"
 #include "application/ports/session_repository.h"
 #include "application/ports/user_repository.h"
+#include "application/ports/webhook_repository.h"
 #include "infrastructure/persistence/stored_value_printers.h"
 
 namespace agentd::contract {
 
-// The three repositories over one fresh, migrated database that lives as long as this object.
+// The repositories of what users own outright, over one fresh, migrated database that lives
+// as long as this object.
 class IdentityStore {
  public:
   virtual ~IdentityStore() = default;
   virtual UserRepository& users() = 0;
   virtual SessionRepository& sessions() = 0;
   virtual ApiKeyRepository& api_keys() = 0;
+  virtual WebhookRepository& webhooks() = 0;
 };
 
 struct IdentityBackend {
@@ -90,6 +93,7 @@ class IdentityRepositoryTest : public ::testing::TestWithParam<IdentityBackend> 
   UserRepository& users() { return store_->users(); }
   SessionRepository& sessions() { return store_->sessions(); }
   ApiKeyRepository& api_keys() { return store_->api_keys(); }
+  WebhookRepository& webhooks() { return store_->webhooks(); }
 
   static User sample_user(std::string id, std::string email);
   static Session sample_session(std::string id, std::string user_id);
@@ -113,6 +117,7 @@ class IdentityRepositoryTest : public ::testing::TestWithParam<IdentityBackend> 
 class UserRepositoryContract : public IdentityRepositoryTest {};
 class SessionRepositoryContract : public IdentityRepositoryTest {};
 class ApiKeyRepositoryContract : public IdentityRepositoryTest {};
+class WebhookRepositoryContract : public IdentityRepositoryTest {};
 
 }  // namespace agentd::contract
 
@@ -123,4 +128,6 @@ class ApiKeyRepositoryContract : public IdentityRepositoryTest {};
   INSTANTIATE_TEST_SUITE_P(prefix, SessionRepositoryContract, ::testing::Values(backend), \
                            backend_name);                                                 \
   INSTANTIATE_TEST_SUITE_P(prefix, ApiKeyRepositoryContract, ::testing::Values(backend),  \
+                           backend_name);                                                 \
+  INSTANTIATE_TEST_SUITE_P(prefix, WebhookRepositoryContract, ::testing::Values(backend), \
                            backend_name)

@@ -6,6 +6,7 @@
 #include "infrastructure/persistence/postgres/pg_api_key_repository.h"
 #include "infrastructure/persistence/postgres/pg_session_repository.h"
 #include "infrastructure/persistence/postgres/pg_user_repository.h"
+#include "infrastructure/persistence/postgres/pg_webhook_repository.h"
 #include "infrastructure/persistence/postgres_test_database.h"
 
 namespace agentd::contract {
@@ -17,11 +18,13 @@ class PostgresIdentityStore final : public IdentityStore {
       : database_(std::move(database)),
         users_(database_->pool()),
         sessions_(database_->pool()),
-        api_keys_(database_->pool()) {}
+        api_keys_(database_->pool()),
+        webhooks_(database_->pool()) {}
 
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
+  WebhookRepository& webhooks() override { return webhooks_; }
 
  private:
   // Declared first so the pool outlives the repositories.
@@ -29,6 +32,7 @@ class PostgresIdentityStore final : public IdentityStore {
   postgres::PgUserRepository users_;
   postgres::PgSessionRepository sessions_;
   postgres::PgApiKeyRepository api_keys_;
+  postgres::PgWebhookRepository webhooks_;
 };
 
 // Null when the test was skipped or failed for want of a server.

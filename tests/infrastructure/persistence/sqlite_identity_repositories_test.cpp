@@ -12,6 +12,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
 #include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_webhook_repository.h"
 
 namespace agentd::contract {
 namespace {
@@ -42,7 +43,8 @@ class SqliteIdentityStore final : public IdentityStore {
         pool_(4),
         users_(db_, pool_),
         sessions_(db_, pool_),
-        api_keys_(db_, pool_) {
+        api_keys_(db_, pool_),
+        webhooks_(db_, pool_) {
     if (auto migrated = sqlite::migrate(db_); !migrated) {
       throw std::runtime_error(migrated.error().message);
     }
@@ -51,6 +53,7 @@ class SqliteIdentityStore final : public IdentityStore {
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
+  WebhookRepository& webhooks() override { return webhooks_; }
 
  private:
   // Declared first so the files go only after the pool and the connection are gone.
@@ -60,6 +63,7 @@ class SqliteIdentityStore final : public IdentityStore {
   sqlite::SqliteUserRepository users_;
   sqlite::SqliteSessionRepository sessions_;
   sqlite::SqliteApiKeyRepository api_keys_;
+  sqlite::SqliteWebhookRepository webhooks_;
 };
 
 IdentityBackend sqlite_identity_backend() {

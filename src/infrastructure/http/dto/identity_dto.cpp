@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "infrastructure/http/dto/time_json.h"
 #include "infrastructure/text/rfc3339.h"
 
 namespace agentd::http {
@@ -12,11 +13,6 @@ boost::json::value names_or_null(const NameAllowList& list) {
   boost::json::array names;
   for (const auto& name : *list) names.emplace_back(name);
   return names;
-}
-
-boost::json::value time_or_null(const std::optional<Timestamp>& time) {
-  if (!time) return nullptr;
-  return boost::json::value(format_rfc3339_seconds(*time));
 }
 
 }  // namespace

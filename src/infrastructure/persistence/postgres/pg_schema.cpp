@@ -246,12 +246,58 @@ CREATE INDEX responses_by_run ON responses(run_id);
 CREATE INDEX responses_by_conversation ON responses(conversation_id, created_at);
 )sql";
 
+// Webhooks and their outbox, as in SQLite's migration 10. Deliveries are claimed with
+// FOR UPDATE SKIP LOCKED, so replicas never wait on or claim each other's rows.
+constexpr std::string_view kWebhooks = R"sql(
+CREATE TABLE webhooks (
+  id            uuid PRIMARY KEY,
+  user_id       uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  url           text NOT NULL,
+  events        jsonb NOT NULL CHECK (jsonb_typeof(events) = 'array'),
+  description   text,
+  secret_sealed text NOT NULL,
+  created_at    timestamptz NOT NULL
+);
+CREATE INDEX webhooks_by_user ON webhooks(user_id, id);
+
+CREATE TABLE webhook_deliveries (
+  id              uuid PRIMARY KEY,
+  webhook_id      uuid NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  event_id        uuid NOT NULL,
+  event_type      text NOT NULL,
+  data            text NOT NULL,  -- JSON text, kept byte for byte
+  status          text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts        integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at timestamptz NOT NULL,
+  created_at      timestamptz NOT NULL
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
+  WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries(webhook_id);
+
+CREATE TABLE webhook_attempts (
+  id              uuid PRIMARY KEY,
+  delivery_id     uuid NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  webhook_id      uuid NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  event_id        uuid NOT NULL,
+  event_type      text NOT NULL,
+  attempt         integer NOT NULL CHECK (attempt >= 1),
+  status_code     integer,
+  error           text,
+  duration_ms     bigint NOT NULL CHECK (duration_ms >= 0),
+  attempted_at    timestamptz NOT NULL,
+  next_attempt_at timestamptz
+);
+CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(webhook_id, id);
+CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id);
+)sql";
+
 constexpr PgMigration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
     {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
-    {9, "responses", kResponses},
+    {9, "responses", kResponses},         {10, "webhooks", kWebhooks},
 };
 
 }  // namespace

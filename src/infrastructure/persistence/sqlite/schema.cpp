@@ -255,12 +255,61 @@ CREATE INDEX responses_by_run ON responses(run_id);
 CREATE INDEX responses_by_conversation ON responses(conversation_id, created_at);
 )sql";
 
+// Webhooks and their durable outbox: one delivery row per event and subscribed webhook,
+// claimed by moving next_attempt_at forward (the claim's lease), and every attempt kept.
+constexpr std::string_view kWebhooks = R"sql(
+CREATE TABLE webhooks (
+  id            TEXT PRIMARY KEY,
+  user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  url           TEXT NOT NULL,
+  events        TEXT NOT NULL,  -- JSON array of event types
+  description   TEXT,
+  secret_sealed TEXT NOT NULL,
+  created_at    TEXT NOT NULL
+);
+-- A user's webhooks are listed newest first by id.
+CREATE INDEX webhooks_by_user ON webhooks(user_id, id);
+
+CREATE TABLE webhook_deliveries (
+  id              TEXT PRIMARY KEY,
+  webhook_id      TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  event_id        TEXT NOT NULL,
+  event_type      TEXT NOT NULL,
+  data            TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at TEXT NOT NULL,
+  created_at      TEXT NOT NULL
+);
+-- The worker's query: pending deliveries by due time; finished ones stay out of the index.
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
+  WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries(webhook_id);
+
+CREATE TABLE webhook_attempts (
+  id              TEXT PRIMARY KEY,
+  delivery_id     TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  webhook_id      TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  event_id        TEXT NOT NULL,
+  event_type      TEXT NOT NULL,
+  attempt         INTEGER NOT NULL CHECK (attempt >= 1),
+  status_code     INTEGER,
+  error           TEXT,
+  duration_ms     INTEGER NOT NULL CHECK (duration_ms >= 0),
+  attempted_at    TEXT NOT NULL,
+  next_attempt_at TEXT
+);
+-- A webhook's attempts are listed newest first by id.
+CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(webhook_id, id);
+CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
     {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
-    {9, "responses", kResponses},
+    {9, "responses", kResponses},         {10, "webhooks", kWebhooks},
 };
 
 }  // namespace

@@ -29,18 +29,6 @@ bool is_text_media_type(std::string_view content_type) {
          media_type == "application/x-ndjson" || ends_with("+json") || ends_with("+xml");
 }
 
-// Applied to every address DNS gives, on every hop: an allowed name may still point inside.
-net::AddressPolicy public_addresses_only(bool allows_loopback) {
-  return [allows_loopback](const boost::asio::ip::address& address) -> Status {
-    if (net::is_public_address(address)) return ok_status();
-    if (allows_loopback && net::is_loopback_address(address)) return ok_status();
-    return Error{ErrorCode::forbidden,
-                 "the host resolves to " + address.to_string() + ", which is not a public address",
-                 {},
-                 "address_not_allowed"};
-  };
-}
-
 }  // namespace
 
 HttpGetTool::HttpGetTool(ToolSpec spec, net::HttpClient& client, HttpGetRules rules)
@@ -49,7 +37,8 @@ HttpGetTool::HttpGetTool(ToolSpec spec, net::HttpClient& client, HttpGetRules ru
   request_options_.connect_timeout = std::chrono::seconds(5);
   request_options_.first_byte_timeout = std::chrono::seconds(10);
   request_options_.idle_timeout = std::chrono::seconds(10);
-  request_options_.address_policy = public_addresses_only(rules_.allows_loopback);
+  // Applied on every hop: an allowed name may still point inside.
+  request_options_.address_policy = net::public_addresses_only(rules_.allows_loopback);
 }
 
 ToolSpec HttpGetTool::default_spec(const std::vector<std::string>& allow_hosts) {
