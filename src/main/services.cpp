@@ -10,6 +10,7 @@
 #include <random>
 
 #include "infrastructure/http/dto/conversation_dto.h"
+#include "infrastructure/http/dto/response_dto.h"
 #include "infrastructure/logging/log.h"
 #include "infrastructure/redis/redis_notices.h"
 #include "main/builtin_tools.h"
@@ -169,6 +170,8 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       manage_responses(storage->responses(), storage->conversations(), storage->runs(),
                        manage_runs) {
   conversation_runs.observe_with(response_tracker);
+  response_tracker.on_ended(
+      [this](const StoredResponse& response) { return publish_response_event(response); });
   live_runs.publish_with(
       [this](const std::string& conversation_id, const std::string& run_id,
              const NumberedEvent& numbered) { on_run_event(conversation_id, run_id, numbered); });
@@ -218,6 +221,17 @@ void Services::publish_webhook_event(const RunEvent& event) {
       background,
       webhook_outbox.publish(std::move(user_id), std::move(type), std::move(data.as_object())),
       log::failure_handler("webhook_publish_failed"));
+}
+
+boost::asio::awaitable<void> Services::publish_response_event(StoredResponse response) {
+  std::string type = "response.completed";  // incomplete too: it ended with what it made
+  if (response.status == ResponseStatus::failed) type = "response.failed";
+  if (response.status == ResponseStatus::cancelled) type = "response.cancelled";
+  std::string user_id = response.user_id;
+  auto view = co_await manage_responses.view(std::move(response));
+  if (!view) co_return;
+  auto data = http::to_json(*view);
+  co_await webhook_outbox.publish(std::move(user_id), std::move(type), std::move(data));
 }
 
 void Services::hear(std::string_view channel, std::string_view message) {

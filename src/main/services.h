@@ -96,6 +96,8 @@ struct Services {
   // Stores run.completed (of a run that completed) and approval.required for the user's
   // webhooks, in the background: a run never waits for it.
   void publish_webhook_event(const RunEvent& event);
+  // response.completed, .failed or .cancelled, with the response as the API shows it.
+  boost::asio::awaitable<void> publish_response_event(StoredResponse response);
 
   std::string replica_id;                   // names this process in the leases of the runs it runs
   boost::asio::any_io_executor background;  // where background work (webhook events) runs

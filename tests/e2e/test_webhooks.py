@@ -168,6 +168,22 @@ class Webhooks(WebhookClient, unittest.TestCase):
         got = self.receiver.received("approvals-only")
         self.assertEqual([json.loads(d["body"])["type"] for d in got], ["approval.required"])
 
+    def test_responses_that_end_are_delivered_as_the_api_shows_them(self):
+        self.register_webhook("responses", ["response.completed", "response.failed"])
+        r = self.server.request("POST", "/v1/responses", {"model": "fake-echo", "input": "hi"},
+                                token=self.token)
+        self.assertEqual(r.status, 200, r.body)
+        failed = self.server.request("POST", "/v1/responses",
+                                     {"model": "fake-500-alone", "input": "hi"}, token=self.token)
+        self.assertEqual(failed.status, 200, failed.body)
+        self.assertEqual(failed.json()["status"], "failed")
+        got = {json.loads(d["body"])["type"]: d for d in self.receiver.wait_for("responses", 2)}
+        completed = self.assert_verified(got["response.completed"], "response.completed")["data"]
+        self.assertEqual(completed, r.json())
+        failure = self.assert_verified(got["response.failed"], "response.failed")["data"]
+        self.assertEqual(failure["id"], failed.json()["id"])
+        self.assertEqual(failure["status"], "failed")
+
     def test_refused_delivery_is_tried_again_with_the_same_id(self):
         webhook = self.register_webhook("flaky", ["run.completed"], fail_first=1)
         self.complete_a_run()
