@@ -7,6 +7,7 @@
 #include "infrastructure/http/handlers/chat_handlers.h"
 #include "infrastructure/http/handlers/conversation_handlers.h"
 #include "infrastructure/http/handlers/tool_handlers.h"
+#include "infrastructure/http/handlers/usage_handlers.h"
 #include "infrastructure/metrics/metrics_route.h"
 
 namespace agentd {
@@ -35,13 +36,14 @@ std::unique_ptr<Routes> make_routes(Services& services, const config::Config& co
                         routes->sign_in_limiter,
                         {config.login_rate_limit_per_minute, config.register_rate_limit_per_minute,
                          config.trusted_proxies});
-  http::add_api_key_routes(router, guard, services.manage_keys);
+  http::add_api_key_routes(router, guard, services.manage_keys, *services.budgets);
   http::add_tool_routes(router, guard, services.tools, services.execute_tool);
   http::add_chat_routes(router, guard, services.models, services.model_router,
                         services.agent_completion, services.ids, services.clock);
   http::add_conversation_routes(router, guard, services.manage_conversations,
                                 services.conversation_runs, services.manage_runs,
                                 services.live_runs, services.event_feed.get());
+  http::add_usage_routes(router, guard, services.usage_report);
   return routes;
 }
 

@@ -43,7 +43,13 @@ class RecordingMetrics final : public Metrics {
     rate_limits.emplace_back(limit);
   }
 
+  void usage_recorded(const UsageRecord& record) override {
+    std::lock_guard lock(mutex_);
+    usage_records.push_back(record);
+  }
+
   std::vector<RecordedModelCall> model_calls;
+  std::vector<UsageRecord> usage_records;
   std::vector<RecordedToolCall> tool_calls;
   std::vector<std::string> runs_ended;
   std::vector<std::string> rate_limits;

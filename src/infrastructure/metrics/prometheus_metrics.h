@@ -23,6 +23,7 @@ class PrometheusMetrics final : public Metrics, public http::ServerObserver {
                  std::chrono::nanoseconds duration) override;
   void run_ended(std::string_view status) override;
   void rate_limited(std::string_view limit) override;
+  void usage_recorded(const UsageRecord& record) override;
 
   void connection_opened() override;
   void connection_closed() override;
@@ -47,6 +48,8 @@ class PrometheusMetrics final : public Metrics, public http::ServerObserver {
   Histogram token_usage_;
   Histogram tool_duration_;
   Counter runs_ended_;
+  Counter usage_tokens_;
+  Counter usage_cost_;
   Gauge runs_;
   Gauge approvals_pending_;
 };

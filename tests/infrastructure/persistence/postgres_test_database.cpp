@@ -24,7 +24,7 @@ namespace asio = boost::asio;
 
 constexpr std::string_view kEmptyEveryTable =
     "TRUNCATE users, sessions, refresh_tokens, api_keys, tool_executions, conversations, runs, "
-    "messages, checkpoints, approvals CASCADE";
+    "messages, checkpoints, approvals, usage_records, budget_counters CASCADE";
 
 bool postgres_required() {
   const char* required = std::getenv("AGENTD_TESTS_REQUIRE_POSTGRES");
