@@ -68,6 +68,10 @@ struct UsageBackend {
 
 void PrintTo(const UsageBackend& backend, std::ostream* out) { *out << backend.name; }
 
+std::string usage_backend_name(const ::testing::TestParamInfo<UsageBackend>& backend) {
+  return backend.param.name;
+}
+
 class UsageRepositoryContract : public ::testing::TestWithParam<UsageBackend> {
  protected:
   void SetUp() override {
@@ -251,7 +255,7 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, UsageRepositoryContract,
                              []() -> std::unique_ptr<UsageStore> {
                                return std::make_unique<SqliteUsageStore>();
                              }}),
-                         [](const auto& info) { return info.param.name; });
+                         usage_backend_name);
 
 INSTANTIATE_TEST_SUITE_P(Postgres, UsageRepositoryContract,
                          ::testing::Values(UsageBackend{
@@ -261,7 +265,7 @@ INSTANTIATE_TEST_SUITE_P(Postgres, UsageRepositoryContract,
                                if (database == nullptr) return nullptr;
                                return std::make_unique<PostgresUsageStore>(std::move(database));
                              }}),
-                         [](const auto& info) { return info.param.name; });
+                         usage_backend_name);
 
 }  // namespace
 }  // namespace agentd::contract
