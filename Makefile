@@ -39,6 +39,7 @@ bench: build
 	bench/long-conversation
 	bench/storage
 	bench/replicas
+	bench/budgets
 
 # Fuzzes for a minute in build/fuzz, a clang build with libFuzzer and the sanitizers.
 fuzz: setup

@@ -95,6 +95,7 @@ int run_command_line(int argc, char** argv) {
   add_config_commands(app, commands);
   add_user_commands(app, commands);
   add_key_commands(app, commands);
+  add_usage_command(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

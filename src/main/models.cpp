@@ -76,10 +76,15 @@ Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
     limits.max_output_tokens = model.max_output_tokens > 0
                                    ? model.max_output_tokens
                                    : std::min(limits.max_output_tokens, limits.context_window / 2);
+    std::optional<ModelPrice> price;
+    if (model.input_per_million && model.output_per_million) {
+      price = ModelPrice{*model.input_per_million, *model.output_per_million,
+                         model.cached_input_per_million};
+    }
     auto added = add(catalog,
                      {model.name, model.provider, model.model,
                       make_provider(model.provider, std::move(endpoint), client), model.max_retries,
-                      model.fallbacks, limits},
+                      model.fallbacks, limits, std::move(price)},
                      metering);
     if (!added) return std::move(added).take_error();
   }
@@ -100,7 +105,8 @@ Result<std::vector<std::string>> add_configured_models(ModelCatalog& catalog,
                       make_provider(model.provider, std::move(endpoint), client),
                       2,
                       {},
-                      default_context_limits(model.upstream)},
+                      default_context_limits(model.upstream),
+                      std::nullopt},  // no price: prices change, and the file says them
                      metering);
     if (!added) return std::move(added).take_error();
   }

@@ -1,5 +1,6 @@
 // PostgreSQL: a bounded pool of connections driven by libpq's asynchronous API.
 #include "infrastructure/persistence/postgres/pg_api_key_repository.h"
+#include "infrastructure/persistence/postgres/pg_budget_ledger.h"
 #include "infrastructure/persistence/postgres/pg_checkpoint_store.h"
 #include "infrastructure/persistence/postgres/pg_conversation_repository.h"
 #include "infrastructure/persistence/postgres/pg_migrations.h"
@@ -8,6 +9,7 @@
 #include "infrastructure/persistence/postgres/pg_run_repository.h"
 #include "infrastructure/persistence/postgres/pg_session_repository.h"
 #include "infrastructure/persistence/postgres/pg_tool_execution_repository.h"
+#include "infrastructure/persistence/postgres/pg_usage_repository.h"
 #include "infrastructure/persistence/postgres/pg_user_repository.h"
 #include "infrastructure/persistence/postgres/pg_webhook_repository.h"
 #include "main/storage.h"
@@ -36,6 +38,8 @@ class PostgresStorage final : public Storage {
         sessions_(pool_),
         keys_(pool_),
         tool_executions_(pool_),
+        usage_(pool_),
+        budget_ledger_(pool_),
         conversations_(pool_),
         runs_(pool_),
         checkpoints_(pool_),
@@ -47,6 +51,8 @@ class PostgresStorage final : public Storage {
   SessionRepository& sessions() override { return sessions_; }
   ApiKeyRepository& api_keys() override { return keys_; }
   ToolExecutionRepository& tool_executions() override { return tool_executions_; }
+  UsageRepository& usage() override { return usage_; }
+  BudgetLedger& budget_ledger() override { return budget_ledger_; }
   ConversationRepository& conversations() override { return conversations_; }
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
@@ -70,6 +76,8 @@ class PostgresStorage final : public Storage {
   postgres::PgSessionRepository sessions_;
   postgres::PgApiKeyRepository keys_;
   postgres::PgToolExecutionRepository tool_executions_;
+  postgres::PgUsageRepository usage_;
+  postgres::PgBudgetLedger budget_ledger_;
   postgres::PgConversationRepository conversations_;
   postgres::PgRunRepository runs_;
   postgres::PgCheckpointStore checkpoints_;

@@ -8,6 +8,7 @@
 #include "infrastructure/http/handlers/conversation_handlers.h"
 #include "infrastructure/http/handlers/response_handlers.h"
 #include "infrastructure/http/handlers/tool_handlers.h"
+#include "infrastructure/http/handlers/usage_handlers.h"
 #include "infrastructure/http/handlers/webhook_handlers.h"
 #include "infrastructure/metrics/metrics_route.h"
 
@@ -37,7 +38,7 @@ std::unique_ptr<Routes> make_routes(Services& services, const config::Config& co
                         routes->sign_in_limiter,
                         {config.login_rate_limit_per_minute, config.register_rate_limit_per_minute,
                          config.trusted_proxies});
-  http::add_api_key_routes(router, guard, services.manage_keys);
+  http::add_api_key_routes(router, guard, services.manage_keys, *services.budgets);
   http::add_webhook_routes(router, guard, services.manage_webhooks);
   http::add_tool_routes(router, guard, services.tools, services.execute_tool);
   http::add_chat_routes(router, guard, services.models, services.model_router,
@@ -47,6 +48,7 @@ std::unique_ptr<Routes> make_routes(Services& services, const config::Config& co
                                 services.live_runs, services.event_feed.get());
   http::add_response_routes(router, guard, services.create_response, services.manage_responses,
                             services.live_runs, services.event_feed.get());
+  http::add_usage_routes(router, guard, services.usage_report);
   return routes;
 }
 

@@ -135,11 +135,21 @@ Services::Services(const config::Config& config, const config::FileConfig& file,
       manage_users(cached_users, clock),
       execute_tool(tools, storage->tool_executions(), ids, clock,
                    static_cast<std::size_t>(config.tool_concurrency), metrics()),
-      model_router(models, delay, RetryPolicy{},
-                   [] {
-                     thread_local std::minstd_rand engine{std::random_device{}()};
-                     return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-                   }),
+      usage(std::make_shared<UsageRecorder>(storage->usage(), ids, clock, prometheus)),
+      usage_report(storage->usage(), cached_users),
+      shared_budget_ledger(redis ? std::make_unique<redis::RedisBudgetLedger>(*redis, "agentd:")
+                                 : nullptr),
+      budgets(std::make_shared<BudgetGate>(shared_budget_ledger
+                                               ? static_cast<BudgetLedger&>(*shared_budget_ledger)
+                                               : storage->budget_ledger(),
+                                           clock, metrics())),
+      model_router(
+          models, delay, RetryPolicy{},
+          [] {
+            thread_local std::minstd_rand engine{std::random_device{}()};
+            return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+          },
+          Accounting{usage, budgets}),
       agent(model_router, execute_tool, tools, &storage->checkpoints(), ids, clock,
             AgentSettings{8, 50, static_cast<std::size_t>(config.tool_concurrency),
                           config.approval_ttl}),

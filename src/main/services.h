@@ -34,6 +34,9 @@
 #include "application/responses/response_tracker.h"
 #include "application/tools/execute_tool.h"
 #include "application/tools/tool_registry.h"
+#include "application/usage/budget_gate.h"
+#include "application/usage/usage_recorder.h"
+#include "application/usage/usage_report.h"
 #include "application/users/manage_users.h"
 #include "application/webhooks/deliver_webhooks.h"
 #include "application/webhooks/manage_webhooks.h"
@@ -46,6 +49,7 @@
 #include "infrastructure/metrics/prometheus_metrics.h"
 #include "infrastructure/net/http_client.h"
 #include "infrastructure/ratelimit/in_process_rate_limiter.h"
+#include "infrastructure/redis/redis_budget_ledger.h"
 #include "infrastructure/redis/redis_client.h"
 #include "infrastructure/redis/redis_rate_limiter.h"
 #include "infrastructure/redis/redis_run_event_feed.h"
@@ -144,6 +148,12 @@ struct Services {
   ManageApiKeys manage_keys;
   ManageUsers manage_users;  // the command line's
   ExecuteTool execute_tool;
+  // Every model call is accounted here, and written in batches (serve flushes it).
+  std::shared_ptr<UsageRecorder> usage;
+  UsageReport usage_report;
+  // Budget counters: on Redis when replicas share one, else in the database.
+  std::unique_ptr<redis::RedisBudgetLedger> shared_budget_ledger;
+  std::shared_ptr<BudgetGate> budgets;
   ModelRouter model_router;
   ReactAgent agent;
   ManageRuns manage_runs;

@@ -1,6 +1,7 @@
 // The embedded default: one SQLite file, its calls on the blocking pool's threads.
 #include "infrastructure/persistence/sqlite/migrations.h"
 #include "infrastructure/persistence/sqlite/sqlite_api_key_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_budget_ledger.h"
 #include "infrastructure/persistence/sqlite/sqlite_checkpoint_store.h"
 #include "infrastructure/persistence/sqlite/sqlite_conversation_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_database.h"
@@ -8,6 +9,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_run_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_session_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_tool_execution_repository.h"
+#include "infrastructure/persistence/sqlite/sqlite_usage_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_user_repository.h"
 #include "infrastructure/persistence/sqlite/sqlite_webhook_repository.h"
 #include "main/storage.h"
@@ -29,6 +31,8 @@ class SqliteStorage final : public Storage {
         sessions_(db_, blocking_),
         keys_(db_, blocking_),
         tool_executions_(db_, blocking_),
+        usage_(db_, blocking_),
+        budget_ledger_(db_, blocking_),
         conversations_(db_, blocking_),
         runs_(db_, blocking_),
         checkpoints_(db_, blocking_),
@@ -40,6 +44,8 @@ class SqliteStorage final : public Storage {
   SessionRepository& sessions() override { return sessions_; }
   ApiKeyRepository& api_keys() override { return keys_; }
   ToolExecutionRepository& tool_executions() override { return tool_executions_; }
+  UsageRepository& usage() override { return usage_; }
+  BudgetLedger& budget_ledger() override { return budget_ledger_; }
   ConversationRepository& conversations() override { return conversations_; }
   RunRepository& runs() override { return runs_; }
   CheckpointStore& checkpoints() override { return checkpoints_; }
@@ -70,6 +76,8 @@ class SqliteStorage final : public Storage {
   sqlite::SqliteSessionRepository sessions_;
   sqlite::SqliteApiKeyRepository keys_;
   sqlite::SqliteToolExecutionRepository tool_executions_;
+  sqlite::SqliteUsageRepository usage_;
+  sqlite::SqliteBudgetLedger budget_ledger_;
   sqlite::SqliteConversationRepository conversations_;
   sqlite::SqliteRunRepository runs_;
   sqlite::SqliteCheckpointStore checkpoints_;

@@ -9,12 +9,14 @@
 #include <string_view>
 
 #include "application/ports/api_key_repository.h"
+#include "application/ports/budget_ledger.h"
 #include "application/ports/checkpoint_store.h"
 #include "application/ports/conversation_repository.h"
 #include "application/ports/response_repository.h"
 #include "application/ports/run_repository.h"
 #include "application/ports/session_repository.h"
 #include "application/ports/tool_execution_repository.h"
+#include "application/ports/usage_repository.h"
 #include "application/ports/user_repository.h"
 #include "application/ports/webhook_repository.h"
 #include "infrastructure/config/config.h"
@@ -36,6 +38,9 @@ class Storage {
   virtual CheckpointStore& checkpoints() = 0;
   virtual ResponseRepository& responses() = 0;
   virtual WebhookRepository& webhooks() = 0;
+  virtual UsageRepository& usage() = 0;
+  // Budget counters in the database: what replicas share when there is no Redis.
+  virtual BudgetLedger& budget_ledger() = 0;
 
   // Applies the migrations the database lacks; returns how many.
   virtual boost::asio::awaitable<Result<int>> migrate() = 0;

@@ -96,7 +96,7 @@ class CommandLine(unittest.TestCase):
     COMMANDS = [
         ["serve"], ["migrate"], ["healthcheck"], ["version"], ["routes"], ["config", "check"],
         ["user", "create"], ["user", "list"], ["user", "disable"], ["user", "enable"],
-        ["key", "create"], ["key", "list"], ["key", "revoke"],
+        ["key", "create"], ["key", "list"], ["key", "revoke"], ["usage"],
     ]
 
     def setUp(self):
@@ -108,7 +108,7 @@ class CommandLine(unittest.TestCase):
         result = agentd(self.env, "--help")
         self.assertEqual(result.returncode, 0, result.stderr)
         for command in ("serve", "migrate", "healthcheck", "version", "routes", "config", "user",
-                        "key"):
+                        "key", "usage"):
             self.assertRegex(result.stdout, rf"\n  {command} ")
         self.assertIn("Exit codes: 0", result.stdout)
         self.assertIn("2 wrong command line or configuration", result.stdout)
@@ -126,7 +126,8 @@ class CommandLine(unittest.TestCase):
         result = agentd(self.env, "key", "create", "--help")
         for option in ("--user", "--name", "--allowed-tools", "--allowed-models",
                        "--approval-required-tools", "--can-approve", "--expires",
-                       "--rate-limit-per-minute", "--json"):
+                       "--rate-limit-per-minute", "--budget-max-tokens", "--budget-max-cost-usd",
+                       "--budget-period", "--tokens-per-minute", "--json"):
             self.assertIn(option, result.stdout)
 
     def test_version_both_ways(self):

@@ -182,6 +182,38 @@ class Metrics(unittest.TestCase):
         self.assertEqual(value(after, name, limit="sign_in") - value(before, name, limit="sign_in"),
                          statuses.count(429))
 
+    def test_usage_counts_tokens_by_model_and_key_and_budget_refusals(self):
+        created = self.server.request("POST", "/v1/auth/tokens",
+                                      {"name": "metered", "budget": {"max_tokens": 60, "period": "day"}},
+                                      token=self.token)
+        self.assertEqual(created.status, 201, created.body)
+        key = created.json()
+        r = self.server.request("POST", "/v1/chat/completions",
+                                {"model": "fake-echo", "max_tokens": 20,
+                                 "messages": [{"role": "user", "content": "one two three"}]},
+                                token=key["key"])
+        self.assertEqual(r.status, 200, r.body)
+        usage = r.json()["usage"]
+        labels = {"model": "fake-echo", "api_key_id": key["id"]}
+        samples = scrape_until(self.server, lambda s: value(
+            s, "agentd_usage_tokens_total", type="input", **labels) > 0)
+        self.assertEqual(value(samples, "agentd_usage_tokens_total", type="input", **labels),
+                         usage["prompt_tokens"])
+        self.assertEqual(value(samples, "agentd_usage_tokens_total", type="output", **labels),
+                         usage["completion_tokens"])
+        # fake-echo has no price: its calls add no cost.
+        self.assertEqual(value(samples, "agentd_usage_cost_usd_total", **labels), 0)
+
+        name = "agentd_rate_limited_requests_total"
+        before = value(samples, name, limit="budget")
+        refused = self.server.request("POST", "/v1/chat/completions",
+                                      {"model": "fake-echo", "max_tokens": 100,
+                                       "messages": [{"role": "user", "content": "more"}]},
+                                      token=key["key"])
+        self.assertEqual(refused.status, 429, refused.body)
+        _, after = scrape(self.server)
+        self.assertEqual(value(after, name, limit="budget") - before, 1)
+
     def test_a_forwarded_request_is_not_loopback(self):
         r = self.server.request("GET", "/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
         assert_error(self, r, 403, "forbidden")

@@ -28,9 +28,11 @@ GROUPS = {
     "test_auth": ["POST /v1/auth/register", "POST /v1/auth/login", "POST /v1/auth/refresh",
                   "POST /v1/auth/logout", "GET /v1/users/me"],
     "test_api_keys": ["POST /v1/auth/tokens", "GET /v1/auth/tokens",
+                      "GET /v1/auth/tokens/{id}", "PATCH /v1/auth/tokens/{id}",
                       "DELETE /v1/auth/tokens/{id}"],
     "test_webhooks": ["POST /v1/webhooks", "GET /v1/webhooks", "GET /v1/webhooks/{id}",
                       "DELETE /v1/webhooks/{id}", "GET /v1/webhooks/{id}/deliveries"],
+    "test_usage": ["GET /v1/usage"],
     "test_tools": ["GET /v1/tools", "POST /v1/tools/execute", "POST /v1/tools/batch"],
     "test_chat": ["POST /v1/chat/completions", "GET /v1/models"],
     "test_conversations": ["POST /v1/conversations", "GET /v1/conversations",
@@ -183,6 +185,13 @@ class EveryOperation(Exercised):
                      403, "api_key_cannot_manage_keys")
         self.assertEqual(self.call("GET", "/v1/auth/tokens?limit=5").status, 200)
         assert_error(self, self.call("GET", "/v1/auth/tokens?limit=0"), 400, "invalid_limit")
+        budget = {"budget": {"max_tokens": 1000, "max_cost_usd": 0.25, "period": "day"},
+                  "tokens_per_minute": 500}
+        self.assertEqual(self.call("PATCH", f"/v1/auth/tokens/{key['id']}", budget).status, 200)
+        assert_error(self, self.call("PATCH", f"/v1/auth/tokens/{key['id']}",
+                                     {"budget": {"period": "year"}}), 400, "invalid_budget")
+        self.assertEqual(self.call("GET", f"/v1/auth/tokens/{key['id']}").status, 200)
+        assert_error(self, self.call("GET", "/v1/auth/tokens/nothing"), 404, "api_key_not_found")
         self.assertEqual(self.call("DELETE", f"/v1/auth/tokens/{key['id']}").status, 204)
         assert_error(self, self.call("DELETE", "/v1/auth/tokens/nothing"), 404, "api_key_not_found")
         self.assert_exercised()
@@ -206,6 +215,11 @@ class EveryOperation(Exercised):
         self.assertEqual(self.call("DELETE", f"/v1/webhooks/{webhook['id']}").status, 204)
         assert_error(self, self.call("DELETE", f"/v1/webhooks/{webhook['id']}"), 404,
                      "webhook_not_found")
+        self.assert_exercised()
+
+    def test_usage(self):
+        self.assertEqual(self.call("GET", "/v1/usage?group_by=model").status, 200)
+        assert_error(self, self.call("GET", "/v1/usage?group_by=week"), 400, "invalid_group_by")
         self.assert_exercised()
 
     def test_tools(self):

@@ -24,7 +24,9 @@
  *   GET  /_stats               {requests, active_streams, completed_streams,
  *                               cancelled_streams, aborted_streams, cancelled_requests,
  *                               context_refusals,
- *                               by_model:{model: count}}
+ *                               by_model:{model: count},
+ *                               input_tokens, output_tokens}  (the usage it reported, summed
+ *                               over the answers it finished)
  *   POST /_reset               zeroes the counters, the request log and the 429 state.
  *   GET  /_requests            the last 200 API requests: {path, model, stream, behaviour,
  *                              headers (credential values hidden), body}, oldest first.
@@ -148,6 +150,8 @@ function resetState() {
     cancelled_requests: 0,
     context_refusals: 0,
     by_model: {},
+    input_tokens: 0,
+    output_tokens: 0,
   };
   state.requestLog = [];
   state.rateLimitCounts.clear();
@@ -165,6 +169,12 @@ function recordRequest(path, body, headers, behaviour) {
   }
   state.requestLog.push({ path, model, stream: body.stream === true, behaviour, headers: shownHeaders, body });
   if (state.requestLog.length > REQUEST_LOG_SIZE) state.requestLog.shift();
+}
+
+// Adds the usage an answer reported to the totals in /_stats.
+function countReportedUsage(turn, reply) {
+  state.stats.input_tokens += turn.promptTokens;
+  state.stats.output_tokens += outputTokens(reply);
 }
 
 // Follows one response to its end and sorts it into completed / cancelled / aborted.
@@ -942,6 +952,7 @@ async function answerJson(res, format, turn, reply, signal) {
     await abortOnPurpose(res, signal);
     return;
   }
+  countReportedUsage(turn, reply);
   sendJson(res, 200, JSON.parse(text), headers);
 }
 
@@ -966,6 +977,8 @@ async function answerStream(res, format, turn, reply, signal) {
     await writeFrame(res, stream.piece(pieces[i]), signal);
   }
   await writeFrame(res, stream.finish(), signal);
+  // An OpenAI stream reports usage only when asked to.
+  if (format.name !== 'openai' || turn.includeUsage) countReportedUsage(turn, reply);
   res.end();
 }
 

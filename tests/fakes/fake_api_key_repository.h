@@ -71,6 +71,15 @@ class FakeApiKeyRepository : public ApiKeyRepository {
     co_return ok_status();
   }
 
+  boost::asio::awaitable<Result<ApiKey>> update_limits(std::string user_id, std::string key_id,
+                                                       SpendingLimits limits) override {
+    std::lock_guard lock(mutex_);
+    auto found = keys_.find(key_id);
+    if (found == keys_.end() || found->second.user_id != user_id) co_return key_not_found();
+    found->second.limits = limits;
+    co_return found->second;
+  }
+
   boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) override {
     std::lock_guard lock(mutex_);
     uses_.push_back({key_id, now});

@@ -47,7 +47,13 @@ class RecordingMetrics final : public Metrics {
     webhook_deliveries.emplace_back(outcome);
   }
 
+  void usage_recorded(const UsageRecord& record) override {
+    std::lock_guard lock(mutex_);
+    usage_records.push_back(record);
+  }
+
   std::vector<RecordedModelCall> model_calls;
+  std::vector<UsageRecord> usage_records;
   std::vector<RecordedToolCall> tool_calls;
   std::vector<std::string> runs_ended;
   std::vector<std::string> rate_limits;

@@ -31,6 +31,25 @@ Status require_known(const std::vector<std::string>& names, const std::string& p
   return ok_status();
 }
 
+// A budget limits tokens, cost or both; amounts are never negative.
+Status require_valid_limits(const SpendingLimits& limits) {
+  if (const auto& budget = limits.budget) {
+    if (!budget->max_tokens && !budget->max_cost_nanos) {
+      return Error::invalid("a budget needs max_tokens, max_cost_usd or both", "budget",
+                            "invalid_budget");
+    }
+    if ((budget->max_tokens && *budget->max_tokens < 0) ||
+        (budget->max_cost_nanos && *budget->max_cost_nanos < 0)) {
+      return Error::invalid("a budget's amounts cannot be negative", "budget", "invalid_budget");
+    }
+  }
+  if (limits.tokens_per_minute && *limits.tokens_per_minute < 1) {
+    return Error::invalid("tokens_per_minute must be at least 1", "tokens_per_minute",
+                          "invalid_tokens_per_minute");
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 bool ManageApiKeys::is_known_tool(std::string_view name) const {
@@ -79,6 +98,7 @@ boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create_for(std::str
     co_return Error::invalid("expires_at must be in the future", "expires_at", "invalid_expiry");
   }
   if (auto known = require_known_names(request); !known) co_return known.error();
+  if (auto valid = require_valid_limits(request.limits); !valid) co_return valid.error();
 
   CreatedApiKey created;
   created.secret = std::string(kApiKeyPrefix) + secrets_.random_token(kSecretBytes);
@@ -94,6 +114,7 @@ boost::asio::awaitable<Result<CreatedApiKey>> ManageApiKeys::create_for(std::str
   key.can_approve = request.can_approve;
   key.expires_at = request.expires_at;
   key.rate_limit_per_minute = request.rate_limit_per_minute;
+  key.limits = request.limits;
   key.created_at = now;
   if (auto stored = co_await keys_.create(key); !stored) co_return stored.error();
   co_return created;
@@ -108,6 +129,29 @@ boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list(const Principal
 boost::asio::awaitable<Status> ManageApiKeys::revoke(const Principal& caller, std::string key_id) {
   if (auto allowed = require_session(caller); !allowed) co_return allowed.error();
   co_return co_await keys_.revoke(caller.user_id, std::move(key_id), clock_.now());
+}
+
+boost::asio::awaitable<Result<ApiKey>> ManageApiKeys::find(const Principal& caller,
+                                                           std::string key_id) {
+  if (auto allowed = require_session(caller); !allowed) co_return allowed.error();
+  auto key = co_await keys_.find_by_id(std::move(key_id));
+  // Another user's key is reported exactly like a missing one.
+  if (key && key->user_id != caller.user_id) {
+    co_return Error::not_found("API key not found", "api_key_not_found");
+  }
+  co_return key;
+}
+
+boost::asio::awaitable<Result<ApiKey>> ManageApiKeys::change_limits(const Principal& caller,
+                                                                    std::string key_id,
+                                                                    LimitsChange change) {
+  auto key = co_await find(caller, key_id);
+  if (!key) co_return key;
+  auto limits = key->limits;
+  if (change.budget) limits.budget = *change.budget;
+  if (change.tokens_per_minute) limits.tokens_per_minute = *change.tokens_per_minute;
+  if (auto valid = require_valid_limits(limits); !valid) co_return valid.error();
+  co_return co_await keys_.update_limits(caller.user_id, std::move(key_id), std::move(limits));
 }
 
 boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list_of(

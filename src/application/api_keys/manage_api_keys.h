@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,13 @@ struct NewApiKey {
   bool can_approve = false;
   std::optional<Timestamp> expires_at;
   std::optional<int> rate_limit_per_minute;
+  SpendingLimits limits;
+};
+
+// PATCH of a key's limits: an absent field is left as it is, a null one removed.
+struct LimitsChange {
+  std::optional<std::optional<Budget>> budget;
+  std::optional<std::optional<std::int64_t>> tokens_per_minute;
 };
 
 struct CreatedApiKey {
@@ -52,6 +60,10 @@ class ManageApiKeys {
   boost::asio::awaitable<Result<Page<ApiKey>>> list(const Principal& caller, int limit,
                                                     std::optional<std::string> after);
   boost::asio::awaitable<Status> revoke(const Principal& caller, std::string key_id);
+  // One of the caller's keys (404 for anyone else's).
+  boost::asio::awaitable<Result<ApiKey>> find(const Principal& caller, std::string key_id);
+  boost::asio::awaitable<Result<ApiKey>> change_limits(const Principal& caller, std::string key_id,
+                                                       LimitsChange change);
 
   // The administrator's side: no credential to check, since only the command line calls
   // these, and whoever runs it holds the database already.

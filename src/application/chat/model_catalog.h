@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "application/chat/context_limits.h"
 #include "application/ports/llm_provider.h"
 #include "domain/identity/principal.h"
+#include "domain/usage/model_price.h"
 
 namespace agentd {
 
@@ -21,6 +23,7 @@ struct ModelRoute {
   int max_retries = 2;
   std::vector<std::string> fallbacks;  // tried in order when this route keeps failing
   ContextLimits limits;
+  std::optional<ModelPrice> price;  // calls of a model without one cost null
 };
 
 class ModelCatalog {

@@ -31,6 +31,11 @@ class ApiKeyRepository {
   // not_found unless the key exists and belongs to `user_id`.
   virtual boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,
                                                 Timestamp now) = 0;
+  // Sets the key's budget and tokens per minute; not_found unless the key exists and belongs
+  // to `user_id`.
+  virtual boost::asio::awaitable<Result<ApiKey>> update_limits(std::string user_id,
+                                                               std::string key_id,
+                                                               SpendingLimits limits) = 0;
   virtual boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) = 0;
 };
 

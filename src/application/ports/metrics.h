@@ -9,6 +9,7 @@
 
 #include "domain/common/error.h"
 #include "domain/conversation/usage.h"
+#include "domain/usage/usage_record.h"
 
 namespace agentd {
 
@@ -32,11 +33,14 @@ class Metrics {
                          std::chrono::nanoseconds duration) = 0;
   // A run reached an end or a pause: completed, failed, cancelled, awaiting_approval.
   virtual void run_ended(std::string_view status) = 0;
-  // A request refused by a rate limit: "requests", "login", "register".
+  // A request refused by a rate limit: "requests", "login", "register", or by a key's
+  // "budget" or "tokens_per_minute".
   virtual void rate_limited(std::string_view limit) = 0;
   // A webhook delivery attempt's outcome ("delivered", "retrying", "failed"), or an event
   // that could not be stored for delivery ("publish_failed").
   virtual void webhook_delivery(std::string_view /*outcome*/) {}
+  // A model call accounted: its tokens and cost by model and key.
+  virtual void usage_recorded(const UsageRecord& record) = 0;
 };
 
 class NoMetrics final : public Metrics {
@@ -45,6 +49,7 @@ class NoMetrics final : public Metrics {
   void tool_call(std::string_view, std::string_view, std::chrono::nanoseconds) override {}
   void run_ended(std::string_view) override {}
   void rate_limited(std::string_view) override {}
+  void usage_recorded(const UsageRecord&) override {}
 };
 
 // The outcome label of a failure: its code, else its kind ("bad_gateway").

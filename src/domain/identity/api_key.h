@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "domain/identity/user.h"
+#include "domain/usage/budget.h"
 
 namespace agentd {
 
@@ -29,6 +30,7 @@ struct ApiKey {
   bool can_approve = false;  // may decide other credentials' paused tool calls
   std::optional<Timestamp> expires_at;
   std::optional<int> rate_limit_per_minute;
+  SpendingLimits limits;  // budget and tokens per minute
   Timestamp created_at;
   std::optional<Timestamp> last_used_at;
   std::optional<Timestamp> revoked_at;

@@ -21,6 +21,7 @@ Principal Principal::for_api_key(const User& user, const ApiKey& key) {
   principal.approval_required_tools = key.approval_required_tools;
   principal.can_approve = key.can_approve;
   principal.rate_limit_per_minute = key.rate_limit_per_minute;
+  principal.limits = key.limits;
   return principal;
 }
 

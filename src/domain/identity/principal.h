@@ -21,6 +21,7 @@ struct Principal {
   // May decide paused tool calls: a person always, a key only when created with can_approve.
   bool can_approve = false;
   std::optional<int> rate_limit_per_minute;
+  SpendingLimits limits;  // the key's; a session has none
 
   static Principal for_session(const User& user, std::string session_id);
   static Principal for_api_key(const User& user, const ApiKey& key);

@@ -129,6 +129,17 @@ void CachingApiKeyRepository::forget(const std::string& key_id) {
   by_hash_.erase_if([&key_id](const ApiKey& key) { return key.id == key_id; });
 }
 
+awaitable<Result<ApiKey>> CachingApiKeyRepository::update_limits(std::string user_id,
+                                                                 std::string key_id,
+                                                                 SpendingLimits limits) {
+  auto updated = co_await inner_.update_limits(std::move(user_id), key_id, limits);
+  if (updated) {
+    by_hash_.update_if([&key_id](const ApiKey& key) { return key.id == key_id; },
+                       [&limits](ApiKey& key) { key.limits = limits; });
+  }
+  co_return updated;
+}
+
 awaitable<Status> CachingApiKeyRepository::record_use(std::string key_id, Timestamp now) {
   auto recorded = co_await inner_.record_use(key_id, now);
   if (recorded) {

@@ -80,6 +80,9 @@ class CachingApiKeyRepository final : public ApiKeyRepository {
                                                         std::optional<std::string> after) override;
   boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,
                                         Timestamp now) override;
+  // The copy cached here changes at once; other replicas' copies within their TTL.
+  boost::asio::awaitable<Result<ApiKey>> update_limits(std::string user_id, std::string key_id,
+                                                       SpendingLimits limits) override;
   boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) override;
 
   // Revocations made here are announced through `notices` from now on.

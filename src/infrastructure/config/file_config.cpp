@@ -67,6 +67,15 @@ class Reader {
     return value;
   }
 
+  double price(const YAML::Node& node, const std::string& path) const {
+    double value = 0;
+    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !(value >= 0) ||
+        value > 1e6) {
+      fail(path, "a price in USD from 0 to 1000000");
+    }
+    return value;
+  }
+
   std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const {
     if (!node.IsSequence()) fail(path, "a list of strings");
     std::vector<std::string> items;
@@ -133,7 +142,8 @@ ModelConfig read_model(const Reader& read, const YAML::Node& node, const std::st
   ModelConfig model;
   read.each(node, path,
             {"name", "provider", "model", "base_url", "api_key_env", "timeout_ms", "max_retries",
-             "fallbacks", "context_window", "max_output_tokens"},
+             "fallbacks", "context_window", "max_output_tokens", "input_per_million",
+             "output_per_million", "cached_input_per_million"},
             [&](const std::string& key, const YAML::Node& value, const std::string& key_path) {
               if (key == "name") model.name = read.string(value, key_path);
               if (key == "provider") model.provider = read.string(value, key_path);
@@ -148,6 +158,11 @@ ModelConfig read_model(const Reader& read, const YAML::Node& node, const std::st
                 model.context_window = read.integer(value, key_path, 256, 100'000'000);
               if (key == "max_output_tokens")
                 model.max_output_tokens = read.integer(value, key_path, 1, 10'000'000);
+              if (key == "input_per_million") model.input_per_million = read.price(value, key_path);
+              if (key == "output_per_million")
+                model.output_per_million = read.price(value, key_path);
+              if (key == "cached_input_per_million")
+                model.cached_input_per_million = read.price(value, key_path);
             });
   if (model.name.empty()) fail(path + ".name", "a model name");
   if (model.provider != "openai" && model.provider != "anthropic") {
@@ -156,6 +171,12 @@ ModelConfig read_model(const Reader& read, const YAML::Node& node, const std::st
   if (model.model.empty()) model.model = model.name;
   if (model.context_window > 0 && model.max_output_tokens >= model.context_window) {
     fail(path + ".max_output_tokens", "fewer tokens than context_window");
+  }
+  // Half a price would count the other half as free.
+  if (model.input_per_million.has_value() != model.output_per_million.has_value() ||
+      (model.cached_input_per_million && !model.input_per_million)) {
+    fail(path + (model.input_per_million ? ".output_per_million" : ".input_per_million"),
+         "input_per_million and output_per_million together");
   }
   if (!model.api_key_env.empty()) model.api_key = read.variable(model.api_key_env);
   return model;

@@ -28,6 +28,10 @@ struct ModelConfig {
   // Tokens; 0: the model family's published limits (or a conservative default).
   std::int64_t context_window = 0;
   std::int64_t max_output_tokens = 0;
+  // USD per million tokens; a model without them records its calls' cost as null.
+  std::optional<double> input_per_million;
+  std::optional<double> output_per_million;
+  std::optional<double> cached_input_per_million;  // else cached tokens cost as input
 };
 
 // Settings every builtin tool accepts.

@@ -1,6 +1,9 @@
 #include "infrastructure/http/error_response.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cstdint>
+#include <string>
 
 #include "infrastructure/text/utf8.h"
 
@@ -82,6 +85,11 @@ Response error_response(const Error& error) {
   auto response = Response::json(status_for(error.kind), boost::json::serialize(error_json(error)));
   if (error.kind == ErrorCode::unauthenticated) {
     response.set_header("WWW-Authenticate", "Bearer");
+  }
+  // A refusal that knows when it ends (a budget's reset) says so, in whole seconds.
+  if (error.kind == ErrorCode::rate_limited && error.retry_after) {
+    const auto seconds = (error.retry_after->count() + 999) / 1000;
+    response.set_header("Retry-After", std::to_string(std::max<std::int64_t>(1, seconds)));
   }
   return response;
 }

@@ -171,8 +171,10 @@ std::int64_t input_tokens_of(const json::object& usage) {
          integer_at(usage, "cache_read_input_tokens");
 }
 
-Usage usage_of(std::int64_t input_tokens, std::int64_t output_tokens) {
-  return {input_tokens, output_tokens, input_tokens + output_tokens};
+Usage usage_of(const json::object& usage) {
+  const auto input = input_tokens_of(usage);
+  const auto output = integer_at(usage, "output_tokens");
+  return {input, output, input + output, integer_at(usage, "cache_read_input_tokens")};
 }
 
 bool is_error(const json::object& body) {
@@ -264,7 +266,7 @@ Result<ChatCompletion> completion_from_anthropic(const json::value& body) {
     completion.finish_reason = finish_reason_for(*stop_reason);
   }
   if (const auto* usage = object_at(*object, "usage")) {
-    completion.usage = usage_of(input_tokens_of(*usage), integer_at(*usage, "output_tokens"));
+    completion.usage = usage_of(*usage);
   }
   return completion;
 }
@@ -281,7 +283,7 @@ Result<std::optional<ChatDelta>> AnthropicStreamTranslator::translate(std::strin
     const auto* message = object_at(*object, "message");
     const auto* usage = message == nullptr ? nullptr : object_at(*message, "usage");
     if (usage != nullptr) {
-      usage_ = usage_of(input_tokens_of(*usage), integer_at(*usage, "output_tokens"));
+      usage_ = usage_of(*usage);
     }
     return std::optional<ChatDelta>();
   }
@@ -362,7 +364,10 @@ ChatDelta AnthropicStreamTranslator::finish_message(const json::object& data) {
     if (usage->contains("output_tokens")) {
       usage_.completion_tokens = integer_at(*usage, "output_tokens");
     }
-    if (const auto input = input_tokens_of(*usage); input > 0) usage_.prompt_tokens = input;
+    if (const auto input = input_tokens_of(*usage); input > 0) {
+      usage_.prompt_tokens = input;
+      usage_.cached_tokens = integer_at(*usage, "cache_read_input_tokens");
+    }
     usage_.total_tokens = usage_.prompt_tokens + usage_.completion_tokens;
   }
   delta.usage = usage_;

@@ -58,6 +58,9 @@ Usage usage_from_openai(const json::object& usage) {
   result.prompt_tokens = integer_at(usage, "prompt_tokens");
   result.completion_tokens = integer_at(usage, "completion_tokens");
   result.total_tokens = integer_at(usage, "total_tokens");
+  if (const auto* details = object_at(usage, "prompt_tokens_details")) {
+    result.cached_tokens = integer_at(*details, "cached_tokens");
+  }
   if (result.total_tokens == 0) {
     result.total_tokens = result.prompt_tokens + result.completion_tokens;
   }

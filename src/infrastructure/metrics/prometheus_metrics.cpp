@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "domain/usage/model_price.h"
+
 namespace agentd::metrics {
 namespace {
 
@@ -86,6 +88,14 @@ PrometheusMetrics::PrometheusMetrics(std::string_view version)
                           "retrying, failed), and events that could not be stored "
                           "(publish_failed).",
                           {"outcome"}),
+      usage_tokens_("agentd_usage_tokens_total",
+                    "Tokens of the model calls accounted, by model, API key (\"none\" for a "
+                    "session) and type (input, output, cached).",
+                    {"model", "api_key_id", "type"}),
+      usage_cost_("agentd_usage_cost_usd_total",
+                  "Cost of the model calls accounted, from the models' prices, by model and API "
+                  "key; models without a price add nothing.",
+                  {"model", "api_key_id"}),
       runs_("agentd_runs", "Runs not finished, in the database, by status.", {"status"}),
       approvals_pending_("agentd_approvals_pending",
                          "Tool calls waiting for a person's decision, in the database.") {
@@ -122,6 +132,16 @@ void PrometheusMetrics::webhook_delivery(std::string_view outcome) {
   webhook_deliveries_.add({outcome});
 }
 
+void PrometheusMetrics::usage_recorded(const UsageRecord& record) {
+  const std::string_view key = record.api_key_id ? std::string_view(*record.api_key_id) : "none";
+  usage_tokens_.add({record.model, key, "input"}, static_cast<double>(record.input_tokens));
+  usage_tokens_.add({record.model, key, "output"}, static_cast<double>(record.output_tokens));
+  usage_tokens_.add({record.model, key, "cached"}, static_cast<double>(record.cached_tokens));
+  if (record.cost_nanos) {
+    usage_cost_.add({record.model, key}, static_cast<double>(*record.cost_nanos) / kNanosPerUsd);
+  }
+}
+
 void PrometheusMetrics::connection_opened() { open_connections_.add({}, 1); }
 void PrometheusMetrics::connection_closed() { open_connections_.add({}, -1); }
 void PrometheusMetrics::stream_opened() { open_streams_.add({}, 1); }
@@ -153,7 +173,8 @@ std::string PrometheusMetrics::render() const {
   for (const Family* family : std::initializer_list<const Family*>{
            &build_info_, &request_duration_, &gateway_overhead_, &open_connections_, &open_streams_,
            &rate_limited_, &model_duration_, &time_to_first_chunk_, &token_usage_, &tool_duration_,
-           &runs_ended_, &webhook_deliveries_, &runs_, &approvals_pending_}) {
+           &runs_ended_, &webhook_deliveries_, &usage_tokens_, &usage_cost_, &runs_,
+           &approvals_pending_}) {
     family->write(out);
   }
   return out;

@@ -24,6 +24,7 @@ class PrometheusMetrics final : public Metrics, public http::ServerObserver {
   void run_ended(std::string_view status) override;
   void rate_limited(std::string_view limit) override;
   void webhook_delivery(std::string_view outcome) override;
+  void usage_recorded(const UsageRecord& record) override;
 
   void connection_opened() override;
   void connection_closed() override;
@@ -49,6 +50,8 @@ class PrometheusMetrics final : public Metrics, public http::ServerObserver {
   Histogram tool_duration_;
   Counter runs_ended_;
   Counter webhook_deliveries_;
+  Counter usage_tokens_;
+  Counter usage_cost_;
   Gauge runs_;
   Gauge approvals_pending_;
 };

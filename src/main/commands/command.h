@@ -44,5 +44,6 @@ void add_routes_command(CLI::App& app, Commands& commands);
 void add_config_commands(CLI::App& app, Commands& commands);
 void add_user_commands(CLI::App& app, Commands& commands);
 void add_key_commands(CLI::App& app, Commands& commands);
+void add_usage_command(CLI::App& app, Commands& commands);
 
 }  // namespace agentd

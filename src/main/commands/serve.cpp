@@ -86,6 +86,32 @@ asio::awaitable<void> keep_webhooks_delivered(Services& services, std::chrono::m
   }
 }
 
+// Writes the model calls accounted since the last round; a failed write keeps them for the
+// next round.
+asio::awaitable<void> flush_usage(Services& services) {
+  if (auto flushed = co_await services.usage->flush(); !flushed) {
+    log::warn("usage_flush_failed",
+              {{"error", flushed.error().message},
+               {"buffered", static_cast<std::int64_t>(services.usage->buffered())}});
+  }
+  // Budget reservations corrected to what the calls used.
+  if (auto settled = co_await services.budgets->flush(); !settled) {
+    log::warn("budget_settle_failed", {{"error", settled.error().message}});
+  }
+}
+
+// Usage is written in batches, off the requests' path, once a second.
+asio::awaitable<void> keep_usage_flushed(Services& services) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor);
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    co_await flush_usage(services);
+  }
+}
+
 http::ReadinessCheck database_check(Services& services) {
   return {"database", [&services]() -> asio::awaitable<Status> {
             co_return co_await check_schema(*services.storage);
@@ -179,6 +205,7 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
   asio::co_spawn(asio::make_strand(io),
                  keep_webhooks_delivered(*services, config.webhook_poll_interval),
                  log::failure_handler("webhook_delivery_failed"));
+  asio::co_spawn(io, keep_usage_flushed(*services), log::failure_handler("usage_flush_failed"));
   asio::co_spawn(io, keep_heap_trimmed(std::chrono::seconds(10)),
                  log::failure_handler("heap_trim_failed"));
 
@@ -201,6 +228,8 @@ int run_serve(const config::Config& config, const config::FileConfig& file) {
           }
           // A source still connecting stops too.
           for (auto& source : mcp_sources) co_await source->stop();
+          // Every call accounted so far is written before the process ends.
+          co_await flush_usage(*services);
           services->stop_redis();
           io.stop();
         },

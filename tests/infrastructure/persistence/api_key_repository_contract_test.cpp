@@ -30,11 +30,36 @@ TEST_P(ApiKeyRepositoryContract, KeyWithOnlyRequiredFieldsRoundTrips) {
   key.approval_required_tools.clear();
   key.expires_at.reset();
   key.rate_limit_per_minute.reset();
+  key.limits = {};
   given_key(key);
 
   auto found = run_sync(api_keys().find_by_hash(key.secret_hash));
   ASSERT_TRUE(found);
   EXPECT_EQ(*found, key);
+}
+
+TEST_P(ApiKeyRepositoryContract, LimitsAreChangedAndRemovedOnlyByTheKeysOwner) {
+  given_user(numbered("user", 1));
+  given_user(numbered("user", 2));
+  const ApiKey key = given_key(sample_key(numbered("key", 1), numbered("user", 1)));
+
+  const SpendingLimits cost_only{Budget{std::nullopt, 700, BudgetPeriod::total}, std::nullopt};
+  auto changed = run_sync(api_keys().update_limits(numbered("user", 1), key.id, cost_only));
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->limits, cost_only);
+  EXPECT_EQ(changed->name, key.name);
+  EXPECT_EQ(must(run_sync(api_keys().find_by_id(key.id))).limits, cost_only);
+
+  auto removed = run_sync(api_keys().update_limits(numbered("user", 1), key.id, {}));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(must(run_sync(api_keys().find_by_hash(key.secret_hash))).limits, SpendingLimits{});
+
+  auto others = run_sync(api_keys().update_limits(numbered("user", 2), key.id, cost_only));
+  ASSERT_FALSE(others);
+  EXPECT_EQ(others.error().code, "api_key_not_found");
+  auto unknown = run_sync(api_keys().update_limits(numbered("user", 1), kNotAUuid, cost_only));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "api_key_not_found");
 }
 
 TEST_P(ApiKeyRepositoryContract, UnknownHashIsNotFound) {

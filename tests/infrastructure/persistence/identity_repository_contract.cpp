@@ -39,6 +39,7 @@ ApiKey IdentityRepositoryTest::sample_key(std::string id, std::string user_id) {
   key.approval_required_tools = {"http_get"};
   key.expires_at = kT0 + 24h * 90;
   key.rate_limit_per_minute = 60;
+  key.limits = {Budget{50'000, 2'500'000'000, BudgetPeriod::week}, 9'000};
   key.created_at = kT0;
   return key;
 }

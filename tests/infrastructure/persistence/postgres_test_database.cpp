@@ -24,8 +24,8 @@ namespace asio = boost::asio;
 
 constexpr std::string_view kEmptyEveryTable =
     "TRUNCATE users, sessions, refresh_tokens, api_keys, tool_executions, conversations, runs, "
-    "messages, checkpoints, approvals, webhooks, webhook_deliveries, webhook_attempts, responses "
-    "CASCADE";
+    "messages, checkpoints, approvals, webhooks, webhook_deliveries, webhook_attempts, responses, "
+    "usage_records, budget_counters CASCADE";
 
 bool postgres_required() {
   const char* required = std::getenv("AGENTD_TESTS_REQUIRE_POSTGRES");

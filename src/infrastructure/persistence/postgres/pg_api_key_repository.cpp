@@ -1,5 +1,7 @@
 #include "infrastructure/persistence/postgres/pg_api_key_repository.h"
 
+#include <stdexcept>
+
 #include "infrastructure/persistence/name_list_codec.h"
 #include "infrastructure/persistence/postgres/pg_ids.h"
 #include "infrastructure/persistence/postgres/pg_page.h"
@@ -12,9 +14,14 @@ namespace asio = boost::asio;
 constexpr std::string_view kApiKeyColumns =
     "id, user_id, name, prefix, secret_hash, allowed_tools, allowed_models, "
     "approval_required_tools, expires_at, rate_limit_per_minute, created_at, last_used_at, "
-    "revoked_at, can_approve";
+    "revoked_at, can_approve, budget_max_tokens, budget_max_cost_nanos, budget_period, "
+    "tokens_per_minute";
 constexpr std::string_view kApiKeyInsertValues =
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+// The key as it is after the change, in the same round trip.
+constexpr std::string_view kApiKeyUpdateLimits =
+    "UPDATE api_keys SET budget_max_tokens = $1, budget_max_cost_nanos = $2, budget_period = $3, "
+    "tokens_per_minute = $4 WHERE id = $5 AND user_id = $6 RETURNING ";
 constexpr std::string_view kApiKeyByHash = " WHERE secret_hash = $1";
 
 // COALESCE keeps the first revocation time while the row still counts as changed, so zero
@@ -54,7 +61,36 @@ ApiKey read_api_key_row(const PgRows& rows, int row) {
   key.last_used_at = rows.optional_time(row, 11);
   key.revoked_at = rows.optional_time(row, 12);
   key.can_approve = rows.boolean(row, 13);
+  if (const auto period_text = rows.optional_text(row, 16)) {
+    Budget budget;
+    budget.max_tokens = rows.optional_integer(row, 14);
+    budget.max_cost_nanos = rows.optional_integer(row, 15);
+    const auto period = parse_budget_period(*period_text);
+    if (!period) throw std::runtime_error("stored budget period is malformed");
+    budget.period = *period;
+    key.limits.budget = budget;
+  }
+  key.limits.tokens_per_minute = rows.optional_integer(row, 17);
   return key;
+}
+
+// The four limit columns' values.
+struct LimitColumns {
+  std::optional<std::int64_t> max_tokens;
+  std::optional<std::int64_t> max_cost_nanos;
+  std::optional<std::string> period;
+  std::optional<std::int64_t> tokens_per_minute;
+};
+
+LimitColumns limit_columns(const SpendingLimits& limits) {
+  LimitColumns columns;
+  if (limits.budget) {
+    columns.max_tokens = limits.budget->max_tokens;
+    columns.max_cost_nanos = limits.budget->max_cost_nanos;
+    columns.period = std::string(to_string(limits.budget->period));
+  }
+  columns.tokens_per_minute = limits.tokens_per_minute;
+  return columns;
 }
 
 std::string select_api_keys(std::string_view condition) {
@@ -70,13 +106,15 @@ asio::awaitable<Status> PgApiKeyRepository::create(ApiKey key) {
       "create_api_key", [&](PgConnection& db) -> asio::awaitable<Status> {
         const std::string insert = "INSERT INTO api_keys(" + std::string(kApiKeyColumns) + ")" +
                                    std::string(kApiKeyInsertValues);
-        co_await db.execute(insert,
-                            PgParams(key.id, key.user_id, key.name, key.prefix, key.secret_hash,
-                                     encode_api_key_names(key.allowed_tools),
-                                     encode_api_key_names(key.allowed_models),
-                                     persistence::encode_name_list(key.approval_required_tools),
-                                     key.expires_at, key.rate_limit_per_minute, key.created_at,
-                                     key.last_used_at, key.revoked_at, key.can_approve));
+        const auto limits = limit_columns(key.limits);
+        co_await db.execute(
+            insert, PgParams(key.id, key.user_id, key.name, key.prefix, key.secret_hash,
+                             encode_api_key_names(key.allowed_tools),
+                             encode_api_key_names(key.allowed_models),
+                             persistence::encode_name_list(key.approval_required_tools),
+                             key.expires_at, key.rate_limit_per_minute, key.created_at,
+                             key.last_used_at, key.revoked_at, key.can_approve, limits.max_tokens,
+                             limits.max_cost_nanos, limits.period, limits.tokens_per_minute));
         co_return ok_status();
       });
 }
@@ -136,6 +174,22 @@ asio::awaitable<Status> PgApiKeyRepository::revoke(std::string user_id, std::str
         // Another user's key is reported exactly like a missing one: its existence is private.
         if (revoked.affected() == 0) co_return api_key_not_found();
         co_return ok_status();
+      });
+}
+
+asio::awaitable<Result<ApiKey>> PgApiKeyRepository::update_limits(std::string user_id,
+                                                                  std::string key_id,
+                                                                  SpendingLimits limits) {
+  if (!is_uuid(key_id) || !is_uuid(user_id)) co_return api_key_not_found();
+  co_return co_await pool_.single(
+      "update_api_key_limits", [&](PgConnection& db) -> asio::awaitable<Result<ApiKey>> {
+        const auto columns = limit_columns(limits);
+        const std::string update = std::string(kApiKeyUpdateLimits) + std::string(kApiKeyColumns);
+        const auto rows = co_await db.execute(
+            update, PgParams(columns.max_tokens, columns.max_cost_nanos, columns.period,
+                             columns.tokens_per_minute, key_id, user_id));
+        if (rows.empty()) co_return api_key_not_found();
+        co_return read_api_key_row(rows, 0);
       });
 }
 

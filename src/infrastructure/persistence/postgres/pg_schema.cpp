@@ -292,12 +292,46 @@ CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(webhook_id, id);
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id);
 )sql";
 
+// Every model call, accounted, and keys' budgets, as in SQLite's migration 11.
+constexpr std::string_view kUsageRecords = R"sql(
+CREATE TABLE usage_records (
+  id            uuid PRIMARY KEY,
+  user_id       uuid NOT NULL,
+  api_key_id    uuid,
+  model         text NOT NULL,
+  provider      text NOT NULL,
+  input_tokens  bigint NOT NULL CHECK (input_tokens >= 0),
+  output_tokens bigint NOT NULL CHECK (output_tokens >= 0),
+  cached_tokens bigint NOT NULL CHECK (cached_tokens >= 0),
+  cost_nanos    bigint,
+  latency_ms    bigint NOT NULL,
+  status        text NOT NULL CHECK (status IN ('ok', 'error', 'cancelled')),
+  created_at    timestamptz NOT NULL
+);
+CREATE INDEX usage_records_by_user ON usage_records(user_id, created_at);
+CREATE INDEX usage_records_by_time ON usage_records(created_at);
+
+ALTER TABLE api_keys ADD COLUMN budget_max_tokens bigint CHECK (budget_max_tokens >= 0);
+ALTER TABLE api_keys ADD COLUMN budget_max_cost_nanos bigint CHECK (budget_max_cost_nanos >= 0);
+ALTER TABLE api_keys ADD COLUMN budget_period text
+  CHECK (budget_period IN ('day', 'week', 'month', 'total'));
+ALTER TABLE api_keys ADD COLUMN tokens_per_minute bigint CHECK (tokens_per_minute >= 1);
+
+CREATE TABLE budget_counters (
+  counter    text PRIMARY KEY,
+  tokens     bigint NOT NULL,
+  cost_nanos bigint NOT NULL,
+  expires_at timestamptz
+);
+)sql";
+
 constexpr PgMigration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
     {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
     {9, "responses", kResponses},         {10, "webhooks", kWebhooks},
+    {11, "usage_records", kUsageRecords},
 };
 
 }  // namespace

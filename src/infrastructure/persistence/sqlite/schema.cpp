@@ -304,12 +304,50 @@ CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(webhook_id, id);
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id);
 )sql";
 
+// Every model call, accounted; keys' budgets and what they spent. No foreign keys: a batch must
+// never be refused because a user or key was deleted between the call and its write.
+constexpr std::string_view kUsageRecords = R"sql(
+CREATE TABLE usage_records (
+  id            TEXT PRIMARY KEY,
+  user_id       TEXT NOT NULL,
+  api_key_id    TEXT,
+  model         TEXT NOT NULL,
+  provider      TEXT NOT NULL,
+  input_tokens  INTEGER NOT NULL CHECK (input_tokens >= 0),
+  output_tokens INTEGER NOT NULL CHECK (output_tokens >= 0),
+  cached_tokens INTEGER NOT NULL CHECK (cached_tokens >= 0),
+  cost_nanos    INTEGER,
+  latency_ms    INTEGER NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('ok', 'error', 'cancelled')),
+  created_at    TEXT NOT NULL
+);
+CREATE INDEX usage_records_by_user ON usage_records(user_id, created_at);
+CREATE INDEX usage_records_by_time ON usage_records(created_at);
+
+ALTER TABLE api_keys ADD COLUMN budget_max_tokens INTEGER CHECK (budget_max_tokens >= 0);
+ALTER TABLE api_keys ADD COLUMN budget_max_cost_nanos INTEGER
+  CHECK (budget_max_cost_nanos >= 0);
+ALTER TABLE api_keys ADD COLUMN budget_period TEXT
+  CHECK (budget_period IN ('day', 'week', 'month', 'total'));
+ALTER TABLE api_keys ADD COLUMN tokens_per_minute INTEGER CHECK (tokens_per_minute >= 1);
+
+-- What keys spent, per period and per minute, as their budgets count it (reservations
+-- included). A counter is of no use after expires_at.
+CREATE TABLE budget_counters (
+  counter    TEXT PRIMARY KEY,
+  tokens     INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL,
+  expires_at TEXT
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
     {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
     {9, "responses", kResponses},         {10, "webhooks", kWebhooks},
+    {11, "usage_records", kUsageRecords},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "infrastructure/persistence/sqlite/sqlite_api_key_repository.h"
 
+#include <stdexcept>
+
 #include "infrastructure/persistence/name_list_codec.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
 #include "infrastructure/persistence/sqlite/newest_first_page.h"
@@ -11,8 +13,13 @@ namespace {
 constexpr std::string_view kColumns =
     "id, user_id, name, prefix, secret_hash, allowed_tools, allowed_models, "
     "approval_required_tools, expires_at, rate_limit_per_minute, created_at, last_used_at, "
-    "revoked_at, can_approve";
-constexpr std::string_view kInsertValues = " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "revoked_at, can_approve, budget_max_tokens, budget_max_cost_nanos, budget_period, "
+    "tokens_per_minute";
+constexpr std::string_view kInsertValues =
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateLimits =
+    "UPDATE api_keys SET budget_max_tokens = ?, budget_max_cost_nanos = ?, budget_period = ?, "
+    "tokens_per_minute = ? WHERE id = ? AND user_id = ?";
 constexpr std::string_view kByHash = "WHERE secret_hash = ?";
 constexpr std::string_view kById = "WHERE id = ?";
 
@@ -51,7 +58,34 @@ ApiKey read_key(const Statement& row) {
   key.last_used_at = optional_time_column(row, 11);
   key.revoked_at = optional_time_column(row, 12);
   key.can_approve = row.integer(13) != 0;
+  if (!row.is_null(16)) {
+    Budget budget;
+    if (!row.is_null(14)) budget.max_tokens = row.integer(14);
+    if (!row.is_null(15)) budget.max_cost_nanos = row.integer(15);
+    const auto period = parse_budget_period(row.text(16));
+    if (!period) throw std::runtime_error("stored budget period is malformed");
+    budget.period = *period;
+    key.limits.budget = budget;
+  }
+  if (!row.is_null(17)) key.limits.tokens_per_minute = row.integer(17);
   return key;
+}
+
+Statement& bind_optional(Statement& statement, int index, const std::optional<std::int64_t>& n) {
+  return n ? statement.bind(index, *n) : statement.bind(index, nullptr);
+}
+
+// Binds the four limit columns from `first` on.
+Statement& bind_limits(Statement& statement, int first, const SpendingLimits& limits) {
+  const auto& budget = limits.budget;
+  bind_optional(statement, first, budget ? budget->max_tokens : std::nullopt);
+  bind_optional(statement, first + 1, budget ? budget->max_cost_nanos : std::nullopt);
+  if (budget) {
+    statement.bind(first + 2, to_string(budget->period));
+  } else {
+    statement.bind(first + 2, nullptr);
+  }
+  return bind_optional(statement, first + 3, limits.tokens_per_minute);
 }
 
 std::string select_keys(std::string_view condition) {
@@ -82,7 +116,8 @@ boost::asio::awaitable<Status> SqliteApiKeyRepository::create(ApiKey key) {
     }
     bind_time(insert, 11, key.created_at);
     bind_time(insert, 12, key.last_used_at);
-    bind_time(insert, 13, key.revoked_at).bind(14, std::int64_t{key.can_approve ? 1 : 0}).step();
+    bind_time(insert, 13, key.revoked_at).bind(14, std::int64_t{key.can_approve ? 1 : 0});
+    bind_limits(insert, 15, key.limits).step();
     return ok_status();
   });
 }
@@ -130,6 +165,19 @@ boost::asio::awaitable<Status> SqliteApiKeyRepository::revoke(std::string user_i
     if (revoke.changed_rows() == 0) return key_not_found();
     return ok_status();
   });
+}
+
+boost::asio::awaitable<Result<ApiKey>> SqliteApiKeyRepository::update_limits(
+    std::string user_id, std::string key_id, SpendingLimits limits) {
+  co_return co_await database_.transaction(
+      "update_api_key_limits", [&](sqlite3* connection) -> Result<ApiKey> {
+        Statement update(connection, kUpdateLimits);
+        bind_limits(update, 1, limits).bind(5, key_id).bind(6, user_id).step();
+        if (update.changed_rows() == 0) return key_not_found();
+        auto key = find_one(connection, select_keys(kById), key_id, read_key);
+        if (!key) return key_not_found();
+        return std::move(*key);
+      });
 }
 
 boost::asio::awaitable<Status> SqliteApiKeyRepository::record_use(std::string key_id,

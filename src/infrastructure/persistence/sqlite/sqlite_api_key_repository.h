@@ -22,6 +22,8 @@ class SqliteApiKeyRepository final : public ApiKeyRepository {
                                                         std::optional<std::string> after) override;
   boost::asio::awaitable<Status> revoke(std::string user_id, std::string key_id,
                                         Timestamp now) override;
+  boost::asio::awaitable<Result<ApiKey>> update_limits(std::string user_id, std::string key_id,
+                                                       SpendingLimits limits) override;
   boost::asio::awaitable<Status> record_use(std::string key_id, Timestamp now) override;
 
  private:
