@@ -136,6 +136,26 @@ class Usage(UsageServer):
         self.assertEqual(len(days["data"]), 1)
         self.assertEqual(days["data"][0]["day"], time.strftime("%Y-%m-%d", time.gmtime()))
 
+    def test_responses_api_calls_count_as_their_response_reports(self):
+        token, key_id, key = self.new_person()
+        plain = self.server.request("POST", "/v1/responses",
+                                    {"model": "priced-echo", "input": "one two three"}, token=key)
+        self.assertEqual(plain.status, 200, plain.body)
+        streamed = self.server.request("POST", "/v1/responses",
+                                       {"model": "claude-priced", "input": "four five",
+                                        "stream": True}, token=key)
+        self.assertEqual(streamed.status, 200, streamed.body)
+        completed = [json.loads(d) for d in sse_data(streamed.body)
+                     if d != "[DONE]" and json.loads(d)["type"] == "response.completed"]
+        self.assertEqual(len(completed), 1)
+
+        totals = self.usage_once_written(token, 2, group_by="key")["totals"]
+        reported = [plain.json()["usage"], completed[0]["response"]["usage"]]
+        self.assertEqual(totals["input_tokens"], sum(u["input_tokens"] for u in reported))
+        self.assertEqual(totals["output_tokens"], sum(u["output_tokens"] for u in reported))
+        rows = self.usage(token, group_by="key").json()["data"]
+        self.assertEqual([(row["api_key_id"], row["requests"]) for row in rows], [(key_id, 2)])
+
     def test_a_model_without_a_price_counts_tokens_and_costs_null(self):
         token, _, key = self.new_person()
         self.chat(key, "unpriced-echo", "a b c")
