@@ -89,6 +89,8 @@ asio::awaitable<Result<StartedResponse>> CreateResponse::start(const Principal& 
   answers_first(request.input);
 
   auto response = new_response(caller, request, conversation);
+  // The run stores the input first, one message per item: the output begins after it.
+  response.output_after += static_cast<std::int64_t>(request.input.size());
   response.run_id = ids_.new_id();
   response.previous_response_id = request.previous_response_id;
   auto created = co_await responses_.create(response);
