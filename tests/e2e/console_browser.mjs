@@ -304,6 +304,71 @@ async function apiKeys(page) {
   step("key revoked");
 }
 
+/** Every day,key row of the last 7 days' usage, once `calls` calls through keys are written. */
+async function usageByDayAndKey(token, calls) {
+  const from = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const r = await api(`/v1/usage?group_by=day,key&from=${from}&limit=100`, { token });
+    assert.equal(r.status, 200);
+    const throughKeys = r.body.data.filter((row) => row.api_key_id !== null).reduce((n, row) => n + row.requests, 0);
+    if (throughKeys >= calls || Date.now() > deadline) {
+      assert.equal(throughKeys, calls, "the calls through keys are accounted");
+      return r.body;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function usagePage(page) {
+  // Model calls through two keys (one model priced, one not), beside the session's runs.
+  const token = await accessToken(page);
+  const keys = [];
+  for (const name of ["reports", "nightly"]) {
+    const created = await api("/v1/auth/tokens", { token, method: "POST", body: { name } });
+    assert.equal(created.status, 201);
+    keys.push(created.body.key);
+  }
+  const calls = [[keys[0], "priced-echo"], [keys[0], "priced-echo"], [keys[0], "fake-echo"], [keys[1], "priced-echo"]];
+  for (const [key, model] of calls) {
+    const body = { model, messages: [{ role: "user", content: "count these few words please" }] };
+    assert.equal((await api("/v1/chat/completions", { token: key, method: "POST", body })).status, 200);
+  }
+  const byDayAndKey = await usageByDayAndKey(token, calls.length);
+  const from = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+  const totals = (await api(`/v1/usage?from=${from}`, { token })).body.totals;
+
+  await openNav(page, "Usage");
+  await page.getByRole("heading", { level: 1, name: "Usage" }).waitFor();
+  const tokensChart = page.getByRole("img", { name: /^Tokens per day per API key/ });
+  await tokensChart.waitFor();
+  const costChart = page.getByRole("img", { name: /^Cost per day per API key/ });
+  const seriesCount = new Set(byDayAndKey.data.map((row) => row.api_key_id)).size;
+  assert.equal(seriesCount, 3, "the session and two keys");
+  assert.equal(await tokensChart.locator("g.series").count(), seriesCount);
+  assert.equal(await costChart.locator("g.series").count(), seriesCount);
+  const legend = await page.locator(".legend li").allInnerTexts();
+  assert.equal(legend[0], "session", "the session's series comes first");
+  assert.deepEqual(legend.slice(1).sort(), ["nightly", "reports"], "keys are named");
+
+  // The table's totals are GET /v1/usage's.
+  const foot = page.locator(".usage-table tfoot td");
+  const number = async (index) => Number((await foot.nth(index).innerText()).replaceAll(",", ""));
+  assert.equal(await number(0), totals.requests);
+  assert.equal(await number(1), totals.input_tokens);
+  assert.equal(await number(2), totals.output_tokens);
+  const cost = Number(await foot.nth(3).getAttribute("data-usd"));
+  assert.ok(Math.abs(cost - totals.cost_usd) < 1e-9, `cost ${cost} against ${totals.cost_usd}`);
+  assert.match(await foot.nth(3).innerText(), /^\$\d/);
+  await view(page, "usage");
+  step("usage charted per day and key; the table's totals are the API's");
+
+  await page.getByLabel("Range").selectOption("30");
+  await page.getByRole("img", { name: /^Tokens per day per API key, \d{4}-\d{2}-\d{2} to/ }).waitFor();
+  assert.equal(await page.locator(".usage-table tbody tr").count(), byDayAndKey.data.length);
+  step("usage over the last 30 days");
+}
+
 async function conversationList(page) {
   // More than a page (20) of conversations: the oldest come with "Load more".
   const token = await accessToken(page);
@@ -387,6 +452,7 @@ async function main() {
     await reloadMidStream(page);
     await stopButton(page);
     await apiKeys(page);
+    await usagePage(page);
     await conversationList(page);
     await darkMode(page);
     await sessionEnded(page);

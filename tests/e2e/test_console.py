@@ -3,7 +3,8 @@ playwright-core (console_browser.mjs), against the real binary and the scripted 
 desktop width and at a phone's. Each run registers and signs in, chats with a calculator step
 streamed, approves a paused call with edited arguments in the inbox and sees the edited result
 in the chat, reloads in the middle of a stream and sees it go on, stops a run, creates an API key
-limited to one tool and sees its secret once, deletes a conversation, follows the system's dark
+limited to one tool and sees its secret once, sees its usage charted per day and key (the
+table's totals those of GET /v1/usage), deletes a conversation, follows the system's dark
 mode, and is sent back to sign in by a 401. axe-core checks every view (no serious or critical
 finding); any error in the page's console fails the run. Screenshots of every view go to
 console-screenshots/ beside the binary (in the build folder)."""
@@ -29,6 +30,9 @@ if not READY and os.environ.get("AGENTD_TESTS_REQUIRE_NODE"):
 SCREENSHOTS = os.path.join(os.path.dirname(os.path.abspath(AGENTD_BIN)), "console-screenshots")
 # The calculator runs freely; current_time waits for a person, so that a run can pause.
 CURRENT_TIME_NEEDS_APPROVAL = "tools:\n  current_time:\n    requires_approval: true\n"
+# One more model, with a price, for the usage page's cost chart (it ends the models' list).
+PRICED_MODEL = ("  - {{name: priced-echo, provider: openai, model: fake-echo, base_url: \"{base}\", "
+                "api_key_env: FAKE_UPSTREAM_KEY, input_per_million: 2.5, output_per_million: 10}}\n")
 
 EXPECTED_STEPS = [
     "registered and signed in",
@@ -42,12 +46,15 @@ EXPECTED_STEPS = [
     "the stop button cancelled the run",
     "key with one allowed tool, its secret shown once",
     "key revoked",
+    "usage charted per day and key; the table's totals are the API's",
+    "usage over the last 30 days",
     "conversations listed a page at a time",
     "conversation deleted from the list",
     "dark mode follows the system",
     "a 401 sends the person back to sign in, then to the page asked for",
 ]
-VIEWS = ["sign-in", "register", "chat", "approvals", "keys", "key-secret", "conversations", "chat-dark"]
+VIEWS = ["sign-in", "register", "chat", "approvals", "keys", "key-secret", "usage", "conversations",
+         "chat-dark"]
 
 
 @unittest.skipUnless(READY, "playwright-core, axe-core or chromium missing: run scripts/setup")
@@ -55,7 +62,8 @@ class ConsoleInABrowser(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         upstream = start_fake_upstream(cls)
-        config = write_config(cls, upstream, CURRENT_TIME_NEEDS_APPROVAL)
+        config = write_config(cls, upstream,
+                              PRICED_MODEL.format(base=upstream.base_url) + CURRENT_TIME_NEEDS_APPROVAL)
         cls.server = Agentd({
             "AGENTD_CONFIG": config,
             "FAKE_UPSTREAM_KEY": "upstream-secret-key",

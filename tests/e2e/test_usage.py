@@ -131,6 +131,18 @@ class Usage(UsageServer):
         self.assertEqual(keys[key_id]["requests"], 3)
         self.assertEqual(keys[None]["requests"], 1)
 
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        day_keys = self.usage(token, group_by="day,key").json()
+        self.assertEqual(day_keys["group_by"], "day,key")
+        self.assertEqual([(row["day"], row["api_key_id"]) for row in day_keys["data"]],
+                         [(today, None), (today, key_id)])  # the session first: "" orders first
+        self.assertEqual([row["requests"] for row in day_keys["data"]], [1, 3])
+        self.assertEqual(day_keys["totals"], totals)
+        # Its cursor is the day, a space and the key.
+        paged = self.usage(token, group_by="day,key", limit=1, after=f"{today}%20").json()
+        self.assertEqual([row["api_key_id"] for row in paged["data"]], [key_id])
+        self.assertFalse(paged["has_more"])
+
         days = self.usage(token).json()
         self.assertEqual(days["group_by"], "day")
         self.assertEqual(len(days["data"]), 1)

@@ -70,6 +70,8 @@ class FakeUsageRepository : public UsageRepository {
         return record.model;
       case UsageGrouping::key:
         return record.api_key_id.value_or("");
+      case UsageGrouping::day_key:
+        return key_of(record, UsageGrouping::day) + " " + record.api_key_id.value_or("");
     }
     return {};
   }

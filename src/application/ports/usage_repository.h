@@ -1,4 +1,5 @@
-// Where model calls are accounted: appended in batches, read back summed per day, model or key.
+// Where model calls are accounted: appended in batches, read back summed per day, model, key,
+// or day and key.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,7 +13,7 @@
 
 namespace agentd {
 
-enum class UsageGrouping { day, model, key };
+enum class UsageGrouping { day, model, key, day_key };
 
 struct UsageFilter {
   std::optional<std::string> user_id;  // everyone's when absent
@@ -20,8 +21,8 @@ struct UsageFilter {
   std::optional<Timestamp> to;         // exclusive
 };
 
-// The sums of one group. `key` is the day (YYYY-MM-DD, UTC), the model, or the API key id
-// ("" for calls made with a person's session).
+// The sums of one group. `key` is the day (YYYY-MM-DD, UTC), the model, the API key id ("" for
+// calls made with a person's session), or for day_key the day, a space and the key id.
 struct UsageGroup {
   std::string key;
   std::int64_t requests = 0;

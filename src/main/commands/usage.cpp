@@ -30,7 +30,9 @@ Result<UsageQuery> usage_query(const UsageOptions& options) {
   UsageQuery query;
   query.limit = 100;
   const auto grouping = http::parse_usage_grouping(options.group_by);
-  if (!grouping) return Error::invalid("--group-by: expected day, model or key", "group_by");
+  if (!grouping) {
+    return Error::invalid("--group-by: expected day, model, key or day,key", "group_by");
+  }
   query.group_by = *grouping;
   if (options.from) {
     query.from = http::parse_usage_time(*options.from, http::DayEdge::start);
@@ -97,10 +99,12 @@ int show_usage(const Settings& settings, const UsageOptions& options) {
   }
   std::vector<TableRow> rows;
   for (const auto& group : summary->page.items) {
-    rows.push_back(usage_row(group.key.empty() ? "(session)" : group.key, group));
+    // A session's calls have no key: "" alone, or after the day and its space.
+    const bool is_session = group.key.empty() || group.key.back() == ' ';
+    rows.push_back(usage_row(is_session ? group.key + "(session)" : group.key, group));
   }
   rows.push_back(usage_row("TOTAL", summary->totals));
-  const char* group_header[] = {"DAY", "MODEL", "KEY"};
+  const char* group_header[] = {"DAY", "MODEL", "KEY", "DAY KEY"};
   print_table({group_header[static_cast<int>(summary->group_by)], "REQUESTS", "INPUT", "OUTPUT",
                "CACHED", "COST (USD)"},
               rows);
@@ -115,7 +119,8 @@ void add_usage_command(CLI::App& app, Commands& commands) {
   usage->add_option("--user", options->user_email, "only this user's calls (an email)");
   usage->add_option("--from", options->from, "from this day (YYYY-MM-DD) or RFC 3339 time");
   usage->add_option("--to", options->to, "to this day, included, or before this RFC 3339 time");
-  usage->add_option("--group-by", options->group_by, "day, model or key")->capture_default_str();
+  usage->add_option("--group-by", options->group_by, "day, model, key or day,key")
+      ->capture_default_str();
   usage->add_flag("--json", options->as_json, "print the summary as one JSON object");
   commands.push_back({usage, Needs::administration, [options](const Settings& settings) {
                         return show_usage(settings, *options);

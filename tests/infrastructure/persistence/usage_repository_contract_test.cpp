@@ -152,6 +152,19 @@ TEST_P(UsageRepositoryContract, SumsEachModelAndEachKeyWithSessionsApart) {
   EXPECT_EQ(keys[2], (UsageGroup{numbered("key", 2), 1, 4, 1, 2, 50}));
 }
 
+TEST_P(UsageRepositoryContract, SumsEachDayAndKeyInOrderOfDayThenKey) {
+  ASSERT_TRUE(run_sync(usage().append({call(1, 1, 2, "gpt", kDay2, 10, 5, 300),
+                                       call(2, 1, 1, "gpt", kDay1, 20, 7, 100),
+                                       call(3, 1, 0, "claude", kDay1 + 1h, 4, 1, 50),
+                                       call(4, 1, 1, "claude", kDay1 + 14h, 6, 3, std::nullopt)})));
+
+  const auto groups = summary({}, UsageGrouping::day_key);
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0], (UsageGroup{"2026-03-14 ", 1, 4, 1, 2, 50}));  // the session's call
+  EXPECT_EQ(groups[1], (UsageGroup{"2026-03-14 " + numbered("key", 1), 2, 26, 10, 13, 100}));
+  EXPECT_EQ(groups[2], (UsageGroup{"2026-03-15 " + numbered("key", 2), 1, 10, 5, 5, 300}));
+}
+
 TEST_P(UsageRepositoryContract, CostIsNullOnlyWhenNoCallOfTheGroupHadAPrice) {
   ASSERT_TRUE(run_sync(usage().append({call(1, 1, 1, "local", kDay1, 10, 5, std::nullopt),
                                        call(2, 1, 1, "gpt", kDay1, 10, 5, std::nullopt),

@@ -11,6 +11,7 @@ import { ConversationsView } from './views/conversations';
 import { KeysView } from './views/keys';
 import { Shell } from './views/shell';
 import { signInView } from './views/sign_in';
+import { UsageView } from './views/usage';
 import type { View } from './views/view';
 
 export class App {
@@ -78,6 +79,8 @@ export class App {
         return new ApprovalsView(this.api, this.pending);
       case 'keys':
         return new KeysView(this.api);
+      case 'usage':
+        return new UsageView(this.api);
       default:
         return new ConversationsView(this.api, route.name === 'conversations' ? route.id : null, this.pending);
     }

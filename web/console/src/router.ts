@@ -1,12 +1,13 @@
 // Hash routes, so that the server serves one page: #/sign-in, #/register, #/conversations,
-// #/conversations/ID, #/approvals, #/keys.
+// #/conversations/ID, #/approvals, #/keys, #/usage.
 
 export type Route =
   | { name: 'sign-in' }
   | { name: 'register' }
   | { name: 'conversations'; id: string | null }
   | { name: 'approvals' }
-  | { name: 'keys' };
+  | { name: 'keys' }
+  | { name: 'usage' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -19,6 +20,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'approvals' };
     case 'keys':
       return { name: 'keys' };
+    case 'usage':
+      return { name: 'usage' };
     default:
       return { name: 'conversations', id: parts[0] === 'conversations' ? (parts[1] ?? null) : null };
   }

@@ -12,6 +12,8 @@ namespace {
 
 namespace json = boost::json;
 
+constexpr std::size_t kDayLength = 10;  // YYYY-MM-DD
+
 json::object sums_json(const UsageGroup& group) {
   json::object sums{{"requests", group.requests},
                     {"input_tokens", group.input_tokens},
@@ -26,6 +28,12 @@ json::object sums_json(const UsageGroup& group) {
   return sums;
 }
 
+// Calls a person made with a session have no key.
+json::value key_json(std::string_view key) {
+  if (key.empty()) return nullptr;
+  return json::string(key);
+}
+
 json::object group_json(UsageGrouping grouping, const UsageGroup& group) {
   json::object row;
   switch (grouping) {
@@ -36,13 +44,15 @@ json::object group_json(UsageGrouping grouping, const UsageGroup& group) {
       row["model"] = group.key;
       break;
     case UsageGrouping::key:
-      // Calls a person made with a session have no key.
-      if (group.key.empty()) {
-        row["api_key_id"] = nullptr;
-      } else {
-        row["api_key_id"] = group.key;
-      }
+      row["api_key_id"] = key_json(group.key);
       break;
+    case UsageGrouping::day_key: {
+      // "YYYY-MM-DD <key id>"
+      const std::string_view key = group.key;
+      row["day"] = key.substr(0, kDayLength);
+      row["api_key_id"] = key_json(key.size() > kDayLength ? key.substr(kDayLength + 1) : "");
+      break;
+    }
   }
   for (auto& [name, value] : sums_json(group)) row[name] = std::move(value);
   return row;
@@ -63,6 +73,7 @@ std::optional<UsageGrouping> parse_usage_grouping(std::string_view text) {
   if (text == "day") return UsageGrouping::day;
   if (text == "model") return UsageGrouping::model;
   if (text == "key") return UsageGrouping::key;
+  if (text == "day,key") return UsageGrouping::day_key;
   return std::nullopt;
 }
 
@@ -74,6 +85,8 @@ std::string_view to_string(UsageGrouping grouping) {
       return "model";
     case UsageGrouping::key:
       return "key";
+    case UsageGrouping::day_key:
+      return "day,key";
   }
   return "day";
 }

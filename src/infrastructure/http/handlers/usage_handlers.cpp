@@ -34,7 +34,8 @@ Result<UsageQuery> parse_usage_query(const Request& request) {
   if (auto group_by = request.query_param("group_by"); group_by && !group_by->empty()) {
     const auto grouping = parse_usage_grouping(*group_by);
     if (!grouping) {
-      return Error::invalid("group_by must be day, model or key", "group_by", "invalid_group_by");
+      return Error::invalid("group_by must be day, model, key or day,key", "group_by",
+                            "invalid_group_by");
     }
     query.group_by = *grouping;
   }

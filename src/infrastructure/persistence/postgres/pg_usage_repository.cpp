@@ -30,6 +30,9 @@ const std::string& usage_summary_sql(UsageGrouping grouping) {
   // Ordered as text, as SQLite orders it: "" (a person's session) first.
   static const std::string by_key =
       usage_summary_of("COALESCE(api_key_id::text, '') COLLATE \"C\"");
+  static const std::string by_day_key = usage_summary_of(
+      "(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' ' || "
+      "COALESCE(api_key_id::text, '')) COLLATE \"C\"");
   switch (grouping) {
     case UsageGrouping::day:
       return by_day;
@@ -37,6 +40,8 @@ const std::string& usage_summary_sql(UsageGrouping grouping) {
       return by_model;
     case UsageGrouping::key:
       return by_key;
+    case UsageGrouping::day_key:
+      return by_day_key;
   }
   return by_model;
 }

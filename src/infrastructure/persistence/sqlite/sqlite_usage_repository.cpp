@@ -22,6 +22,8 @@ std::string_view usage_group_column(UsageGrouping grouping) {
       return "model";
     case UsageGrouping::key:
       return "COALESCE(api_key_id, '')";
+    case UsageGrouping::day_key:
+      return "substr(created_at, 1, 10) || ' ' || COALESCE(api_key_id, '')";
   }
   return "model";
 }

@@ -8,7 +8,7 @@ import type { Route } from '../router';
 export class Shell {
   readonly element: HTMLElement;
   readonly main: HTMLElement;
-  private readonly links: Record<'conversations' | 'approvals' | 'keys', HTMLAnchorElement>;
+  private readonly links: Record<'conversations' | 'approvals' | 'keys' | 'usage', HTMLAnchorElement>;
   private readonly badge: HTMLElement;
   private readonly who: HTMLElement;
 
@@ -18,6 +18,7 @@ export class Shell {
       conversations: h('a', { href: '#/conversations' }, 'Conversations'),
       approvals: h('a', { href: '#/approvals' }, 'Approvals ', this.badge),
       keys: h('a', { href: '#/keys' }, 'API keys'),
+      usage: h('a', { href: '#/usage' }, 'Usage'),
     };
     this.who = h('span', { class: 'who' });
     this.main = h('main', { id: 'main', tabindex: -1 });
