@@ -204,10 +204,7 @@ void Services::on_run_event(const std::string& conversation_id, const std::strin
     if (auto status = status_reached(numbered.event)) prometheus->run_ended(*status);
   }
   if (event_feed) {
-    FeedEvent event{numbered.id, std::string(event_name(numbered.event)),
-                    boost::json::serialize(http::event_data(numbered.event)),
-                    is_terminal(numbered.event)};
-    event_feed->publish(conversation_id, run_id, std::move(event));
+    event_feed->publish(conversation_id, run_id, http::feed_event(numbered));
   }
 }
 

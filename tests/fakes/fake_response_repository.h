@@ -50,12 +50,7 @@ class FakeResponseRepository : public ResponseRepository {
     std::lock_guard lock(mutex_);
     for (auto& response : responses_) {
       if (response.id != id || is_final(response.status)) continue;
-      response.status = end.status;
-      response.output_until = end.output_until;
-      response.usage = end.usage;
-      response.error_code = end.error_code;
-      response.error_message = end.error_message;
-      response.completed_at = end.completed_at;
+      record_end(response, end);
     }
     co_return ok_status();
   }

@@ -38,12 +38,7 @@ boost::asio::awaitable<void> ResponseTracker::part_ended(const Run& run, const E
   auto finished = co_await responses_.finish(response.id, end);
   if (!finished) co_return;
   if (ended_) {
-    response.status = end.status;
-    response.output_until = end.output_until;
-    response.usage = end.usage;
-    response.error_code = end.error_code;
-    response.error_message = end.error_message;
-    response.completed_at = end.completed_at;
+    record_end(response, end);
     co_await ended_(response);
   }
 }

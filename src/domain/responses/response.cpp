@@ -42,4 +42,13 @@ ResponseStatus response_status_for(RunStatus run) {
   return ResponseStatus::failed;
 }
 
+void record_end(StoredResponse& response, const ResponseEnd& end) {
+  response.status = end.status;
+  response.output_until = end.output_until;
+  response.usage = end.usage;
+  response.error_code = end.error_code;
+  response.error_message = end.error_message;
+  response.completed_at = end.completed_at;
+}
+
 }  // namespace agentd

@@ -64,4 +64,7 @@ struct ResponseEnd {
   Timestamp completed_at;
 };
 
+// The response as it is once `end` is recorded.
+void record_end(StoredResponse& response, const ResponseEnd& end);
+
 }  // namespace agentd

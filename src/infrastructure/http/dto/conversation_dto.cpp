@@ -151,6 +151,11 @@ std::string sse_event(std::int64_t id, const RunEvent& event) {
   return text;
 }
 
+FeedEvent feed_event(const NumberedEvent& numbered) {
+  return FeedEvent{numbered.id, std::string(event_name(numbered.event)),
+                   json::serialize(event_data(numbered.event)), is_terminal(numbered.event)};
+}
+
 Result<CreateConversationBody> parse_create_conversation(const json::value& body) {
   auto fields = require_object(body);
   if (!fields) return fields.error();

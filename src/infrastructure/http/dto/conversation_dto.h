@@ -7,8 +7,10 @@
 #include <string>
 
 #include "application/agent/run_event.h"
+#include "application/agent/run_event_log.h"
 #include "application/conversations/conversation_runs.h"
 #include "application/conversations/manage_conversations.h"
+#include "application/ports/run_event_feed.h"
 
 namespace agentd::http {
 
@@ -29,6 +31,8 @@ boost::json::object to_json(const RunResult& result);
 boost::json::value event_data(const RunEvent& event);
 // "id: 3\nevent: message.delta\ndata: {…}\n\n"
 std::string sse_event(std::int64_t id, const RunEvent& event);
+// The event as the replicas' shared feed carries it: its name and JSON data.
+FeedEvent feed_event(const NumberedEvent& numbered);
 
 // {"title"?,"model"?,"system_prompt"?,"message"?}; `message` is returned separately.
 struct CreateConversationBody {

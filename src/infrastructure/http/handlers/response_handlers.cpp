@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "application/ports/page.h"
 #include "infrastructure/http/dto/conversation_dto.h"
 #include "infrastructure/http/dto/response_dto.h"
 #include "infrastructure/http/dto/response_events.h"
@@ -144,24 +145,21 @@ class ResponseRoutes {
     }
     auto response = co_await manage_.find(caller, *id);
     if (!response) co_return error_response(response.error());
-    auto items = input_items_json(*response);
+    auto stored = input_items_json(*response);
+    std::vector<json::value> items(stored.begin(), stored.end());
     if (order == "desc") std::reverse(items.begin(), items.end());
-    std::size_t first = 0;
-    if (auto after = request.query_param("after"); after && !after->empty()) {
-      const auto found = std::find_if(items.begin(), items.end(), [&](const json::value& item) {
-        return item.as_object().at("id").as_string() == *after;
-      });
-      if (found == items.end()) co_return error_response(invalid_cursor());
-      first = static_cast<std::size_t>(found - items.begin()) + 1;
-    }
-    const auto last = std::min(items.size(), first + static_cast<std::size_t>(*limit));
-    json::array data(items.begin() + static_cast<std::ptrdiff_t>(first),
-                     items.begin() + static_cast<std::ptrdiff_t>(last));
+    std::optional<std::string> after;
+    if (auto text = request.query_param("after"); text && !text->empty())
+      after = std::string(*text);
+    auto page = page_after(std::move(items), static_cast<int>(*limit), after,
+                           [](const json::value& item) { return item.at("id").as_string(); });
+    if (!page) co_return error_response(page.error());
+    json::array data(page->items.begin(), page->items.end());
     json::object list{{"object", "list"},
                       {"data", data},
                       {"first_id", data.empty() ? json::value(nullptr) : data.front().at("id")},
                       {"last_id", data.empty() ? json::value(nullptr) : data.back().at("id")},
-                      {"has_more", last < items.size()}};
+                      {"has_more", page->has_more}};
     co_return json_response(200, list);
   }
 
@@ -197,13 +195,8 @@ class ResponseRoutes {
       for (;;) {
         std::vector<FeedEvent> events;
         if (source.live) {
-          for (auto& numbered : co_await source.live->events().read_after(seen)) {
-            FeedEvent event;
-            event.id = numbered.id;
-            event.name = std::string(event_name(numbered.event));
-            event.data = json::serialize(event_data(numbered.event));
-            event.last = is_terminal(numbered.event);
-            events.push_back(std::move(event));
+          for (const auto& numbered : co_await source.live->events().read_after(seen)) {
+            events.push_back(feed_event(numbered));
           }
           if (events.empty()) break;  // ended, and everything was sent
         } else {

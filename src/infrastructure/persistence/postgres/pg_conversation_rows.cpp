@@ -47,12 +47,11 @@ constexpr std::string_view kCheckpointSave =
     "ON CONFLICT (run_id) DO UPDATE SET next_node = excluded.next_node, "
     "steps = excluded.steps, state = excluded.state, saved_at = excluded.saved_at";
 
-// Usage takes three consecutive columns, from `first` on.
+}  // namespace
+
 Usage usage_columns(const PgRows& rows, int row, int first) {
   return {rows.integer(row, first), rows.integer(row, first + 1), rows.integer(row, first + 2)};
 }
-
-}  // namespace
 
 Conversation read_conversation(const PgRows& rows, int row) {
   Conversation conversation;

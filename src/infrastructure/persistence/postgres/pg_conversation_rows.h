@@ -41,6 +41,8 @@ auto parsed_status_column(const PgRows& rows, int row, int column, Parse parse,
 Conversation read_conversation(const PgRows& rows, int row);
 Message read_message(const PgRows& rows, int row);
 Run read_run(const PgRows& rows, int row);
+// Usage takes three consecutive columns, from `first` on.
+Usage usage_columns(const PgRows& rows, int row, int first);
 Approval read_approval(const PgRows& rows, int row);
 
 boost::asio::awaitable<void> insert_conversation(PgConnection& db,

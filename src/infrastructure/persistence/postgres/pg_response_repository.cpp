@@ -16,11 +16,6 @@ std::string select_responses(std::string_view condition) {
   return "SELECT " + std::string(kResponseColumns) + " FROM responses " + std::string(condition);
 }
 
-Usage usage_at(const PgRows& rows, int row, int first) {
-  return Usage{rows.integer(row, first), rows.integer(row, first + 1),
-               rows.integer(row, first + 2)};
-}
-
 StoredResponse read_response(const PgRows& rows, int row) {
   StoredResponse response;
   response.id = rows.text(row, 0);
@@ -37,8 +32,8 @@ StoredResponse read_response(const PgRows& rows, int row) {
   response.output_after = rows.integer(row, 11);
   response.output_until = rows.optional_integer(row, 12);
   response.events_after = rows.integer(row, 13);
-  response.usage_before = usage_at(rows, row, 14);
-  response.usage = usage_at(rows, row, 17);
+  response.usage_before = usage_columns(rows, row, 14);
+  response.usage = usage_columns(rows, row, 17);
   response.error_code = rows.optional_text(row, 20);
   response.error_message = rows.optional_text(row, 21);
   response.created_at = rows.time(row, 22);

@@ -22,7 +22,8 @@ std::string insert(std::string_view table, std::string_view columns, int count) 
   return sql + ")";
 }
 
-// Usage takes three consecutive columns, from `first` on.
+}  // namespace
+
 Statement& bind_usage(Statement& statement, int first, const Usage& usage) {
   return statement.bind(first, usage.prompt_tokens)
       .bind(first + 1, usage.completion_tokens)
@@ -32,8 +33,6 @@ Statement& bind_usage(Statement& statement, int first, const Usage& usage) {
 Usage usage_columns(const Statement& row, int first) {
   return {row.integer(first), row.integer(first + 1), row.integer(first + 2)};
 }
-
-}  // namespace
 
 Conversation read_conversation(const Statement& row) {
   Conversation conversation;

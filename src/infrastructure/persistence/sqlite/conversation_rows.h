@@ -38,6 +38,9 @@ auto status_column(const Statement& row, int column, Parse parse, std::string_vi
 Conversation read_conversation(const Statement& row);
 Message read_message(const Statement& row);
 Run read_run(const Statement& row);
+// Usage takes three consecutive columns, from `first` on.
+Statement& bind_usage(Statement& statement, int first, const Usage& usage);
+Usage usage_columns(const Statement& row, int first);
 Approval read_approval(const Statement& row);
 
 void insert_conversation(sqlite3* connection, const Conversation& conversation);

@@ -16,10 +16,6 @@ std::string select_responses(std::string_view condition) {
   return "SELECT " + std::string(kResponseColumns) + " FROM responses " + std::string(condition);
 }
 
-Usage usage_at(const Statement& row, int first) {
-  return Usage{row.integer(first), row.integer(first + 1), row.integer(first + 2)};
-}
-
 StoredResponse read_response(const Statement& row) {
   StoredResponse response;
   response.id = row.text(0);
@@ -36,8 +32,8 @@ StoredResponse read_response(const Statement& row) {
   response.output_after = row.integer(11);
   if (!row.is_null(12)) response.output_until = row.integer(12);
   response.events_after = row.integer(13);
-  response.usage_before = usage_at(row, 14);
-  response.usage = usage_at(row, 17);
+  response.usage_before = usage_columns(row, 14);
+  response.usage = usage_columns(row, 17);
   response.error_code = row.optional_text(20);
   response.error_message = row.optional_text(21);
   response.created_at = time_column(row, 22);
@@ -68,15 +64,9 @@ boost::asio::awaitable<Status> SqliteResponseRepository::create(StoredResponse r
         .bind(11, r.input_items)
         .bind(12, r.output_after);
     if (r.output_until) insert.bind(13, *r.output_until);
-    insert.bind(14, r.events_after)
-        .bind(15, r.usage_before.prompt_tokens)
-        .bind(16, r.usage_before.completion_tokens)
-        .bind(17, r.usage_before.total_tokens)
-        .bind(18, r.usage.prompt_tokens)
-        .bind(19, r.usage.completion_tokens)
-        .bind(20, r.usage.total_tokens)
-        .bind(21, r.error_code)
-        .bind(22, r.error_message);
+    insert.bind(14, r.events_after);
+    bind_usage(insert, 15, r.usage_before);
+    bind_usage(insert, 18, r.usage).bind(21, r.error_code).bind(22, r.error_message);
     bind_time(insert, 23, r.created_at);
     bind_time(insert, 24, r.completed_at).step();
     return ok_status();
@@ -122,13 +112,8 @@ boost::asio::awaitable<Status> SqliteResponseRepository::finish(std::string id, 
                      "completion_tokens = ?, total_tokens = ?, error_code = ?, "
                      "error_message = ?, completed_at = ? WHERE id = ? AND " +
                          std::string(kOpen));
-    update.bind(1, std::string(to_string(end.status)))
-        .bind(2, end.output_until)
-        .bind(3, end.usage.prompt_tokens)
-        .bind(4, end.usage.completion_tokens)
-        .bind(5, end.usage.total_tokens)
-        .bind(6, end.error_code)
-        .bind(7, end.error_message);
+    update.bind(1, std::string(to_string(end.status))).bind(2, end.output_until);
+    bind_usage(update, 3, end.usage).bind(6, end.error_code).bind(7, end.error_message);
     bind_time(update, 8, end.completed_at);
     update.bind(9, id).step();
     return ok_status();
