@@ -9,6 +9,7 @@
 #include "infrastructure/http/handlers/response_handlers.h"
 #include "infrastructure/http/handlers/tool_handlers.h"
 #include "infrastructure/http/handlers/usage_handlers.h"
+#include "infrastructure/http/handlers/user_handlers.h"
 #include "infrastructure/http/handlers/webhook_handlers.h"
 #include "infrastructure/metrics/metrics_route.h"
 
@@ -38,6 +39,7 @@ std::unique_ptr<Routes> make_routes(Services& services, const config::Config& co
                         routes->sign_in_limiter,
                         {config.login_rate_limit_per_minute, config.register_rate_limit_per_minute,
                          config.trusted_proxies});
+  http::add_user_routes(router, guard, services.manage_users, *services.budgets);
   http::add_api_key_routes(router, guard, services.manage_keys, *services.budgets);
   http::add_webhook_routes(router, guard, services.manage_webhooks);
   http::add_tool_routes(router, guard, services.tools, services.execute_tool);

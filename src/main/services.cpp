@@ -246,22 +246,25 @@ void Services::hear(std::string_view channel, std::string_view message) {
     event_feed->on_published(message);
     return;
   }
-  auto notice = redis::parse_notice(message);
-  if (!notice) return;
-  switch (notice->kind) {
+  auto received = redis::parse_notice(message);
+  if (!received) return;
+  const auto& notice = received->notice;
+  switch (notice.kind) {
     case Notice::Kind::session_revoked:
-      cached_sessions.forget(notice->id);
+      cached_sessions.forget(notice.id);
       break;
     case Notice::Kind::api_key_revoked:
-      cached_keys.forget(notice->id);
+    case Notice::Kind::api_key_changed:
+      cached_keys.forget(notice.id);
       break;
     case Notice::Kind::run_cancel_requested:
-      if (auto run = live_runs.find(notice->id)) run->cancel();
+      if (auto run = live_runs.find(notice.id)) run->cancel();
       break;
     case Notice::Kind::user_changed:
-      cached_users.forget(notice->id);
+      cached_users.forget(notice.id);
       break;
   }
+  redis::acknowledge(*redis, *received);
 }
 
 Metrics& Services::metrics() {

@@ -146,7 +146,7 @@ struct Services {
   CurrentUser current_user;
   Authenticate authenticate;
   ManageApiKeys manage_keys;
-  ManageUsers manage_users;  // the command line's
+  ManageUsers manage_users;
   ExecuteTool execute_tool;
   // Every model call is accounted here, and written in batches (serve flushes it).
   std::shared_ptr<UsageRecorder> usage;

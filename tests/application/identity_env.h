@@ -70,8 +70,8 @@ struct IdentityEnv {
     if (!models.add(std::move(model))) throw std::runtime_error("model refused");
   }
 
-  User given_user(std::string email = "ada@example.com") {
-    return must(run_sync(register_user({std::move(email), std::string(kPassword), "Ada"})));
+  User given_user(std::string email = "ada@example.com", Role role = Role::user) {
+    return must(run_sync(register_user({std::move(email), std::string(kPassword), "Ada", role})));
   }
   TokenPair given_login(const User& user) {
     return must(run_sync(login(user.email, std::string(kPassword))));

@@ -96,6 +96,7 @@ class CommandLine(unittest.TestCase):
     COMMANDS = [
         ["serve"], ["migrate"], ["healthcheck"], ["version"], ["routes"], ["config", "check"],
         ["user", "create"], ["user", "list"], ["user", "disable"], ["user", "enable"],
+        ["user", "limits"],
         ["key", "create"], ["key", "list"], ["key", "revoke"], ["usage"],
     ]
 
@@ -203,8 +204,9 @@ class Users(CliTestCase):
         emails = [user["email"] for user in users]
         self.assertLess(emails.index(second), emails.index(first))
         for user in users:
-            self.assertEqual(set(user), {"id", "email", "name", "role", "created_at",
-                                         "disabled", "disabled_at"})
+            self.assertEqual(set(user), {"id", "object", "email", "name", "role", "created_at",
+                                         "disabled", "disabled_at", "budget",
+                                         "tokens_per_minute"})
             self.assertRegex(user["id"], UUID_PATTERN)
         self.assertNotIn("argon2", result.stdout)
         self.assertNotIn(PASSWORD, result.stdout)

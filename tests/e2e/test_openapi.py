@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 import openapi_contract
 from event_stream import EventStream
 from fake_upstream import start_fake_upstream, write_config
-from harness import AGENTD_BIN, Agentd, assert_error, unique_email
+from harness import AGENTD_BIN, PASSWORD, Agentd, assert_error, unique_email
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -30,6 +30,7 @@ GROUPS = {
     "test_api_keys": ["POST /v1/auth/tokens", "GET /v1/auth/tokens",
                       "GET /v1/auth/tokens/{id}", "PATCH /v1/auth/tokens/{id}",
                       "DELETE /v1/auth/tokens/{id}"],
+    "test_users": ["GET /v1/users", "GET /v1/users/{id}", "PATCH /v1/users/{id}"],
     "test_webhooks": ["POST /v1/webhooks", "GET /v1/webhooks", "GET /v1/webhooks/{id}",
                       "DELETE /v1/webhooks/{id}", "GET /v1/webhooks/{id}/deliveries"],
     "test_usage": ["GET /v1/usage"],
@@ -194,6 +195,27 @@ class EveryOperation(Exercised):
         assert_error(self, self.call("GET", "/v1/auth/tokens/nothing"), 404, "api_key_not_found")
         self.assertEqual(self.call("DELETE", f"/v1/auth/tokens/{key['id']}").status, 204)
         assert_error(self, self.call("DELETE", "/v1/auth/tokens/nothing"), 404, "api_key_not_found")
+        self.assert_exercised()
+
+    def test_users(self):
+        email = unique_email("admin")
+        made = subprocess.run([AGENTD_BIN, "user", "create", "--email", email, "--admin"],
+                              env=self.server.env, input=PASSWORD + "\n", capture_output=True,
+                              text=True, timeout=60)
+        self.assertEqual(made.returncode, 0, made.stderr)
+        admin = self.server.login(email).json()["access_token"]
+        person = self.server.sign_up()
+        path = f"/v1/users/{person['user']['id']}"
+        self.assertEqual(self.call("GET", "/v1/users?limit=5", token=admin).status, 200)
+        assert_error(self, self.call("GET", "/v1/users"), 403, "admin_required")
+        limits = {"budget": {"max_tokens": 1000, "max_cost_usd": 0.25, "period": "month"},
+                  "tokens_per_minute": 500}
+        self.assertEqual(self.call("PATCH", path, limits, token=admin).status, 200)
+        assert_error(self, self.call("PATCH", path, {"budget": {"period": "year"}}, token=admin),
+                     400, "invalid_budget")
+        self.assertEqual(self.call("GET", path, token=admin).status, 200)
+        self.assertEqual(self.call("GET", path, token=person["access_token"]).status, 200)
+        assert_error(self, self.call("GET", path), 404, "user_not_found")
         self.assert_exercised()
 
     def test_webhooks(self):

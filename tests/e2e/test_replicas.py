@@ -34,8 +34,6 @@ BASE_ENV = {
 }
 STRICT = "[fake:fake-tool strict=1] "
 CALCULATOR_ANSWER = 'The tool returned: {"expression":"6*7","result":42}'
-# The identity caches keep an entry 2 s; a revocation heard over Redis must beat that well.
-REVOKED_WITHIN = 0.5
 FINAL_STATUSES = {"completed", "failed", "cancelled", "awaiting_approval"}
 
 # A stdio MCP server with one tool, `count`, that appends a line to the file named by its
@@ -405,18 +403,11 @@ mcp_servers:
                             for side in (0, 1)))
 
     # --- revocation, logout and cancel at once everywhere ---------------------------------
-    def assert_refused_soon(self, call):
-        """`call` is refused with 401 within REVOKED_WITHIN seconds. The notice reaches the
-        other replica on its subscriber connection, which races the next request on a busy
-        machine; its caches would keep the entry for 2 s without it."""
-        def refused():
-            response = call()
-            return response if response.status == 401 else None
-
-        started = time.monotonic()
-        response = wait_for(refused, REVOKED_WITHIN, "refused on the other replica")
+    def assert_refused_now(self, response):
+        """The very next request after the revocation answered is refused: the replica that
+        revoked waited until every replica had dropped its cached entry (each acknowledges
+        the notice on Redis), though their caches would keep it for 2 s."""
         assert_error(self, response, 401, type_="authentication_error")
-        self.assertLess(time.monotonic() - started, REVOKED_WITHIN)
 
     def test_a_key_revoked_on_one_replica_fails_on_the_other_at_once(self):
         created = self.new_key(self.a)
@@ -426,7 +417,7 @@ mcp_servers:
             self.assertEqual(r.status, 200, r.body)
         r = self.a.request("DELETE", f"/v1/auth/tokens/{created['id']}", token=self.token)
         self.assertEqual(r.status, 204, r.body)
-        self.assert_refused_soon(lambda: self.b.request("GET", "/v1/models", token=key))
+        self.assert_refused_now(self.b.request("GET", "/v1/models", token=key))
         assert_error(self, self.a.request("GET", "/v1/models", token=key), 401,
                      type_="authentication_error")
 
@@ -437,7 +428,7 @@ mcp_servers:
             self.assertEqual(r.status, 200, r.body)
         r = self.a.logout(session["refresh_token"])
         self.assertEqual(r.status, 204, r.body)
-        self.assert_refused_soon(lambda: self.b.me(session["access_token"]))
+        self.assert_refused_now(self.b.me(session["access_token"]))
         assert_error(self, self.b.refresh(session["refresh_token"]), 401,
                      type_="authentication_error")
 

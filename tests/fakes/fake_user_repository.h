@@ -65,6 +65,13 @@ class FakeUserRepository : public UserRepository {
     }
     co_return found->second;
   }
+  boost::asio::awaitable<Result<User>> set_limits(std::string id, SpendingLimits limits) override {
+    std::lock_guard lock(mutex_);
+    auto found = users_.find(id);
+    if (found == users_.end()) co_return not_found();
+    found->second.limits = std::move(limits);
+    co_return found->second;
+  }
 
   // While set, looking a user up finds the database unavailable.
   bool unavailable = false;

@@ -31,25 +31,6 @@ Status require_known(const std::vector<std::string>& names, const std::string& p
   return ok_status();
 }
 
-// A budget limits tokens, cost or both; amounts are never negative.
-Status require_valid_limits(const SpendingLimits& limits) {
-  if (const auto& budget = limits.budget) {
-    if (!budget->max_tokens && !budget->max_cost_nanos) {
-      return Error::invalid("a budget needs max_tokens, max_cost_usd or both", "budget",
-                            "invalid_budget");
-    }
-    if ((budget->max_tokens && *budget->max_tokens < 0) ||
-        (budget->max_cost_nanos && *budget->max_cost_nanos < 0)) {
-      return Error::invalid("a budget's amounts cannot be negative", "budget", "invalid_budget");
-    }
-  }
-  if (limits.tokens_per_minute && *limits.tokens_per_minute < 1) {
-    return Error::invalid("tokens_per_minute must be at least 1", "tokens_per_minute",
-                          "invalid_tokens_per_minute");
-  }
-  return ok_status();
-}
-
 }  // namespace
 
 bool ManageApiKeys::is_known_tool(std::string_view name) const {
@@ -147,11 +128,9 @@ boost::asio::awaitable<Result<ApiKey>> ManageApiKeys::change_limits(const Princi
                                                                     LimitsChange change) {
   auto key = co_await find(caller, key_id);
   if (!key) co_return key;
-  auto limits = key->limits;
-  if (change.budget) limits.budget = *change.budget;
-  if (change.tokens_per_minute) limits.tokens_per_minute = *change.tokens_per_minute;
-  if (auto valid = require_valid_limits(limits); !valid) co_return valid.error();
-  co_return co_await keys_.update_limits(caller.user_id, std::move(key_id), std::move(limits));
+  auto limits = apply(key->limits, change);
+  if (!limits) co_return std::move(limits).take_error();
+  co_return co_await keys_.update_limits(caller.user_id, std::move(key_id), std::move(*limits));
 }
 
 boost::asio::awaitable<Result<Page<ApiKey>>> ManageApiKeys::list_of(

@@ -30,12 +30,6 @@ struct NewApiKey {
   SpendingLimits limits;
 };
 
-// PATCH of a key's limits: an absent field is left as it is, a null one removed.
-struct LimitsChange {
-  std::optional<std::optional<Budget>> budget;
-  std::optional<std::optional<std::int64_t>> tokens_per_minute;
-};
-
 struct CreatedApiKey {
   ApiKey key;
   std::string secret;  // shown to the caller this once, never stored

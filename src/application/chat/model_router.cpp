@@ -134,7 +134,7 @@ ModelRouter::ModelRouter(const ModelCatalog& catalog, Delay& delay, RetryPolicy 
 
 boost::asio::awaitable<Result<BudgetHold>> ModelRouter::reserve(const Principal& caller,
                                                                 const ChatRequest& request) {
-  if (!budgets_ || !caller.limits.is_limited()) co_return BudgetHold{};
+  if (!budgets_ || !caller.has_spending_limits()) co_return BudgetHold{};
   auto route = resolve(caller, request.model);
   if (!route) co_return route.error();
   const auto prompt = estimated_tokens(request.messages) + estimated_tokens(request.tools);

@@ -1,5 +1,6 @@
 // Changes every replica must act on at once rather than when a cache expires: a revoked
-// session or key, a user disabled or enabled, a run asked to stop. Published by the process
+// session or key, a key's or a user's new limits, a user disabled or enabled, a run asked to
+// stop. Published by the process
 // that made the change (a replica, or the command line) and delivered to every replica, the
 // publisher included.
 #pragma once
@@ -13,8 +14,9 @@ struct Notice {
   enum class Kind {
     session_revoked,       // id: the session
     api_key_revoked,       // id: the key
+    api_key_changed,       // id: the key, whose limits changed
     run_cancel_requested,  // id: the run
-    user_changed,          // id: the user, disabled or enabled again
+    user_changed,          // id: the user, disabled, enabled again or given new limits
   };
   Kind kind = Kind::session_revoked;
   std::string id;
@@ -25,10 +27,11 @@ struct Notice {
 class Notices {
  public:
   virtual ~Notices() = default;
-  // Returns once the notice has reached the other replicas' connections, so the request that
-  // made the change answers after they can know of it. A notice that cannot be sent is
-  // logged, and the other replicas then see the change when their cache entry expires (or,
-  // for a cancel, at their next check).
+  // Returns once every replica has acted on the notice (dropped its cached copy, or asked its
+  // run to stop), so the request that made the change answers after the change is in force
+  // everywhere. A notice that cannot be sent, or that a replica does not act on in time, is
+  // logged, and that replica sees the change when its cache entry expires (or, for a cancel,
+  // at its next check).
   virtual boost::asio::awaitable<void> publish(Notice notice) = 0;
 };
 

@@ -28,6 +28,10 @@ class UserRepository {
   // there is no such user.
   virtual boost::asio::awaitable<Result<User>> set_disabled(std::string id,
                                                             std::optional<Timestamp> since) = 0;
+  // Replaces the user's budget and tokens per minute, and answers the user as now stored;
+  // not_found when there is no such user.
+  virtual boost::asio::awaitable<Result<User>> set_limits(std::string id,
+                                                          SpendingLimits limits) = 0;
 };
 
 }  // namespace agentd

@@ -1,9 +1,9 @@
-// Keeps calls within their key's budget and tokens per minute. Before a model call it reserves
-// the call's worst case (prompt estimate + max output tokens, and their cost) on the key's
-// counters, atomically across replicas (BudgetLedger); after it, the reservation is corrected to
-// what the upstream reported. Corrections are queued and written by flush(), so a stream that
-// ends in a destructor can still settle. No role is exempt: an administrator may raise a
-// budget, not skip it.
+// Keeps calls within the budgets and tokens per minute of their key and of their user. Before a
+// model call it reserves the call's worst case (prompt estimate + max output tokens, and their
+// cost) on every counter that applies, atomically across replicas (BudgetLedger): all of them or
+// none. After it, the reservation is corrected to what the upstream reported. Corrections are
+// queued and written by flush(), so a stream that ends in a destructor can still settle. No role is
+// exempt: an administrator may raise a budget, not skip it.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -28,7 +28,11 @@ struct BudgetHold {
   std::optional<ModelPrice> price;
 };
 
-// A key's budget in its current period, for GET /v1/auth/tokens/{id}.
+// Whose spending a counter holds.
+enum class BudgetScope { key, user };
+
+// A key's or a user's budget in its current period, for GET /v1/auth/tokens/{id} and
+// GET /v1/users/{id}.
 struct BudgetStatus {
   BudgetSpent spent;
   std::optional<std::int64_t> remaining_tokens;
@@ -42,7 +46,8 @@ class BudgetGate {
       : ledger_(ledger), clock_(clock), metrics_(metrics) {}
 
   // An empty hold for a caller without limits; 429 budget_exceeded or token_rate_limited, with
-  // Retry-After to the reset, when the call cannot be covered.
+  // Retry-After to the reset, when the call cannot be covered by the key's limits or by the
+  // user's.
   boost::asio::awaitable<Result<BudgetHold>> reserve(const Principal& caller,
                                                      std::int64_t prompt_tokens,
                                                      std::int64_t max_output_tokens,
@@ -52,7 +57,7 @@ class BudgetGate {
   // Writes the queued corrections; on failure keeps them for the next flush.
   boost::asio::awaitable<Status> flush();
 
-  boost::asio::awaitable<Result<BudgetStatus>> status(const std::string& api_key_id,
+  boost::asio::awaitable<Result<BudgetStatus>> status(BudgetScope scope, const std::string& id,
                                                       const Budget& budget);
 
  private:
@@ -63,7 +68,8 @@ class BudgetGate {
   std::vector<BudgetCharge> corrections_;
 };
 
-// The counter of a key's spending in the period that holds `now`.
-std::string budget_counter(const std::string& api_key_id, BudgetPeriod period, Timestamp now);
+// The counter of a key's or a user's spending in the period that holds `now`.
+std::string budget_counter(BudgetScope scope, const std::string& id, BudgetPeriod period,
+                           Timestamp now);
 
 }  // namespace agentd

@@ -8,6 +8,7 @@ Principal Principal::for_session(const User& user, std::string session_id) {
   principal.role = user.role;
   principal.session_id = std::move(session_id);
   principal.can_approve = true;
+  principal.user_limits = user.limits;
   return principal;
 }
 
@@ -22,6 +23,7 @@ Principal Principal::for_api_key(const User& user, const ApiKey& key) {
   principal.can_approve = key.can_approve;
   principal.rate_limit_per_minute = key.rate_limit_per_minute;
   principal.limits = key.limits;
+  principal.user_limits = user.limits;
   return principal;
 }
 

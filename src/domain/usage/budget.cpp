@@ -7,6 +7,32 @@ using std::chrono::floor;
 using std::chrono::sys_days;
 using std::chrono::year_month_day;
 
+Status require_valid_limits(const SpendingLimits& limits) {
+  if (const auto& budget = limits.budget) {
+    if (!budget->max_tokens && !budget->max_cost_nanos) {
+      return Error::invalid("a budget needs max_tokens, max_cost_usd or both", "budget",
+                            "invalid_budget");
+    }
+    if ((budget->max_tokens && *budget->max_tokens < 0) ||
+        (budget->max_cost_nanos && *budget->max_cost_nanos < 0)) {
+      return Error::invalid("a budget's amounts cannot be negative", "budget", "invalid_budget");
+    }
+  }
+  if (limits.tokens_per_minute && *limits.tokens_per_minute < 1) {
+    return Error::invalid("tokens_per_minute must be at least 1", "tokens_per_minute",
+                          "invalid_tokens_per_minute");
+  }
+  return ok_status();
+}
+
+Result<SpendingLimits> apply(const SpendingLimits& limits, const LimitsChange& change) {
+  SpendingLimits changed = limits;
+  if (change.budget) changed.budget = *change.budget;
+  if (change.tokens_per_minute) changed.tokens_per_minute = *change.tokens_per_minute;
+  if (auto valid = require_valid_limits(changed); !valid) return valid.error();
+  return changed;
+}
+
 std::string_view to_string(BudgetPeriod period) {
   switch (period) {
     case BudgetPeriod::day:

@@ -1,12 +1,13 @@
-// What a key may spend: tokens and/or cost per period, and tokens per minute. Periods are UTC
-// calendar periods (weeks start on Monday), so every replica agrees when one resets.
+// What a key or a user may spend: tokens and/or cost per period, and tokens per minute. Periods
+// are UTC calendar periods (weeks start on Monday), so every replica agrees when one resets.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
-#include "domain/identity/user.h"
+#include "domain/common/result.h"
+#include "domain/common/timestamp.h"
 
 namespace agentd {
 
@@ -27,6 +28,18 @@ struct SpendingLimits {
   bool operator==(const SpendingLimits&) const = default;
   bool is_limited() const { return budget.has_value() || tokens_per_minute.has_value(); }
 };
+
+// A change of limits: an absent field is left as it is, a null one removed.
+struct LimitsChange {
+  std::optional<std::optional<Budget>> budget;
+  std::optional<std::optional<std::int64_t>> tokens_per_minute;
+};
+
+// `limits` with `change` applied, or invalid when the result is not a valid set of limits: a
+// budget limits tokens, cost or both, amounts are never negative, and tokens per minute is at
+// least 1.
+Result<SpendingLimits> apply(const SpendingLimits& limits, const LimitsChange& change);
+Status require_valid_limits(const SpendingLimits& limits);
 
 std::string_view to_string(BudgetPeriod period);
 std::optional<BudgetPeriod> parse_budget_period(std::string_view text);

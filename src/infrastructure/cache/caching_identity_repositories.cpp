@@ -16,8 +16,9 @@ awaitable<Result<User>> CachingUserRepository::find_by_email(std::string email) 
 
 awaitable<Result<User>> CachingUserRepository::find_by_id(std::string id) {
   if (auto cached = by_id_.find(id)) co_return std::move(*cached);
+  const auto changes = by_id_.changes();
   auto user = co_await inner_.find_by_id(id);
-  if (user) by_id_.put(id, *user);
+  if (user) by_id_.put_unless_changed(id, *user, changes);
   co_return user;
 }
 
@@ -28,12 +29,23 @@ awaitable<Result<Page<User>>> CachingUserRepository::list(int limit,
 
 awaitable<Result<User>> CachingUserRepository::set_disabled(std::string id,
                                                             std::optional<Timestamp> since) {
-  // Dropped before and after: a lookup racing the write must not re-cache the old row.
   by_id_.erase(id);
   auto user = co_await inner_.set_disabled(id, since);
+  co_return co_await changed(std::move(id), std::move(user));
+}
+
+awaitable<Result<User>> CachingUserRepository::set_limits(std::string id, SpendingLimits limits) {
+  by_id_.erase(id);
+  auto user = co_await inner_.set_limits(id, std::move(limits));
+  co_return co_await changed(std::move(id), std::move(user));
+}
+
+// Dropped before the write and after it, since a lookup racing the write must not re-cache the
+// old row; the other replicas drop theirs on the notice.
+awaitable<Result<User>> CachingUserRepository::changed(std::string id, Result<User> user) {
   by_id_.erase(id);
   if (user && notices_ != nullptr) {
-    Notice notice{Notice::Kind::user_changed, id};
+    Notice notice{Notice::Kind::user_changed, std::move(id)};
     co_await notices_->publish(std::move(notice));
   }
   co_return user;
@@ -47,8 +59,9 @@ awaitable<Status> CachingSessionRepository::create(Session session, std::string 
 
 awaitable<Result<Session>> CachingSessionRepository::find(std::string session_id) {
   if (auto cached = by_id_.find(session_id)) co_return std::move(*cached);
+  const auto changes = by_id_.changes();
   auto session = co_await inner_.find(session_id);
-  if (session) by_id_.put(session_id, *session);
+  if (session) by_id_.put_unless_changed(session_id, *session, changes);
   co_return session;
 }
 
@@ -93,8 +106,9 @@ awaitable<Status> CachingApiKeyRepository::create(ApiKey key) {
 
 awaitable<Result<ApiKey>> CachingApiKeyRepository::find_by_hash(std::string secret_hash) {
   if (auto cached = by_hash_.find(secret_hash)) co_return std::move(*cached);
+  const auto changes = by_hash_.changes();
   auto key = co_await inner_.find_by_hash(secret_hash);
-  if (key) by_hash_.put(secret_hash, *key);
+  if (key) by_hash_.put_unless_changed(secret_hash, *key, changes);
   co_return key;
 }
 
@@ -134,8 +148,11 @@ awaitable<Result<ApiKey>> CachingApiKeyRepository::update_limits(std::string use
                                                                  SpendingLimits limits) {
   auto updated = co_await inner_.update_limits(std::move(user_id), key_id, limits);
   if (updated) {
-    by_hash_.update_if([&key_id](const ApiKey& key) { return key.id == key_id; },
-                       [&limits](ApiKey& key) { key.limits = limits; });
+    forget(key_id);
+    if (notices_ != nullptr) {
+      Notice notice{Notice::Kind::api_key_changed, key_id};
+      co_await notices_->publish(std::move(notice));
+    }
   }
   co_return updated;
 }

@@ -29,6 +29,7 @@ class CachingUserRepository final : public UserRepository {
                                                   std::optional<std::string> after) override;
   boost::asio::awaitable<Result<User>> set_disabled(std::string id,
                                                     std::optional<Timestamp> since) override;
+  boost::asio::awaitable<Result<User>> set_limits(std::string id, SpendingLimits limits) override;
 
   // Users disabled or enabled here are announced through `notices` from now on.
   void announce_to(Notices& notices) { notices_ = &notices; }
@@ -36,6 +37,7 @@ class CachingUserRepository final : public UserRepository {
   void forget(const std::string& user_id) { by_id_.erase(user_id); }
 
  private:
+  boost::asio::awaitable<Result<User>> changed(std::string id, Result<User> user);
   UserRepository& inner_;
   TtlCache<User> by_id_;
   Notices* notices_ = nullptr;

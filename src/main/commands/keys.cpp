@@ -1,7 +1,6 @@
 // `agentd key create | list | revoke`: any user's API keys, administered on the server's
 // machine. The options of create are those of POST /v1/auth/tokens.
 #include <boost/asio/io_context.hpp>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -10,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "domain/usage/model_price.h"
 #include "infrastructure/http/dto/identity_dto.h"
 #include "infrastructure/text/rfc3339.h"
 #include "infrastructure/text/word_lists.h"
 #include "main/commands/command.h"
+#include "main/commands/limit_options.h"
 #include "main/commands/output.h"
 #include "main/commands/startup.h"
 
@@ -35,10 +34,7 @@ struct NewKeyOptions {
   bool can_approve = false;
   std::optional<std::string> expires;
   std::optional<int> rate_limit_per_minute;
-  std::optional<std::int64_t> budget_max_tokens;
-  std::optional<double> budget_max_cost_usd;
-  std::string budget_period = "month";
-  std::optional<std::int64_t> tokens_per_minute;
+  LimitOptions limits;
   bool as_json = false;
 };
 
@@ -71,21 +67,9 @@ Result<NewApiKey> new_key_request(const NewKeyOptions& options, Timestamp now) {
   request.approval_required_tools = split_comma_list(options.approval_required_tools);
   request.can_approve = options.can_approve;
   request.rate_limit_per_minute = options.rate_limit_per_minute;
-  if (options.budget_max_tokens || options.budget_max_cost_usd) {
-    Budget budget;
-    budget.max_tokens = options.budget_max_tokens;
-    if (options.budget_max_cost_usd) {
-      budget.max_cost_nanos = std::llround(*options.budget_max_cost_usd * kNanosPerUsd);
-    }
-    const auto period = parse_budget_period(options.budget_period);
-    if (!period) {
-      return Error::invalid("--budget-period: expected day, week, month or total", "budget",
-                            "invalid_budget");
-    }
-    budget.period = *period;
-    request.limits.budget = budget;
-  }
-  request.limits.tokens_per_minute = options.tokens_per_minute;
+  auto limits = limits_from(options.limits);
+  if (!limits) return std::move(limits).take_error();
+  request.limits = std::move(*limits);
   if (options.expires) {
     auto expires_at = expiry(*options.expires, now);
     if (!expires_at) return std::move(expires_at).take_error();
@@ -223,14 +207,7 @@ void add_create_command(CLI::App& key, Commands& commands) {
                      "time (2027-01-01T00:00:00Z); default: never");
   create->add_option("--rate-limit-per-minute", options->rate_limit_per_minute,
                      "the key's own rate limit; default: AGENTD_RATE_LIMIT_PER_MINUTE");
-  create->add_option("--budget-max-tokens", options->budget_max_tokens,
-                     "the tokens the key may use in each budget period");
-  create->add_option("--budget-max-cost-usd", options->budget_max_cost_usd,
-                     "the cost (USD, from the models' prices) the key may run up in each period");
-  create->add_option("--budget-period", options->budget_period, "day, week, month or total")
-      ->capture_default_str();
-  create->add_option("--tokens-per-minute", options->tokens_per_minute,
-                     "the tokens the key may use in any one minute");
+  add_limit_options(*create, options->limits, "key");
   create->add_flag("--json", options->as_json, "print the key as one JSON object");
   commands.push_back({create, Needs::administration, [options](const Settings& settings) {
                         return create_key(settings, *options);

@@ -1,5 +1,5 @@
-// `agentd user create | list | disable | enable`: accounts, administered on the server's
-// machine (whoever can run this holds the database already).
+// `agentd user create | list | disable | enable | limits`: accounts, administered on the
+// server's machine (whoever can run this holds the database already).
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <iostream>
@@ -8,6 +8,7 @@
 
 #include "infrastructure/http/dto/identity_dto.h"
 #include "main/commands/command.h"
+#include "main/commands/limit_options.h"
 #include "main/commands/output.h"
 #include "main/commands/startup.h"
 
@@ -42,12 +43,10 @@ int create_user(const Settings& settings, const NewUserOptions& options) {
   return kExitOk;
 }
 
-// The API's User, and whether (and since when) it is disabled.
+// The API's account (limits included), and whether it is disabled.
 boost::json::object user_json(const User& user) {
-  auto json = http::to_json(user);
+  auto json = http::to_account_json(user);
   json["disabled"] = user.is_disabled();
-  json["disabled_at"] = nullptr;
-  if (user.disabled_at) json["disabled_at"] = time_cell(user.disabled_at);
   return json;
 }
 
@@ -97,6 +96,22 @@ int change_access(const Settings& settings, const std::string& email, Access acc
   return kExitOk;
 }
 
+// Replaces what the user may spend with what the options give: no option removes every limit.
+int change_limits(const Settings& settings, const std::string& email, const LimitOptions& options) {
+  auto limits = limits_from(options);
+  if (!limits) return report_failure(limits.error());
+  asio::io_context io;
+  auto services = start_services(io, settings.config, settings.file, StaleSchema::refuse);
+  if (!services) return report_failure(services.error());
+  LimitsChange change{std::optional<Budget>(limits->budget),
+                      std::optional<std::int64_t>(limits->tokens_per_minute)};
+  auto user = run_blocking(
+      io, announced(**services, (*services)->manage_users.change_limits(email, change)));
+  if (!user) return report_failure(user.error());
+  print_json_line(user_json(*user));
+  return kExitOk;
+}
+
 void add_access_command(CLI::App& user, Commands& commands, Access access) {
   const bool disables = access == Access::disable;
   auto* cli = user.add_subcommand(
@@ -135,6 +150,19 @@ void add_user_commands(CLI::App& app, Commands& commands) {
 
   add_access_command(*user, commands, Access::disable);
   add_access_command(*user, commands, Access::enable);
+
+  auto* limits = user->add_subcommand(
+      "limits",
+      "set what a user may spend, through any of their credentials; no limit option "
+      "removes them all");
+  auto limit_email = std::make_shared<std::string>();
+  auto limit_options = std::make_shared<LimitOptions>();
+  limits->add_option("--email", *limit_email, "the user's email")->required();
+  add_limit_options(*limits, *limit_options, "user");
+  commands.push_back(
+      {limits, Needs::administration, [limit_email, limit_options](const Settings& settings) {
+         return change_limits(settings, *limit_email, *limit_options);
+       }});
 }
 
 }  // namespace agentd

@@ -41,7 +41,8 @@ class ModelRouterBudgetTest : public ::testing::Test {
 
   std::int64_t spent_tokens() {
     if (!run_sync(budgets_->flush())) throw std::runtime_error("flush failed");
-    return run_sync(ledger_.spent(budget_counter("key-1", BudgetPeriod::total, clock_.now())))
+    return run_sync(ledger_.spent(budget_counter(BudgetScope::key, "key-1", BudgetPeriod::total,
+                                                 clock_.now())))
         ->tokens;
   }
 

@@ -26,6 +26,14 @@ class BudgetGateTest : public ::testing::Test {
     caller.limits = std::move(limits);
     return caller;
   }
+  static Principal session_of(SpendingLimits user_limits, Role role = Role::user) {
+    Principal caller;
+    caller.user_id = "user-1";
+    caller.role = role;
+    caller.session_id = "session-1";
+    caller.user_limits = std::move(user_limits);
+    return caller;
+  }
   static SpendingLimits tokens_per(BudgetPeriod period, std::int64_t max_tokens) {
     return {Budget{max_tokens, std::nullopt, period}, std::nullopt};
   }
@@ -34,8 +42,9 @@ class BudgetGateTest : public ::testing::Test {
                              std::optional<ModelPrice> price = std::nullopt) {
     return run_sync(gate_.reserve(caller, prompt, output, price));
   }
-  BudgetSpent spent(const Budget& budget) {
-    auto status = run_sync(gate_.status("key-1", budget));
+  BudgetSpent spent(const Budget& budget, BudgetScope scope = BudgetScope::key,
+                    const std::string& id = "key-1") {
+    auto status = run_sync(gate_.status(scope, id, budget));
     if (!status) throw std::runtime_error(status.error().message);
     return status->spent;
   }
@@ -156,6 +165,78 @@ TEST_F(BudgetGateTest, ALedgerThatIsDownRefusesTheCallRatherThanLetItPass) {
   auto refused = reserve(key_with(tokens_per(BudgetPeriod::day, 1'000)), 1, 1);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, ErrorCode::unavailable);
+}
+
+// --- a user's limits, set by an administrator ---------------------------------------------
+
+TEST_F(BudgetGateTest, AUsersBudgetCountsTheirSessionAndEveryKeyTogether) {
+  const auto user_budget = tokens_per(BudgetPeriod::day, 1'000);
+  auto first_key = key_with({});
+  first_key.user_limits = user_budget;
+  auto second_key = key_with(tokens_per(BudgetPeriod::day, 10'000));
+  second_key.api_key_id = "key-2";
+  second_key.user_limits = user_budget;
+
+  ASSERT_TRUE(reserve(session_of(user_budget), 300, 0));
+  ASSERT_TRUE(reserve(first_key, 300, 0));
+  ASSERT_TRUE(reserve(second_key, 300, 0));
+  EXPECT_EQ(spent(*user_budget.budget, BudgetScope::user, "user-1").tokens, 900);
+  EXPECT_EQ(spent(*tokens_per(BudgetPeriod::day, 10'000).budget, BudgetScope::key, "key-2").tokens,
+            300);
+
+  // The second key's own budget has room; the user's has not.
+  auto refused = reserve(second_key, 101, 0);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "budget_exceeded");
+  EXPECT_NE(refused.error().message.find("this user's budget"), std::string::npos);
+  EXPECT_EQ(refused.error().retry_after,
+            duration_cast<milliseconds>(sys_days{2026y / December / 31} - kGateTestNow));
+  // Refused as a whole: the key's counter did not move either.
+  EXPECT_EQ(spent(*tokens_per(BudgetPeriod::day, 10'000).budget, BudgetScope::key, "key-2").tokens,
+            300);
+  EXPECT_TRUE(reserve(session_of(user_budget), 100, 0));
+}
+
+TEST_F(BudgetGateTest, AKeysOwnBudgetStillBindsUnderARoomierUserBudget) {
+  auto caller = key_with(tokens_per(BudgetPeriod::day, 100));
+  caller.user_limits = tokens_per(BudgetPeriod::month, 1'000'000);
+  auto refused = reserve(caller, 101, 0);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("this key's budget"), std::string::npos);
+  EXPECT_EQ(spent(*caller.user_limits.budget, BudgetScope::user, "user-1").tokens, 0);
+}
+
+TEST_F(BudgetGateTest, AnAdministratorsSessionIsHeldToTheirOwnUserBudget) {
+  const auto limits = tokens_per(BudgetPeriod::week, 50);
+  auto refused = reserve(session_of(limits, Role::admin), 51, 0);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "budget_exceeded");
+}
+
+TEST_F(BudgetGateTest, AUsersTokensPerMinuteAndBudgetSettleTogether) {
+  SpendingLimits limits = tokens_per(BudgetPeriod::total, 10'000);
+  limits.tokens_per_minute = 500;
+  auto hold = reserve(session_of(limits), 200, 200);
+  ASSERT_TRUE(hold);
+  EXPECT_EQ(hold->charges.size(), 2u);
+  auto refused = reserve(session_of(limits), 100, 1);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "token_rate_limited");
+  EXPECT_NE(refused.error().message.find("this user's tokens per minute"), std::string::npos);
+
+  gate_.settle(std::move(*hold), Usage{20, 30, 50, 0});
+  ASSERT_TRUE(run_sync(gate_.flush()));
+  EXPECT_EQ(spent(*limits.budget, BudgetScope::user, "user-1").tokens, 50);
+  EXPECT_TRUE(reserve(session_of(limits), 100, 1));  // the minute's counter was corrected too
+}
+
+TEST_F(BudgetGateTest, AUsersBudgetResetsWithItsPeriod) {
+  const auto limits = tokens_per(BudgetPeriod::month, 100);
+  ASSERT_TRUE(reserve(session_of(limits), 100, 0));
+  EXPECT_FALSE(reserve(session_of(limits), 1, 0));
+  clock_.set(sys_days{2027y / January / 1});
+  EXPECT_TRUE(reserve(session_of(limits), 100, 0));
+  EXPECT_EQ(spent(*limits.budget, BudgetScope::user, "user-1").tokens, 100);
 }
 
 }  // namespace

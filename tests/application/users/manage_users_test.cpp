@@ -1,4 +1,5 @@
-// ManageUsers: the administrator lists accounts, and disables and enables them by email.
+// ManageUsers: the administrator lists accounts, disables and enables them by email, and sets
+// what each may spend.
 #include <gtest/gtest.h>
 
 #include "application/identity_env.h"
@@ -116,6 +117,84 @@ TEST(ManageUsers, ADisabledUsersCredentialsAllStopWorkingUntilEnabled) {
   EXPECT_TRUE(run_sync(env.authenticate(login.access_token)));
   EXPECT_TRUE(run_sync(env.authenticate(key.secret)));
   EXPECT_TRUE(run_sync(env.login("ada@example.com", std::string(kPassword))));
+}
+
+Principal session_of(const User& user) { return Principal::for_session(user, "session-1"); }
+
+LimitsChange budget_of(std::int64_t max_tokens) {
+  return {std::optional<Budget>(Budget{max_tokens, std::nullopt, BudgetPeriod::day}), {}};
+}
+
+TEST(ManageUsers, AnAdministratorSetsAndRemovesAUsersLimits) {
+  IdentityEnv env;
+  const User admin = env.given_user("root@example.com", Role::admin);
+  const User ada = env.given_user("ada@example.com");
+
+  auto limited =
+      run_sync(env.manage_users.change_limits_for(session_of(admin), ada.id, budget_of(1'000)));
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->limits.budget->max_tokens, 1'000);
+  // Absent leaves a limit as it is; null removes it.
+  LimitsChange per_minute{{}, std::optional<std::int64_t>(50)};
+  auto both = run_sync(env.manage_users.change_limits_for(session_of(admin), ada.id, per_minute));
+  ASSERT_TRUE(both);
+  EXPECT_TRUE(both->limits.budget);
+  EXPECT_EQ(both->limits.tokens_per_minute, 50);
+  LimitsChange no_budget{std::optional<Budget>(), {}};
+  auto cleared = run_sync(env.manage_users.change_limits_for(session_of(admin), ada.id, no_budget));
+  ASSERT_TRUE(cleared);
+  EXPECT_FALSE(cleared->limits.budget);
+  EXPECT_EQ(run_sync(env.manage_users.find_by_id(ada.id))->limits.tokens_per_minute, 50);
+  // The next sign-in carries them.
+  EXPECT_EQ(Principal::for_session(*cleared, "s").user_limits.tokens_per_minute, 50);
+}
+
+TEST(ManageUsers, OnlyAnAdministratorsSessionChangesLimits) {
+  IdentityEnv env;
+  const User admin = env.given_user("root@example.com", Role::admin);
+  const User ada = env.given_user("ada@example.com");
+  ApiKey admin_key;
+  admin_key.id = "key-1";
+  admin_key.user_id = admin.id;
+
+  for (const auto& caller : {session_of(ada), Principal::for_api_key(admin, admin_key)}) {
+    auto refused = run_sync(env.manage_users.change_limits_for(caller, ada.id, budget_of(1)));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorCode::forbidden);
+    EXPECT_EQ(refused.error().code, "admin_required");
+    EXPECT_FALSE(run_sync(env.manage_users.list_for(caller, 10, std::nullopt)));
+  }
+  EXPECT_FALSE(run_sync(env.manage_users.find_by_id(ada.id))->limits.is_limited());
+}
+
+TEST(ManageUsers, APersonReadsTheirOwnAccountAndNoOneElses) {
+  IdentityEnv env;
+  const User admin = env.given_user("root@example.com", Role::admin);
+  const User ada = env.given_user("ada@example.com");
+  const User bob = env.given_user("bob@example.com");
+
+  EXPECT_TRUE(run_sync(env.manage_users.find_for(session_of(ada), ada.id)));
+  expect_user_not_found(run_sync(env.manage_users.find_for(session_of(ada), bob.id)));
+  EXPECT_TRUE(run_sync(env.manage_users.find_for(session_of(admin), bob.id)));
+  expect_user_not_found(run_sync(env.manage_users.find_for(session_of(admin), "nobody")));
+}
+
+TEST(ManageUsers, InvalidLimitsAreRefusedAndNothingChanges) {
+  IdentityEnv env;
+  const User admin = env.given_user("root@example.com", Role::admin);
+  const User ada = env.given_user("ada@example.com");
+
+  LimitsChange empty_budget{std::optional<Budget>(Budget{}), {}};
+  auto refused =
+      run_sync(env.manage_users.change_limits_for(session_of(admin), ada.id, empty_budget));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "invalid_budget");
+  LimitsChange zero_per_minute{{}, std::optional<std::int64_t>(0)};
+  auto zero = run_sync(env.manage_users.change_limits("ada@example.com", zero_per_minute));
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().code, "invalid_tokens_per_minute");
+  EXPECT_FALSE(run_sync(env.manage_users.find_by_id(ada.id))->limits.is_limited());
+  expect_user_not_found(run_sync(env.manage_users.change_limits("bob@example.com", {})));
 }
 
 }  // namespace

@@ -75,6 +75,17 @@ TEST(CachingUserRepository, DisablingAndEnablingThroughItTakeEffectOnTheNextLook
   EXPECT_FALSE(run_sync(cached.find_by_id("u1"))->is_disabled());
 }
 
+TEST(CachingUserRepository, NewLimitsTakeEffectOnTheNextLookup) {
+  FakeUserRepository stored;
+  CachingUserRepository cached(stored, kLong);
+  ASSERT_TRUE(run_sync(cached.create(user("u1"))));
+  ASSERT_FALSE(run_sync(cached.find_by_id("u1"))->limits.is_limited());
+
+  const SpendingLimits limits{std::nullopt, 100};
+  ASSERT_TRUE(run_sync(cached.set_limits("u1", limits)));
+  EXPECT_EQ(run_sync(cached.find_by_id("u1"))->limits, limits);
+}
+
 TEST(CachingUserRepository, AnnouncesEveryChangeToTheOtherReplicas) {
   FakeUserRepository stored;
   FakeNotices notices;
@@ -85,8 +96,11 @@ TEST(CachingUserRepository, AnnouncesEveryChangeToTheOtherReplicas) {
   ASSERT_TRUE(run_sync(cached.set_disabled("u1", kNow)));
   ASSERT_TRUE(run_sync(cached.set_disabled("u1", std::nullopt)));
   EXPECT_FALSE(run_sync(cached.set_disabled("nobody", kNow)));
+  ASSERT_TRUE(run_sync(cached.set_limits("u1", SpendingLimits{std::nullopt, 5})));
+  EXPECT_FALSE(run_sync(cached.set_limits("nobody", {})));
 
   const std::vector<Notice> expected{{Notice::Kind::user_changed, "u1"},
+                                     {Notice::Kind::user_changed, "u1"},
                                      {Notice::Kind::user_changed, "u1"}};
   EXPECT_EQ(notices.published(), expected);
 }
@@ -158,6 +172,20 @@ TEST(CachingApiKeyRepository, RecordingAUseUpdatesTheCachedKey) {
   EXPECT_EQ(run_sync(cached.find_by_hash("h1"))->last_used_at, kNow);
 }
 
+TEST(CachingApiKeyRepository, NewLimitsTakeEffectOnTheNextLookupAndAreAnnounced) {
+  FakeApiKeyRepository stored;
+  FakeNotices notices;
+  CachingApiKeyRepository cached(stored, kLong);
+  cached.announce_to(notices);
+  ASSERT_TRUE(run_sync(cached.create(key("k1", "h1"))));
+  ASSERT_FALSE(run_sync(cached.find_by_hash("h1"))->limits.is_limited());
+
+  const SpendingLimits limits{std::nullopt, 100};
+  ASSERT_TRUE(run_sync(cached.update_limits(key("k1", "h1").user_id, "k1", limits)));
+  EXPECT_EQ(run_sync(cached.find_by_hash("h1"))->limits, limits);
+  EXPECT_EQ(notices.published(), (std::vector<Notice>{{Notice::Kind::api_key_changed, "k1"}}));
+}
+
 TEST(CachingApiKeyRepository, AnUnknownKeyIsNotRemembered) {
   FakeApiKeyRepository stored;
   CachingApiKeyRepository cached(stored, kLong);
@@ -173,6 +201,20 @@ TEST(TtlCache, StaysWithinItsBoundAndKeepsTheNewestEntry) {
   cache.put("c", 3);
   EXPECT_EQ(cache.find("c"), 3);
   EXPECT_FALSE(cache.find("a") && cache.find("b"));
+}
+
+// A read from storage that began before a revocation must not cache what it found after the
+// revocation dropped the entry: the next lookup would pass for the cache's whole lifetime.
+TEST(TtlCache, AValueReadBeforeAChangeIsNotCachedAfterIt) {
+  TtlCache<int> cache(std::chrono::milliseconds(60'000), 10);
+  const auto before_read = cache.changes();
+  cache.erase("a");  // the notice of a revocation arrives while the read is under way
+  cache.put_unless_changed("a", 1, before_read);
+  EXPECT_EQ(cache.find("a"), std::nullopt);
+
+  const auto after_change = cache.changes();
+  cache.put_unless_changed("a", 2, after_change);
+  EXPECT_EQ(cache.find("a"), 2);
 }
 
 }  // namespace

@@ -185,5 +185,39 @@ TEST_P(UserRepositoryContract, DisablingAnUnknownUserIsNotFound) {
   EXPECT_FALSE(run_sync(users().find_by_id(numbered("user", 1)))->is_disabled());
 }
 
+TEST_P(UserRepositoryContract, LimitsAreStoredWholeAndRemovedWhole) {
+  const User user = given_user(numbered("user", 1));
+  SpendingLimits limits;
+  limits.budget = Budget{std::nullopt, 2'500'000'000, BudgetPeriod::week};
+  limits.tokens_per_minute = 9'000;
+
+  auto limited = run_sync(users().set_limits(user.id, limits));
+  ASSERT_TRUE(limited);
+  User expected = user;
+  expected.limits = limits;
+  EXPECT_EQ(*limited, expected);
+  EXPECT_EQ(run_sync(users().find_by_id(user.id)).value(), expected);
+  EXPECT_EQ(run_sync(users().find_by_email(user.email)).value(), expected);
+  EXPECT_EQ(run_sync(users().list(10, std::nullopt))->items.front(), expected);
+
+  limits.budget = Budget{40, std::nullopt, BudgetPeriod::total};
+  limits.tokens_per_minute.reset();
+  EXPECT_EQ(run_sync(users().set_limits(user.id, limits))->limits, limits);
+  // Disabling keeps the limits, and removing them keeps the account as it was.
+  EXPECT_EQ(run_sync(users().set_disabled(user.id, kT0 + 1h))->limits, limits);
+  auto cleared = run_sync(users().set_limits(user.id, {}));
+  ASSERT_TRUE(cleared);
+  EXPECT_FALSE(cleared->limits.is_limited());
+  EXPECT_EQ(cleared->disabled_at, kT0 + 1h);
+}
+
+TEST_P(UserRepositoryContract, LimitsOfAnUnknownUserAreNotFound) {
+  for (const std::string& id : {numbered("user", 2), kNotAUuid}) {
+    auto limited = run_sync(users().set_limits(id, SpendingLimits{std::nullopt, 5}));
+    ASSERT_FALSE(limited) << id;
+    EXPECT_EQ(limited.error().code, "user_not_found") << id;
+  }
+}
+
 }  // namespace
 }  // namespace agentd::contract

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "infrastructure/http/dto/identity_dto.h"
+#include "infrastructure/http/dto/limits_dto.h"
 #include "infrastructure/http/error_response.h"
 #include "infrastructure/http/json_body.h"
 #include "infrastructure/http/json_fields.h"
@@ -15,27 +16,6 @@ namespace agentd::http {
 namespace {
 
 using boost::asio::awaitable;
-
-// `budget` and `tokens_per_minute` as a change: absent leaves, null removes.
-Result<LimitsChange> parse_limits_change(const boost::json::object& fields) {
-  LimitsChange change;
-  if (const auto* budget = fields.if_contains("budget")) {
-    auto parsed = parse_budget(*budget);
-    if (!parsed) return std::move(parsed).take_error();
-    change.budget = *parsed;
-  }
-  if (const auto* tokens = fields.if_contains("tokens_per_minute")) {
-    if (tokens->is_null()) {
-      change.tokens_per_minute = std::optional<std::int64_t>();
-    } else if (tokens->is_int64()) {
-      change.tokens_per_minute = std::optional<std::int64_t>(tokens->get_int64());
-    } else {
-      return Error::invalid("tokens_per_minute must be an integer or null", "tokens_per_minute",
-                            "invalid_type");
-    }
-  }
-  return change;
-}
 
 Result<NewApiKey> parse_new_key(const Request& request) {
   auto body = parse_json_body(request);
@@ -75,7 +55,7 @@ Result<NewApiKey> parse_new_key(const Request& request) {
     key.rate_limit_per_minute =
         static_cast<int>(std::clamp<std::int64_t>(**limit, 0, std::numeric_limits<int>::max()));
   }
-  auto limits = parse_limits_change(fields);
+  auto limits = parse_limits_fields(fields);
   if (!limits) return std::move(limits).take_error();
   if (limits->budget) key.limits.budget = *limits->budget;
   if (limits->tokens_per_minute) key.limits.tokens_per_minute = *limits->tokens_per_minute;
@@ -110,21 +90,9 @@ awaitable<Response> get_key(ManageApiKeys& keys, BudgetGate& budgets, Request& r
   if (!key) co_return error_response(key.error());
   auto json = to_json(*key);
   if (key->limits.budget) {
-    auto status = co_await budgets.status(key->id, *key->limits.budget);
+    auto status = co_await budgets.status(BudgetScope::key, key->id, *key->limits.budget);
     if (!status) co_return error_response(status.error());
-    json["spent"] = {{"tokens", status->spent.tokens},
-                     {"cost_usd", static_cast<double>(status->spent.cost_nanos) / kNanosPerUsd}};
-    boost::json::object remaining;
-    remaining["tokens"] = status->remaining_tokens ? boost::json::value(*status->remaining_tokens)
-                                                   : boost::json::value(nullptr);
-    remaining["cost_usd"] =
-        status->remaining_cost_nanos
-            ? boost::json::value(static_cast<double>(*status->remaining_cost_nanos) / kNanosPerUsd)
-            : boost::json::value(nullptr);
-    json["remaining"] = std::move(remaining);
-    json["resets_at"] = status->resets_at
-                            ? boost::json::value(format_rfc3339_seconds(*status->resets_at))
-                            : boost::json::value(nullptr);
+    write_budget_status(json, *status);
   }
   co_return json_response(200, json);
 }
@@ -134,12 +102,6 @@ awaitable<Response> patch_key(ManageApiKeys& keys, Request& request, const Princ
   if (!body) co_return error_response(body.error());
   auto object = require_object(*body);
   if (!object) co_return error_response(object.error());
-  for (const auto& [name, value] : **object) {
-    if (name != "budget" && name != "tokens_per_minute") {
-      co_return error_response(Error::invalid("only budget and tokens_per_minute can be changed",
-                                              std::string(name), "unknown_field"));
-    }
-  }
   auto change = parse_limits_change(**object);
   if (!change) co_return error_response(change.error());
   auto changed = co_await keys.change_limits(caller, std::string(request.path_param("id")),

@@ -4,6 +4,7 @@
 
 #include "infrastructure/persistence/name_list_codec.h"
 #include "infrastructure/persistence/postgres/pg_ids.h"
+#include "infrastructure/persistence/postgres/pg_limit_columns.h"
 #include "infrastructure/persistence/postgres/pg_page.h"
 
 namespace agentd::postgres {
@@ -61,36 +62,8 @@ ApiKey read_api_key_row(const PgRows& rows, int row) {
   key.last_used_at = rows.optional_time(row, 11);
   key.revoked_at = rows.optional_time(row, 12);
   key.can_approve = rows.boolean(row, 13);
-  if (const auto period_text = rows.optional_text(row, 16)) {
-    Budget budget;
-    budget.max_tokens = rows.optional_integer(row, 14);
-    budget.max_cost_nanos = rows.optional_integer(row, 15);
-    const auto period = parse_budget_period(*period_text);
-    if (!period) throw std::runtime_error("stored budget period is malformed");
-    budget.period = *period;
-    key.limits.budget = budget;
-  }
-  key.limits.tokens_per_minute = rows.optional_integer(row, 17);
+  key.limits = read_limits(rows, row, 14);
   return key;
-}
-
-// The four limit columns' values.
-struct LimitColumns {
-  std::optional<std::int64_t> max_tokens;
-  std::optional<std::int64_t> max_cost_nanos;
-  std::optional<std::string> period;
-  std::optional<std::int64_t> tokens_per_minute;
-};
-
-LimitColumns limit_columns(const SpendingLimits& limits) {
-  LimitColumns columns;
-  if (limits.budget) {
-    columns.max_tokens = limits.budget->max_tokens;
-    columns.max_cost_nanos = limits.budget->max_cost_nanos;
-    columns.period = std::string(to_string(limits.budget->period));
-  }
-  columns.tokens_per_minute = limits.tokens_per_minute;
-  return columns;
 }
 
 std::string select_api_keys(std::string_view condition) {

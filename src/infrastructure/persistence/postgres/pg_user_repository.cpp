@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "infrastructure/persistence/postgres/pg_ids.h"
+#include "infrastructure/persistence/postgres/pg_limit_columns.h"
 #include "infrastructure/persistence/postgres/pg_page.h"
 
 namespace agentd::postgres {
@@ -14,12 +15,16 @@ constexpr std::string_view kInsertUser =
     "INSERT INTO users(id, email, name, role, password_hash, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
 constexpr std::string_view kUserColumns =
-    "id, email, name, role, password_hash, created_at, disabled_at";
-// Disabling a disabled user keeps the first time; enabling clears it.
+    "id, email, name, role, password_hash, created_at, disabled_at, budget_max_tokens, "
+    "budget_max_cost_nanos, budget_period, tokens_per_minute";
+// Disabling a disabled user keeps the first time; enabling clears it. Both updates answer the
+// user as it is after the change, in the same round trip.
 constexpr std::string_view kSetDisabled =
     "UPDATE users SET disabled_at = CASE WHEN $1::timestamptz IS NULL THEN NULL "
-    "ELSE COALESCE(disabled_at, $1) END WHERE id = $2 "
-    "RETURNING id, email, name, role, password_hash, created_at, disabled_at";
+    "ELSE COALESCE(disabled_at, $1) END WHERE id = $2 RETURNING ";
+constexpr std::string_view kSetLimits =
+    "UPDATE users SET budget_max_tokens = $1, budget_max_cost_nanos = $2, budget_period = $3, "
+    "tokens_per_minute = $4 WHERE id = $5 RETURNING ";
 
 User read_user(const PgRows& rows, int row) {
   User user;
@@ -32,6 +37,7 @@ User read_user(const PgRows& rows, int row) {
   user.password_hash = rows.text(row, 4);
   user.created_at = rows.time(row, 5);
   user.disabled_at = rows.optional_time(row, 6);
+  user.limits = read_limits(rows, row, 7);
   return user;
 }
 
@@ -86,7 +92,22 @@ asio::awaitable<Result<User>> PgUserRepository::set_disabled(std::string id,
   if (!is_uuid(id)) co_return user_not_found();
   co_return co_await pool_.single(
       "set_user_disabled", [&](PgConnection& db) -> asio::awaitable<Result<User>> {
-        const auto rows = co_await db.execute(kSetDisabled, PgParams(since, id));
+        const std::string update = std::string(kSetDisabled) + std::string(kUserColumns);
+        const auto rows = co_await db.execute(update, PgParams(since, id));
+        if (rows.empty()) co_return user_not_found();
+        co_return read_user(rows, 0);
+      });
+}
+
+asio::awaitable<Result<User>> PgUserRepository::set_limits(std::string id, SpendingLimits limits) {
+  if (!is_uuid(id)) co_return user_not_found();
+  co_return co_await pool_.single(
+      "set_user_limits", [&](PgConnection& db) -> asio::awaitable<Result<User>> {
+        const auto columns = limit_columns(limits);
+        const std::string update = std::string(kSetLimits) + std::string(kUserColumns);
+        const auto rows =
+            co_await db.execute(update, PgParams(columns.max_tokens, columns.max_cost_nanos,
+                                                 columns.period, columns.tokens_per_minute, id));
         if (rows.empty()) co_return user_not_found();
         co_return read_user(rows, 0);
       });

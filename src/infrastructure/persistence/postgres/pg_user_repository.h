@@ -20,6 +20,7 @@ class PgUserRepository final : public UserRepository {
                                                   std::optional<std::string> after) override;
   boost::asio::awaitable<Result<User>> set_disabled(std::string id,
                                                     std::optional<Timestamp> since) override;
+  boost::asio::awaitable<Result<User>> set_limits(std::string id, SpendingLimits limits) override;
 
  private:
   boost::asio::awaitable<Result<User>> find(std::string sql, std::string key);

@@ -341,13 +341,22 @@ CREATE TABLE budget_counters (
 );
 )sql";
 
+// A user's budget and tokens per minute, set by an administrator: the same columns as a key's.
+constexpr std::string_view kUserLimits = R"sql(
+ALTER TABLE users ADD COLUMN budget_max_tokens INTEGER CHECK (budget_max_tokens >= 0);
+ALTER TABLE users ADD COLUMN budget_max_cost_nanos INTEGER CHECK (budget_max_cost_nanos >= 0);
+ALTER TABLE users ADD COLUMN budget_period TEXT
+  CHECK (budget_period IN ('day', 'week', 'month', 'total'));
+ALTER TABLE users ADD COLUMN tokens_per_minute INTEGER CHECK (tokens_per_minute >= 1);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "identity", kIdentity},           {2, "tool_executions", kToolExecutions},
     {3, "conversations", kConversations}, {4, "approvals", kApprovals},
     {5, "approval_gate", kApprovalGate},  {6, "run_leases", kRunLeases},
     {7, "user_disabled", kUserDisabled},  {8, "context_fit", kContextFit},
     {9, "responses", kResponses},         {10, "webhooks", kWebhooks},
-    {11, "usage_records", kUsageRecords},
+    {11, "usage_records", kUsageRecords}, {12, "user_limits", kUserLimits},
 };
 
 }  // namespace

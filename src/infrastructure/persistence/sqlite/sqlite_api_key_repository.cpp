@@ -4,6 +4,7 @@
 
 #include "infrastructure/persistence/name_list_codec.h"
 #include "infrastructure/persistence/sqlite/find_one.h"
+#include "infrastructure/persistence/sqlite/limit_columns.h"
 #include "infrastructure/persistence/sqlite/newest_first_page.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
@@ -58,34 +59,8 @@ ApiKey read_key(const Statement& row) {
   key.last_used_at = optional_time_column(row, 11);
   key.revoked_at = optional_time_column(row, 12);
   key.can_approve = row.integer(13) != 0;
-  if (!row.is_null(16)) {
-    Budget budget;
-    if (!row.is_null(14)) budget.max_tokens = row.integer(14);
-    if (!row.is_null(15)) budget.max_cost_nanos = row.integer(15);
-    const auto period = parse_budget_period(row.text(16));
-    if (!period) throw std::runtime_error("stored budget period is malformed");
-    budget.period = *period;
-    key.limits.budget = budget;
-  }
-  if (!row.is_null(17)) key.limits.tokens_per_minute = row.integer(17);
+  key.limits = read_limits(row, 14);
   return key;
-}
-
-Statement& bind_optional(Statement& statement, int index, const std::optional<std::int64_t>& n) {
-  return n ? statement.bind(index, *n) : statement.bind(index, nullptr);
-}
-
-// Binds the four limit columns from `first` on.
-Statement& bind_limits(Statement& statement, int first, const SpendingLimits& limits) {
-  const auto& budget = limits.budget;
-  bind_optional(statement, first, budget ? budget->max_tokens : std::nullopt);
-  bind_optional(statement, first + 1, budget ? budget->max_cost_nanos : std::nullopt);
-  if (budget) {
-    statement.bind(first + 2, to_string(budget->period));
-  } else {
-    statement.bind(first + 2, nullptr);
-  }
-  return bind_optional(statement, first + 3, limits.tokens_per_minute);
 }
 
 std::string select_keys(std::string_view condition) {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "infrastructure/persistence/sqlite/find_one.h"
+#include "infrastructure/persistence/sqlite/limit_columns.h"
 #include "infrastructure/persistence/sqlite/newest_first_page.h"
 #include "infrastructure/persistence/sqlite/time_columns.h"
 
@@ -13,7 +14,11 @@ constexpr std::string_view kInsertUser =
     "INSERT INTO users(id, email, name, role, password_hash, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kSelectUsers =
-    "SELECT id, email, name, role, password_hash, created_at, disabled_at FROM users";
+    "SELECT id, email, name, role, password_hash, created_at, disabled_at, budget_max_tokens, "
+    "budget_max_cost_nanos, budget_period, tokens_per_minute FROM users";
+constexpr std::string_view kSetLimits =
+    "UPDATE users SET budget_max_tokens = ?, budget_max_cost_nanos = ?, budget_period = ?, "
+    "tokens_per_minute = ? WHERE id = ?";
 // Disabling a disabled user keeps the first time; enabling clears it.
 constexpr std::string_view kSetDisabled =
     "UPDATE users SET disabled_at = CASE WHEN ?1 IS NULL THEN NULL "
@@ -30,6 +35,7 @@ User read_user(const Statement& row) {
   user.password_hash = row.text(4);
   user.created_at = time_column(row, 5);
   user.disabled_at = optional_time_column(row, 6);
+  user.limits = read_limits(row, 7);
   return user;
 }
 
@@ -85,6 +91,19 @@ boost::asio::awaitable<Result<User>> SqliteUserRepository::set_disabled(
       "set_user_disabled", [&](sqlite3* connection) -> Result<User> {
         Statement update(connection, kSetDisabled);
         bind_time(update, 1, since).bind(2, id).step();
+        if (update.changed_rows() == 0) return user_not_found();
+        auto user = find_one(connection, select_user_where("id"), id, read_user);
+        if (!user) return user_not_found();
+        return std::move(*user);
+      });
+}
+
+boost::asio::awaitable<Result<User>> SqliteUserRepository::set_limits(std::string id,
+                                                                      SpendingLimits limits) {
+  co_return co_await database_.transaction(
+      "set_user_limits", [&](sqlite3* connection) -> Result<User> {
+        Statement update(connection, kSetLimits);
+        bind_limits(update, 1, limits).bind(5, id).step();
         if (update.changed_rows() == 0) return user_not_found();
         auto user = find_one(connection, select_user_where("id"), id, read_user);
         if (!user) return user_not_found();

@@ -20,6 +20,7 @@ class SqliteUserRepository final : public UserRepository {
                                                   std::optional<std::string> after) override;
   boost::asio::awaitable<Result<User>> set_disabled(std::string id,
                                                     std::optional<Timestamp> since) override;
+  boost::asio::awaitable<Result<User>> set_limits(std::string id, SpendingLimits limits) override;
 
  private:
   // The user whose `column` (id or email) is `key`.
