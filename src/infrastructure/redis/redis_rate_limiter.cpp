@@ -18,11 +18,6 @@ namespace asio = boost::asio;
 // An outage fails every request; one warning per interval says so without flooding the log.
 constexpr std::chrono::milliseconds kLimiterWarningInterval{5'000};
 
-// Redis forgets loaded scripts on SCRIPT FLUSH and on a restart; EVALSHA then answers this.
-bool is_missing_script(const Error& error) {
-  return error.kind != ErrorCode::unavailable && error.message.starts_with("NOSCRIPT");
-}
-
 std::optional<RateLimitDecision> decision_from_reply(const Reply& reply) {
   if (reply.type != Reply::Type::array || reply.elements.size() != 5) return std::nullopt;
   for (const Reply& element : reply.elements) {
@@ -45,12 +40,15 @@ std::string_view policy_name(FailPolicy policy) {
 
 RedisRateLimiter::RedisRateLimiter(RedisClient& client, std::string key_prefix,
                                    FailPolicy fail_policy)
-    : client_(client), key_prefix_(std::move(key_prefix)), fail_policy_(fail_policy) {}
+    : key_prefix_(std::move(key_prefix)),
+      fail_policy_(fail_policy),
+      script_(client, gcra_script()) {}
 
 asio::awaitable<RateLimitDecision> RedisRateLimiter::acquire(std::string bucket,
                                                              int limit_per_minute) {
-  const std::string key = key_prefix_ + bucket;
-  auto reply = co_await run_script(key, limit_per_minute);
+  const std::vector<std::string> keys{key_prefix_ + bucket};
+  const std::vector<std::string> args{std::to_string(limit_per_minute)};
+  auto reply = co_await script_.run(keys, args);
   if (!reply) co_return decide_without_redis(reply.error(), limit_per_minute);
   auto decision = decision_from_reply(*reply);
   if (!decision) {
@@ -58,42 +56,6 @@ asio::awaitable<RateLimitDecision> RedisRateLimiter::acquire(std::string bucket,
                                    limit_per_minute);
   }
   co_return *decision;
-}
-
-asio::awaitable<Result<Reply>> RedisRateLimiter::run_script(const std::string& key,
-                                                            int limit_per_minute) {
-  std::string sha;
-  {
-    std::lock_guard lock(sha_mutex_);
-    sha = script_sha_;
-  }
-  if (sha.empty()) {
-    auto loaded = co_await load_script();
-    if (!loaded) co_return loaded.error();
-    sha = std::move(loaded).value();
-  }
-  std::vector<std::string> args{"EVALSHA", sha, "1", key, std::to_string(limit_per_minute)};
-  auto reply = co_await client_.command(std::move(args));
-  if (reply || !is_missing_script(reply.error())) co_return reply;
-
-  // Loaded once more and tried once more: a second NOSCRIPT would be a bug, not a flush.
-  auto loaded = co_await load_script();
-  if (!loaded) co_return loaded.error();
-  std::vector<std::string> retry{"EVALSHA", std::move(loaded).value(), "1", key,
-                                 std::to_string(limit_per_minute)};
-  co_return co_await client_.command(std::move(retry));
-}
-
-asio::awaitable<Result<std::string>> RedisRateLimiter::load_script() {
-  std::vector<std::string> args{"SCRIPT", "LOAD", std::string(gcra_script())};
-  auto reply = co_await client_.command(std::move(args));
-  if (!reply) co_return reply.error();
-  if (reply->type != Reply::Type::string && reply->type != Reply::Type::status) {
-    co_return Error::internal("unexpected reply to SCRIPT LOAD");
-  }
-  std::lock_guard lock(sha_mutex_);
-  script_sha_ = reply->text;
-  co_return script_sha_;
 }
 
 RateLimitDecision RedisRateLimiter::decide_without_redis(const Error& error, int limit_per_minute) {

@@ -5,16 +5,13 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
-#include <mutex>
 #include <string>
 
 #include "application/ports/rate_limiter.h"
 #include "domain/common/result.h"
+#include "infrastructure/redis/redis_script.h"
 
 namespace agentd::redis {
-
-class RedisClient;
-struct Reply;
 
 // What a request gets when Redis cannot be asked.
 enum class FailPolicy {
@@ -34,15 +31,11 @@ class RedisRateLimiter final : public RateLimiter {
   std::uint64_t fail_open_count() const { return fail_open_count_.load(); }
 
  private:
-  boost::asio::awaitable<Result<Reply>> run_script(const std::string& key, int limit_per_minute);
-  boost::asio::awaitable<Result<std::string>> load_script();
   RateLimitDecision decide_without_redis(const Error& error, int limit_per_minute);
 
-  RedisClient& client_;
   std::string key_prefix_;
   FailPolicy fail_policy_;
-  std::mutex sha_mutex_;
-  std::string script_sha_;  // empty until SCRIPT LOAD has answered
+  RedisScript script_;
   std::atomic<std::uint64_t> fail_open_count_{0};
   // The outage warning is logged at most once per interval, with the failures since the last.
   std::atomic<std::int64_t> next_warning_ms_{0};  // steady time, in ms
