@@ -37,6 +37,10 @@ class FakeBudgetLedger : public BudgetLedger {
     co_return ok_status();
   }
 
+  boost::asio::awaitable<Result<std::int64_t>> purge_expired(Timestamp) override {
+    co_return std::int64_t{0};
+  }
+
   boost::asio::awaitable<Result<BudgetSpent>> spent(std::string counter) override {
     std::lock_guard lock(mutex_);
     co_return counters_[counter];

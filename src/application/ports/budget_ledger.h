@@ -39,6 +39,8 @@ class BudgetLedger {
   // Adds without a check; negative amounts give back what a reservation did not use.
   virtual boost::asio::awaitable<Status> adjust(std::vector<BudgetCharge> charges) = 0;
   virtual boost::asio::awaitable<Result<BudgetSpent>> spent(std::string counter) = 0;
+  // Deletes the counters whose expires_at is before `now`, answering how many went.
+  virtual boost::asio::awaitable<Result<std::int64_t>> purge_expired(Timestamp now) = 0;
 };
 
 }  // namespace agentd

@@ -133,6 +133,10 @@ boost::asio::awaitable<Status> BudgetGate::flush() {
   co_return adjusted;
 }
 
+boost::asio::awaitable<Result<std::int64_t>> BudgetGate::purge_expired() {
+  co_return co_await ledger_.purge_expired(clock_.now());
+}
+
 boost::asio::awaitable<Result<BudgetStatus>> BudgetGate::status(BudgetScope scope,
                                                                 const std::string& id,
                                                                 const Budget& budget) {

@@ -56,6 +56,8 @@ class BudgetGate {
   void settle(BudgetHold hold, const std::optional<Usage>& used);
   // Writes the queued corrections; on failure keeps them for the next flush.
   boost::asio::awaitable<Status> flush();
+  // Deletes the counters of periods and minutes that are over; answers how many went.
+  boost::asio::awaitable<Result<std::int64_t>> purge_expired();
 
   boost::asio::awaitable<Result<BudgetStatus>> status(BudgetScope scope, const std::string& id,
                                                       const Budget& budget);

@@ -112,4 +112,9 @@ asio::awaitable<Result<BudgetSpent>> RedisBudgetLedger::spent(std::string counte
   co_return BudgetSpent{integer_of(reply->elements[0]), integer_of(reply->elements[1])};
 }
 
+// Redis expires each counter itself (PEXPIREAT when it is made).
+asio::awaitable<Result<std::int64_t>> RedisBudgetLedger::purge_expired(Timestamp) {
+  co_return std::int64_t{0};
+}
+
 }  // namespace agentd::redis

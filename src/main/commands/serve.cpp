@@ -100,15 +100,27 @@ asio::awaitable<void> flush_usage(Services& services) {
   }
 }
 
+// Budget counters of periods that are over are of no use; deleted once an hour.
+asio::awaitable<void> purge_budget_counters(Services& services) {
+  auto purged = co_await services.budgets->purge_expired();
+  if (!purged) {
+    log::warn("budget_counters_purge_failed", {{"error", purged.error().message}});
+  } else if (*purged > 0) {
+    log::info("budget_counters_purged", {{"count", *purged}});
+  }
+}
+
 // Usage is written in batches, off the requests' path, once a second.
 asio::awaitable<void> keep_usage_flushed(Services& services) {
+  constexpr int kSecondsBetweenPurges = 3'600;
   auto executor = co_await asio::this_coro::executor;
   asio::steady_timer timer(executor);
-  for (;;) {
+  for (int second = 1;; ++second) {
     timer.expires_after(std::chrono::seconds(1));
     auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
     co_await flush_usage(services);
+    if (second % kSecondsBetweenPurges == 0) co_await purge_budget_counters(services);
   }
 }
 

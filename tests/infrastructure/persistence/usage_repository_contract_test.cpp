@@ -249,6 +249,23 @@ TEST_P(UsageRepositoryContract, AnAdjustmentAddsWithoutACheckAndMayGiveBack) {
   EXPECT_EQ(spent("never-charged").tokens, 0);
 }
 
+TEST_P(UsageRepositoryContract, PurgingDeletesOnlyCountersPastTheirExpiry) {
+  auto over = charge("key:{k1}:day:1", 10, 0, std::nullopt);
+  over.expires_at = kT0 - 1h;
+  auto running = charge("key:{k1}:day:2", 20, 0, std::nullopt);  // expires at kT0 + 48h
+  auto total = charge("key:{k1}:total:0", 30, 0, std::nullopt);
+  total.expires_at.reset();
+  ASSERT_TRUE(run_sync(ledger().adjust({over, running, total})));
+
+  auto purged = run_sync(ledger().purge_expired(kT0));
+  ASSERT_TRUE(purged);
+  EXPECT_EQ(*purged, 1);
+  EXPECT_EQ(run_sync(ledger().spent("key:{k1}:day:1"))->tokens, 0);
+  EXPECT_EQ(run_sync(ledger().spent("key:{k1}:day:2"))->tokens, 20);
+  EXPECT_EQ(run_sync(ledger().spent("key:{k1}:total:0"))->tokens, 30);
+  EXPECT_EQ(*run_sync(ledger().purge_expired(kT0)), 0);
+}
+
 TEST_P(UsageRepositoryContract, RacingReservationsNeverPassTheMaximum) {
   std::vector<boost::asio::awaitable<Result<std::optional<std::size_t>>>> racers;
   for (int i = 0; i < 24; ++i) racers.push_back(ledger().reserve({charge("race", 10, 0, 100)}));

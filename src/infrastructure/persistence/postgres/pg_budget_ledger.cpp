@@ -13,6 +13,8 @@ constexpr std::string_view kCounterLock =
 constexpr std::string_view kCounterAdd =
     "UPDATE budget_counters SET tokens = tokens + $1, cost_nanos = cost_nanos + $2 "
     "WHERE counter = $3";
+constexpr std::string_view kCountersPurge =
+    "DELETE FROM budget_counters WHERE expires_at IS NOT NULL AND expires_at < $1";
 constexpr std::string_view kCounterSpent =
     "SELECT tokens, cost_nanos FROM budget_counters WHERE counter = $1";
 
@@ -76,6 +78,14 @@ asio::awaitable<Result<BudgetSpent>> PgBudgetLedger::spent(std::string counter) 
         const auto rows = co_await db.execute(kCounterSpent, PgParams(counter));
         if (rows.empty()) co_return BudgetSpent{};
         co_return BudgetSpent{rows.integer(0, 0), rows.integer(0, 1)};
+      });
+}
+
+asio::awaitable<Result<std::int64_t>> PgBudgetLedger::purge_expired(Timestamp now) {
+  co_return co_await pool_.single(
+      "purge_budget_counters", [&](PgConnection& db) -> asio::awaitable<Result<std::int64_t>> {
+        const auto purged = co_await db.execute(kCountersPurge, PgParams(now));
+        co_return static_cast<std::int64_t>(purged.affected());
       });
 }
 

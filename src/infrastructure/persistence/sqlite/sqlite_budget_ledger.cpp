@@ -10,6 +10,8 @@ constexpr std::string_view kCounterCreate =
     "ON CONFLICT (counter) DO NOTHING";
 constexpr std::string_view kCounterSelect =
     "SELECT tokens, cost_nanos FROM budget_counters WHERE counter = ?";
+constexpr std::string_view kCountersPurge =
+    "DELETE FROM budget_counters WHERE expires_at IS NOT NULL AND expires_at < ?";
 constexpr std::string_view kCounterAdd =
     "UPDATE budget_counters SET tokens = tokens + ?, cost_nanos = cost_nanos + ? "
     "WHERE counter = ?";
@@ -62,6 +64,15 @@ boost::asio::awaitable<Result<BudgetSpent>> SqliteBudgetLedger::spent(std::strin
                                     [&](sqlite3* connection) -> Result<BudgetSpent> {
                                       return counter_spent(connection, counter);
                                     });
+}
+
+boost::asio::awaitable<Result<std::int64_t>> SqliteBudgetLedger::purge_expired(Timestamp now) {
+  co_return co_await database_.transaction("purge_budget_counters",
+                                           [&](sqlite3* connection) -> Result<std::int64_t> {
+                                             Statement purge(connection, kCountersPurge);
+                                             bind_time(purge, 1, now).step();
+                                             return static_cast<std::int64_t>(purge.changed_rows());
+                                           });
 }
 
 }  // namespace agentd::sqlite

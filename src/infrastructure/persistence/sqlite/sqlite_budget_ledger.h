@@ -15,6 +15,7 @@ class SqliteBudgetLedger final : public BudgetLedger {
       std::vector<BudgetCharge> charges) override;
   boost::asio::awaitable<Status> adjust(std::vector<BudgetCharge> charges) override;
   boost::asio::awaitable<Result<BudgetSpent>> spent(std::string counter) override;
+  boost::asio::awaitable<Result<std::int64_t>> purge_expired(Timestamp now) override;
 
  private:
   PooledDatabase database_;
