@@ -5,6 +5,7 @@
 //   VIEWPORT         desktop (1280 px wide) or phone (360 px)
 //   SCREENSHOT_DIR   where the screenshots go
 //   CHROMIUM         the browser (default /usr/bin/chromium)
+//   ADMIN_EMAIL      an administrator's account (password correct-horse-battery)
 // Prints one JSON line {"ok":true,"steps":[…]} and exits 0, or prints what failed and exits 1.
 // Any error in the page's console, any uncaught exception and any serious or critical axe
 // finding fails the run.
@@ -427,6 +428,47 @@ async function sessionEnded(page) {
   step("a 401 sends the person back to sign in, then to the page asked for");
 }
 
+async function usersPage(page) {
+  // A person is not offered the page; an administrator sets and removes their limits.
+  const nav = page.getByRole("navigation", { name: "Main" });
+  assert.equal(await nav.getByRole("link", { name: "Users" }).count(), 0);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByLabel("Email").fill(process.env.ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await nav.getByRole("link", { name: "Users" }).waitFor();
+  step("Users shown to an administrator only");
+
+  await openNav(page, "Users");
+  const card = page.getByRole("article", { name: `User ${email}` });
+  await card.getByRole("button", { name: `Edit limits of ${email}` }).click();
+  await card.getByLabel("Tokens per period").fill("5000");
+  await card.getByLabel("Period", { exact: true }).selectOption("day");
+  await card.getByLabel("Tokens per minute").fill("900");
+  await view(page, "users-form");
+  await card.getByRole("button", { name: "Save" }).click();
+  await card.getByText("5,000 tokens a day").waitFor();
+  await card.locator("dd.spent").waitFor();
+  const signedIn = await api("/v1/auth/login", { method: "POST", body: { email: process.env.ADMIN_EMAIL, password: PASSWORD } });
+  const token = signedIn.body.access_token;
+  const users = (await api("/v1/users?limit=100", { token })).body.data;
+  const person = users.find((user) => user.email === email);
+  assert.deepEqual(person.budget, { max_tokens: 5000, max_cost_usd: null, period: "day" });
+  assert.equal(person.tokens_per_minute, 900);
+  await view(page, "users");
+  step("an administrator set a person's budget and tokens per minute");
+
+  await card.getByRole("button", { name: `Edit limits of ${email}` }).click();
+  await card.getByLabel("Tokens per period").fill("");
+  await card.getByLabel("Tokens per minute").fill("");
+  await card.getByRole("button", { name: "Save" }).click();
+  await card.getByText("no limit").waitFor();
+  const cleared = (await api("/v1/users?limit=100", { token })).body.data.find((user) => user.email === email);
+  assert.equal(cleared.budget, null);
+  assert.equal(cleared.tokens_per_minute, null);
+  step("limits removed");
+}
+
 async function main() {
   fs.mkdirSync(shots, { recursive: true });
   const browser = await chromium.launch({
@@ -456,6 +498,7 @@ async function main() {
     await conversationList(page);
     await darkMode(page);
     await sessionEnded(page);
+    await usersPage(page);
     assert.deepEqual(consoleErrors, [], "errors in the page's console");
     console.log(JSON.stringify({ ok: true, viewport: width, steps }));
   } catch (error) {

@@ -81,6 +81,23 @@ class BudgetsAcrossReplicas(unittest.TestCase):
             body["stream"] = True
         return self.proxy.request("POST", "/v1/chat/completions", body, token=key, timeout=60)
 
+    def fifty_at_once_of_which_ten_fit(self, call):
+        """Makes call(0) … call(49) at once, against a budget that covers ten of them: at most
+        ten reach the upstream (counted there), each one answered, the others refused with 429
+        budget_exceeded. Returns the answered and the refused."""
+        with concurrent.futures.ThreadPoolExecutor(50) as pool:
+            answers = list(pool.map(call, range(50)))
+        reached = self.upstream.stats()["requests"]
+        ok = [r for r in answers if r.status == 200]
+        refused = [r for r in answers if r.status == 429]
+        self.assertLessEqual(reached, 10)
+        self.assertGreaterEqual(reached, 1)
+        self.assertEqual(len(ok), reached, [r.status for r in answers])
+        self.assertEqual(len(ok) + len(refused), 50, [r.status for r in answers])
+        for r in refused:
+            assert_error(self, r, 429, "budget_exceeded", "rate_limit_error")
+        return ok, refused
+
     def test_a_budget_for_ten_calls_lets_at_most_ten_of_fifty_through(self):
         token = self.person()
         # Each call reserves MAX_TOKENS and its prompt's estimate (a few tokens): ten fit,
@@ -94,18 +111,9 @@ class BudgetsAcrossReplicas(unittest.TestCase):
             model = "priced-echo" if i % 2 == 0 else "claude-priced"
             return self.chat(key["key"], model, SLOW + f"call {i}", stream=i % 4 >= 2)
 
-        with concurrent.futures.ThreadPoolExecutor(50) as pool:
-            answers = list(pool.map(call, range(50)))
-
-        reached = self.upstream.stats()["requests"]
-        ok = [r for r in answers if r.status == 200]
-        refused = [r for r in answers if r.status == 429]
-        self.assertLessEqual(reached, 10)
-        self.assertGreaterEqual(reached, 1)
-        self.assertEqual(len(ok), reached, [r.status for r in answers])
-        self.assertEqual(len(ok) + len(refused), 50, [r.status for r in answers])
+        ok, refused = self.fifty_at_once_of_which_ten_fit(call)
+        reached = len(ok)
         for r in refused:
-            assert_error(self, r, 429, "budget_exceeded", "rate_limit_error")
             self.assertGreaterEqual(int(r.header("retry-after")), 1)
         # Streams too were answered in full.
         for r in ok:
@@ -226,18 +234,8 @@ class BudgetsAcrossReplicas(unittest.TestCase):
             credential = [token, keys[0], keys[1]][i % 3]
             return self.chat(credential, "priced-echo", SLOW + f"call {i}", stream=i % 2 == 1)
 
-        with concurrent.futures.ThreadPoolExecutor(50) as pool:
-            answers = list(pool.map(call, range(50)))
-
-        reached = self.upstream.stats()["requests"]
-        ok = [r for r in answers if r.status == 200]
-        refused = [r for r in answers if r.status == 429]
-        self.assertLessEqual(reached, 10)
-        self.assertGreaterEqual(reached, 1)
-        self.assertEqual(len(ok), reached, [r.status for r in answers])
-        self.assertEqual(len(ok) + len(refused), 50, [r.status for r in answers])
+        _, refused = self.fifty_at_once_of_which_ten_fit(call)
         for r in refused:
-            assert_error(self, r, 429, "budget_exceeded", "rate_limit_error")
             self.assertIn("this user's budget", r.json()["error"]["message"])
 
         # The user sees their own account with what it spent, once the calls have settled.

@@ -5,7 +5,8 @@ streamed, approves a paused call with edited arguments in the inbox and sees the
 in the chat, reloads in the middle of a stream and sees it go on, stops a run, creates an API key
 limited to one tool and sees its secret once, sees its usage charted per day and key (the
 table's totals those of GET /v1/usage), deletes a conversation, follows the system's dark
-mode, and is sent back to sign in by a 401. axe-core checks every view (no serious or critical
+mode, and is sent back to sign in by a 401; an administrator then sets and removes that person's
+budget and tokens per minute on the Users page, which a person is not offered. axe-core checks every view (no serious or critical
 finding); any error in the page's console fails the run. Screenshots of every view go to
 console-screenshots/ beside the binary (in the build folder)."""
 
@@ -15,7 +16,7 @@ import subprocess
 import unittest
 
 from fake_upstream import start_fake_upstream, write_config
-from harness import AGENTD_BIN, Agentd
+from harness import AGENTD_BIN, PASSWORD, Agentd, unique_email
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -52,9 +53,12 @@ EXPECTED_STEPS = [
     "conversation deleted from the list",
     "dark mode follows the system",
     "a 401 sends the person back to sign in, then to the page asked for",
+    "Users shown to an administrator only",
+    "an administrator set a person's budget and tokens per minute",
+    "limits removed",
 ]
 VIEWS = ["sign-in", "register", "chat", "approvals", "keys", "key-secret", "usage", "conversations",
-         "chat-dark"]
+         "chat-dark", "users", "users-form"]
 
 
 @unittest.skipUnless(READY, "playwright-core, axe-core or chromium missing: run scripts/setup")
@@ -72,6 +76,12 @@ class ConsoleInABrowser(unittest.TestCase):
             "AGENTD_REGISTER_RATE_LIMIT_PER_MINUTE": "1000",
         }).start()
         cls.addClassCleanup(cls.server.__exit__)
+        cls.admin_email = unique_email("console-admin")
+        made = subprocess.run([AGENTD_BIN, "user", "create", "--email", cls.admin_email, "--admin"],
+                              env=cls.server.env, input=PASSWORD + "\n", capture_output=True,
+                              text=True, timeout=60)
+        if made.returncode != 0:
+            raise RuntimeError(f"agentd user create: {made.stderr}")
 
     def browse(self, viewport):
         for view in VIEWS:  # each one is taken anew, or the check below fails
@@ -81,7 +91,8 @@ class ConsoleInABrowser(unittest.TestCase):
         completed = subprocess.run(
             ["node", os.path.join(HERE, "console_browser.mjs")],
             env={**os.environ, "AGENTD_URL": f"http://127.0.0.1:{self.server.port}",
-                 "VIEWPORT": viewport, "SCREENSHOT_DIR": SCREENSHOTS, "CHROMIUM": CHROMIUM},
+                 "VIEWPORT": viewport, "SCREENSHOT_DIR": SCREENSHOTS, "CHROMIUM": CHROMIUM,
+                 "ADMIN_EMAIL": self.admin_email},
             capture_output=True, text=True, timeout=150)
         lines = completed.stdout.strip().splitlines()
         report = json.loads(lines[-1]) if lines else {"ok": False}

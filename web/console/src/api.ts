@@ -36,6 +36,10 @@ export class Api {
     return this.json<T>('POST', path, { body, signal });
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>('PATCH', path, { body });
+  }
+
   async delete(path: string): Promise<void> {
     await this.send('DELETE', path, {});
   }

@@ -12,6 +12,7 @@ import { KeysView } from './views/keys';
 import { Shell } from './views/shell';
 import { signInView } from './views/sign_in';
 import { UsageView } from './views/usage';
+import { UsersView } from './views/users';
 import type { View } from './views/view';
 
 export class App {
@@ -60,7 +61,7 @@ export class App {
       }
       if (!this.shellShown) {
         this.shellShown = true;
-        this.shell.showUser(this.session.user?.email ?? '');
+        this.shell.showUser(this.session.user);
         replace(this.root, this.shell.element);
         this.pending.start();
       }
@@ -81,6 +82,8 @@ export class App {
         return new KeysView(this.api);
       case 'usage':
         return new UsageView(this.api);
+      case 'users':
+        return new UsersView(this.api);
       default:
         return new ConversationsView(this.api, route.name === 'conversations' ? route.id : null, this.pending);
     }

@@ -1,5 +1,5 @@
 // Hash routes, so that the server serves one page: #/sign-in, #/register, #/conversations,
-// #/conversations/ID, #/approvals, #/keys, #/usage.
+// #/conversations/ID, #/approvals, #/keys, #/usage, #/users.
 
 export type Route =
   | { name: 'sign-in' }
@@ -7,7 +7,8 @@ export type Route =
   | { name: 'conversations'; id: string | null }
   | { name: 'approvals' }
   | { name: 'keys' }
-  | { name: 'usage' };
+  | { name: 'usage' }
+  | { name: 'users' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -22,6 +23,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'keys' };
     case 'usage':
       return { name: 'usage' };
+    case 'users':
+      return { name: 'users' };
     default:
       return { name: 'conversations', id: parts[0] === 'conversations' ? (parts[1] ?? null) : null };
   }

@@ -123,6 +123,23 @@ export interface ApiKey {
   revoked_at: string | null;
 }
 
+export interface Budget {
+  max_tokens: number | null;
+  max_cost_usd: number | null;
+  period: 'day' | 'week' | 'month' | 'total';
+}
+
+/** A user as an administrator manages it; `spent` and the rest with a budget, from GET one. */
+export interface Account extends User {
+  object: 'user';
+  disabled_at: string | null;
+  budget: Budget | null;
+  tokens_per_minute: number | null;
+  spent?: { tokens: number; cost_usd: number };
+  remaining?: { tokens: number | null; cost_usd: number | null };
+  resets_at?: string | null;
+}
+
 export interface CreatedApiKey extends ApiKey {
   key: string;
 }

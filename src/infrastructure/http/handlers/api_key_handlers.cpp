@@ -7,6 +7,7 @@
 #include "infrastructure/http/dto/identity_dto.h"
 #include "infrastructure/http/dto/limits_dto.h"
 #include "infrastructure/http/error_response.h"
+#include "infrastructure/http/handlers/limits_requests.h"
 #include "infrastructure/http/json_body.h"
 #include "infrastructure/http/json_fields.h"
 #include "infrastructure/http/pagination.h"
@@ -89,20 +90,13 @@ awaitable<Response> get_key(ManageApiKeys& keys, BudgetGate& budgets, Request& r
   auto key = co_await keys.find(caller, std::string(request.path_param("id")));
   if (!key) co_return error_response(key.error());
   auto json = to_json(*key);
-  if (key->limits.budget) {
-    auto status = co_await budgets.status(BudgetScope::key, key->id, *key->limits.budget);
-    if (!status) co_return error_response(status.error());
-    write_budget_status(json, *status);
-  }
+  auto added = co_await add_budget_status(json, budgets, BudgetScope::key, key->id, key->limits);
+  if (!added) co_return error_response(added.error());
   co_return json_response(200, json);
 }
 
 awaitable<Response> patch_key(ManageApiKeys& keys, Request& request, const Principal& caller) {
-  auto body = parse_json_body(request);
-  if (!body) co_return error_response(body.error());
-  auto object = require_object(*body);
-  if (!object) co_return error_response(object.error());
-  auto change = parse_limits_change(**object);
+  auto change = parse_limits_patch(request);
   if (!change) co_return error_response(change.error());
   auto changed = co_await keys.change_limits(caller, std::string(request.path_param("id")),
                                              std::move(*change));

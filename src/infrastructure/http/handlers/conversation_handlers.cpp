@@ -175,6 +175,9 @@ class ConversationRoutes {
       if (latest && *latest && (!live || live->run_id() != **latest || live->abandoned())) {
         elsewhere = **latest;
       }
+      // Started on another replica a moment ago, before its first event reached the feed:
+      // the stored run says so, and its events are waited for.
+      if (!live && !elsewhere) elsewhere = co_await running_run_of(caller, id);
     }
     if (!live && !elsewhere) {
       co_return error_response(
@@ -194,6 +197,15 @@ class ConversationRoutes {
   }
 
  private:
+  awaitable<std::optional<std::string>> running_run_of(const Principal& caller,
+                                                       std::string conversation_id) {
+    auto newest = co_await manage_runs_.list(caller, std::move(conversation_id), 1, std::nullopt);
+    if (!newest || newest->items.empty()) co_return std::nullopt;
+    const Run& run = newest->items.front();
+    if (run.status != RunStatus::running) co_return std::nullopt;
+    co_return run.id;
+  }
+
   ManageConversations& conversations_;
   ConversationRuns& runs_;
   ManageRuns& manage_runs_;

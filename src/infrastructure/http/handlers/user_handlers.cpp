@@ -3,10 +3,8 @@
 #include <boost/json.hpp>
 
 #include "infrastructure/http/dto/identity_dto.h"
-#include "infrastructure/http/dto/limits_dto.h"
 #include "infrastructure/http/error_response.h"
-#include "infrastructure/http/json_body.h"
-#include "infrastructure/http/json_fields.h"
+#include "infrastructure/http/handlers/limits_requests.h"
 #include "infrastructure/http/pagination.h"
 
 namespace agentd::http {
@@ -32,20 +30,13 @@ awaitable<Response> get_user(ManageUsers& users, BudgetGate& budgets, Request& r
   auto user = co_await users.find_for(caller, std::string(request.path_param("id")));
   if (!user) co_return error_response(user.error());
   auto json = to_account_json(*user);
-  if (user->limits.budget) {
-    auto status = co_await budgets.status(BudgetScope::user, user->id, *user->limits.budget);
-    if (!status) co_return error_response(status.error());
-    write_budget_status(json, *status);
-  }
+  auto added = co_await add_budget_status(json, budgets, BudgetScope::user, user->id, user->limits);
+  if (!added) co_return error_response(added.error());
   co_return json_response(200, json);
 }
 
 awaitable<Response> patch_user(ManageUsers& users, Request& request, const Principal& caller) {
-  auto body = parse_json_body(request);
-  if (!body) co_return error_response(body.error());
-  auto object = require_object(*body);
-  if (!object) co_return error_response(object.error());
-  auto change = parse_limits_change(**object);
+  auto change = parse_limits_patch(request);
   if (!change) co_return error_response(change.error());
   auto changed = co_await users.change_limits_for(caller, std::string(request.path_param("id")),
                                                   std::move(*change));

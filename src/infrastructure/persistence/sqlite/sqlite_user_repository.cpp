@@ -45,6 +45,14 @@ std::string select_user_where(std::string_view column) {
 
 Error user_not_found() { return Error::not_found("user not found", "user_not_found"); }
 
+// The user as `update` (a statement on the user `id`, run) left it.
+Result<User> user_after(sqlite3* connection, const Statement& update, const std::string& id) {
+  if (update.changed_rows() == 0) return user_not_found();
+  auto user = find_one(connection, select_user_where("id"), id, read_user);
+  if (!user) return user_not_found();
+  return std::move(*user);
+}
+
 }  // namespace
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::create(User user) {
@@ -87,28 +95,22 @@ boost::asio::awaitable<Result<Page<User>>> SqliteUserRepository::list(
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::set_disabled(
     std::string id, std::optional<Timestamp> since) {
-  co_return co_await database_.transaction(
-      "set_user_disabled", [&](sqlite3* connection) -> Result<User> {
-        Statement update(connection, kSetDisabled);
-        bind_time(update, 1, since).bind(2, id).step();
-        if (update.changed_rows() == 0) return user_not_found();
-        auto user = find_one(connection, select_user_where("id"), id, read_user);
-        if (!user) return user_not_found();
-        return std::move(*user);
-      });
+  co_return co_await database_.transaction("set_user_disabled",
+                                           [&](sqlite3* connection) -> Result<User> {
+                                             Statement update(connection, kSetDisabled);
+                                             bind_time(update, 1, since).bind(2, id).step();
+                                             return user_after(connection, update, id);
+                                           });
 }
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::set_limits(std::string id,
                                                                       SpendingLimits limits) {
-  co_return co_await database_.transaction(
-      "set_user_limits", [&](sqlite3* connection) -> Result<User> {
-        Statement update(connection, kSetLimits);
-        bind_limits(update, 1, limits).bind(5, id).step();
-        if (update.changed_rows() == 0) return user_not_found();
-        auto user = find_one(connection, select_user_where("id"), id, read_user);
-        if (!user) return user_not_found();
-        return std::move(*user);
-      });
+  co_return co_await database_.transaction("set_user_limits",
+                                           [&](sqlite3* connection) -> Result<User> {
+                                             Statement update(connection, kSetLimits);
+                                             bind_limits(update, 1, limits).bind(5, id).step();
+                                             return user_after(connection, update, id);
+                                           });
 }
 
 boost::asio::awaitable<Result<User>> SqliteUserRepository::find(std::string_view column,

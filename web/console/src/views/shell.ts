@@ -1,14 +1,15 @@
 // The frame around every signed-in page: the skip link, the name, the navigation with the
-// approvals badge, who is signed in and the sign-out button.
+// approvals badge (and Users for an administrator), who is signed in and the sign-out button.
 
 import { h, replace } from '../dom';
 import type { PendingApprovals } from '../pending_approvals';
 import type { Route } from '../router';
+import type { User } from '../types';
 
 export class Shell {
   readonly element: HTMLElement;
   readonly main: HTMLElement;
-  private readonly links: Record<'conversations' | 'approvals' | 'keys' | 'usage', HTMLAnchorElement>;
+  private readonly links: Record<'conversations' | 'approvals' | 'keys' | 'usage' | 'users', HTMLAnchorElement>;
   private readonly badge: HTMLElement;
   private readonly who: HTMLElement;
 
@@ -19,6 +20,7 @@ export class Shell {
       approvals: h('a', { href: '#/approvals' }, 'Approvals ', this.badge),
       keys: h('a', { href: '#/keys' }, 'API keys'),
       usage: h('a', { href: '#/usage' }, 'Usage'),
+      users: h('a', { href: '#/users' }, 'Users'),
     };
     this.who = h('span', { class: 'who' });
     this.main = h('main', { id: 'main', tabindex: -1 });
@@ -44,8 +46,11 @@ export class Shell {
     this.showBadge();
   }
 
-  showUser(email: string): void {
-    replace(this.who, email);
+  /** Who is signed in; Users is offered to an administrator only. */
+  showUser(user: User | null): void {
+    replace(this.who, user?.email ?? '');
+    const item = this.links.users.parentElement;
+    if (item) item.hidden = user?.role !== 'admin';
   }
 
   select(route: Route): void {
