@@ -1,8 +1,7 @@
 // Changes every replica must act on at once rather than when a cache expires: a revoked
 // session or key, a key's or a user's new limits, a user disabled or enabled, a run asked to
-// stop. Published by the process
-// that made the change (a replica, or the command line) and delivered to every replica, the
-// publisher included.
+// stop. Published by the process that made the change (a replica, or the command line) and
+// delivered to every replica, the publisher included.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

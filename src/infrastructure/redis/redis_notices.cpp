@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -94,7 +95,8 @@ boost::asio::awaitable<void> RedisNotices::await_acks(const std::string& ack_key
     if (acknowledged >= expected) co_return;
     if (std::chrono::steady_clock::now() >= deadline) break;
     timer.expires_after(kAckPollInterval);
-    co_await timer.async_wait(asio::use_awaitable);
+    auto [stopped] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (stopped) co_return;  // the server is shutting down
   }
   log::warn("notice_not_acknowledged",
             {{"notice", std::string_view(text)},
