@@ -55,10 +55,7 @@ class ConversationRoutes {
     if (!page_request) co_return error_response(page_request.error());
     auto page = co_await conversations_.list(caller, page_request->limit, page_request->after);
     if (!page) co_return error_response(page.error());
-    boost::json::array data;
-    for (const auto& conversation : page->items) data.emplace_back(to_json(conversation));
-    const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
-    co_return list_response(std::move(data), has_more);
+    co_return page_response(*page, [](const auto& conversation) { return to_json(conversation); });
   }
 
   awaitable<Response> get(Request& request, const Principal& caller) {
@@ -129,10 +126,7 @@ class ConversationRoutes {
     auto page = co_await conversations_.list_approvals(caller, status, page_request->limit,
                                                        page_request->after);
     if (!page) co_return error_response(page.error());
-    boost::json::array data;
-    for (const auto& approval : page->items) data.emplace_back(to_json(approval));
-    const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
-    co_return list_response(std::move(data), has_more);
+    co_return page_response(*page, [](const auto& approval) { return to_json(approval); });
   }
 
   awaitable<Response> list_runs(Request& request, const Principal& caller) {
@@ -141,10 +135,7 @@ class ConversationRoutes {
     auto page = co_await manage_runs_.list(caller, std::string(request.path_param("id")),
                                            page_request->limit, page_request->after);
     if (!page) co_return error_response(page.error());
-    boost::json::array data;
-    for (const auto& run : page->items) data.emplace_back(to_json(run));
-    const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
-    co_return list_response(std::move(data), has_more);
+    co_return page_response(*page, [](const auto& run) { return to_json(run); });
   }
 
   awaitable<Response> get_run(Request& request, const Principal& caller) {

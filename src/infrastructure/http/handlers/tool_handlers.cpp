@@ -18,10 +18,8 @@ awaitable<Response> list_tools(const ToolRegistry& registry, Request& request,
   if (!page_request) co_return error_response(page_request.error());
   auto page = registry.page_for(caller, page_request->limit, page_request->after);
   if (!page) co_return error_response(page.error());
-  boost::json::array data;
-  for (const auto& entry : page->items) data.emplace_back(to_json(entry.tool->spec(), caller));
-  const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
-  co_return list_response(std::move(data), has_more);
+  co_return page_response(*page,
+                          [&](const auto& entry) { return to_json(entry.tool->spec(), caller); });
 }
 
 awaitable<Response> execute_one(ExecuteTool& execute, Request& request, const Principal& caller) {

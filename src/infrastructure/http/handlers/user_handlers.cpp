@@ -17,10 +17,7 @@ awaitable<Response> list_users(ManageUsers& users, Request& request, const Princ
   if (!page_request) co_return error_response(page_request.error());
   auto page = co_await users.list_for(caller, page_request->limit, page_request->after);
   if (!page) co_return error_response(page.error());
-  boost::json::array data;
-  for (const auto& user : page->items) data.emplace_back(to_account_json(user));
-  const auto has_more = page->has_more ? HasMore::yes : HasMore::no;
-  co_return list_response(std::move(data), has_more);
+  co_return page_response(*page, [](const auto& user) { return to_account_json(user); });
 }
 
 // The account with, when it has a budget, what it spent and has left in the current period:

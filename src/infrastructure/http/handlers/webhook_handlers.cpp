@@ -51,9 +51,7 @@ awaitable<Response> list_webhooks(ManageWebhooks& webhooks, Request& request,
   if (!page_request) co_return error_response(page_request.error());
   auto page = co_await webhooks.list(caller, page_request->limit, page_request->after);
   if (!page) co_return error_response(page.error());
-  boost::json::array data;
-  for (const auto& webhook : page->items) data.emplace_back(to_json(webhook));
-  co_return list_response(std::move(data), page->has_more ? HasMore::yes : HasMore::no);
+  co_return page_response(*page, [](const auto& webhook) { return to_json(webhook); });
 }
 
 awaitable<Response> get_webhook(ManageWebhooks& webhooks, Request& request,
@@ -77,9 +75,7 @@ awaitable<Response> list_deliveries(ManageWebhooks& webhooks, Request& request,
   auto page = co_await webhooks.deliveries(caller, std::string(request.path_param("id")),
                                            page_request->limit, page_request->after);
   if (!page) co_return error_response(page.error());
-  boost::json::array data;
-  for (const auto& attempt : page->items) data.emplace_back(to_json(attempt));
-  co_return list_response(std::move(data), page->has_more ? HasMore::yes : HasMore::no);
+  co_return page_response(*page, [](const auto& attempt) { return to_json(attempt); });
 }
 
 }  // namespace
