@@ -1,19 +1,7 @@
 // Drives agentd's agent mode with the official openai SDK, unmodified: "agent" travels as
 // an extra body field. Prints one JSON result line.
 // Usage: node openai_sdk_agent.mjs <scenario>   (AGENTD_BASE_URL, AGENTD_TOKEN in the env)
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "node", "package.json"));
-const OpenAI = require("openai");
-
-const client = new OpenAI({
-  baseURL: process.env.AGENTD_BASE_URL,
-  apiKey: process.env.AGENTD_TOKEN,
-  maxRetries: 0,
-});
+import { client } from "./openai_sdk.mjs";
 
 const question = [{ role: "user", content: "what is 6*7" }];
 

@@ -1,18 +1,6 @@
 // Drives agentd with the official openai SDK, unmodified; prints one JSON result line.
 // Usage: node openai_sdk_client.mjs <scenario>   (AGENTD_BASE_URL, AGENTD_TOKEN in the env)
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "node", "package.json"));
-const OpenAI = require("openai");
-
-const client = new OpenAI({
-  baseURL: process.env.AGENTD_BASE_URL,
-  apiKey: process.env.AGENTD_TOKEN,
-  maxRetries: 0,
-});
+import { client } from "./openai_sdk.mjs";
 
 const calculator = {
   type: "function",

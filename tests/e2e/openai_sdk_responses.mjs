@@ -3,19 +3,7 @@
 // scenario's result, or {"failed": why}. Every response object and streamed event the SDK
 // returned is included, for the caller to check against the Open Responses schemas.
 // Usage: node openai_sdk_responses.mjs [scenario...]   (AGENTD_BASE_URL, AGENTD_TOKEN in the env)
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "node", "package.json"));
-const OpenAI = require("openai");
-
-const client = new OpenAI({
-  baseURL: process.env.AGENTD_BASE_URL,
-  apiKey: process.env.AGENTD_TOKEN,
-  maxRetries: 0,
-});
+import { client } from "./openai_sdk.mjs";
 
 const AGENTD_TOOLS = [{ type: "mcp", server_label: "agentd" }];
 const CALCULATOR = {

@@ -1,6 +1,7 @@
 #include "infrastructure/redis/redis_budget_ledger.h"
 
 #include <chrono>
+#include <string>
 
 namespace agentd::redis {
 namespace {
@@ -8,9 +9,20 @@ namespace {
 namespace asio = boost::asio;
 
 // ARGV holds five values per key: tokens, cost, max tokens, max cost (-1: none), and when the
-// key expires in Unix milliseconds (0: never). Returns 0, or the 1-based index of the first
-// counter the charge would take past its maximum (then nothing is added).
-constexpr std::string_view kReserve = R"lua(
+// key expires in Unix milliseconds (0: never). Adds to every counter without a check.
+constexpr std::string_view kAdjust = R"lua(
+for i, key in ipairs(KEYS) do
+  local at = (i - 1) * 5
+  redis.call('HINCRBY', key, 't', ARGV[at + 1])
+  redis.call('HINCRBY', key, 'c', ARGV[at + 2])
+  if ARGV[at + 5] ~= '0' then redis.call('PEXPIREAT', key, ARGV[at + 5]) end
+end
+return 0
+)lua";
+
+// The same arguments. Returns the 1-based index of the first counter the charge would take
+// past its maximum, adding nothing; else adds as kAdjust does (and returns its 0).
+constexpr std::string_view kCheckBeforeAdding = R"lua(
 for i, key in ipairs(KEYS) do
   local at = (i - 1) * 5
   local max_tokens = tonumber(ARGV[at + 3])
@@ -22,25 +34,13 @@ for i, key in ipairs(KEYS) do
     return i
   end
 end
-for i, key in ipairs(KEYS) do
-  local at = (i - 1) * 5
-  redis.call('HINCRBY', key, 't', ARGV[at + 1])
-  redis.call('HINCRBY', key, 'c', ARGV[at + 2])
-  if ARGV[at + 5] ~= '0' then redis.call('PEXPIREAT', key, ARGV[at + 5]) end
-end
-return 0
 )lua";
 
-// The same arguments; adds without a check.
-constexpr std::string_view kAdjust = R"lua(
-for i, key in ipairs(KEYS) do
-  local at = (i - 1) * 5
-  redis.call('HINCRBY', key, 't', ARGV[at + 1])
-  redis.call('HINCRBY', key, 'c', ARGV[at + 2])
-  if ARGV[at + 5] ~= '0' then redis.call('PEXPIREAT', key, ARGV[at + 5]) end
-end
-return 0
-)lua";
+// RedisScript keeps a view of its source: the reservation's lives as long as the process.
+std::string_view reserve_script() {
+  static const std::string script = std::string(kCheckBeforeAdding) + std::string(kAdjust);
+  return script;
+}
 
 std::string unix_ms(const std::optional<Timestamp>& time) {
   if (!time) return "0";
@@ -65,7 +65,7 @@ std::int64_t integer_of(const Reply& reply) {
 RedisBudgetLedger::RedisBudgetLedger(RedisClient& client, std::string key_prefix)
     : client_(client),
       key_prefix_(std::move(key_prefix)),
-      reserve_script_(client, kReserve),
+      reserve_script_(client, reserve_script()),
       adjust_script_(client, kAdjust) {}
 
 asio::awaitable<Result<Reply>> RedisBudgetLedger::run(RedisScript& script,
